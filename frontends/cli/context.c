@@ -1,0 +1,102 @@
+#include "context.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../intent/timecalc.h"
+
+/* A principal given on the command line: @name, an e-mail address or slack:UID. */
+static int set_actor(struct cli_options *o, const char *p)
+{
+    size_t n = strlen(p);
+    if (n < 2 || n >= sizeof o->actor) return -1;
+    int at = p[0] == '@', slack = strncmp(p, "slack:", 6) == 0, email = !at && !slack && strchr(p, '@');
+    if (!at && !slack && !email) return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if ((unsigned char)c <= ' ' || (unsigned char)c >= 0x7f) return -1;
+        o->actor[i] = (!slack && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    o->actor[n] = '\0';
+    return 0;
+}
+
+static int set_sandbox(struct cli_options *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= 65) return -1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-')))) return -1;
+        o->sandbox[i] = c;
+    }
+    o->sandbox[n] = '\0';
+    return 0;
+}
+
+static void default_actor(struct cli_options *o)
+{
+    const char *env = getenv("CONCIERGE_AS");
+    if (env && *env && set_actor(o, env) == 0) return;
+    const char *user = getenv("USER");
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : "root";
+    }
+    char buf[300];
+    snprintf(buf, sizeof buf, "@%s", user);
+    if (set_actor(o, buf) != 0) snprintf(o->actor, sizeof o->actor, "@user");
+}
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "concierge: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
+    return 2;
+}
+
+int cli_parse_options(int argc, char **argv, struct cli_options *o, int *first_text)
+{
+    const char *tz = getenv("TZ");
+    memset(o, 0, sizeof *o);
+    default_actor(o);
+    const char *sb = getenv("CONCIERGE_SANDBOX");
+    if (!sb || set_sandbox(o, sb) != 0) snprintf(o->sandbox, sizeof o->sandbox, "default");
+    o->now = (int64_t)time(NULL);
+    int i = 1;
+    if (i < argc && strcmp(argv[i], "parse") == 0) i++;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--") == 0) { i++; break; }
+        if (a[0] != '-' || a[1] == '\0') break;
+        if (strcmp(a, "--json") == 0) o->json = 1;
+        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) o->quiet = 1;
+        else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0) o->yes = 1;
+        else if (strcmp(a, "--as") == 0 || strcmp(a, "--sandbox") == 0 || strcmp(a, "--now") == 0 ||
+                 strcmp(a, "--tz") == 0 || strcmp(a, "--db") == 0) {
+            if (!v) return usage_error("missing value after", a);
+            i++;
+            if (strcmp(a, "--as") == 0 && set_actor(o, v) != 0)
+                return usage_error("--as takes a principal (@name, an e-mail address or slack:UID), not", v);
+            if (strcmp(a, "--sandbox") == 0 && set_sandbox(o, v) != 0)
+                return usage_error("--sandbox takes a name of letters, digits, _ and -, not", v);
+            if (strcmp(a, "--now") == 0 && parse_rfc3339(v, &o->now) != 0)
+                return usage_error("--now takes an RFC 3339 instant (2026-11-18T15:30:00Z), not", v);
+            if (strcmp(a, "--tz") == 0) tz = v;
+            if (strcmp(a, "--db") == 0) o->db = v;
+        } else {
+            return usage_error("unknown option", a);
+        }
+    }
+    /* An unknown zone is a usage error, never a silent UTC (language.md). TZ may carry
+     * glibc's leading colon. */
+    if (tz && tz[0] == ':') tz++;
+    if (tz_use(tz && *tz ? tz : "UTC") != 0) return usage_error("unknown time zone", tz);
+    *first_text = i;
+    return 0;
+}

@@ -1,0 +1,368 @@
+/* From slots to a typed intent: read the marked tokens, apply the defaults, resolve days
+ * and clock times against the context, and refuse what cannot be meant (`invalid`). */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../intent/timecalc.h"
+#include "phrase.h"
+
+static const char *tok_text(const struct phrase *ph, int i, int *len)
+{
+    *len = ph->tl.t[i].len;
+    return ph->text + ph->tl.t[i].start;
+}
+
+/* A sandbox, project or agent name: [a-z0-9][a-z0-9_-]*, at most 64 characters. */
+static int copy_name(const struct phrase *ph, int i, char *dst, struct parse_error *err)
+{
+    int len;
+    const char *s = tok_text(ph, i, &len);
+    if (len > NAME_MAX_LEN) {
+        set_error(err, PARSE_INVALID, "a name has at most 64 characters", NULL);
+        return -1;
+    }
+    memcpy(dst, s, (size_t)len);
+    dst[len] = '\0';
+    return 0;
+}
+
+static int slot_name(const struct phrase *ph, int slot, const char *here, char *dst,
+                     struct parse_error *err)
+{
+    if (slot == SLOT_NONE || slot == SLOT_HERE) {
+        snprintf(dst, NAME_MAX_LEN + 1, "%s", here);
+        return 0;
+    }
+    return copy_name(ph, slot, dst, err);
+}
+
+/* A principal token in canonical form: @name lower-cased (the normaliser did it), an
+ * e-mail address, slack:UID from <@UID|name>, or the actor for me / I / my. */
+static int add_principal(const struct phrase *ph, int i, const struct parse_ctx *ctx,
+                         struct intent *it, struct parse_error *err)
+{
+    const struct token *t = &ph->tl.t[i];
+    int len;
+    const char *s = tok_text(ph, i, &len);
+    char buf[PRINCIPAL_MAX_LEN + 8];
+    if (t->code == T_ME || t->code == T_I || t->code == T_MY) {
+        s = ctx->actor;
+        len = (int)strlen(ctx->actor);
+    } else if (t->flags & TF_SLACK) {
+        int idl = 0;
+        while (2 + idl < len && s[2 + idl] != '|' && s[2 + idl] != '>') idl++;
+        if (idl > NAME_MAX_LEN) goto too_long;
+        len = snprintf(buf, sizeof buf, "slack:%.*s", idl, s + 2);
+        s = buf;
+    } else if (t->flags & TF_EMAIL) {
+        if (len > PRINCIPAL_MAX_LEN) goto too_long;
+    } else if (len - 1 > NAME_MAX_LEN) {
+        goto too_long;
+    }
+    if (intent_add_principal(it, s, len) != 0) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that names too many people for one command (16 at most)", NULL);
+        return -1;
+    }
+    return 0;
+too_long:
+    set_error(err, PARSE_NOT_UNDERSTOOD,
+              "that name is too long: a name has at most 64 characters, an e-mail address at most 254", NULL);
+    return -1;
+}
+
+static int64_t day_start(int64_t days)
+{
+    struct civil c = {0};
+    civil_from_days(days, &c.year, &c.month, &c.day);
+    return from_local(&c);
+}
+
+/* The local date (as days since the epoch) a day phrase names. `forward` picks the
+ * reading of an expiry (a date with no year is its next occurrence on or after today; a
+ * weekday the first one strictly after today); otherwise the reading of `since` (the most
+ * recent on or before today). */
+static int day_of(const struct timephrase *tp, int64_t today, int forward, int64_t *out,
+                  struct parse_error *err)
+{
+    int y, m, d;
+    civil_from_days(today, &y, &m, &d);
+    switch (tp->day) {
+    case DK_TODAY: *out = today; return 0;
+    case DK_TOMORROW: *out = today + 1; return 0;
+    case DK_YESTERDAY: *out = today - 1; return 0;
+    case DK_WEEKDAY: {
+        int w = weekday_of_days(today);
+        if (forward) {
+            int ahead = (tp->weekday - w + 7) % 7;
+            *out = today + (ahead == 0 ? 7 : ahead);
+        } else {
+            *out = today - (w - tp->weekday + 7) % 7;
+        }
+        return 0;
+    }
+    case DK_END_WEEK: *out = today + (7 - weekday_of_days(today)); return 0;
+    case DK_END_MONTH: *out = days_from_civil(y, m, days_in_month(y, m)); return 0;
+    case DK_END_YEAR: *out = days_from_civil(y, 12, 31); return 0;
+    case DK_DATE:
+        if (tp->year) {
+            *out = days_from_civil(tp->year, tp->month, tp->mday);
+            return 0;
+        }
+        /* No year: the next (or, looking back, the last) year that has this day, so that
+         * Feb 29 is the next leap day. */
+        for (int k = 0; k <= 8; k++) {
+            int yy = forward ? y + k : y - k;
+            if (tp->mday > days_in_month(yy, tp->month)) continue;
+            int64_t cand = days_from_civil(yy, tp->month, tp->mday);
+            if (forward ? cand >= today : cand <= today) {
+                *out = cand;
+                return 0;
+            }
+        }
+        break;
+    case DK_NONE: break;
+    }
+    set_error(err, PARSE_INVALID, "there is no such day", NULL);
+    return -1;
+}
+
+/* `until DAY` / `until CLOCK`: the instant the access ends. */
+static int resolve_until(const struct timephrase *tp, int is_clock, const struct parse_ctx *ctx,
+                         int64_t *at, struct parse_error *err)
+{
+    struct civil now;
+    to_local(ctx->now, &now);
+    int64_t today = days_from_civil(now.year, now.month, now.day), day;
+    if (!is_clock) {
+        if (day_of(tp, today, 1, &day, err)) return -1;
+        if (day < today) {
+            set_error(err, PARSE_INVALID, "that date is in the past; an expiry must be ahead", NULL);
+            return -1;
+        }
+        *at = day_start(day + 1);  /* the end of that day: the next day's 00:00 local */
+        return 0;
+    }
+    int has_day = tp->day != DK_NONE;
+    if (has_day) {
+        if (day_of(tp, today, 1, &day, err)) return -1;
+    } else {
+        day = today;
+    }
+    struct civil c = {0};
+    if (tp->midnight) {
+        *at = day_start(day + 1);
+    } else {
+        civil_from_days(day, &c.year, &c.month, &c.day);
+        c.hour = tp->hour;
+        c.minute = tp->minute;
+        *at = from_local(&c);
+        if (*at <= ctx->now && !has_day) {  /* not ahead today: tomorrow */
+            civil_from_days(day + 1, &c.year, &c.month, &c.day);
+            *at = from_local(&c);
+        }
+    }
+    if (*at <= ctx->now) {
+        set_error(err, PARSE_INVALID, "that time is already past; an expiry must be ahead", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static int resolve_since(const struct phrase *ph, const struct slots *s, const struct parse_ctx *ctx,
+                         int64_t *at, struct parse_error *err)
+{
+    struct civil now;
+    to_local(ctx->now, &now);
+    int64_t today = days_from_civil(now.year, now.month, now.day), day;
+    if (s->time_use == TU_SINCE_THIS) {
+        int u = ph->tl.t[s->unit].val;
+        if (u == 5) day = today - (weekday_of_days(today) - 1);         /* week: Monday */
+        else if (u == 7) day = days_from_civil(now.year, now.month, 1); /* month */
+        else if (u == 9) day = days_from_civil(now.year, 1, 1);         /* year */
+        else if (u == 4) day = today;                                   /* day */
+        else {
+            set_error(err, PARSE_NOT_UNDERSTOOD, "say this week, this month or this year", NULL);
+            return -1;
+        }
+        *at = day_start(day);
+        return 0;
+    }
+    const struct token *t = &ph->tl.t[s->time];
+    const struct timephrase *tp = &ph->tt.p[t->val];
+    if (tp->invalid) {
+        set_error(err, PARSE_INVALID, tp->invalid, NULL);
+        return -1;
+    }
+    if (s->time_use == TU_SINCE_AGO) {
+        *at = add_duration(ctx->now, &tp->dur, -1);
+        return 0;
+    }
+    if (tp->day != DK_NONE && day_of(tp, today, 0, &day, err)) return -1;
+    if (tp->day == DK_NONE) day = today;
+    if (t->code == T_CLOCK && !tp->midnight) {
+        struct civil c = {0};
+        civil_from_days(day, &c.year, &c.month, &c.day);
+        c.hour = tp->hour;
+        c.minute = tp->minute;
+        *at = from_local(&c);
+        if (*at > ctx->now && tp->day == DK_NONE) {
+            civil_from_days(day - 1, &c.year, &c.month, &c.day);
+            *at = from_local(&c);
+        }
+    } else {
+        *at = day_start(day);
+    }
+    if (*at > ctx->now) {
+        set_error(err, PARSE_INVALID, "that is in the future; since looks back", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+static int has_principals_key(int kind)
+{
+    switch (kind) {
+    case IK_INVITE: case IK_CHANGE_ROLE: case IK_REVOKE: case IK_SET_EXPIRY: case IK_CHECK_ACCESS:
+    case IK_SHOW_AUDIT: case IK_SET_MODE: case IK_SHARE_AGENT: case IK_UNSHARE_AGENT:
+        return 1;
+    }
+    return 0;
+}
+
+/* A confirmation token: 4 to 8 letters and digits with at least one digit. */
+static int copy_token(const struct phrase *ph, int i, char *dst)
+{
+    int len, digits = 0;
+    const char *s = tok_text(ph, i, &len);
+    if (len < 4 || len > TOKEN_MAX_LEN) return -1;
+    for (int k = 0; k < len; k++) {
+        char c = s[k];
+        if (c >= '0' && c <= '9') digits++;
+        else if (!(c >= 'a' && c <= 'z')) return -1;
+        dst[k] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+    }
+    dst[len] = '\0';
+    return digits ? 0 : -1;
+}
+
+enum parse_status build_intent(const struct phrase *ph, int kind, const struct slots *s,
+                               const struct parse_ctx *ctx, struct intent *it,
+                               struct parse_error *err)
+{
+    memset(it, 0, offsetof(struct intent, principals));
+    it->kind = (enum intent_kind)kind;
+    it->n_principals = 0;
+    it->role = ROLE_NONE;
+    it->sandbox[0] = it->source[0] = it->project[0] = it->agent[0] = it->token[0] = '\0';
+    it->action = (enum action)s->action;
+    it->mode = (enum mode)s->mode;
+    it->key = (enum key_kind)s->key;
+    it->topic = (enum intent_kind)s->topic;
+    it->has_expires_at = it->has_since = it->has_extend_by = it->has_expires_in = 0;
+
+    if (has_principals_key(kind)) {
+        for (int i = 0; i < ph->tl.n; i++) {
+            int c = ph->tl.t[i].code;
+            if ((c == T_PRINC || c == T_ME || c == T_I || c == T_MY) && add_principal(ph, i, ctx, it, err))
+                return err->status;
+        }
+        if (it->n_principals == 0 && kind != IK_SHOW_AUDIT && kind != IK_SET_MODE &&
+            kind != IK_SHARE_AGENT && kind != IK_UNSHARE_AGENT) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, "say who: name a person as @name or an e-mail address", NULL);
+            return err->status;
+        }
+    }
+
+    if (kind == IK_GRANT_CROSS || kind == IK_REFRESH_CROSS || kind == IK_REVOKE_CROSS) {
+        if (slot_name(ph, s->reader, ctx->sandbox, it->sandbox, err) ||
+            slot_name(ph, s->source, ctx->sandbox, it->source, err))
+            return err->status;
+        if (strcmp(it->sandbox, it->source) == 0) {
+            set_error(err, PARSE_INVALID, "a sandbox cannot be given read access to itself; name the other sandbox", NULL);
+            return err->status;
+        }
+    } else if (slot_name(ph, s->sandbox, ctx->sandbox, it->sandbox, err)) {
+        return err->status;
+    }
+    if (s->project != SLOT_NONE && copy_name(ph, s->project, it->project, err)) return err->status;
+    if (s->agent != SLOT_NONE && copy_name(ph, s->agent, it->agent, err)) return err->status;
+
+    it->role = (enum role)s->role;
+    if (kind == IK_INVITE && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
+    if (it->role == ROLE_OWNER && kind != IK_LIST_ACCESS) {
+        set_error(err, PARSE_INVALID, "a sandbox has exactly one owner; invite as editor or viewer", NULL);
+        return err->status;
+    }
+    if (kind == IK_CHANGE_ROLE && it->role == ROLE_NONE) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "say which role: editor or viewer", NULL);
+        return err->status;
+    }
+
+    if (s->time_use != TU_NONE && s->time_use != TU_SINCE_THIS) {
+        const struct token *t = &ph->tl.t[s->time];
+        const struct timephrase *tp = &ph->tt.p[t->val];
+        if (tp->ambiguous) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, tp->ambiguous, "write the date as Jan 15 or 2027-01-15");
+            return err->status;
+        }
+        if (tp->invalid) {
+            set_error(err, PARSE_INVALID, tp->invalid, NULL);
+            return err->status;
+        }
+        if (t->code == T_DUR && (s->time_use == TU_EXPIRES_AT || s->time_use == TU_SINCE_DAY)) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, "say a date or a time there, not a length of time", NULL);
+            return err->status;
+        }
+        if (t->code != T_DUR && (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY ||
+                                 s->time_use == TU_SINCE_AGO)) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, "say a length of time there, such as 30 days", NULL);
+            return err->status;
+        }
+    }
+    switch (s->time_use) {
+    case TU_EXPIRES_IN: {
+        const struct timephrase *tp = &ph->tt.p[ph->tl.t[s->time].val];
+        it->has_expires_in = 1;
+        it->expires_in = tp->dur;
+        it->has_expires_at = 1;
+        it->expires_at = add_duration(ctx->now, &tp->dur, 1);
+        break;
+    }
+    case TU_EXPIRES_AT: {
+        const struct token *t = &ph->tl.t[s->time];
+        if (resolve_until(&ph->tt.p[t->val], t->code == T_CLOCK, ctx, &it->expires_at, err)) return err->status;
+        it->has_expires_at = 1;
+        break;
+    }
+    case TU_EXTEND_BY:
+        it->has_extend_by = 1;
+        it->extend_by = ph->tt.p[ph->tl.t[s->time].val].dur;
+        break;
+    case TU_SINCE_AGO:
+    case TU_SINCE_DAY:
+    case TU_SINCE_THIS:
+        if (resolve_since(ph, s, ctx, &it->since, err)) return err->status;
+        it->has_since = 1;
+        break;
+    }
+    if (kind == IK_SET_EXPIRY && !it->has_expires_at && !it->has_extend_by && !s->permanent) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "say how long: by 2 weeks, until Dec 31, or permanent", NULL);
+        return err->status;
+    }
+    if (kind == IK_SET_EXPIRY && it->has_expires_in) {
+        /* `extend … for 2 weeks` is the same as `by 2 weeks` (language.md). */
+        it->has_extend_by = 1;
+        it->extend_by = it->expires_in;
+        it->has_expires_in = it->has_expires_at = 0;
+    }
+    if ((kind == IK_SET_MODE) && it->mode == MODE_NONE) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "say which mode: shared, collaborated or private", NULL);
+        return err->status;
+    }
+    if (s->token != SLOT_NONE && copy_token(ph, s->token, it->token)) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "a confirmation token has 4 to 8 letters and digits, with at least one digit (K7Q2)", NULL);
+        return err->status;
+    }
+    return PARSE_OK;
+}

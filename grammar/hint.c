@@ -1,0 +1,202 @@
+/* Why a phrase was refused, and the closest thing the grammar accepts.
+ *
+ * Negations, broadcasts and two commands on one line are named first: they are refused on
+ * purpose, and a repair that dropped the "don't" would be a dangerous hint. Otherwise a
+ * one-token repair search (GRAMMAR-NOTES.md, Hints on refusal) tries, at the token where
+ * the sentence machines stopped and the one before it: a keyword within two edits of a
+ * misspelt word (`invte` → invite), `@word` for a bare name (`revoke bob` → @bob), a role
+ * for an unknown role (`as admin` → editor), and dropping a stray word. The cheapest repair
+ * that makes a sentence match becomes the hint, written out as the repaired phrase. */
+#include <stdio.h>
+#include <string.h>
+
+#include "phrase.h"
+
+static int edit_distance(const char *a, int la, const char *b, int lb)
+{
+    int prev[40], cur[40];
+    if (la >= 39 || lb >= 39) return 99;
+    for (int j = 0; j <= lb; j++) prev[j] = j;
+    for (int i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (int j = 1; j <= lb; j++) {
+            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            int del = prev[j] + 1, ins = cur[j - 1] + 1;
+            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+    }
+    return prev[lb];
+}
+
+struct repair {
+    int cost;        /* lower is better; 0 = none found */
+    int pos;
+    int op;          /* 1 substitute, 2 delete */
+    int code;
+    char text[80];   /* what the substituted token reads as */
+};
+
+static int accepts(const uint16_t *codes, int n)
+{
+    uint8_t acc[IK__COUNT];
+    int stop;
+    return sentence_match_all(codes, n, acc, &stop) > 0;
+}
+
+static void try_sub(const struct phrase *ph, int pos, int code, const char *text, int cost,
+                    struct repair *best)
+{
+    if (best->cost && best->cost <= cost) return;
+    uint16_t codes[TOK_MAX];
+    memcpy(codes, ph->codes, sizeof(uint16_t) * (size_t)ph->tl.n);
+    codes[pos] = (uint16_t)code;
+    if (!accepts(codes, ph->tl.n)) return;
+    best->cost = cost;
+    best->pos = pos;
+    best->op = 1;
+    best->code = code;
+    snprintf(best->text, sizeof best->text, "%s", text);
+}
+
+static void try_delete(const struct phrase *ph, int pos, int cost, struct repair *best)
+{
+    if ((best->cost && best->cost <= cost) || ph->tl.n < 2) return;
+    uint16_t codes[TOK_MAX];
+    int n = 0;
+    for (int i = 0; i < ph->tl.n; i++)
+        if (i != pos) codes[n++] = ph->codes[i];
+    if (!accepts(codes, n)) return;
+    best->cost = cost;
+    best->pos = pos;
+    best->op = 2;
+}
+
+static void search_at(const struct phrase *ph, int pos, struct repair *best)
+{
+    const struct token *t = &ph->tl.t[pos];
+    const char *w = ph->text + t->start;
+    char buf[80];
+    if (t->code == T_WORD) {
+        if (t->len <= 64) {
+            snprintf(buf, sizeof buf, "@%.*s", (int)t->len, w);
+            try_sub(ph, pos, T_PRINC, buf, 2, best);
+        }
+        if (t->len >= 3) {
+            for (int k = 0; k < tok_spellings_count; k++) {
+                const char *sp = tok_spellings[k].text;
+                int d = edit_distance(w, t->len, sp, (int)strlen(sp));
+                if (d <= (t->len >= 6 ? 2 : 1)) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
+            }
+        }
+    }
+    if (t->code == T_WORD || t->code == T_ADMIN) {
+        try_sub(ph, pos, T_EDITOR, "editor", 3, best);
+        try_sub(ph, pos, T_VIEWER, "viewer", 3, best);
+    }
+    try_delete(ph, pos, 4, best);
+}
+
+static void render(const struct phrase *ph, const struct repair *r, char *out, size_t size)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = 0; i < ph->tl.n && o + 1 < size; i++) {
+        if (r->op == 2 && i == r->pos) continue;
+        const struct token *t = &ph->tl.t[i];
+        int n;
+        if (r->op == 1 && i == r->pos)
+            n = snprintf(out + o, size - o, "%s%s", o ? " " : "", r->text);
+        else if (t->code == T_COMMA || t->code == T_POSS)
+            n = snprintf(out + o, size - o, "%.*s", (int)t->len, ph->text + t->start);
+        else
+            n = snprintf(out + o, size - o, "%s%.*s", o ? " " : "", (int)t->len, ph->text + t->start);
+        if (n < 0) break;
+        o += (size_t)n;
+        if (o >= size) o = size - 1;
+    }
+}
+
+static int is_verb(int c)
+{
+    switch (c) {
+    case T_INVITE: case T_ADD: case T_GIVE: case T_GRANT: case T_REVOKE: case T_REMOVE:
+    case T_KICK: case T_EXTEND: case T_MAKE: case T_CHANGE: case T_PROMOTE: case T_DEMOTE:
+    case T_SHARE: case T_UNSHARE: case T_DELETE: case T_LIST: case T_SHOW: case T_REFRESH:
+    case T_CONFIRM: case T_CANCEL: case T_SET: case T_SWITCH:
+        return 1;
+    }
+    return 0;
+}
+
+/* The intent a first word points at, for a template hint when no repair is found. */
+static int intent_of_verb(int c)
+{
+    switch (c) {
+    case T_INVITE: case T_ADD: case T_GIVE: case T_GRANT: case T_LET: return IK_INVITE;
+    case T_REVOKE: case T_REMOVE: case T_KICK: case T_TAKE: return IK_REVOKE;
+    case T_MAKE: case T_CHANGE: case T_PROMOTE: case T_DEMOTE: case T_SWITCH: return IK_CHANGE_ROLE;
+    case T_EXTEND: case T_RENEW: return IK_SET_EXPIRY;
+    case T_LIST: case T_WHO: return IK_LIST_ACCESS;
+    case T_CAN: case T_DOES: case T_CHECK: return IK_CHECK_ACCESS;
+    case T_AUDIT: return IK_SHOW_AUDIT;
+    case T_SHARE: return IK_SHARE_AGENT;
+    case T_REFRESH: return IK_REFRESH_CROSS;
+    }
+    return 0;
+}
+
+void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
+{
+    const struct token_list *tl = &ph->tl;
+    int verbs = 0, joiner = 0;
+    for (int i = 0; i < tl->n; i++) {
+        int c = tl->t[i].code;
+        if (c == T_NOT || c == T_DONT || c == T_NEVER || c == T_CANT || c == T_NEG || c == T_SHOULDNT) {
+            set_error(err, PARSE_NOT_UNDERSTOOD,
+                      "that reads as a negation; nothing is done on a \"don't\": say only what should be done", NULL);
+            return;
+        }
+        if (c == T_BROADCAST) {
+            set_error(err, PARSE_NOT_UNDERSTOOD,
+                      "<!here>, <!channel> and user groups cannot be given access; name each person", NULL);
+            return;
+        }
+        if (i > 0 && is_verb(c) && (tl->t[i - 1].code == T_AND || tl->t[i - 1].code == T_THEN ||
+                                    tl->t[i - 1].code == T_COMMA || tl->t[i - 1].code == T_SEP))
+            joiner = 1;
+        verbs += is_verb(c);
+    }
+    if (verbs >= 2 && joiner) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that looks like two commands in one line; send them one at a time", NULL);
+        return;
+    }
+    for (int i = 0; i < ph->tt.n; i++) {
+        if (ph->tt.p[i].ambiguous) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, ph->tt.p[i].ambiguous, "write the date as Jan 15 or 2027-01-15");
+            return;
+        }
+    }
+    struct repair best = {0};
+    if (tl->n <= 24) {
+        if (stop < tl->n) search_at(ph, stop, &best);
+        if (stop > 0) search_at(ph, stop - 1, &best);
+    }
+    char hint[256];
+    if (best.cost) {
+        char fixed[200];
+        render(ph, &best, fixed, sizeof fixed);
+        snprintf(hint, sizeof hint, "did you mean: %s", fixed);
+        if (best.op == 1 && (best.code == T_EDITOR || best.code == T_VIEWER))
+            snprintf(hint, sizeof hint, "roles are editor and viewer; did you mean: %s", fixed);
+        set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", hint);
+        return;
+    }
+    int k = intent_of_verb(tl->t[0].code);
+    if (k) {
+        snprintf(hint, sizeof hint, "try: %s", intent_kind_help((enum intent_kind)k));
+        set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", hint);
+        return;
+    }
+    set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", "say help to see what I understand");
+}

@@ -1,0 +1,92 @@
+/* The scanner: normalised text to tokens. A |* *| scanner (GRAMMAR-NOTES.md shape B):
+ * longest match wins; on equal length the first pattern listed wins, so keywords come
+ * before the plain word, and the compact duration (30d, 1h30m) before the word too.
+ * Each action only records where a token is and what it is. */
+#include <string.h>
+#include "tokens.h"
+
+%%{
+    machine scanner;
+    alphtype unsigned char;
+    include words_scan "words_scan.rl";
+
+    action kw_start { kw = T_WORD; kv = 0; }
+
+    alnum_l = [a-z0-9];
+    namechar = [a-z0-9_\-];
+    # A handle never ends in '.': `revoke @quim.` is @quim and a full stop.
+    handle = '@' [a-z0-9_\-]+ ('.'+ [a-z0-9_\-]+)*;
+    email = [a-z0-9_%+\-]+ ('.' [a-z0-9_%+\-]+)* '@' [a-z0-9\-]+ ('.' [a-z0-9\-]+)+;
+    slack_user = '<@' [A-Z0-9]+ ('|' [^>]*)? '>';
+    broadcast = '<!' [^>]* '>';
+    channel = '<#' [^>]* '>';
+    digits = [0-9]+;
+    decimal = digits '.' digits;
+    ordinal = digits ('st' | 'nd' | 'rd' | 'th');
+    cunit = 's' | 'sec' | 'secs' | 'm' | 'min' | 'mins' | 'h' | 'hr' | 'hrs' | 'd' | 'w' | 'wk' | 'wks' | 'mo' | 'y' | 'yr' | 'yrs';
+    cdur = ((digits | decimal) cunit)+;
+    clocknum = digits ':' digits (':' digits)? ('am' | 'pm')? | digits ('am' | 'pm');
+    isodate = digit{4} '-' digit{2} '-' digit{2};
+    slashdate = digits '/' digits ('/' digits)?;
+    word = alnum_l namechar*;
+
+    main := |*
+        keyword => { EMIT(kw, kv, 0); };
+        handle => { EMIT(T_PRINC, 0, 0); };
+        email => { EMIT(T_PRINC, 0, TF_EMAIL); };
+        slack_user => { EMIT(T_PRINC, 0, TF_SLACK); };
+        broadcast => { EMIT(T_BROADCAST, 0, 0); };
+        channel => { EMIT(T_OTHER, 0, 0); };
+        digits => { EMIT(T_NUM, 0, 0); };
+        decimal => { EMIT(T_NUM, 0, TF_DECIMAL); };
+        ordinal => { EMIT(T_NUM, 0, TF_ORDINAL); };
+        clocknum => { EMIT(T_CLOCKNUM, 0, 0); };
+        cdur => { EMIT(T_CDUR, 0, 0); };
+        isodate => { EMIT(T_ISODATE, 0, 0); };
+        slashdate => { EMIT(T_SLASHDATE, 0, 0); };
+        word => { EMIT(T_WORD, 0, 0); };
+        "'s" | "'" => { EMIT(T_POSS, 0, 0); };
+        '-' => { EMIT(T_MINUS, 0, 0); };
+        ',' => { EMIT(T_COMMA, 0, 0); };
+        '&' => { EMIT(T_AND, 0, 0); };
+        ':' => { EMIT(T_COLON, 0, 0); };
+        [;.!?]+ => { EMIT(T_SEP, 0, 0); };
+        ' ';
+        any => { EMIT(T_OTHER, 0, 0); };
+    *|;
+}%%
+
+%% write data nofinal noerror noprefix;
+
+#define EMIT(code_, val_, flags_) emit(out, text, ts, te, (code_), (val_), (flags_))
+
+static void emit(struct token_list *out, const char *text, const unsigned char *ts,
+                 const unsigned char *te, int code, int val, int flags)
+{
+    if (out->n >= TOK_MAX) {
+        out->overflow = 1;
+        return;
+    }
+    struct token *t = &out->t[out->n++];
+    t->code = (uint16_t)code;
+    t->val = val;
+    t->start = (uint16_t)((const char *)ts - text);
+    t->len = (uint16_t)(te - ts);
+    t->flags = (uint8_t)flags;
+    if (code == T_WORD && memchr(ts, '-', (size_t)(te - ts))) t->flags |= TF_HYPHEN;
+    if ((flags & TF_SLACK) && t->len > 12 && memcmp(te - 11, "|concierge>", 11) == 0)
+        t->flags |= TF_BOT;
+}
+
+void scan_tokens(const char *text, int len, struct token_list *out)
+{
+    const unsigned char *p = (const unsigned char *)text, *pe = p + len, *eof = pe;
+    const unsigned char *ts, *te;
+    int cs, act;
+    int kw = T_WORD, kv = 0;
+    out->n = 0;
+    out->overflow = 0;
+    (void)act;
+    %% write init;
+    %% write exec;
+}

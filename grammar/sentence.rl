@@ -1,0 +1,532 @@
+/* The sentences: one machine per intent over token codes (GRAMMAR-NOTES.md shape B).
+ *
+ * Depends on: words_codes.rl (the token codes, generated from words.def).
+ * Requires of its C: `i` (the index of the token being read) and `S` (struct slots *).
+ *
+ * Time expressions reach these machines as one token each (DUR, DAY, CLOCK; see
+ * timephrase.c), padding is gone (tokens.c), so a sentence reads like the language.
+ *
+ * Field marking follows one rule, because a DFA runs every alternative at once and an
+ * action on a path that later dies is not undone: an action fires only on the token that
+ * decides what it marks. `project NAME` marks NAME as it is read; `the NAME project` marks
+ * the token before PROJECT when PROJECT is read (the _prev actions). */
+#include "slots.h"
+#include "words.h"
+#include "../intent/intent.h"
+
+#include <string.h>
+
+%%{
+    machine sentence_common;
+    alphtype unsigned short;
+    include words_codes "words_codes.rl";
+
+    action sb        { S->sandbox = AT; }
+    action sb_prev   { S->sandbox = (int8_t)(AT - 1); }
+    action sb_here   { S->sandbox = SLOT_HERE; }
+    action proj      { S->project = AT; }
+    action proj_prev { S->project = (int8_t)(AT - 1); }
+    action agent      { S->agent = AT; }
+    action agent_prev { S->agent = (int8_t)(AT - 1); }
+    action rdr       { S->reader = AT; }
+    action rdr_prev  { S->reader = (int8_t)(AT - 1); }
+    action rdr_here  { S->reader = SLOT_HERE; }
+    action src       { S->source = AT; }
+    action src_prev  { S->source = (int8_t)(AT - 1); }
+    action src_here  { S->source = SLOT_HERE; }
+
+    action role_e { S->role = ROLE_EDITOR; }
+    action role_v { S->role = ROLE_VIEWER; }
+    action role_o { S->role = ROLE_OWNER; }
+
+    action exp_in     { S->time = AT; S->time_use = TU_EXPIRES_IN; }
+    action exp_at     { S->time = AT; S->time_use = TU_EXPIRES_AT; }
+    action ext_by     { S->time = AT; S->time_use = TU_EXTEND_BY; }
+    action since_ago  { S->time = AT; S->time_use = TU_SINCE_AGO; }
+    action since_day  { S->time = AT; S->time_use = TU_SINCE_DAY; }
+    action since_this { S->unit = AT; S->time_use = TU_SINCE_THIS; }
+    action permanent  { S->permanent = 1; }
+
+    action a_read    { S->action = ACT_READ; }
+    action a_run     { S->action = ACT_RUN; }
+    action a_build   { S->action = ACT_BUILD; }
+    action a_destroy { S->action = ACT_DESTROY; }
+    action a_manage  { S->action = ACT_MANAGE; }
+    action a_exec    { S->action = ACT_EXEC; }
+    action a_file    { S->action = ACT_FILE; }
+    action a_tunnel  { S->action = ACT_TUNNEL; }
+    action a_proxy   { S->action = ACT_PROXY; }
+
+    action m_shared  { S->mode = MODE_SHARED; }
+    action m_collab  { S->mode = MODE_COLLABORATED; }
+    action m_private { S->mode = MODE_PRIVATE; }
+
+    action k_invoke   { S->key = KEY_INVOKE; }
+    action k_delegate { S->key = KEY_DELEGATE; }
+
+    action t_invite  { S->topic = IK_INVITE; }
+    action t_role    { S->topic = IK_CHANGE_ROLE; }
+    action t_revoke  { S->topic = IK_REVOKE; }
+    action t_expiry  { S->topic = IK_SET_EXPIRY; }
+    action t_list    { S->topic = IK_LIST_ACCESS; }
+    action t_check   { S->topic = IK_CHECK_ACCESS; }
+    action t_audit   { S->topic = IK_SHOW_AUDIT; }
+    action t_mode    { S->topic = IK_SET_MODE; }
+    action t_agent   { S->topic = IK_SHARE_AGENT; }
+    action t_unagent { S->topic = IK_UNSHARE_AGENT; }
+    action t_cross   { S->topic = IK_GRANT_CROSS; }
+    action t_refresh { S->topic = IK_REFRESH_CROSS; }
+
+    action tok { S->token = AT; }
+
+    # ---- Names -------------------------------------------------------------------
+    art = A | AN | THE;
+    name = WORD;
+    principal = PRINC | ME | I;
+    plist = principal ((COMMA | AND | COMMA AND)? principal)*;
+    # whose access: "@bob's access", "my access"
+    whose = plist POSS | MY;
+
+    here = (THIS | THE) SANDBOX @sb_here | HERE @sb_here;
+    sandbox_named = SANDBOX name @sb | THE? name SANDBOX @sb_prev;
+    sandbox_ref = here | sandbox_named;
+    project_ref = PROJECT name @proj | THE? name PROJECT @proj_prev;
+    agent_ref = AGENT name @agent | THE? name AGENT @agent_prev;
+    target = sandbox_ref | project_ref;
+
+    # ---- Roles -------------------------------------------------------------------
+    role_editor = (EDITOR | EDIT | WRITE | BUILD) @role_e;
+    role_viewer = (VIEWER | VIEW | READ | READONLY) @role_v;
+    role = READONLY? (role_editor | role_viewer | OWNER @role_o);
+    role_plain = EDITOR | EDIT | WRITE | BUILD | VIEWER | VIEW | READ | READONLY | OWNER;
+    role_as = (AS art? role ACCESS?) | (WITH art? role ACCESS);
+    to_role = TO art? role (ACCESS | ROLE)?;
+
+    # ---- Scope and expiry --------------------------------------------------------
+    sandbox_scope = (TO | ON | IN | FOR | INTO | AT) sandbox_ref;
+    project_scope = BUT? ONLY? (FOR | ON | IN | TO | WITH) project_ref;
+    scope = sandbox_scope | project_scope;
+    from_scope = BUT? ONLY? (FROM | ON | IN | TO | FOR | OFF | OF | AT) (sandbox_ref | project_ref);
+
+    expiry = FOR (THE? NEXT)? DUR @exp_in
+           | THAT? EXPIRE IN DUR @exp_in
+           | UNTIL (DAY | CLOCK) @exp_at
+           | THAT? EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at;
+
+    # ---- invite ------------------------------------------------------------------
+    invite_clause = COMMA? (role_as | scope | expiry);
+    let_verb = (EDIT | BUILD | WRITE | CHANGE) @role_e | (VIEW | READ | SEE | BROWSE | ACCESS | USE) @role_v;
+    invite_head =
+          (INVITE | ADD) plist
+        | GIVE plist (art? role)? ACCESS
+        | GIVE plist art? role ROLE
+        | (GIVE | GRANT) (art? role)? ACCESS TO plist
+        | GRANT plist (art? role)? ACCESS?
+        | SHARE sandbox_ref WITH plist
+        | LET plist (IN | INTO sandbox_ref)
+        | LET plist let_verb target?;
+    invite = invite_head invite_clause*;
+
+    # ---- change_role -------------------------------------------------------------
+    change_verb = CHANGE | SWITCH | SET | UPDATE | MOVE;
+    role_clause = COMMA? scope;
+    change_role_head =
+          MAKE plist art? role (INSTEAD OF art? role_plain)?
+        | change_verb plist to_role
+        | change_verb whose (ROLE | ACCESS) (TO | AS) art? role ACCESS?
+        | change_verb THE? ROLE (OF | FOR) plist to_role
+        | SET ROLE role FOR plist
+        | PROMOTE @role_e plist to_role?
+        | DEMOTE @role_v plist to_role?
+        | (UPGRADE | BUMP) plist UP? (FROM art? role_plain)? to_role
+        | DOWNGRADE plist (FROM art? role_plain)? to_role;
+    change_role = change_role_head role_clause*;
+
+    # ---- revoke ------------------------------------------------------------------
+    revoke_clause = COMMA? from_scope;
+    their_access = whose (ACCESS | GRANT | GRANTS);
+    revoke_head =
+          (REVOKE | REMOVE | DROP) plist
+        | (REVOKE | REMOVE | DROP | TAKE AWAY? | DELETE) their_access AWAY?
+        | TAKE plist POSS ACCESS AWAY
+        | (REVOKE | REMOVE | TAKE AWAY) ALL? ACCESS (FOR | FROM | OF) plist
+        | KICK plist (OUT | OFF)?
+        | KICK OUT plist
+        | UNSHARE sandbox_ref WITH plist
+        | plist NOLONGER NEEDS ACCESS
+        | plist SHOULDNT HAVE ACCESS;
+    revoke = revoke_head revoke_clause* (ANYMORE | NOW)?;
+
+    # ---- set_expiry --------------------------------------------------------------
+    extend_by = (BY | FOR) (ANOTHER | AN EXTRA)? DUR @ext_by;
+    extend_to = (UNTIL | TO | OUT TO) (DAY | CLOCK) @exp_at;
+    expiry_clause = COMMA? scope;
+    set_expiry =
+          EXTEND (plist | their_access | ACCESS FOR plist | whose EXPIRY) expiry_clause* (extend_by | extend_to) expiry_clause*
+        | GIVE plist (ANOTHER | AN EXTRA) DUR @ext_by expiry_clause*
+        | KEEP plist ON FOR (ANOTHER | AN EXTRA) DUR @ext_by expiry_clause*
+        | RENEW (plist | their_access) expiry_clause* (extend_by | extend_to)
+        | (SET | CHANGE | MOVE | PUSH | BUMP) whose EXPIRY OUT? (TO | UNTIL) (DAY | CLOCK) @exp_at
+        | their_access SHOULD EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at
+        | MAKE their_access (PERMANENT | FOREVER) @permanent expiry_clause*
+        | REMOVE THE? EXPIRY (ON | FROM | FOR | OF) (their_access | plist) @permanent;
+
+    # ---- list_access -------------------------------------------------------------
+    on_target = (TO | ON | IN | FOR | OF | AT) target | HERE @sb_here;
+    see_verb = SEE | VIEW | READ | ACCESS | BROWSE | USE;
+    edit_verb = (EDIT | BUILD | CHANGE | WRITE | MODIFY) @role_e;
+    role_plural = (EDITOR @role_e | VIEWER @role_v);
+    everyone = MEMBERS | EVERYONE (WITH ACCESS)? | ACCESS LIST? | GRANTS | role_plural
+             | WHO HAS ACCESS | EVERYONE WHO HAS ACCESS;
+    list_access =
+          WHO (HAS | HAVE) ACCESS on_target?
+        | (WHO | WHICH MEMBERS) CAN (see_verb | edit_verb) (target | HERE @sb_here)?
+        | (WHO IS | WHOS) (ON | IN) target
+        | WHOS HERE
+        | WHO ARE THE? (role_plural | MEMBERS) on_target?
+        | (LIST | SHOW) ALL? THE? everyone on_target?
+        | (WHATS | WHAT IS) THE ACCESS LIST on_target?;
+
+    # ---- check_access ------------------------------------------------------------
+    act_verb =
+          (SEE | VIEW | READ | BROWSE | ACCESS) @a_read
+        | (RUN | USE | INVOKE) @a_run AGENTS?
+        | (EDIT | BUILD | CHANGE | CREATE | MODIFY | WRITE) @a_build
+        | (DELETE | DESTROY | ARCHIVE) @a_destroy
+        | (INVITE | REVOKE | SHARE) @a_manage (MEMBERS | SOMEONE | EVERYONE)?
+        | MANAGE @a_manage ACCESS?
+        | RUN (COMMANDS | SCRIPTS | TESTS) @a_exec
+        | EXECUTE @a_exec COMMANDS?
+        | SSH @a_exec
+        | OPEN art? TERMINAL @a_exec
+        | (READ | WRITE | EDIT) FILES @a_file
+        | OPEN art? TUNNEL @a_tunnel
+        | REACH art? SERVICE URL? @a_proxy
+        | REACH art? URL @a_proxy;
+    check_target = target | HERE @sb_here | IN target | (INTO | ON) sandbox_ref;
+    check_access =
+          CAN plist act_verb check_target?
+        | IS plist ALLOWED TO act_verb check_target?
+        | DOES plist STILL? HAVE ACCESS @a_read (TO target | HERE @sb_here)?
+        | DOES plist STILL? HAVE (EDIT | WRITE | BUILD) @a_build ACCESS (TO target | HERE @sb_here)?
+        | DOES plist STILL? HAVE (READ | VIEW) @a_read ACCESS (TO target | HERE @sb_here)?
+        | WHAT CAN plist DO check_target?
+        | CHECK ACCESS FOR plist (ON target)?
+        | CHECK their_access (ON target)?
+        | CHECK (IF | WHETHER) plist CAN act_verb check_target?;
+
+    # ---- show_audit --------------------------------------------------------------
+    since = SINCE (DAY | CLOCK) @since_day
+          | DAY @since_day
+          | THIS UNIT @since_this
+          | (IN | OVER | FOR | DURING)? THE? (LAST | PAST) DUR @since_ago;
+    audit_about = (FOR | BY | OF | ABOUT | ON) plist;
+    audit_clause = COMMA? (since | audit_about | (FOR | ON | IN | OF) sandbox_ref | HERE @sb_here);
+    audit_noun = AUDIT (LOG | TRAIL | HISTORY | EVENTS)? | LOG | HISTORY;
+    show_audit =
+          (SHOW | LIST)? THE? audit_noun audit_clause*
+        | WHO INVITED plist audit_clause*
+        | WHAT DID plist DO audit_clause*
+        | SHOW WHAT plist DID audit_clause*
+        | WHAT (CHANGED | HAPPENED | HAS CHANGED) audit_clause*
+        | WHO CHANGED ACCESS RECENT? audit_clause*
+        | (SHOW | LIST) (RECENT)? (ACCESS)? CHANGES audit_clause*;
+
+    # ---- set_mode and show_mode --------------------------------------------------
+    mode_word = SHARED @m_shared | COLLABORATED @m_collab | PRIVATE @m_private;
+    this_sandbox = sandbox_ref | IT @sb_here;
+    set_mode =
+          MAKE this_sandbox mode_word AGAIN?
+        | (SWITCH | CHANGE | SET | TURN) (this_sandbox | THE? SHARING MODE? (OF sandbox_ref)?)? TO mode_word MODE?
+        | SET THE? SHARING? MODE (TO)? mode_word
+        | SET this_sandbox (TO | AS) mode_word MODE?
+        | ONLY LET plist (INTO | IN | USE) this_sandbox POSS WORKLOADS @m_collab
+        | ONLY LET plist (INTO | IN | USE) THE WORKLOADS (OF sandbox_ref)? @m_collab;
+    show_mode =
+          (WHATS | WHAT IS) THE? (SHARING MODE? | MODE) (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
+        | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) SHARING? MODE
+        | SHOW THE? SHARING? MODE (OF sandbox_ref | FOR sandbox_ref)?
+        | IS this_sandbox (SHARED | COLLABORATED | PRIVATE);
+
+    # ---- share_agent and unshare_agent -------------------------------------------
+    key_kind = INVOKE @k_invoke | DELEGATE @k_delegate;
+    a_key = art? (DUR @exp_in)? key_kind? AGENT? KEY;
+    agent_expiry = COMMA? expiry;
+    share_agent =
+          SHARE agent_ref KEY? WITH plist agent_expiry?
+        | SHARE a_key (FOR | TO) agent_ref WITH plist agent_expiry?
+        | (GIVE | ISSUE | SEND) plist a_key (FOR | TO) agent_ref agent_expiry?
+        | (CREATE | GENERATE | MINT | MAKE | ISSUE) a_key (FOR | TO) agent_ref (FOR plist)? agent_expiry?
+        | (CREATE | GENERATE | MINT | MAKE | ISSUE) a_key FOR plist (FOR | TO) agent_ref agent_expiry?
+        | LET plist INVOKE agent_ref agent_expiry?
+        | GIVE plist ACCESS TO INVOKE agent_ref agent_expiry?;
+    unshare_agent =
+          STOP SHARING agent_ref WITH plist
+        | UNSHARE agent_ref (WITH | FROM) plist
+        | (REVOKE | REMOVE | DELETE) ALL? THE? KEY (FOR | OF | TO) agent_ref
+        | (REVOKE | REMOVE) whose (KEY | ACCESS) (FOR | TO) agent_ref
+        | (REVOKE | REMOVE) (KEY | ACCESS) (FOR | TO) agent_ref FROM plist;
+
+    # ---- cross-sandbox reads -----------------------------------------------------
+    # The reader is the sandbox given access or told to read; the source the one whose
+    # code is shared (language.md, Edge cases). A bare name is a sandbox here.
+    reader_kw = (THIS | THE) SANDBOX @rdr_here | HERE @rdr_here
+              | SANDBOX name @rdr | THE? name SANDBOX @rdr_prev;
+    reader_bare = name @rdr;
+    reader_ref = reader_kw | reader_bare;
+    source_ref = ((THIS | THE) SANDBOX @src_here | HERE @src_here
+               | SANDBOX name @src | THE? name SANDBOX @src_prev | name @src)
+               (POSS CODE | CODE)?;
+    source_here = HERE @src_here;
+    read_access = (READ | READONLY) ACCESS | CROSS READ ACCESS? | READ GRANT;
+    grant_cross =
+          (GIVE | GRANT) reader_kw read_access ((TO | ON | FOR | FROM | OF) source_ref | source_here)?
+        | (GIVE | GRANT) reader_bare read_access ((TO | ON | FOR | FROM | OF) source_ref)
+        | GRANT read_access TO reader_ref
+        | (LET | ALLOW) reader_ref TO? READ FROM? source_ref
+        | SHARE source_ref READONLY? WITH reader_ref
+        | ADD art? read_access FOR reader_ref;
+    refresh_cross =
+          (REFRESH | RENEW | UPDATE) THE? (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS | CODE)
+              (OF | FOR | FROM | TO | WITH) source_ref
+        | (REFRESH | RENEW | UPDATE) source_ref POSS (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS)
+        | (REFRESH | RENEW | UPDATE) THE? name @src (SNAPSHOT | GRANT)
+        | (REFRESH | RENEW) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref;
+    revoke_cross =
+          (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref
+        | (REVOKE | REMOVE) reader_kw POSS (READ ACCESS | READ GRANT | CROSS READ ACCESS?)
+        | (STOP | DISALLOW) reader_ref FROM READ source_ref?
+        | (REVOKE | REMOVE | DROP) THE? (CROSS READ? | READ) (GRANT | ACCESS)? (FOR | TO | OF | FROM) reader_ref
+        | CUT OFF reader_kw;
+
+    # ---- help --------------------------------------------------------------------
+    topic_verb =
+          (INVITE | ADD) @t_invite
+        | (REVOKE | REMOVE) @t_revoke
+        | (EXTEND | RENEW) @t_expiry
+        | (PROMOTE | DEMOTE | CHANGE) @t_role
+        | (LIST | SEE) @t_list
+        | CHECK @t_check
+        | AUDIT @t_audit;
+    someone = SOMEONE | EVERYONE | principal | art? (MEMBERS | role_plain | ACCESS | ROLE);
+    help =
+          HELP ME? (WITH (ACCESS MANAGEMENT? | SOMETHING))?
+        | USAGE
+        | WHAT CAN YOU DO
+        | WHAT CAN I (ASK YOU? | SAY)
+        | WHAT COMMANDS ARE THERE
+        | WHAT ARE THE COMMANDS
+        | WHAT ARE THE ROLE
+        | HOW DO I topic_verb someone? (ACCESS)?
+        | HOW DO I GIVE someone art? AGENT? KEY @t_agent
+        | HOW DO I (MAKE | SET) this_sandbox? mode_word @t_mode
+        | HOW DOES SHARING WORK @t_mode
+        | WHAT DOES mode_word MEAN @t_mode;
+
+    # ---- confirm and cancel ------------------------------------------------------
+    token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
+    confirm = (YES | CONFIRM | GOAHEAD | DOIT | YES DOIT) token?;
+    cancel = (NO | CANCEL | NEVERMIND | STOP) token?;
+}%%
+
+%%{
+    machine any_intent;
+    include sentence_common;
+    action F { fin[intent_k] = AT; }
+    main := (
+          invite @{ fin[IK_INVITE] = AT; }
+        | change_role @{ fin[IK_CHANGE_ROLE] = AT; }
+        | revoke @{ fin[IK_REVOKE] = AT; }
+        | set_expiry @{ fin[IK_SET_EXPIRY] = AT; }
+        | list_access @{ fin[IK_LIST_ACCESS] = AT; }
+        | check_access @{ fin[IK_CHECK_ACCESS] = AT; }
+        | show_audit @{ fin[IK_SHOW_AUDIT] = AT; }
+        | set_mode @{ fin[IK_SET_MODE] = AT; }
+        | show_mode @{ fin[IK_SHOW_MODE] = AT; }
+        | share_agent @{ fin[IK_SHARE_AGENT] = AT; }
+        | unshare_agent @{ fin[IK_UNSHARE_AGENT] = AT; }
+        | grant_cross @{ fin[IK_GRANT_CROSS] = AT; }
+        | refresh_cross @{ fin[IK_REFRESH_CROSS] = AT; }
+        | revoke_cross @{ fin[IK_REVOKE_CROSS] = AT; }
+        | help @{ fin[IK_HELP] = AT; }
+        | confirm @{ fin[IK_CONFIRM] = AT; }
+        | cancel @{ fin[IK_CANCEL] = AT; }
+    );
+    write data noentry;
+}%%
+
+/* `AT` is the index of the token being read. */
+#define AT ((int8_t)(p - codes))
+
+int sentence_match_all(const uint16_t *codes, int n, uint8_t *accepted, int *stop)
+{
+    const uint16_t *p = codes, *pe = codes + n;
+    int cs = any_intent_start;
+    int8_t fin[IK__COUNT];
+    struct slots scratch, *S = &scratch;  /* the slot actions run here too; unused */
+    memset(fin, -1, sizeof fin);
+    slots_clear(S);
+    %% write exec;
+    *stop = (int)(p - codes);
+    int count = 0;
+    for (int k = 0; k < IK__COUNT; k++) {
+        accepted[k] = (cs != any_intent_error && p == pe && n > 0 && fin[k] == n - 1);
+        count += accepted[k];
+    }
+    return count;
+}
+
+/* One machine per intent, for its slots: in the union above, the actions of every intent
+ * that is still alive write the same slots, so the winner is read again on its own. */
+#define INTENT_MACHINE_BODY(machine)                      \
+    const uint16_t *p = codes, *pe = codes + n;            \
+    int cs = machine##_start;                             \
+    slots_clear(S);
+
+%%{ machine m_invite; include sentence_common; main := invite; write data noentry; }%%
+static int run_invite(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_invite)
+    %% write exec;
+    return cs >= m_invite_first_final && p == pe;
+}
+%%{ machine m_change_role; include sentence_common; main := change_role; write data noentry; }%%
+static int run_change_role(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_change_role)
+    %% write exec;
+    return cs >= m_change_role_first_final && p == pe;
+}
+%%{ machine m_revoke; include sentence_common; main := revoke; write data noentry; }%%
+static int run_revoke(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_revoke)
+    %% write exec;
+    return cs >= m_revoke_first_final && p == pe;
+}
+%%{ machine m_set_expiry; include sentence_common; main := set_expiry; write data noentry; }%%
+static int run_set_expiry(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_set_expiry)
+    %% write exec;
+    return cs >= m_set_expiry_first_final && p == pe;
+}
+%%{ machine m_list_access; include sentence_common; main := list_access; write data noentry; }%%
+static int run_list_access(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_list_access)
+    %% write exec;
+    return cs >= m_list_access_first_final && p == pe;
+}
+%%{ machine m_check_access; include sentence_common; main := check_access; write data noentry; }%%
+static int run_check_access(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_check_access)
+    %% write exec;
+    return cs >= m_check_access_first_final && p == pe;
+}
+%%{ machine m_show_audit; include sentence_common; main := show_audit; write data noentry; }%%
+static int run_show_audit(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_show_audit)
+    %% write exec;
+    return cs >= m_show_audit_first_final && p == pe;
+}
+%%{ machine m_set_mode; include sentence_common; main := set_mode; write data noentry; }%%
+static int run_set_mode(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_set_mode)
+    %% write exec;
+    return cs >= m_set_mode_first_final && p == pe;
+}
+%%{ machine m_show_mode; include sentence_common; main := show_mode; write data noentry; }%%
+static int run_show_mode(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_show_mode)
+    %% write exec;
+    return cs >= m_show_mode_first_final && p == pe;
+}
+%%{ machine m_share_agent; include sentence_common; main := share_agent; write data noentry; }%%
+static int run_share_agent(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_share_agent)
+    %% write exec;
+    return cs >= m_share_agent_first_final && p == pe;
+}
+%%{ machine m_unshare_agent; include sentence_common; main := unshare_agent; write data noentry; }%%
+static int run_unshare_agent(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_unshare_agent)
+    %% write exec;
+    return cs >= m_unshare_agent_first_final && p == pe;
+}
+%%{ machine m_grant_cross; include sentence_common; main := grant_cross; write data noentry; }%%
+static int run_grant_cross(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_grant_cross)
+    %% write exec;
+    return cs >= m_grant_cross_first_final && p == pe;
+}
+%%{ machine m_refresh_cross; include sentence_common; main := refresh_cross; write data noentry; }%%
+static int run_refresh_cross(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_refresh_cross)
+    %% write exec;
+    return cs >= m_refresh_cross_first_final && p == pe;
+}
+%%{ machine m_revoke_cross; include sentence_common; main := revoke_cross; write data noentry; }%%
+static int run_revoke_cross(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_revoke_cross)
+    %% write exec;
+    return cs >= m_revoke_cross_first_final && p == pe;
+}
+%%{ machine m_help; include sentence_common; main := help; write data noentry; }%%
+static int run_help(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_help)
+    %% write exec;
+    return cs >= m_help_first_final && p == pe;
+}
+%%{ machine m_confirm; include sentence_common; main := confirm; write data noentry; }%%
+static int run_confirm(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_confirm)
+    %% write exec;
+    return cs >= m_confirm_first_final && p == pe;
+}
+%%{ machine m_cancel; include sentence_common; main := cancel; write data noentry; }%%
+static int run_cancel(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_cancel)
+    %% write exec;
+    return cs >= m_cancel_first_final && p == pe;
+}
+
+/* Intent kind → its own machine: adding an intent is adding a row here and in
+ * intent_kinds.def. */
+static int (*const runners[IK__COUNT])(const uint16_t *, int, struct slots *) = {
+    [IK_INVITE] = run_invite,
+    [IK_CHANGE_ROLE] = run_change_role,
+    [IK_REVOKE] = run_revoke,
+    [IK_SET_EXPIRY] = run_set_expiry,
+    [IK_LIST_ACCESS] = run_list_access,
+    [IK_CHECK_ACCESS] = run_check_access,
+    [IK_SHOW_AUDIT] = run_show_audit,
+    [IK_SET_MODE] = run_set_mode,
+    [IK_SHOW_MODE] = run_show_mode,
+    [IK_SHARE_AGENT] = run_share_agent,
+    [IK_UNSHARE_AGENT] = run_unshare_agent,
+    [IK_GRANT_CROSS] = run_grant_cross,
+    [IK_REFRESH_CROSS] = run_refresh_cross,
+    [IK_REVOKE_CROSS] = run_revoke_cross,
+    [IK_HELP] = run_help,
+    [IK_CONFIRM] = run_confirm,
+    [IK_CANCEL] = run_cancel,
+};
+
+int sentence_slots(int kind, const uint16_t *codes, int n, struct slots *s)
+{
+    if (kind <= 0 || kind >= IK__COUNT || !runners[kind]) return -1;
+    return runners[kind](codes, n, s) ? 0 : -1;
+}

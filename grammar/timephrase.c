@@ -1,0 +1,466 @@
+/* The time chunker (see timephrase.h). A small recursive-descent reader over tokens: the
+ * time sub-language has numbers, fractions and sums whose values are easier to compute
+ * in C than to mark in a machine (GRAMMAR-NOTES.md: mark a span, interpret it in C).
+ * Every reader takes a position and returns how many tokens it consumed, 0 for none. */
+#include "timephrase.h"
+
+#include <string.h>
+
+/* Unit values as words.def gives them. */
+enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_FORTNIGHT, U_MONTH, U_QUARTER, U_YEAR };
+
+struct reader {
+    const struct token *t;
+    int n;
+    const char *text;
+};
+
+static int code_at(const struct reader *r, int i) { return i < r->n ? r->t[i].code : T_NONE; }
+
+static int text_is(const struct reader *r, int i, const char *s)
+{
+    size_t n = strlen(s);
+    return i < r->n && r->t[i].len == n && memcmp(r->text + r->t[i].start, s, n) == 0;
+}
+
+/* A rational amount: num / den. */
+struct amount { int64_t num, den; };
+
+static int digits_value(const char *s, int len, int64_t *num, int64_t *den)
+{
+    int64_t v = 0, d = 1;
+    int seen_point = 0, digits = 0;
+    for (int i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '.' && !seen_point) { seen_point = 1; continue; }
+        if (c < '0' || c > '9') break;
+        if (v > 100000000000LL || d > 100000000LL) return -1;  /* far beyond any use */
+        v = v * 10 + (c - '0');
+        if (seen_point) d *= 10;
+        digits++;
+    }
+    if (!digits) return -1;
+    *num = v;
+    *den = d;
+    return 0;
+}
+
+/* A hyphenated number word, twenty-one .. ninety-nine. */
+static int hyphen_number(const char *s, int len)
+{
+    static const char *const tens[] = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+    static const char *const ones[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+    for (int i = 0; i < 8; i++) {
+        int tl = (int)strlen(tens[i]);
+        if (len <= tl + 1 || memcmp(s, tens[i], (size_t)tl) != 0 || s[tl] != '-') continue;
+        for (int j = 0; j < 9; j++) {
+            int ol = (int)strlen(ones[j]);
+            if (len == tl + 1 + ol && memcmp(s + tl + 1, ones[j], (size_t)ol) == 0) return (i + 2) * 10 + j + 1;
+        }
+    }
+    return -1;
+}
+
+/* A number said in words: `twenty five`, `twenty-five`, `a hundred`, `one hundred`. */
+static int number_words(const struct reader *r, int i, int64_t *v)
+{
+    const struct token *t = &r->t[i];
+    if (t->code == T_WORD && (t->flags & TF_HYPHEN)) {
+        int h = hyphen_number(r->text + t->start, t->len);
+        if (h < 0) return 0;
+        *v = h;
+        return 1;
+    }
+    if ((t->code == T_A || t->code == T_AN) && code_at(r, i + 1) == T_HUNDRED) { *v = 100; return 2; }
+    if (t->code != T_NUMWORD) return 0;
+    *v = t->val;
+    if (code_at(r, i + 1) == T_HUNDRED && t->val >= 1 && t->val <= 9) { *v = t->val * 100; return 2; }
+    if (t->val >= 20 && t->val % 10 == 0 && code_at(r, i + 1) == T_NUMWORD && r->t[i + 1].val >= 1 &&
+        r->t[i + 1].val <= 9) {
+        *v += r->t[i + 1].val;
+        return 2;
+    }
+    return 1;
+}
+
+/* An amount: a number in digits or words, `a`/`an` (one), `a dozen`, `a couple of`,
+ * `a few`. `a` alone counts only when a unit follows, which the caller checks. */
+static int amount(const struct reader *r, int i, struct amount *a)
+{
+    if (i >= r->n) return 0;
+    const struct token *t = &r->t[i];
+    int k;
+    int64_t v;
+    a->den = 1;
+    if (t->code == T_NUM && !(t->flags & TF_ORDINAL)) {
+        if (digits_value(r->text + t->start, t->len, &a->num, &a->den)) return 0;
+        return 1;
+    }
+    if ((k = number_words(r, i, &v))) { a->num = v; return k; }
+    int art = (t->code == T_A || t->code == T_AN) ? 1 : 0;
+    int c = code_at(r, i + art);
+    if (c == T_DOZEN) { a->num = 12; return art + 1; }
+    if (c == T_COUPLE) { a->num = 2; return art + 1 + (code_at(r, i + art + 1) == T_OF); }
+    if (c == T_FEW) { a->num = 3; return art + 1; }
+    if (art) { a->num = 1; return 1; }
+    return 0;
+}
+
+/* The unit at i: a UNIT keyword (single letters only after a number: `30 d`), or the word
+ * `y` that YES also spells. Returns the unit value, 0 for none. */
+static int unit_at(const struct reader *r, int i, int after_number)
+{
+    if (i >= r->n) return 0;
+    const struct token *t = &r->t[i];
+    if (t->code == T_UNIT) return (t->len == 1 && !after_number) ? 0 : t->val;
+    if (t->code == T_QUARTER) return U_QUARTER;
+    if (after_number && t->code == T_YES && text_is(r, i, "y")) return U_YEAR;
+    return 0;
+}
+
+/* Adds num/den of `unit` to d, each part in its own unit, a fraction carried into smaller
+ * units (language.md): of years, into whole months; of months, into days at 30 a month
+ * and on down; weeks become days; below that down to whole seconds. -1 when it does not
+ * come out whole. */
+static int add_amount(struct duration *d, int64_t num, int64_t den, int unit)
+{
+    if (num < 0 || den <= 0) return -1;
+    if (num / den > 100000) return -1;  /* more than anyone means */
+    switch (unit) {
+    case U_YEAR:
+        d->years += num / den;
+        num = (num % den) * 12;
+        if (num % den) return -1;
+        d->months += num / den;
+        return 0;
+    case U_QUARTER: return add_amount(d, num * 3, den, U_MONTH);
+    case U_MONTH:
+        d->months += num / den;
+        return add_amount(d, (num % den) * 30, den, U_DAY);
+    case U_FORTNIGHT: return add_amount(d, num * 14, den, U_DAY);
+    case U_WEEK: return add_amount(d, num * 7, den, U_DAY);
+    case U_DAY:
+        d->days += num / den;
+        return (num % den) ? add_amount(d, (num % den) * 24, den, U_HOUR) : 0;
+    case U_HOUR:
+        d->hours += num / den;
+        return (num % den) ? add_amount(d, (num % den) * 60, den, U_MIN) : 0;
+    case U_MIN:
+        d->minutes += num / den;
+        return (num % den) ? add_amount(d, (num % den) * 60, den, U_SEC) : 0;
+    case U_SEC:
+        d->seconds += num / den;
+        return (num % den) ? -1 : 0;
+    }
+    return -1;
+}
+
+/* A compact duration written as one word: 30d, 1h30m, 1.5h, 2hours, 30days. */
+static int compact(const char *s, int len, struct duration *d, int *bad)
+{
+    static const struct { const char *w; int u; } units[] = {
+        {"seconds", U_SEC}, {"second", U_SEC}, {"secs", U_SEC}, {"sec", U_SEC}, {"s", U_SEC},
+        {"minutes", U_MIN}, {"minute", U_MIN}, {"mins", U_MIN}, {"min", U_MIN}, {"m", U_MIN},
+        {"hours", U_HOUR}, {"hour", U_HOUR}, {"hrs", U_HOUR}, {"hr", U_HOUR}, {"h", U_HOUR},
+        {"days", U_DAY}, {"day", U_DAY}, {"d", U_DAY}, {"weeks", U_WEEK}, {"week", U_WEEK},
+        {"wks", U_WEEK}, {"wk", U_WEEK}, {"w", U_WEEK}, {"months", U_MONTH}, {"month", U_MONTH},
+        {"mo", U_MONTH}, {"years", U_YEAR}, {"year", U_YEAR}, {"yrs", U_YEAR}, {"yr", U_YEAR},
+        {"y", U_YEAR},
+    };
+    int i = 0, parts = 0;
+    while (i < len) {
+        int j = i;
+        while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) j++;
+        if (j == i) return 0;
+        int64_t num, den;
+        if (digits_value(s + i, j - i, &num, &den)) return 0;
+        int k = j;
+        while (k < len && s[k] >= 'a' && s[k] <= 'z') k++;
+        int unit = 0;
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if ((int)strlen(units[u].w) == k - j && memcmp(units[u].w, s + j, (size_t)(k - j)) == 0) unit = units[u].u;
+        if (!unit) return 0;
+        if (add_amount(d, num, den, unit)) *bad = 1;
+        parts++;
+        i = k;
+    }
+    return parts > 0;
+}
+
+/* One term of a duration. */
+static int term(const struct reader *r, int i, struct duration *d, int *bad)
+{
+    struct amount a;
+    int k, u;
+    if (i >= r->n) return 0;
+    const struct token *t = &r->t[i];
+    /* 30d, 1h30m, 2hours */
+    if ((t->code == T_CDUR || (t->code == T_WORD && t->len > 1 && t->start < 2000 &&
+                               r->text[t->start] >= '0' && r->text[t->start] <= '9')) &&
+        compact(r->text + t->start, t->len, d, bad))
+        return 1;
+    /* half a day, half an hour, half of a month */
+    if (t->code == T_HALF) {
+        int j = i + 1;
+        if (code_at(r, j) == T_OF) j++;
+        if (code_at(r, j) == T_A || code_at(r, j) == T_AN) j++;
+        if ((u = unit_at(r, j, 0)) && u != U_QUARTER) {
+            if (add_amount(d, 1, 2, u)) *bad = 1;
+            return j + 1 - i;
+        }
+        return 0;
+    }
+    if (!(k = amount(r, i, &a))) return 0;
+    int j = i + k;
+    /* two and a quarter hours, 2 and a half days */
+    if (code_at(r, j) == T_AND) {
+        int f = j + 1;
+        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
+        int64_t fn = code_at(r, f) == T_HALF ? 1 : code_at(r, f) == T_QUARTER ? 1 : 0;
+        int64_t fd = code_at(r, f) == T_HALF ? 2 : 4;
+        if (fn && (u = unit_at(r, f + 1, 1)) && u != U_QUARTER) {
+            if (add_amount(d, a.num * fd + a.den * fn, a.den * fd, u)) *bad = 1;
+            return f + 2 - i;
+        }
+    }
+    /* three quarters of an hour, a quarter of an hour; `3 quarters` of a year below */
+    if (code_at(r, j) == T_QUARTER && code_at(r, j + 1) == T_OF) {
+        int f = j + 2;
+        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
+        if ((u = unit_at(r, f, 0)) && u != U_QUARTER) {
+            if (add_amount(d, a.num, a.den * 4, u)) *bad = 1;
+            return f + 1 - i;
+        }
+    }
+    if (code_at(r, j) == T_MORE) j++;  /* 2 more weeks */
+    if (!(u = unit_at(r, j, 1))) return 0;
+    j++;
+    /* an hour and a half, a month and a half */
+    if (code_at(r, j) == T_AND) {
+        int f = j + 1;
+        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
+        if (code_at(r, f) == T_HALF) {
+            if (add_amount(d, a.num * 2 + a.den, a.den * 2, u)) *bad = 1;
+            return f + 1 - i;
+        }
+    }
+    if (add_amount(d, a.num, a.den, u)) *bad = 1;
+    return j - i;
+}
+
+/* A duration: a hedge, then terms joined by `and`, `,` or nothing. */
+static int duration_at(const struct reader *r, int i, struct timephrase *tp)
+{
+    int j = i, bad = 0;
+    if (code_at(r, j) == T_ABOUT) j++;
+    if (code_at(r, j) == T_MINUS) { tp->negative = 1; j++; }
+    int k = term(r, j, &tp->dur, &bad);
+    if (!k) {
+        /* A lone unit word is one of it: `another week`, `the past month`. */
+        int u = unit_at(r, j, 0);
+        if (!u || (j > 0 && r->t[j - 1].code == T_THIS)) return 0;
+        add_amount(&tp->dur, 1, 1, u);
+        k = 1;
+    }
+    j += k;
+    for (;;) {
+        int s = j;
+        if (code_at(r, s) == T_COMMA) s++;
+        if (code_at(r, s) == T_AND) s++;
+        int more = term(r, s, &tp->dur, &bad);
+        if (!more) break;
+        j = s + more;
+    }
+    if (bad) tp->invalid = "that length of time does not come out in whole units (months for years, seconds for the rest)";
+    else if (tp->negative || duration_is_zero(&tp->dur)) tp->invalid = "a length of time must be more than zero";
+    return j - i;
+}
+
+static int small_int(const struct reader *r, int i, int maxdigits, int *v)
+{
+    if (code_at(r, i) != T_NUM || (r->t[i].flags & TF_DECIMAL)) return 0;
+    const char *s = r->text + r->t[i].start;
+    int n = 0, x = 0;
+    while (n < r->t[i].len && s[n] >= '0' && s[n] <= '9') x = x * 10 + (s[n++] - '0');
+    if (n == 0 || n > maxdigits) return 0;
+    *v = x;
+    return 1;
+}
+
+static int year_at(const struct reader *r, int i, int *y)
+{
+    int j = i;
+    if (code_at(r, j) == T_COMMA) j++;
+    if (code_at(r, j) != T_NUM || r->t[j].len != 4 || (r->t[j].flags & (TF_ORDINAL | TF_DECIMAL))) return 0;
+    small_int(r, j, 4, y);
+    return j + 1 - i;
+}
+
+static void check_date(struct timephrase *tp)
+{
+    if (tp->month < 1 || tp->month > 12 || tp->mday < 1 || tp->mday > 31 ||
+        (tp->year && tp->mday > days_in_month(tp->year, tp->month)) ||
+        (!tp->year && tp->mday > (tp->month == 2 ? 29 : days_in_month(2001, tp->month))))
+        tp->invalid = "there is no such day";
+}
+
+/* A day: today, tomorrow, 2026-12-31, Dec 31, 31 December 2026, the 31st of December,
+ * (next|this) Friday, the end of the week|month|year, the end of DAY. */
+static int day_at(const struct reader *r, int i, struct timephrase *tp)
+{
+    int j = i, k, v;
+    int c = code_at(r, j);
+    if (c == T_THE && code_at(r, j + 1) == T_END) { j++; c = T_END; }
+    if (c == T_END && code_at(r, j + 1) == T_OF) {
+        int f = j + 2;
+        if (code_at(r, f) == T_THE) f++;
+        int u = unit_at(r, f, 0);
+        if (u == U_WEEK) { tp->day = DK_END_WEEK; return f + 1 - i; }
+        if (u == U_MONTH) { tp->day = DK_END_MONTH; return f + 1 - i; }
+        if (u == U_YEAR) { tp->day = DK_END_YEAR; return f + 1 - i; }
+        if (u == U_DAY) { tp->day = DK_TODAY; return f + 1 - i; }
+        if ((k = day_at(r, f, tp))) return f + k - i;  /* the end of Dec 31: still that day */
+        return 0;
+    }
+    switch (c) {
+    case T_TODAY: tp->day = DK_TODAY; return j + 1 - i;
+    case T_TOMORROW: tp->day = DK_TOMORROW; return j + 1 - i;
+    case T_YESTERDAY: tp->day = DK_YESTERDAY; return j + 1 - i;
+    case T_ISODATE: {
+        const char *s = r->text + r->t[j].start;
+        tp->day = DK_DATE;
+        tp->year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        tp->month = (s[5] - '0') * 10 + (s[6] - '0');
+        tp->mday = (s[8] - '0') * 10 + (s[9] - '0');
+        check_date(tp);
+        return j + 1 - i;
+    }
+    case T_SLASHDATE:
+        tp->day = DK_DATE;
+        tp->ambiguous = "a date written with slashes is ambiguous: write it as Jan 15 or 2027-01-15";
+        return j + 1 - i;
+    case T_NEXT:
+    case T_THIS:
+        if (code_at(r, j + 1) != T_WEEKDAY) return 0;
+        j++;
+        /* fall through */
+    case T_WEEKDAY:
+        tp->day = DK_WEEKDAY;
+        tp->weekday = r->t[j].val;
+        return j + 1 - i;
+    case T_MONTHNAME:
+        if (!small_int(r, j + 1, 2, &v)) return 0;
+        tp->day = DK_DATE;
+        tp->month = r->t[j].val;
+        tp->mday = v;
+        j += 2;
+        if ((k = year_at(r, j, &tp->year))) j += k;
+        check_date(tp);
+        return j - i;
+    case T_THE:
+        if (!(r->t[j + 1 < r->n ? j + 1 : j].flags & TF_ORDINAL) || code_at(r, j + 1) != T_NUM) return 0;
+        j++;
+        /* fall through */
+    case T_NUM:
+        if (!small_int(r, j, 2, &v)) return 0;
+        k = j + 1;
+        if (code_at(r, k) == T_OF) k++;
+        if (code_at(r, k) != T_MONTHNAME) return 0;
+        tp->day = DK_DATE;
+        tp->mday = v;
+        tp->month = r->t[k].val;
+        k++;
+        if ((v = year_at(r, k, &tp->year))) k += v;
+        check_date(tp);
+        return k - i;
+    }
+    return 0;
+}
+
+/* A clock time: 5pm, 5 pm, 17:00, 9:30am, noon, midnight. */
+static int clock_at(const struct reader *r, int i, struct timephrase *tp)
+{
+    int c = code_at(r, i);
+    if (c == T_NOON) { tp->hour = 12; return 1; }
+    if (c == T_MIDNIGHT) { tp->midnight = 1; return 1; }
+    int h = -1, m = 0, ampm = -1, k = 1;
+    if (c == T_CLOCKNUM) {
+        const char *s = r->text + r->t[i].start;
+        int len = r->t[i].len, p = 0;
+        h = 0;
+        while (p < len && s[p] >= '0' && s[p] <= '9') h = h * 10 + (s[p++] - '0');
+        if (p < len && s[p] == ':') {
+            p++;
+            int q = p;
+            while (p < len && s[p] >= '0' && s[p] <= '9') m = m * 10 + (s[p++] - '0');
+            if (p - q != 2) tp->invalid = "a clock time is written 17:00 or 5pm";
+            if (p < len && s[p] == ':') {  /* seconds: only :00 means anything here */
+                p++;
+                while (p < len && s[p] >= '0' && s[p] <= '9') p++;
+            }
+        }
+        if (p < len) ampm = s[p] == 'p' ? 12 : 0;
+    } else if (c == T_NUM) {
+        if (!small_int(r, i, 2, &h) || code_at(r, i + 1) != T_AMPM) return 0;
+    } else {
+        return 0;
+    }
+    if (ampm < 0 && code_at(r, i + k) == T_AMPM) { ampm = r->t[i + k].val; k++; }
+    if (ampm >= 0) {
+        if (h < 1 || h > 12) tp->invalid = "a clock time with am or pm has an hour from 1 to 12";
+        h = h % 12 + ampm;
+    }
+    if (h > 23 || m > 59) tp->invalid = "there is no such time of day";
+    tp->hour = h;
+    tp->minute = m;
+    return k;
+}
+
+static void replace(struct token_list *tl, int i, int k, int code, int idx)
+{
+    struct token *t = &tl->t[i];
+    int end = tl->t[i + k - 1].start + tl->t[i + k - 1].len;
+    t->len = (uint16_t)(end - t->start);
+    t->code = (uint16_t)code;
+    t->val = idx;
+    t->flags = 0;
+    memmove(&tl->t[i + 1], &tl->t[i + k], sizeof(struct token) * (size_t)(tl->n - i - k));
+    tl->n -= k - 1;
+}
+
+void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
+{
+    struct reader r = {tl->t, tl->n, text};
+    tt->n = 0;
+    for (int i = 0; i < tl->n && tt->n < TIMEPHRASE_MAX; i++) {
+        r.n = tl->n;
+        struct timephrase *tp = &tt->p[tt->n];
+        memset(tp, 0, sizeof *tp);
+        int k, code;
+        if ((k = clock_at(&r, i, tp))) {
+            /* 5pm friday, 9:30am tomorrow, 5pm on Dec 31 */
+            int j = i + k, d;
+            if (code_at(&r, j) == T_ON) j++;
+            if ((d = day_at(&r, j, tp))) k = j + d - i;
+            code = T_CLOCK;
+        } else if ((k = day_at(&r, i, tp))) {
+            /* friday at 5pm, tomorrow 9am */
+            int j = i + k, c;
+            if (code_at(&r, j) == T_AT) j++;
+            struct timephrase probe = *tp;
+            if ((c = clock_at(&r, j, &probe))) {
+                *tp = probe;
+                k = j + c - i;
+                code = T_CLOCK;
+            } else {
+                code = T_DAY;
+            }
+        } else if ((k = duration_at(&r, i, tp))) {
+            code = T_DUR;
+        } else {
+            continue;
+        }
+        replace(tl, i, k, code, tt->n);
+        tt->n++;
+    }
+}

@@ -1,0 +1,71 @@
+/* The typed intent: what a phrase means, with every field bounded so that a parse
+ * allocates nothing. Its JSON form is intent_json.c; its sentence, describe.c. */
+#ifndef CONCIERGE_INTENT_H
+#define CONCIERGE_INTENT_H
+#include <stdint.h>
+#include "duration.h"
+
+enum intent_kind {
+    IK_NONE = 0,
+#define INTENT(id, name, mutates, help) IK_##id,
+#include "intent_kinds.def"
+#undef INTENT
+    IK__COUNT
+};
+
+#define NAME_MAX_LEN 64       /* sandbox, project and agent names; @handles */
+#define PRINCIPAL_MAX_LEN 254 /* e-mail addresses */
+#define PRINCIPALS_MAX 16
+#define TOKEN_MAX_LEN 8
+
+enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_EDITOR, ROLE_OWNER };
+enum mode { MODE_NONE = 0, MODE_SHARED, MODE_COLLABORATED, MODE_PRIVATE };
+enum key_kind { KEY_INVOKE = 0, KEY_DELEGATE };
+enum action {
+    ACT_NONE = 0, ACT_READ, ACT_RUN, ACT_BUILD, ACT_DESTROY, ACT_MANAGE,
+    ACT_EXEC, ACT_FILE, ACT_TUNNEL, ACT_PROXY, ACT__COUNT
+};
+
+struct principal { char s[PRINCIPAL_MAX_LEN + 1]; };
+
+/* A null field is an empty string, ROLE_NONE, or has_* = 0. */
+struct intent {
+    enum intent_kind kind;
+    int n_principals;
+    struct principal principals[PRINCIPALS_MAX];
+    enum role role;
+    char sandbox[NAME_MAX_LEN + 1];   /* for the cross intents: the reader */
+    char source[NAME_MAX_LEN + 1];    /* cross intents only */
+    char project[NAME_MAX_LEN + 1];
+    char agent[NAME_MAX_LEN + 1];
+    enum action action;
+    enum mode mode;
+    enum key_kind key;
+    enum intent_kind topic;           /* help: IK_NONE for none */
+    char token[TOKEN_MAX_LEN + 1];
+    int has_expires_at;
+    int64_t expires_at;               /* seconds since the epoch, UTC */
+    int has_since;
+    int64_t since;
+    int has_extend_by;
+    struct duration extend_by;
+    /* Kept so that a change confirmed later recomputes expires_at from the moment of
+     * confirmation (access.md, Executing an intent). */
+    int has_expires_in;
+    struct duration expires_in;
+};
+
+const char *intent_kind_name(enum intent_kind k);
+enum intent_kind intent_kind_from_name(const char *name);
+int intent_kind_mutates(enum intent_kind k);
+const char *intent_kind_help(enum intent_kind k);
+const char *role_name(enum role r);
+const char *mode_name(enum mode m);
+const char *action_name(enum action a);
+const char *key_kind_name(enum key_kind k);
+
+/* Adds a principal unless it is there already (a principal named twice is kept once, in
+ * first position). Returns 0, or -1 when the list is full. */
+int intent_add_principal(struct intent *it, const char *p, int len);
+
+#endif

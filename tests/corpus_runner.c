@@ -1,0 +1,109 @@
+/* The corpus runner: walks JSON Lines files of phrases and expected intents (corpus/
+ * README.md), parses each phrase in-process and prints a readable diff per failure.
+ * Exit 0 when every case passes. Prints "N passed, N failed". */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../grammar/parse.h"
+#include "../intent/intent_json.h"
+#include "../intent/timecalc.h"
+
+struct context {
+    char actor[300], sandbox[80];
+    int64_t now;
+};
+
+static int load_context(json_t *line, struct context *c, const char *file)
+{
+    json_t *ctx = json_object_get(line, "context");
+    const char *as = json_string_value(json_object_get(ctx, "as"));
+    const char *sb = json_string_value(json_object_get(ctx, "sandbox"));
+    const char *now = json_string_value(json_object_get(ctx, "now"));
+    const char *tz = json_string_value(json_object_get(ctx, "tz"));
+    if (!as || !sb || !now || !tz || parse_rfc3339(now, &c->now) || tz_use(tz)) {
+        fprintf(stderr, "%s: the first line must be a context line\n", file);
+        return -1;
+    }
+    snprintf(c->actor, sizeof c->actor, "%s", as);
+    snprintf(c->sandbox, sizeof c->sandbox, "%s", sb);
+    return 0;
+}
+
+static int run_case(const char *file, int lineno, json_t *cs, const struct context *c)
+{
+    const char *text = json_string_value(json_object_get(cs, "text"));
+    json_t *expect = json_object_get(cs, "expect");
+    if (!text || !json_is_object(expect)) {
+        printf("FAIL %s:%d: a case needs \"text\" and \"expect\"\n", file, lineno);
+        return 0;
+    }
+    size_t len = json_string_length(json_object_get(cs, "text"));
+    struct parse_ctx ctx = {c->actor, c->sandbox, c->now};
+    struct intent it;
+    struct parse_error err;
+    enum parse_status st = parse_phrase(text, len, &ctx, &it, &err);
+    json_t *got = st == PARSE_OK ? intent_to_json(&it) : parse_error_to_json(parse_status_name(st), err.message, err.hint);
+    int ok;
+    const char *want_err = json_string_value(json_object_get(expect, "error"));
+    if (want_err) {
+        ok = st != PARSE_OK && strcmp(want_err, parse_status_name(st)) == 0;
+        const char *hc = json_string_value(json_object_get(cs, "hint_contains"));
+        if (ok && hc && !strstr(err.hint, hc) && !strstr(err.message, hc)) ok = 0;
+    } else {
+        ok = json_equal(got, expect);
+    }
+    if (!ok) {
+        char *g = json_dumps(got, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *w = json_dumps(expect, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        const char *hc = json_string_value(json_object_get(cs, "hint_contains"));
+        printf("FAIL %s:%d: %s\n  want: %s%s%s\n  got:  %s\n", file, lineno, text, w, hc ? " hint ~ " : "",
+               hc ? hc : "", g);
+        free(g);
+        free(w);
+    }
+    json_decref(got);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    int passed = 0, failed = 0;
+    for (int a = 1; a < argc; a++) {
+        FILE *f = fopen(argv[a], "r");
+        if (!f) {
+            perror(argv[a]);
+            return 1;
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        int lineno = 0, have_ctx = 0;
+        struct context c;
+        while ((n = getline(&line, &cap, f)) > 0) {
+            lineno++;
+            if (n <= 1) continue;
+            json_error_t je;
+            json_t *j = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &je);
+            if (!j) {
+                printf("FAIL %s:%d: bad JSON: %s\n", argv[a], lineno, je.text);
+                failed++;
+                continue;
+            }
+            if (!have_ctx) {
+                if (load_context(j, &c, argv[a])) { json_decref(j); fclose(f); free(line); return 1; }
+                have_ctx = 1;
+            } else if (run_case(argv[a], lineno, j, &c)) {
+                passed++;
+            } else {
+                failed++;
+            }
+            json_decref(j);
+        }
+        free(line);
+        fclose(f);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
