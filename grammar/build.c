@@ -288,8 +288,21 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     if (s->project != SLOT_NONE && copy_name(ph, s->project, it->project, err)) return err->status;
     if (s->agent != SLOT_NONE && copy_name(ph, s->agent, it->agent, err)) return err->status;
 
-    it->role = (enum role)s->role;
+    it->role = (enum role)(s->role ? s->role : s->role_default);
     if (kind == IK_INVITE && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
+    if (s->roles_said > 1 && (kind == IK_INVITE || kind == IK_CHANGE_ROLE)) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that names more than one role; say one: editor or viewer", NULL);
+        return err->status;
+    }
+    int times = 0;
+    for (int i = 0; i < ph->tl.n; i++) {
+        int c = ph->tl.t[i].code;
+        times += c == T_DUR || c == T_DAY || c == T_CLOCK;
+    }
+    if (times > 1) {
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that says more than one time; say one: for 30 days, or until a date", NULL);
+        return err->status;
+    }
     if (it->role == ROLE_OWNER && kind != IK_LIST_ACCESS) {
         set_error(err, PARSE_INVALID, "a sandbox has exactly one owner; invite as editor or viewer", NULL);
         return err->status;

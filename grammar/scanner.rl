@@ -23,7 +23,9 @@
     digits = [0-9]+;
     decimal = digits '.' digits;
     ordinal = digits ('st' | 'nd' | 'rd' | 'th');
-    cunit = 's' | 'sec' | 'secs' | 'm' | 'min' | 'mins' | 'h' | 'hr' | 'hrs' | 'd' | 'w' | 'wk' | 'wks' | 'mo' | 'y' | 'yr' | 'yrs';
+    cunit = 's' | 'sec' | 'secs' | 'second' | 'seconds' | 'm' | 'min' | 'mins' | 'minute' | 'minutes'
+          | 'h' | 'hr' | 'hrs' | 'hour' | 'hours' | 'd' | 'day' | 'days' | 'w' | 'wk' | 'wks' | 'week' | 'weeks'
+          | 'mo' | 'month' | 'months' | 'y' | 'yr' | 'yrs' | 'year' | 'years';
     cdur = ((digits | decimal) cunit)+;
     clocknum = digits ':' digits (':' digits)? ('am' | 'pm')? | digits ('am' | 'pm');
     isodate = digit{4} '-' digit{2} '-' digit{2};

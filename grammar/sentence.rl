@@ -35,9 +35,13 @@
     action src_prev  { S->source = (int8_t)(AT - 1); }
     action src_here  { S->source = SLOT_HERE; }
 
-    action role_e { S->role = ROLE_EDITOR; }
-    action role_v { S->role = ROLE_VIEWER; }
-    action role_o { S->role = ROLE_OWNER; }
+    # A role said twice (`as viewer as editor`) is refused, so each role action counts the
+    # distinct tokens it fired on; promote / demote only set the default.
+    action role_e { slot_role(S, ROLE_EDITOR, AT); }
+    action role_v { slot_role(S, ROLE_VIEWER, AT); }
+    action role_o { slot_role(S, ROLE_OWNER, AT); }
+    action promote { S->role_default = ROLE_EDITOR; }
+    action demote  { S->role_default = ROLE_VIEWER; }
 
     action exp_in     { S->time = AT; S->time_use = TU_EXPIRES_IN; }
     action exp_at     { S->time = AT; S->time_use = TU_EXPIRES_AT; }
@@ -104,7 +108,7 @@
 
     # ---- Scope and expiry --------------------------------------------------------
     sandbox_scope = (TO | ON | IN | FOR | INTO | AT) sandbox_ref;
-    project_scope = BUT? ONLY? (FOR | ON | IN | TO | WITH) project_ref;
+    project_scope = BUT? ONLY? (FOR | ON | IN | TO | WITH | OF) project_ref;
     scope = sandbox_scope | project_scope;
     from_scope = BUT? ONLY? (FROM | ON | IN | TO | FOR | OFF | OF | AT) (sandbox_ref | project_ref);
 
@@ -114,7 +118,7 @@
            | THAT? EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at;
 
     # ---- invite ------------------------------------------------------------------
-    invite_clause = COMMA? (role_as | scope | expiry);
+    invite_clause = COMMA? (role_as | scope | expiry | HERE @sb_here);
     let_verb = (EDIT | BUILD | WRITE | CHANGE) @role_e | (VIEW | READ | SEE | BROWSE | ACCESS | USE) @role_v;
     invite_head =
           (INVITE | ADD) plist
@@ -136,8 +140,8 @@
         | change_verb whose (ROLE | ACCESS) (TO | AS) art? role ACCESS?
         | change_verb THE? ROLE (OF | FOR) plist to_role
         | SET ROLE role FOR plist
-        | PROMOTE @role_e plist to_role?
-        | DEMOTE @role_v plist to_role?
+        | PROMOTE @promote plist to_role?
+        | DEMOTE @demote plist to_role?
         | (UPGRADE | BUMP) plist UP? (FROM art? role_plain)? to_role
         | DOWNGRADE plist (FROM art? role_plain)? to_role;
     change_role = change_role_head role_clause*;
@@ -168,7 +172,7 @@
         | RENEW (plist | their_access) expiry_clause* (extend_by | extend_to)
         | (SET | CHANGE | MOVE | PUSH | BUMP) whose EXPIRY OUT? (TO | UNTIL) (DAY | CLOCK) @exp_at
         | their_access SHOULD EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at
-        | MAKE their_access (PERMANENT | FOREVER) @permanent expiry_clause*
+        | MAKE their_access expiry_clause* (PERMANENT | FOREVER) @permanent expiry_clause*
         | REMOVE THE? EXPIRY (ON | FROM | FOR | OF) (their_access | plist) @permanent;
 
     # ---- list_access -------------------------------------------------------------
@@ -203,7 +207,7 @@
         | OPEN art? TUNNEL @a_tunnel
         | REACH art? SERVICE URL? @a_proxy
         | REACH art? URL @a_proxy;
-    check_target = target | HERE @sb_here | IN target | (INTO | ON) sandbox_ref;
+    check_target = target | HERE @sb_here | (IN | TO | ON | FOR) target | INTO sandbox_ref;
     check_access =
           CAN plist act_verb check_target?
         | IS plist ALLOWED TO act_verb check_target?
@@ -294,7 +298,7 @@
         | (REFRESH | RENEW) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref;
     revoke_cross =
           (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref
-        | (REVOKE | REMOVE) reader_kw POSS (READ ACCESS | READ GRANT | CROSS READ ACCESS?)
+        | (REVOKE | REMOVE) reader_kw POSS (READ ACCESS | READ GRANT | CROSS READ ACCESS? | ACCESS)
         | (STOP | DISALLOW) reader_ref FROM READ source_ref?
         | (REVOKE | REMOVE | DROP) THE? (CROSS READ? | READ) (GRANT | ACCESS)? (FOR | TO | OF | FROM) reader_ref
         | CUT OFF reader_kw;
@@ -312,12 +316,13 @@
     help =
           HELP ME? (WITH (ACCESS MANAGEMENT? | SOMETHING))?
         | USAGE
-        | WHAT CAN YOU DO
+        | WHAT (CAN YOU | CANYOU) DO
         | WHAT CAN I (ASK YOU? | SAY)
         | WHAT COMMANDS ARE THERE
         | WHAT ARE THE COMMANDS
         | WHAT ARE THE ROLE
-        | HOW DO I topic_verb someone? (ACCESS)?
+        | HOW DO I topic_verb someone? (POSS? (ACCESS | ROLE))?
+        | HOW DO I SHARE art? AGENT @t_agent
         | HOW DO I GIVE someone art? AGENT? KEY @t_agent
         | HOW DO I (MAKE | SET) this_sandbox? mode_word @t_mode
         | HOW DOES SHARING WORK @t_mode

@@ -24,7 +24,18 @@ struct slots {
     uint8_t time_use;
     uint8_t role, action, mode, key, topic;
     uint8_t permanent;   /* set_expiry with no expiry */
+    uint8_t role_default; /* promote: editor, demote: viewer */
+    uint8_t roles_said;  /* how many tokens said a role */
+    int8_t role_at;
 };
+
+static inline void slot_role(struct slots *s, int role, int at)
+{
+    /* "read-only viewer" says one role in two adjacent words */
+    if (s->role_at != at && !(s->role_at == at - 1 && s->role == role)) s->roles_said++;
+    s->role_at = (int8_t)at;
+    s->role = (uint8_t)role;
+}
 
 static inline void slots_clear(struct slots *s)
 {
@@ -33,6 +44,9 @@ static inline void slots_clear(struct slots *s)
     s->time_use = TU_NONE;
     s->role = s->action = s->mode = s->key = s->topic = 0;
     s->permanent = 0;
+    s->role_default = 0;
+    s->roles_said = 0;
+    s->role_at = SLOT_NONE;
 }
 
 /* Runs the union of every intent's sentence machine over the token codes. Sets accepted[k]

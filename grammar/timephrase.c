@@ -96,8 +96,22 @@ static int amount(const struct reader *r, int i, struct amount *a)
         if (digits_value(r->text + t->start, t->len, &a->num, &a->den)) return 0;
         return 1;
     }
-    if ((k = number_words(r, i, &v))) { a->num = v; return k; }
+    if (t->code == T_SLASHDATE) {  /* 1/2, 1/4, 3/4 of a unit (Duckling) */
+        const char *s = r->text + t->start;
+        if (t->len == 3 && (s[2] == '2' || s[2] == '4') && (s[0] == '1' || (s[0] == '3' && s[2] == '4'))) {
+            a->num = s[0] - '0';
+            a->den = s[2] - '0';
+            return 1;
+        }
+        return 0;
+    }
+    if ((k = number_words(r, i, &v))) {
+        a->num = v;
+        if (code_at(r, i + k) == T_DOZEN) { a->num *= 12; k++; }  /* two dozen */
+        return k;
+    }
     int art = (t->code == T_A || t->code == T_AN) ? 1 : 0;
+    if (art && code_at(r, i + 1) == T_NUMWORD && r->t[i + 1].val == 1) { a->num = 1; return 2; }  /* a single */
     int c = code_at(r, i + art);
     if (c == T_DOZEN) { a->num = 12; return art + 1; }
     if (c == T_COUPLE) { a->num = 2; return art + 1 + (code_at(r, i + art + 1) == T_OF); }
@@ -210,6 +224,18 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
         }
         return 0;
     }
+    /* quarter of an hour, three-quarters of an hour */
+    if ((t->code == T_QUARTER || (t->code == T_WORD && t->len == 14 &&
+                                  memcmp(r->text + t->start, "three-quarters", 14) == 0)) &&
+        code_at(r, i + 1) == T_OF) {
+        int f = i + 2;
+        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
+        if ((u = unit_at(r, f, 0)) && u != U_QUARTER) {
+            if (add_amount(d, t->code == T_QUARTER ? 1 : 3, 4, u)) *bad = 1;
+            return f + 1 - i;
+        }
+        return 0;
+    }
     if (!(k = amount(r, i, &a))) return 0;
     int j = i + k;
     /* two and a quarter hours, 2 and a half days */
@@ -239,7 +265,8 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
     if (code_at(r, j) == T_AND) {
         int f = j + 1;
         if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
-        if (code_at(r, f) == T_HALF) {
+        int after = code_at(r, f + 1);
+        if (code_at(r, f) == T_HALF && after != T_A && after != T_AN && after != T_OF && after != T_UNIT) {
             if (add_amount(d, a.num * 2 + a.den, a.den * 2, u)) *bad = 1;
             return f + 1 - i;
         }
@@ -258,7 +285,10 @@ static int duration_at(const struct reader *r, int i, struct timephrase *tp)
     if (!k) {
         /* A lone unit word is one of it: `another week`, `the past month`. */
         int u = unit_at(r, j, 0);
-        if (!u || (j > 0 && r->t[j - 1].code == T_THIS)) return 0;
+        int before = j > 0 ? r->t[j - 1].code : T_NONE;
+        if (!u || !(before == T_ANOTHER || before == T_LAST || before == T_PAST || before == T_NEXT ||
+                    before == T_EXTRA))
+            return 0;
         add_amount(&tp->dur, 1, 1, u);
         k = 1;
     }
@@ -443,6 +473,8 @@ void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
             if (code_at(&r, j) == T_ON) j++;
             if ((d = day_at(&r, j, tp))) k = j + d - i;
             code = T_CLOCK;
+        } else if ((k = duration_at(&r, i, tp))) {
+            code = T_DUR;
         } else if ((k = day_at(&r, i, tp))) {
             /* friday at 5pm, tomorrow 9am */
             int j = i + k, c;
@@ -455,8 +487,6 @@ void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
             } else {
                 code = T_DAY;
             }
-        } else if ((k = duration_at(&r, i, tp))) {
-            code = T_DUR;
         } else {
             continue;
         }
