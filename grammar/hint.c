@@ -94,7 +94,7 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
         try_sub(ph, pos, T_EDITOR, "editor", 3, best);
         try_sub(ph, pos, T_VIEWER, "viewer", 3, best);
     }
-    try_delete(ph, pos, 4, best);
+    if (pos == ph->tl.n - 1) try_delete(ph, pos, 4, best);  /* a stray last word only */
 }
 
 static void render(const struct phrase *ph, const struct repair *r, char *out, size_t size)

@@ -34,6 +34,8 @@
     action src       { S->source = AT; }
     action src_prev  { S->source = (int8_t)(AT - 1); }
     action src_here  { S->source = SLOT_HERE; }
+    # "refresh X's access to Y": X was read as the source until TO said it is the reader.
+    action src_is_reader { S->reader = S->source; S->source = SLOT_NONE; }
 
     # A role said twice (`as viewer as editor`) is refused, so each role action counts the
     # distinct tokens it fired on; promote / demote only set the default.
@@ -225,7 +227,7 @@
           | THIS UNIT @since_this
           | (IN | OVER | FOR | DURING)? THE? (LAST | PAST) DUR @since_ago;
     audit_about = (FOR | BY | OF | ABOUT | ON) plist;
-    audit_clause = COMMA? (since | audit_about | (FOR | ON | IN | OF) sandbox_ref | HERE @sb_here);
+    audit_clause = COMMA? (since | audit_about | (FOR | ON | IN | OF | TO) sandbox_ref | HERE @sb_here);
     audit_noun = AUDIT (LOG | TRAIL | HISTORY | EVENTS)? | LOG | HISTORY;
     show_audit =
           (SHOW | LIST)? THE? audit_noun audit_clause*
@@ -294,8 +296,8 @@
           (REFRESH | RENEW | UPDATE) THE? (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS | CODE)
               (OF | FOR | FROM | TO | WITH) source_ref
         | (REFRESH | RENEW | UPDATE) source_ref POSS (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS)
-        | (REFRESH | RENEW | UPDATE) THE? name @src (SNAPSHOT | GRANT)
-        | (REFRESH | RENEW) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref;
+              ((TO | ON | FROM) @src_is_reader source_ref)?
+        | (REFRESH | RENEW | UPDATE) THE? name @src (SNAPSHOT | GRANT);
     revoke_cross =
           (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref
         | (REVOKE | REMOVE) reader_kw POSS (READ ACCESS | READ GRANT | CROSS READ ACCESS? | ACCESS)

@@ -48,6 +48,15 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
             }
         }
     }
+    /* "this one" is this sandbox, where a sandbox is expected. */
+    for (int i = 0; i + 1 < tl->n; i++) {
+        if (tl->t[i].code == T_THIS && tl->t[i + 1].code == T_NUMWORD && tl->t[i + 1].val == 1 &&
+            tl->t[i + 1].len == 3) {
+            tl->t[i].code = T_HERE;
+            tl->t[i].len = (uint16_t)(tl->t[i + 1].start + 3 - tl->t[i].start);
+            drop(tl, i + 1);
+        }
+    }
     /* please, pls, thanks, thx: anywhere. */
     for (int i = 0; i < tl->n;) {
         if (tl->t[i].code == T_PLEASE || tl->t[i].code == T_THANKS) drop(tl, i);
