@@ -222,17 +222,17 @@ int main(int argc, char **argv)
     double ns_acc = timed(acc, n_acc, &ctx, seconds * 0.25, &c_acc);
     double ns_ref = timed(ref, n_ref, &ctx, seconds * 0.25, &c_ref);
 
-    printf("input:             %s\n", path);
-    printf("phrases:           %zu (%.1f bytes/phrase on average)\n", n, (double)bytes / (double)n);
-    printf("accepted:          %zu\n", n_acc);
-    printf("refused:           %zu\n", n_ref);
-    printf("ns/phrase all:     %.1f  (%llu parses)\n", ns_all, (unsigned long long)c_all);
+    printf("input:              %s\n", path);
+    printf("phrases:            %zu (%.1f bytes/phrase on average)\n", n, (double)bytes / (double)n);
+    printf("accepted:           %zu\n", n_acc);
+    printf("refused:            %zu\n", n_ref);
+    printf("ns/phrase all:      %.1f  (%llu parses)\n", ns_all, (unsigned long long)c_all);
     if (n_acc) printf("ns/phrase accepted: %.1f  (%llu parses)\n", ns_acc, (unsigned long long)c_acc);
     else printf("ns/phrase accepted: -\n");
     if (n_ref) printf("ns/phrase refused:  %.1f  (%llu parses)\n", ns_ref, (unsigned long long)c_ref);
     else printf("ns/phrase refused:  -\n");
-    printf("phrases/s:         %.0f\n", ns_all > 0 ? 1e9 / ns_all : 0.0);
-    printf("MB/s:              %.1f\n", ns_all > 0 ? (double)bytes / (double)n / ns_all * 1e3 : 0.0);
+    printf("phrases/s:          %.0f\n", ns_all > 0 ? 1e9 / ns_all : 0.0);
+    printf("MB/s:               %.1f\n", ns_all > 0 ? (double)bytes / (double)n / ns_all * 1e3 : 0.0);
 
     free(acc);
     free(ref);
