@@ -85,7 +85,9 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
         if (t->len >= 3) {
             for (int k = 0; k < tok_spellings_count; k++) {
                 const char *sp = tok_spellings[k].text;
-                int d = edit_distance(w, t->len, sp, (int)strlen(sp));
+                int sl = (int)strlen(sp), diff = sl > t->len ? sl - t->len : t->len - sl;
+                if (diff > 2 || (sp[0] != w[0] && sp[1] != w[1])) continue;  /* cannot be within two edits cheaply */
+                int d = edit_distance(w, t->len, sp, sl);
                 if (d <= (t->len >= 6 ? 2 : 1)) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
             }
         }

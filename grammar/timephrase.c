@@ -458,11 +458,25 @@ static void replace(struct token_list *tl, int i, int k, int code, int idx)
     tl->n -= k - 1;
 }
 
+/* The token classes a time phrase can start with: every other token is passed over at the
+ * cost of one table look-up. */
+static const uint8_t can_start[T__COUNT] = {
+    [T_NUM] = 1, [T_NUMWORD] = 1, [T_A] = 1, [T_AN] = 1, [T_HALF] = 1, [T_QUARTER] = 1,
+    [T_UNIT] = 1, [T_CDUR] = 1, [T_CLOCKNUM] = 1, [T_ISODATE] = 1, [T_SLASHDATE] = 1,
+    [T_MONTHNAME] = 1, [T_WEEKDAY] = 1, [T_TODAY] = 1, [T_TOMORROW] = 1, [T_YESTERDAY] = 1,
+    [T_NEXT] = 1, [T_THIS] = 1, [T_THE] = 1, [T_END] = 1, [T_ABOUT] = 1, [T_MINUS] = 1,
+    [T_NOON] = 1, [T_MIDNIGHT] = 1, [T_DOZEN] = 1, [T_COUPLE] = 1, [T_FEW] = 1, [T_WORD] = 1,
+};
+
 void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
 {
     struct reader r = {tl->t, tl->n, text};
     tt->n = 0;
     for (int i = 0; i < tl->n && tt->n < TIMEPHRASE_MAX; i++) {
+        int c = tl->t[i].code;
+        if (!can_start[c]) continue;
+        if (c == T_WORD && !(tl->t[i].flags & TF_HYPHEN) && !(text[tl->t[i].start] >= '0' && text[tl->t[i].start] <= '9'))
+            continue;
         r.n = tl->n;
         struct timephrase *tp = &tt->p[tt->n];
         memset(tp, 0, sizeof *tp);

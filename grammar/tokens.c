@@ -33,7 +33,13 @@ static int is_thank(const struct token *t, const char *text)
 
 void tokens_join_and_strip(struct token_list *tl, const char *text)
 {
+    /* The first words of the pairs above, and "thank": every other token is passed over. */
+    static const uint8_t starts_pair[T__COUNT] = {
+        [T_NEVER] = 1, [T_NO] = 1, [T_GO] = 1, [T_DO] = 1, [T_CAN] = 1, [T_COULD] = 1,
+        [T_THANKS] = 1, [T_ANY] = 1, [T_READ] = 1, [T_SHOW] = 1, [T_TELL] = 1, [T_WORD] = 1,
+    };
     for (int i = 0; i + 1 < tl->n; i++) {
+        if (!starts_pair[tl->t[i].code]) continue;
         if (is_thank(&tl->t[i], text) && tl->t[i + 1].code == T_YOU) {
             tl->t[i].code = T_THANKS;
             drop(tl, i + 1);

@@ -73,25 +73,30 @@ static void parse_one(struct parse_run *run, const char *text, size_t len)
 static int parse_stdin(struct parse_run *run)
 {
     static char buf[1 << 16];
-    size_t have = 0;
-    int eof = 0, skipping = 0;  /* skipping: the rest of an over-long line */
-    while (!eof || have > 0) {
-        char *nl = memchr(buf, '\n', have);
-        if (!nl && !eof && have < sizeof buf) {
+    size_t start = 0, have = 0;   /* unread bytes are buf[start .. have) */
+    int eof = 0, skipping = 0;    /* skipping: the rest of an over-long line */
+    while (!eof || start < have) {
+        char *line = buf + start;
+        char *nl = memchr(line, '\n', have - start);
+        if (!nl && !eof && !(start == 0 && have == sizeof buf)) {
+            /* Out of complete lines: move the partial one down, flush, and wait. */
+            memmove(buf, line, have - start);
+            have -= start;
+            start = 0;
             fflush(stdout);
             ssize_t n = read(0, buf + have, sizeof buf - have);
-            if (n < 0) { perror("concierge: reading standard input"); return EXIT_OTHER; }
+            if (n < 0) {
+                perror("concierge: reading standard input");
+                return EXIT_OTHER;
+            }
             if (n == 0) eof = 1;
             have += (size_t)n;
             continue;
         }
-        size_t len = nl ? (size_t)(nl - buf) : have;
-        size_t used = nl ? len + 1 : have;
+        size_t len = nl ? (size_t)(nl - line) : have - start;
         if (!skipping) {
-            const char *line = buf;
-            size_t l = len;
+            size_t l = len, k = 0;
             if (l > 0 && line[l - 1] == '\r') l--;
-            size_t k = 0;
             while (k < l && (line[k] == ' ' || line[k] == '\t')) k++;
             if (!nl && !eof) {
                 /* A line longer than the buffer: refused as too long, the rest skipped. */
@@ -102,8 +107,7 @@ static int parse_stdin(struct parse_run *run)
             }
         }
         if (nl) skipping = 0;
-        memmove(buf, buf + used, have - used);
-        have -= used;
+        start += nl ? len + 1 : len;
     }
     fflush(stdout);
     return run->status;
