@@ -27,8 +27,7 @@ static int copy_name(const struct phrase *ph, int i, char *dst, struct parse_err
     return 0;
 }
 
-static int slot_name(const struct phrase *ph, int slot, const char *here, char *dst,
-                     struct parse_error *err)
+static int slot_name(const struct phrase *ph, int slot, const char *here, char *dst, struct parse_error *err)
 {
     if (slot == SLOT_NONE || slot == SLOT_HERE) {
         snprintf(dst, NAME_MAX_LEN + 1, "%s", here);
@@ -39,8 +38,8 @@ static int slot_name(const struct phrase *ph, int slot, const char *here, char *
 
 /* A principal token in canonical form: @name lower-cased (the normaliser did it), an
  * e-mail address, slack:UID from <@UID|name>, or the actor for me / I / my. */
-static int add_principal(const struct phrase *ph, int i, const struct parse_ctx *ctx,
-                         struct intent *it, struct parse_error *err)
+static int add_principal(const struct phrase *ph, int i, const struct parse_ctx *ctx, struct intent *it,
+                         struct parse_error *err)
 {
     const struct token *t = &ph->tl.t[i];
     int len;
@@ -51,7 +50,8 @@ static int add_principal(const struct phrase *ph, int i, const struct parse_ctx 
         len = (int)strlen(ctx->actor);
     } else if (t->flags & TF_SLACK) {
         int idl = 0;
-        while (2 + idl < len && s[2 + idl] != '|' && s[2 + idl] != '>') idl++;
+        while (2 + idl < len && s[2 + idl] != '|' && s[2 + idl] != '>')
+            idl++;
         if (idl > NAME_MAX_LEN) goto too_long;
         len = snprintf(buf, sizeof buf, "slack:%.*s", idl, s + 2);
         s = buf;
@@ -128,8 +128,8 @@ static int day_of(const struct timephrase *tp, int64_t today, int forward, int64
 }
 
 /* `until DAY` / `until CLOCK`: the instant the access ends. */
-static int resolve_until(const struct timephrase *tp, int is_clock, const struct parse_ctx *ctx,
-                         int64_t *at, struct parse_error *err)
+static int resolve_until(const struct timephrase *tp, int is_clock, const struct parse_ctx *ctx, int64_t *at,
+                         struct parse_error *err)
 {
     struct civil now;
     to_local(ctx->now, &now);
@@ -140,7 +140,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
             set_error(err, PARSE_INVALID, "that date is in the past; an expiry must be ahead", NULL);
             return -1;
         }
-        *at = day_start(day + 1);  /* the end of that day: the next day's 00:00 local */
+        *at = day_start(day + 1); /* the end of that day: the next day's 00:00 local */
         return 0;
     }
     int has_day = tp->day != DK_NONE;
@@ -157,7 +157,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
         c.hour = tp->hour;
         c.minute = tp->minute;
         *at = from_local(&c);
-        if (*at <= ctx->now && !has_day) {  /* not ahead today: tomorrow */
+        if (*at <= ctx->now && !has_day) { /* not ahead today: tomorrow */
             civil_from_days(day + 1, &c.year, &c.month, &c.day);
             *at = from_local(&c);
         }
@@ -177,10 +177,14 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
     int64_t today = days_from_civil(now.year, now.month, now.day), day;
     if (s->time_use == TU_SINCE_THIS) {
         int u = ph->tl.t[s->unit].val;
-        if (u == 5) day = today - (weekday_of_days(today) - 1);         /* week: Monday */
-        else if (u == 7) day = days_from_civil(now.year, now.month, 1); /* month */
-        else if (u == 9) day = days_from_civil(now.year, 1, 1);         /* year */
-        else if (u == 4) day = today;                                   /* day */
+        if (u == 5)
+            day = today - (weekday_of_days(today) - 1); /* week: Monday */
+        else if (u == 7)
+            day = days_from_civil(now.year, now.month, 1); /* month */
+        else if (u == 9)
+            day = days_from_civil(now.year, 1, 1); /* year */
+        else if (u == 4)
+            day = today; /* day */
         else {
             set_error(err, PARSE_NOT_UNDERSTOOD, "say this week, this month or this year", NULL);
             return -1;
@@ -223,9 +227,15 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
 static int has_principals_key(int kind)
 {
     switch (kind) {
-    case IK_INVITE: case IK_CHANGE_ROLE: case IK_REVOKE: case IK_SET_EXPIRY: case IK_CHECK_ACCESS:
-    case IK_SHOW_AUDIT: case IK_SET_MODE: case IK_SHARE_AGENT: case IK_UNSHARE_AGENT:
-        return 1;
+    case IK_INVITE:
+    case IK_CHANGE_ROLE:
+    case IK_REVOKE:
+    case IK_SET_EXPIRY:
+    case IK_CHECK_ACCESS:
+    case IK_SHOW_AUDIT:
+    case IK_SET_MODE:
+    case IK_SHARE_AGENT:
+    case IK_UNSHARE_AGENT: return 1;
     }
     return 0;
 }
@@ -238,8 +248,10 @@ static int copy_token(const struct phrase *ph, int i, char *dst)
     if (len < 4 || len > TOKEN_MAX_LEN) return -1;
     for (int k = 0; k < len; k++) {
         char c = s[k];
-        if (c >= '0' && c <= '9') digits++;
-        else if (!(c >= 'a' && c <= 'z')) return -1;
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (!(c >= 'a' && c <= 'z'))
+            return -1;
         dst[k] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
     }
     dst[len] = '\0';
@@ -247,8 +259,7 @@ static int copy_token(const struct phrase *ph, int i, char *dst)
 }
 
 enum parse_status build_intent(const struct phrase *ph, int kind, const struct slots *s,
-                               const struct parse_ctx *ctx, struct intent *it,
-                               struct parse_error *err)
+                               const struct parse_ctx *ctx, struct intent *it, struct parse_error *err)
 {
     memset(it, 0, offsetof(struct intent, principals));
     it->kind = (enum intent_kind)kind;
@@ -267,9 +278,10 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
             if ((c == T_PRINC || c == T_ME || c == T_I || c == T_MY) && add_principal(ph, i, ctx, it, err))
                 return err->status;
         }
-        if (it->n_principals == 0 && kind != IK_SHOW_AUDIT && kind != IK_SET_MODE &&
-            kind != IK_SHARE_AGENT && kind != IK_UNSHARE_AGENT) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, "say who: name a person as @name or an e-mail address", NULL);
+        if (it->n_principals == 0 && kind != IK_SHOW_AUDIT && kind != IK_SET_MODE && kind != IK_SHARE_AGENT &&
+            kind != IK_UNSHARE_AGENT) {
+            set_error(err, PARSE_NOT_UNDERSTOOD, "say who: name a person as @name or an e-mail address",
+                      NULL);
             return err->status;
         }
     }
@@ -279,7 +291,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
             slot_name(ph, s->source, ctx->sandbox, it->source, err))
             return err->status;
         if (strcmp(it->sandbox, it->source) == 0) {
-            set_error(err, PARSE_INVALID, "a sandbox cannot be given read access to itself; name the other sandbox", NULL);
+            set_error(err, PARSE_INVALID,
+                      "a sandbox cannot be given read access to itself; name the other sandbox", NULL);
             return err->status;
         }
     } else if (slot_name(ph, s->sandbox, ctx->sandbox, it->sandbox, err)) {
@@ -291,7 +304,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->role = (enum role)(s->role ? s->role : s->role_default);
     if (kind == IK_INVITE && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
     if (s->roles_said > 1 && (kind == IK_INVITE || kind == IK_CHANGE_ROLE)) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that names more than one role; say one: editor or viewer", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that names more than one role; say one: editor or viewer",
+                  NULL);
         return err->status;
     }
     int times = 0;
@@ -300,7 +314,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         times += c == T_DUR || c == T_DAY || c == T_CLOCK;
     }
     if (times > 1) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that says more than one time; say one: for 30 days, or until a date", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD,
+                  "that says more than one time; say one: for 30 days, or until a date", NULL);
         return err->status;
     }
     if (it->role == ROLE_OWNER && kind != IK_LIST_ACCESS) {
@@ -327,8 +342,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
             set_error(err, PARSE_NOT_UNDERSTOOD, "say a date or a time there, not a length of time", NULL);
             return err->status;
         }
-        if (t->code != T_DUR && (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY ||
-                                 s->time_use == TU_SINCE_AGO)) {
+        if (t->code != T_DUR &&
+            (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY || s->time_use == TU_SINCE_AGO)) {
             set_error(err, PARSE_NOT_UNDERSTOOD, "say a length of time there, such as 30 days", NULL);
             return err->status;
         }
@@ -344,7 +359,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     }
     case TU_EXPIRES_AT: {
         const struct token *t = &ph->tl.t[s->time];
-        if (resolve_until(&ph->tt.p[t->val], t->code == T_CLOCK, ctx, &it->expires_at, err)) return err->status;
+        if (resolve_until(&ph->tt.p[t->val], t->code == T_CLOCK, ctx, &it->expires_at, err))
+            return err->status;
         it->has_expires_at = 1;
         break;
     }
@@ -374,7 +390,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         return err->status;
     }
     if (s->token != SLOT_NONE && copy_token(ph, s->token, it->token)) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "a confirmation token has 4 to 8 letters and digits, with at least one digit (K7Q2)", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD,
+                  "a confirmation token has 4 to 8 letters and digits, with at least one digit (K7Q2)", NULL);
         return err->status;
     }
     return PARSE_OK;

@@ -16,7 +16,8 @@ static int edit_distance(const char *a, int la, const char *b, int lb)
 {
     int prev[40], cur[40];
     if (la >= 39 || lb >= 39) return 99;
-    for (int j = 0; j <= lb; j++) prev[j] = j;
+    for (int j = 0; j <= lb; j++)
+        prev[j] = j;
     for (int i = 1; i <= la; i++) {
         cur[0] = i;
         for (int j = 1; j <= lb; j++) {
@@ -30,11 +31,11 @@ static int edit_distance(const char *a, int la, const char *b, int lb)
 }
 
 struct repair {
-    int cost;        /* lower is better; 0 = none found */
+    int cost; /* lower is better; 0 = none found */
     int pos;
-    int op;          /* 1 substitute, 2 delete */
+    int op; /* 1 substitute, 2 delete */
     int code;
-    char text[80];   /* what the substituted token reads as */
+    char text[80]; /* what the substituted token reads as */
 };
 
 static int accepts(const uint16_t *codes, int n)
@@ -86,7 +87,8 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
             for (int k = 0; k < tok_spellings_count; k++) {
                 const char *sp = tok_spellings[k].text;
                 int sl = (int)strlen(sp), diff = sl > t->len ? sl - t->len : t->len - sl;
-                if (diff > 2 || (sp[0] != w[0] && sp[1] != w[1])) continue;  /* cannot be within two edits cheaply */
+                if (diff > 2 || (sp[0] != w[0] && sp[1] != w[1]))
+                    continue; /* cannot be within two edits cheaply */
                 int d = edit_distance(w, t->len, sp, sl);
                 if (d <= (t->len >= 6 ? 2 : 1)) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
             }
@@ -96,7 +98,7 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
         try_sub(ph, pos, T_EDITOR, "editor", 3, best);
         try_sub(ph, pos, T_VIEWER, "viewer", 3, best);
     }
-    if (pos == ph->tl.n - 1) try_delete(ph, pos, 4, best);  /* a stray last word only */
+    if (pos == ph->tl.n - 1) try_delete(ph, pos, 4, best); /* a stray last word only */
 }
 
 static void render(const struct phrase *ph, const struct repair *r, char *out, size_t size)
@@ -122,11 +124,28 @@ static void render(const struct phrase *ph, const struct repair *r, char *out, s
 static int is_verb(int c)
 {
     switch (c) {
-    case T_INVITE: case T_ADD: case T_GIVE: case T_GRANT: case T_REVOKE: case T_REMOVE:
-    case T_KICK: case T_EXTEND: case T_MAKE: case T_CHANGE: case T_PROMOTE: case T_DEMOTE:
-    case T_SHARE: case T_UNSHARE: case T_DELETE: case T_LIST: case T_SHOW: case T_REFRESH:
-    case T_CONFIRM: case T_CANCEL: case T_SET: case T_SWITCH:
-        return 1;
+    case T_INVITE:
+    case T_ADD:
+    case T_GIVE:
+    case T_GRANT:
+    case T_REVOKE:
+    case T_REMOVE:
+    case T_KICK:
+    case T_EXTEND:
+    case T_MAKE:
+    case T_CHANGE:
+    case T_PROMOTE:
+    case T_DEMOTE:
+    case T_SHARE:
+    case T_UNSHARE:
+    case T_DELETE:
+    case T_LIST:
+    case T_SHOW:
+    case T_REFRESH:
+    case T_CONFIRM:
+    case T_CANCEL:
+    case T_SET:
+    case T_SWITCH: return 1;
     }
     return 0;
 }
@@ -135,12 +154,27 @@ static int is_verb(int c)
 static int intent_of_verb(int c)
 {
     switch (c) {
-    case T_INVITE: case T_ADD: case T_GIVE: case T_GRANT: case T_LET: return IK_INVITE;
-    case T_REVOKE: case T_REMOVE: case T_KICK: case T_TAKE: return IK_REVOKE;
-    case T_MAKE: case T_CHANGE: case T_PROMOTE: case T_DEMOTE: case T_SWITCH: return IK_CHANGE_ROLE;
-    case T_EXTEND: case T_RENEW: return IK_SET_EXPIRY;
-    case T_LIST: case T_WHO: return IK_LIST_ACCESS;
-    case T_CAN: case T_DOES: case T_CHECK: return IK_CHECK_ACCESS;
+    case T_INVITE:
+    case T_ADD:
+    case T_GIVE:
+    case T_GRANT:
+    case T_LET: return IK_INVITE;
+    case T_REVOKE:
+    case T_REMOVE:
+    case T_KICK:
+    case T_TAKE: return IK_REVOKE;
+    case T_MAKE:
+    case T_CHANGE:
+    case T_PROMOTE:
+    case T_DEMOTE:
+    case T_SWITCH: return IK_CHANGE_ROLE;
+    case T_EXTEND:
+    case T_RENEW: return IK_SET_EXPIRY;
+    case T_LIST:
+    case T_WHO: return IK_LIST_ACCESS;
+    case T_CAN:
+    case T_DOES:
+    case T_CHECK: return IK_CHECK_ACCESS;
     case T_AUDIT: return IK_SHOW_AUDIT;
     case T_SHARE: return IK_SHARE_AGENT;
     case T_REFRESH: return IK_REFRESH_CROSS;
@@ -155,8 +189,10 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
     for (int i = 0; i < tl->n; i++) {
         int c = tl->t[i].code;
         if (c == T_NOT || c == T_DONT || c == T_NEVER || c == T_CANT || c == T_NEG || c == T_SHOULDNT) {
-            set_error(err, PARSE_NOT_UNDERSTOOD,
-                      "that reads as a negation; nothing is done on a \"don't\": say only what should be done", NULL);
+            set_error(
+                err, PARSE_NOT_UNDERSTOOD,
+                "that reads as a negation; nothing is done on a \"don't\": say only what should be done",
+                NULL);
             return;
         }
         if (c == T_BROADCAST) {
@@ -164,18 +200,21 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
                       "<!here>, <!channel> and user groups cannot be given access; name each person", NULL);
             return;
         }
-        if (i > 0 && is_verb(c) && (tl->t[i - 1].code == T_AND || tl->t[i - 1].code == T_THEN ||
-                                    tl->t[i - 1].code == T_COMMA || tl->t[i - 1].code == T_SEP))
+        if (i > 0 && is_verb(c) &&
+            (tl->t[i - 1].code == T_AND || tl->t[i - 1].code == T_THEN || tl->t[i - 1].code == T_COMMA ||
+             tl->t[i - 1].code == T_SEP))
             joiner = 1;
         verbs += is_verb(c);
     }
     if (verbs >= 2 && joiner) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that looks like two commands in one line; send them one at a time", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD,
+                  "that looks like two commands in one line; send them one at a time", NULL);
         return;
     }
     for (int i = 0; i < ph->tt.n; i++) {
         if (ph->tt.p[i].ambiguous) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, ph->tt.p[i].ambiguous, "write the date as Jan 15 or 2027-01-15");
+            set_error(err, PARSE_NOT_UNDERSTOOD, ph->tt.p[i].ambiguous,
+                      "write the date as Jan 15 or 2027-01-15");
             return;
         }
     }

@@ -8,10 +8,10 @@
 
 enum norm_status {
     NORM_OK = 0,
-    NORM_EMPTY,     /* nothing left once spaces and end punctuation are gone */
-    NORM_TOO_LONG,  /* more than NORM_MAX_INPUT bytes */
-    NORM_BAD_UTF8,  /* not valid UTF-8 */
-    NORM_CONTROL,   /* a control character other than tab or a final CR */
+    NORM_EMPTY,    /* nothing left once spaces and end punctuation are gone */
+    NORM_TOO_LONG, /* more than NORM_MAX_INPUT bytes */
+    NORM_BAD_UTF8, /* not valid UTF-8 */
+    NORM_CONTROL,  /* a control character other than tab or a final CR */
 };
 
 /* Normalises in[0..len) into out, which must hold NORM_MAX_INPUT + 1 bytes; *out_len gets

@@ -23,8 +23,8 @@ void set_error(struct parse_error *err, enum parse_status st, const char *msg, c
     snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
 }
 
-enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx,
-                               struct intent *out, struct parse_error *err)
+enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx, struct intent *out,
+                               struct parse_error *err)
 {
     struct phrase ph;
     err->status = PARSE_OK;
@@ -32,22 +32,25 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
 
     enum norm_status ns = normalise(text, len, ph.text, &ph.len);
     if (ns != NORM_OK) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, norm_status_message(ns),
-                  ns == NORM_EMPTY ? "try: help" : NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD, norm_status_message(ns), ns == NORM_EMPTY ? "try: help" : NULL);
         return err->status;
     }
     scan_tokens(ph.text, (int)ph.len, &ph.tl);
     if (ph.tl.overflow) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that is too many words for one command; say one thing at a time", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD,
+                  "that is too many words for one command; say one thing at a time", NULL);
         return err->status;
     }
     tokens_join_and_strip(&ph.tl, ph.text);
     if (ph.tl.n == 0) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "there is nothing to do in that message; say what you would like, or ask for help", "try: help");
+        set_error(err, PARSE_NOT_UNDERSTOOD,
+                  "there is nothing to do in that message; say what you would like, or ask for help",
+                  "try: help");
         return err->status;
     }
     chunk_time(&ph.tl, ph.text, &ph.tt);
-    for (int i = 0; i < ph.tl.n; i++) ph.codes[i] = ph.tl.t[i].code;
+    for (int i = 0; i < ph.tl.n; i++)
+        ph.codes[i] = ph.tl.t[i].code;
 
     uint8_t accepted[IK__COUNT];
     int stop = 0;
@@ -59,7 +62,8 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
     if (count > 1) {
         /* The grammar is written so that this does not happen; if it does, the phrase
          * means two things, and guessing between them is not allowed. */
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that could mean more than one thing; please say it another way", NULL);
+        set_error(err, PARSE_NOT_UNDERSTOOD, "that could mean more than one thing; please say it another way",
+                  NULL);
         return err->status;
     }
     int kind = 0;

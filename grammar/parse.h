@@ -7,28 +7,28 @@
 #include "../intent/intent.h"
 
 struct parse_ctx {
-    const char *actor;    /* canonical principal, "@owner" */
-    const char *sandbox;  /* the current sandbox */
-    int64_t now;          /* seconds since the epoch; the zone is tz_use()'s */
+    const char *actor;   /* canonical principal, "@owner" */
+    const char *sandbox; /* the current sandbox */
+    int64_t now;         /* seconds since the epoch; the zone is tz_use()'s */
 };
 
 enum parse_status {
     PARSE_OK = 0,
-    PARSE_NOT_UNDERSTOOD,  /* not in the language: refused, never guessed */
-    PARSE_INVALID,         /* understood, but cannot be meant (owner grants, past dates) */
+    PARSE_NOT_UNDERSTOOD, /* not in the language: refused, never guessed */
+    PARSE_INVALID,        /* understood, but cannot be meant (owner grants, past dates) */
 };
 
 struct parse_error {
     enum parse_status status;
     char message[256];
-    char hint[256];        /* "" when there is none */
+    char hint[256]; /* "" when there is none */
 };
 
 const char *parse_status_name(enum parse_status st);
 
 /* Parses text[0..len). On PARSE_OK fills *out; otherwise fills *err (err may not be
  * NULL). */
-enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx,
-                               struct intent *out, struct parse_error *err);
+enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx, struct intent *out,
+                               struct parse_error *err);
 
 #endif

@@ -18,8 +18,7 @@ struct phrase {
 /* Fills the intent of `kind` from its slots; resolves names and times against ctx.
  * PARSE_OK, or an error in err. */
 enum parse_status build_intent(const struct phrase *ph, int kind, const struct slots *s,
-                               const struct parse_ctx *ctx, struct intent *out,
-                               struct parse_error *err);
+                               const struct parse_ctx *ctx, struct intent *out, struct parse_error *err);
 
 /* Fills err for a phrase no sentence matched: why, and the closest accepted form. */
 void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err);

@@ -6,16 +6,16 @@
 #include <stdint.h>
 
 #define SLOT_NONE (-1)
-#define SLOT_HERE (-2)   /* "this sandbox", "here": the context's sandbox */
+#define SLOT_HERE (-2) /* "this sandbox", "here": the context's sandbox */
 
 enum time_use {
     TU_NONE = 0,
-    TU_EXPIRES_IN,   /* for 30 days: now + duration */
-    TU_EXPIRES_AT,   /* until DAY / CLOCK */
-    TU_EXTEND_BY,    /* extend by 2 weeks */
-    TU_SINCE_AGO,    /* in the last 7 days: now − duration */
-    TU_SINCE_DAY,    /* since Monday, today */
-    TU_SINCE_THIS,   /* this week / month / year: the unit token */
+    TU_EXPIRES_IN, /* for 30 days: now + duration */
+    TU_EXPIRES_AT, /* until DAY / CLOCK */
+    TU_EXTEND_BY,  /* extend by 2 weeks */
+    TU_SINCE_AGO,  /* in the last 7 days: now − duration */
+    TU_SINCE_DAY,  /* since Monday, today */
+    TU_SINCE_THIS, /* this week / month / year: the unit token */
 };
 
 struct slots {
@@ -23,9 +23,9 @@ struct slots {
     int8_t time, token, unit;
     uint8_t time_use;
     uint8_t role, action, mode, key, topic;
-    uint8_t permanent;   /* set_expiry with no expiry */
+    uint8_t permanent;    /* set_expiry with no expiry */
     uint8_t role_default; /* promote: editor, demote: viewer */
-    uint8_t roles_said;  /* how many tokens said a role */
+    uint8_t roles_said;   /* how many tokens said a role */
     int8_t role_at;
 };
 

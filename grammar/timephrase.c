@@ -24,7 +24,9 @@ static int text_is(const struct reader *r, int i, const char *s)
 }
 
 /* A rational amount: num / den. */
-struct amount { int64_t num, den; };
+struct amount {
+    int64_t num, den;
+};
 
 static int digits_value(const char *s, int len, int64_t *num, int64_t *den)
 {
@@ -32,9 +34,12 @@ static int digits_value(const char *s, int len, int64_t *num, int64_t *den)
     int seen_point = 0, digits = 0;
     for (int i = 0; i < len; i++) {
         char c = s[i];
-        if (c == '.' && !seen_point) { seen_point = 1; continue; }
+        if (c == '.' && !seen_point) {
+            seen_point = 1;
+            continue;
+        }
         if (c < '0' || c > '9') break;
-        if (v > 100000000000LL || d > 100000000LL) return -1;  /* far beyond any use */
+        if (v > 100000000000LL || d > 100000000LL) return -1; /* far beyond any use */
         v = v * 10 + (c - '0');
         if (seen_point) d *= 10;
         digits++;
@@ -48,14 +53,17 @@ static int digits_value(const char *s, int len, int64_t *num, int64_t *den)
 /* A hyphenated number word, twenty-one .. ninety-nine. */
 static int hyphen_number(const char *s, int len)
 {
-    static const char *const tens[] = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
-    static const char *const ones[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+    static const char *const tens[] = {"twenty", "thirty",  "forty",  "fifty",
+                                       "sixty",  "seventy", "eighty", "ninety"};
+    static const char *const ones[] = {"one", "two",   "three", "four", "five",
+                                       "six", "seven", "eight", "nine"};
     for (int i = 0; i < 8; i++) {
         int tl = (int)strlen(tens[i]);
         if (len <= tl + 1 || memcmp(s, tens[i], (size_t)tl) != 0 || s[tl] != '-') continue;
         for (int j = 0; j < 9; j++) {
             int ol = (int)strlen(ones[j]);
-            if (len == tl + 1 + ol && memcmp(s + tl + 1, ones[j], (size_t)ol) == 0) return (i + 2) * 10 + j + 1;
+            if (len == tl + 1 + ol && memcmp(s + tl + 1, ones[j], (size_t)ol) == 0)
+                return (i + 2) * 10 + j + 1;
         }
     }
     return -1;
@@ -71,10 +79,16 @@ static int number_words(const struct reader *r, int i, int64_t *v)
         *v = h;
         return 1;
     }
-    if ((t->code == T_A || t->code == T_AN) && code_at(r, i + 1) == T_HUNDRED) { *v = 100; return 2; }
+    if ((t->code == T_A || t->code == T_AN) && code_at(r, i + 1) == T_HUNDRED) {
+        *v = 100;
+        return 2;
+    }
     if (t->code != T_NUMWORD) return 0;
     *v = t->val;
-    if (code_at(r, i + 1) == T_HUNDRED && t->val >= 1 && t->val <= 9) { *v = t->val * 100; return 2; }
+    if (code_at(r, i + 1) == T_HUNDRED && t->val >= 1 && t->val <= 9) {
+        *v = t->val * 100;
+        return 2;
+    }
     if (t->val >= 20 && t->val % 10 == 0 && code_at(r, i + 1) == T_NUMWORD && r->t[i + 1].val >= 1 &&
         r->t[i + 1].val <= 9) {
         *v += r->t[i + 1].val;
@@ -96,7 +110,7 @@ static int amount(const struct reader *r, int i, struct amount *a)
         if (digits_value(r->text + t->start, t->len, &a->num, &a->den)) return 0;
         return 1;
     }
-    if (t->code == T_SLASHDATE) {  /* 1/2, 1/4, 3/4 of a unit (Duckling) */
+    if (t->code == T_SLASHDATE) { /* 1/2, 1/4, 3/4 of a unit (Duckling) */
         const char *s = r->text + t->start;
         if (t->len == 3 && (s[2] == '2' || s[2] == '4') && (s[0] == '1' || (s[0] == '3' && s[2] == '4'))) {
             a->num = s[0] - '0';
@@ -107,16 +121,34 @@ static int amount(const struct reader *r, int i, struct amount *a)
     }
     if ((k = number_words(r, i, &v))) {
         a->num = v;
-        if (code_at(r, i + k) == T_DOZEN) { a->num *= 12; k++; }  /* two dozen */
+        if (code_at(r, i + k) == T_DOZEN) {
+            a->num *= 12;
+            k++;
+        } /* two dozen */
         return k;
     }
     int art = (t->code == T_A || t->code == T_AN) ? 1 : 0;
-    if (art && code_at(r, i + 1) == T_NUMWORD && r->t[i + 1].val == 1) { a->num = 1; return 2; }  /* a single */
+    if (art && code_at(r, i + 1) == T_NUMWORD && r->t[i + 1].val == 1) {
+        a->num = 1;
+        return 2;
+    } /* a single */
     int c = code_at(r, i + art);
-    if (c == T_DOZEN) { a->num = 12; return art + 1; }
-    if (c == T_COUPLE) { a->num = 2; return art + 1 + (code_at(r, i + art + 1) == T_OF); }
-    if (c == T_FEW) { a->num = 3; return art + 1; }
-    if (art) { a->num = 1; return 1; }
+    if (c == T_DOZEN) {
+        a->num = 12;
+        return art + 1;
+    }
+    if (c == T_COUPLE) {
+        a->num = 2;
+        return art + 1 + (code_at(r, i + art + 1) == T_OF);
+    }
+    if (c == T_FEW) {
+        a->num = 3;
+        return art + 1;
+    }
+    if (art) {
+        a->num = 1;
+        return 1;
+    }
     return 0;
 }
 
@@ -139,7 +171,7 @@ static int unit_at(const struct reader *r, int i, int after_number)
 static int add_amount(struct duration *d, int64_t num, int64_t den, int unit)
 {
     if (num < 0 || den <= 0) return -1;
-    if (num / den > 100000) return -1;  /* more than anyone means */
+    if (num / den > 100000) return -1; /* more than anyone means */
     switch (unit) {
     case U_YEAR:
         d->years += num / den;
@@ -148,23 +180,13 @@ static int add_amount(struct duration *d, int64_t num, int64_t den, int unit)
         d->months += num / den;
         return 0;
     case U_QUARTER: return add_amount(d, num * 3, den, U_MONTH);
-    case U_MONTH:
-        d->months += num / den;
-        return add_amount(d, (num % den) * 30, den, U_DAY);
+    case U_MONTH: d->months += num / den; return add_amount(d, (num % den) * 30, den, U_DAY);
     case U_FORTNIGHT: return add_amount(d, num * 14, den, U_DAY);
     case U_WEEK: return add_amount(d, num * 7, den, U_DAY);
-    case U_DAY:
-        d->days += num / den;
-        return (num % den) ? add_amount(d, (num % den) * 24, den, U_HOUR) : 0;
-    case U_HOUR:
-        d->hours += num / den;
-        return (num % den) ? add_amount(d, (num % den) * 60, den, U_MIN) : 0;
-    case U_MIN:
-        d->minutes += num / den;
-        return (num % den) ? add_amount(d, (num % den) * 60, den, U_SEC) : 0;
-    case U_SEC:
-        d->seconds += num / den;
-        return (num % den) ? -1 : 0;
+    case U_DAY: d->days += num / den; return (num % den) ? add_amount(d, (num % den) * 24, den, U_HOUR) : 0;
+    case U_HOUR: d->hours += num / den; return (num % den) ? add_amount(d, (num % den) * 60, den, U_MIN) : 0;
+    case U_MIN: d->minutes += num / den; return (num % den) ? add_amount(d, (num % den) * 60, den, U_SEC) : 0;
+    case U_SEC: d->seconds += num / den; return (num % den) ? -1 : 0;
     }
     return -1;
 }
@@ -172,27 +194,33 @@ static int add_amount(struct duration *d, int64_t num, int64_t den, int unit)
 /* A compact duration written as one word: 30d, 1h30m, 1.5h, 2hours, 30days. */
 static int compact(const char *s, int len, struct duration *d, int *bad)
 {
-    static const struct { const char *w; int u; } units[] = {
-        {"seconds", U_SEC}, {"second", U_SEC}, {"secs", U_SEC}, {"sec", U_SEC}, {"s", U_SEC},
-        {"minutes", U_MIN}, {"minute", U_MIN}, {"mins", U_MIN}, {"min", U_MIN}, {"m", U_MIN},
-        {"hours", U_HOUR}, {"hour", U_HOUR}, {"hrs", U_HOUR}, {"hr", U_HOUR}, {"h", U_HOUR},
-        {"days", U_DAY}, {"day", U_DAY}, {"d", U_DAY}, {"weeks", U_WEEK}, {"week", U_WEEK},
-        {"wks", U_WEEK}, {"wk", U_WEEK}, {"w", U_WEEK}, {"months", U_MONTH}, {"month", U_MONTH},
-        {"mo", U_MONTH}, {"years", U_YEAR}, {"year", U_YEAR}, {"yrs", U_YEAR}, {"yr", U_YEAR},
+    static const struct {
+        const char *w;
+        int u;
+    } units[] = {
+        {"seconds", U_SEC}, {"second", U_SEC}, {"secs", U_SEC},  {"sec", U_SEC},      {"s", U_SEC},
+        {"minutes", U_MIN}, {"minute", U_MIN}, {"mins", U_MIN},  {"min", U_MIN},      {"m", U_MIN},
+        {"hours", U_HOUR},  {"hour", U_HOUR},  {"hrs", U_HOUR},  {"hr", U_HOUR},      {"h", U_HOUR},
+        {"days", U_DAY},    {"day", U_DAY},    {"d", U_DAY},     {"weeks", U_WEEK},   {"week", U_WEEK},
+        {"wks", U_WEEK},    {"wk", U_WEEK},    {"w", U_WEEK},    {"months", U_MONTH}, {"month", U_MONTH},
+        {"mo", U_MONTH},    {"years", U_YEAR}, {"year", U_YEAR}, {"yrs", U_YEAR},     {"yr", U_YEAR},
         {"y", U_YEAR},
     };
     int i = 0, parts = 0;
     while (i < len) {
         int j = i;
-        while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.')) j++;
+        while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == '.'))
+            j++;
         if (j == i) return 0;
         int64_t num, den;
         if (digits_value(s + i, j - i, &num, &den)) return 0;
         int k = j;
-        while (k < len && s[k] >= 'a' && s[k] <= 'z') k++;
+        while (k < len && s[k] >= 'a' && s[k] <= 'z')
+            k++;
         int unit = 0;
         for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-            if ((int)strlen(units[u].w) == k - j && memcmp(units[u].w, s + j, (size_t)(k - j)) == 0) unit = units[u].u;
+            if ((int)strlen(units[u].w) == k - j && memcmp(units[u].w, s + j, (size_t)(k - j)) == 0)
+                unit = units[u].u;
         if (!unit) return 0;
         if (add_amount(d, num, den, unit)) *bad = 1;
         parts++;
@@ -225,8 +253,8 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
         return 0;
     }
     /* quarter of an hour, three-quarters of an hour */
-    if ((t->code == T_QUARTER || (t->code == T_WORD && t->len == 14 &&
-                                  memcmp(r->text + t->start, "three-quarters", 14) == 0)) &&
+    if ((t->code == T_QUARTER ||
+         (t->code == T_WORD && t->len == 14 && memcmp(r->text + t->start, "three-quarters", 14) == 0)) &&
         code_at(r, i + 1) == T_OF) {
         int f = i + 2;
         if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
@@ -258,7 +286,7 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
             return f + 1 - i;
         }
     }
-    if (code_at(r, j) == T_MORE) j++;  /* 2 more weeks */
+    if (code_at(r, j) == T_MORE) j++; /* 2 more weeks */
     if (!(u = unit_at(r, j, 1))) return 0;
     j++;
     /* an hour and a half, a month and a half */
@@ -280,7 +308,10 @@ static int duration_at(const struct reader *r, int i, struct timephrase *tp)
 {
     int j = i, bad = 0;
     if (code_at(r, j) == T_ABOUT) j++;
-    if (code_at(r, j) == T_MINUS) { tp->negative = 1; j++; }
+    if (code_at(r, j) == T_MINUS) {
+        tp->negative = 1;
+        j++;
+    }
     int k = term(r, j, &tp->dur, &bad);
     if (!k) {
         /* A lone unit word is one of it: `another week`, `the past month`. */
@@ -301,8 +332,11 @@ static int duration_at(const struct reader *r, int i, struct timephrase *tp)
         if (!more) break;
         j = s + more;
     }
-    if (bad) tp->invalid = "that length of time does not come out in whole units (months for years, seconds for the rest)";
-    else if (tp->negative || duration_is_zero(&tp->dur)) tp->invalid = "a length of time must be more than zero";
+    if (bad)
+        tp->invalid =
+            "that length of time does not come out in whole units (months for years, seconds for the rest)";
+    else if (tp->negative || duration_is_zero(&tp->dur))
+        tp->invalid = "a length of time must be more than zero";
     return j - i;
 }
 
@@ -311,7 +345,8 @@ static int small_int(const struct reader *r, int i, int maxdigits, int *v)
     if (code_at(r, i) != T_NUM || (r->t[i].flags & TF_DECIMAL)) return 0;
     const char *s = r->text + r->t[i].start;
     int n = 0, x = 0;
-    while (n < r->t[i].len && s[n] >= '0' && s[n] <= '9') x = x * 10 + (s[n++] - '0');
+    while (n < r->t[i].len && s[n] >= '0' && s[n] <= '9')
+        x = x * 10 + (s[n++] - '0');
     if (n == 0 || n > maxdigits) return 0;
     *v = x;
     return 1;
@@ -340,16 +375,31 @@ static int day_at(const struct reader *r, int i, struct timephrase *tp)
 {
     int j = i, k, v;
     int c = code_at(r, j);
-    if (c == T_THE && code_at(r, j + 1) == T_END) { j++; c = T_END; }
+    if (c == T_THE && code_at(r, j + 1) == T_END) {
+        j++;
+        c = T_END;
+    }
     if (c == T_END && code_at(r, j + 1) == T_OF) {
         int f = j + 2;
         if (code_at(r, f) == T_THE) f++;
         int u = unit_at(r, f, 0);
-        if (u == U_WEEK) { tp->day = DK_END_WEEK; return f + 1 - i; }
-        if (u == U_MONTH) { tp->day = DK_END_MONTH; return f + 1 - i; }
-        if (u == U_YEAR) { tp->day = DK_END_YEAR; return f + 1 - i; }
-        if (u == U_DAY) { tp->day = DK_TODAY; return f + 1 - i; }
-        if ((k = day_at(r, f, tp))) return f + k - i;  /* the end of Dec 31: still that day */
+        if (u == U_WEEK) {
+            tp->day = DK_END_WEEK;
+            return f + 1 - i;
+        }
+        if (u == U_MONTH) {
+            tp->day = DK_END_MONTH;
+            return f + 1 - i;
+        }
+        if (u == U_YEAR) {
+            tp->day = DK_END_YEAR;
+            return f + 1 - i;
+        }
+        if (u == U_DAY) {
+            tp->day = DK_TODAY;
+            return f + 1 - i;
+        }
+        if ((k = day_at(r, f, tp))) return f + k - i; /* the end of Dec 31: still that day */
         return 0;
     }
     switch (c) {
@@ -411,22 +461,31 @@ static int day_at(const struct reader *r, int i, struct timephrase *tp)
 static int clock_at(const struct reader *r, int i, struct timephrase *tp)
 {
     int c = code_at(r, i);
-    if (c == T_NOON) { tp->hour = 12; return 1; }
-    if (c == T_MIDNIGHT) { tp->midnight = 1; return 1; }
+    if (c == T_NOON) {
+        tp->hour = 12;
+        return 1;
+    }
+    if (c == T_MIDNIGHT) {
+        tp->midnight = 1;
+        return 1;
+    }
     int h = -1, m = 0, ampm = -1, k = 1;
     if (c == T_CLOCKNUM) {
         const char *s = r->text + r->t[i].start;
         int len = r->t[i].len, p = 0;
         h = 0;
-        while (p < len && s[p] >= '0' && s[p] <= '9') h = h * 10 + (s[p++] - '0');
+        while (p < len && s[p] >= '0' && s[p] <= '9')
+            h = h * 10 + (s[p++] - '0');
         if (p < len && s[p] == ':') {
             p++;
             int q = p;
-            while (p < len && s[p] >= '0' && s[p] <= '9') m = m * 10 + (s[p++] - '0');
+            while (p < len && s[p] >= '0' && s[p] <= '9')
+                m = m * 10 + (s[p++] - '0');
             if (p - q != 2) tp->invalid = "a clock time is written 17:00 or 5pm";
-            if (p < len && s[p] == ':') {  /* seconds: only :00 means anything here */
+            if (p < len && s[p] == ':') { /* seconds: only :00 means anything here */
                 p++;
-                while (p < len && s[p] >= '0' && s[p] <= '9') p++;
+                while (p < len && s[p] >= '0' && s[p] <= '9')
+                    p++;
             }
         }
         if (p < len) ampm = s[p] == 'p' ? 12 : 0;
@@ -435,7 +494,10 @@ static int clock_at(const struct reader *r, int i, struct timephrase *tp)
     } else {
         return 0;
     }
-    if (ampm < 0 && code_at(r, i + k) == T_AMPM) { ampm = r->t[i + k].val; k++; }
+    if (ampm < 0 && code_at(r, i + k) == T_AMPM) {
+        ampm = r->t[i + k].val;
+        k++;
+    }
     if (ampm >= 0) {
         if (h < 1 || h > 12) tp->invalid = "a clock time with am or pm has an hour from 1 to 12";
         h = h % 12 + ampm;
@@ -461,11 +523,12 @@ static void replace(struct token_list *tl, int i, int k, int code, int idx)
 /* The token classes a time phrase can start with: every other token is passed over at the
  * cost of one table look-up. */
 static const uint8_t can_start[T__COUNT] = {
-    [T_NUM] = 1, [T_NUMWORD] = 1, [T_A] = 1, [T_AN] = 1, [T_HALF] = 1, [T_QUARTER] = 1,
-    [T_UNIT] = 1, [T_CDUR] = 1, [T_CLOCKNUM] = 1, [T_ISODATE] = 1, [T_SLASHDATE] = 1,
-    [T_MONTHNAME] = 1, [T_WEEKDAY] = 1, [T_TODAY] = 1, [T_TOMORROW] = 1, [T_YESTERDAY] = 1,
-    [T_NEXT] = 1, [T_THIS] = 1, [T_THE] = 1, [T_END] = 1, [T_ABOUT] = 1, [T_MINUS] = 1,
-    [T_NOON] = 1, [T_MIDNIGHT] = 1, [T_DOZEN] = 1, [T_COUPLE] = 1, [T_FEW] = 1, [T_WORD] = 1,
+    [T_NUM] = 1,       [T_NUMWORD] = 1,   [T_A] = 1,       [T_AN] = 1,       [T_HALF] = 1,
+    [T_QUARTER] = 1,   [T_UNIT] = 1,      [T_CDUR] = 1,    [T_CLOCKNUM] = 1, [T_ISODATE] = 1,
+    [T_SLASHDATE] = 1, [T_MONTHNAME] = 1, [T_WEEKDAY] = 1, [T_TODAY] = 1,    [T_TOMORROW] = 1,
+    [T_YESTERDAY] = 1, [T_NEXT] = 1,      [T_THIS] = 1,    [T_THE] = 1,      [T_END] = 1,
+    [T_ABOUT] = 1,     [T_MINUS] = 1,     [T_NOON] = 1,    [T_MIDNIGHT] = 1, [T_DOZEN] = 1,
+    [T_COUPLE] = 1,    [T_FEW] = 1,       [T_WORD] = 1,
 };
 
 void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
@@ -475,7 +538,8 @@ void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
     for (int i = 0; i < tl->n && tt->n < TIMEPHRASE_MAX; i++) {
         int c = tl->t[i].code;
         if (!can_start[c]) continue;
-        if (c == T_WORD && !(tl->t[i].flags & TF_HYPHEN) && !(text[tl->t[i].start] >= '0' && text[tl->t[i].start] <= '9'))
+        if (c == T_WORD && !(tl->t[i].flags & TF_HYPHEN) &&
+            !(text[tl->t[i].start] >= '0' && text[tl->t[i].start] <= '9'))
             continue;
         r.n = tl->n;
         struct timephrase *tp = &tt->p[tt->n];

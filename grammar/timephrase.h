@@ -13,12 +13,12 @@
 
 enum day_kind {
     DK_NONE = 0,
-    DK_DATE,        /* year (0 when not said), month, day */
+    DK_DATE, /* year (0 when not said), month, day */
     DK_TODAY,
     DK_TOMORROW,
     DK_YESTERDAY,
-    DK_WEEKDAY,     /* weekday 1..7; `next`/`this` mean the same (language.md) */
-    DK_END_WEEK,    /* the coming Sunday */
+    DK_WEEKDAY,  /* weekday 1..7; `next`/`this` mean the same (language.md) */
+    DK_END_WEEK, /* the coming Sunday */
     DK_END_MONTH,
     DK_END_YEAR,
 };
@@ -26,13 +26,13 @@ enum day_kind {
 struct timephrase {
     /* T_DUR */
     struct duration dur;
-    int negative;           /* `-3 days`: recognised so that the refusal can say why */
+    int negative; /* `-3 days`: recognised so that the refusal can say why */
     /* T_DAY, or the day of a T_CLOCK */
     enum day_kind day;
     int year, month, mday, weekday;
     /* T_CLOCK */
     int hour, minute;
-    int midnight;           /* `until midnight` is the end of that day */
+    int midnight; /* `until midnight` is the end of that day */
     /* Set when the phrase is understood but cannot be meant (Feb 30, 1.1 years, 25:00):
      * the parse is then `invalid` with this message. */
     const char *invalid;

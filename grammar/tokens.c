@@ -5,19 +5,14 @@
 #include <string.h>
 
 /* Two words that are one token. Joined only when both are there, in this order. */
-static const struct { uint16_t first, second, joined; } pairs[] = {
-    {T_NEVER, T_MIND, T_NEVERMIND},
-    {T_NO, T_LONGER, T_NOLONGER},
-    {T_GO, T_AHEAD, T_GOAHEAD},
-    {T_DO, T_IT, T_DOIT},
-    {T_CAN, T_YOU, T_CANYOU},
-    {T_COULD, T_YOU, T_CANYOU},
-    {T_THANKS, T_YOU, T_THANKS},   /* "thank" alone is not a word we know; see below */
-    {T_ANY, T_MORE, T_ANYMORE},
-    {T_ANY, T_LONGER, T_ANYMORE},
-    {T_READ, T_ONLY, T_READONLY},
-    {T_SHOW, T_ME, T_SHOW},
-    {T_TELL, T_ME, T_TELL},
+static const struct {
+    uint16_t first, second, joined;
+} pairs[] = {
+    {T_NEVER, T_MIND, T_NEVERMIND}, {T_NO, T_LONGER, T_NOLONGER}, {T_GO, T_AHEAD, T_GOAHEAD},
+    {T_DO, T_IT, T_DOIT},           {T_CAN, T_YOU, T_CANYOU},     {T_COULD, T_YOU, T_CANYOU},
+    {T_THANKS, T_YOU, T_THANKS}, /* "thank" alone is not a word we know; see below */
+    {T_ANY, T_MORE, T_ANYMORE},     {T_ANY, T_LONGER, T_ANYMORE}, {T_READ, T_ONLY, T_READONLY},
+    {T_SHOW, T_ME, T_SHOW},         {T_TELL, T_ME, T_TELL},
 };
 
 static void drop(struct token_list *tl, int i)
@@ -35,7 +30,7 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
 {
     /* The first words of the pairs above, and "thank": every other token is passed over. */
     static const uint8_t starts_pair[T__COUNT] = {
-        [T_NEVER] = 1, [T_NO] = 1, [T_GO] = 1, [T_DO] = 1, [T_CAN] = 1, [T_COULD] = 1,
+        [T_NEVER] = 1,  [T_NO] = 1,  [T_GO] = 1,   [T_DO] = 1,   [T_CAN] = 1,  [T_COULD] = 1,
         [T_THANKS] = 1, [T_ANY] = 1, [T_READ] = 1, [T_SHOW] = 1, [T_TELL] = 1, [T_WORD] = 1,
     };
     for (int i = 0; i + 1 < tl->n; i++) {
@@ -65,8 +60,10 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
     }
     /* please, pls, thanks, thx: anywhere. */
     for (int i = 0; i < tl->n;) {
-        if (tl->t[i].code == T_PLEASE || tl->t[i].code == T_THANKS) drop(tl, i);
-        else i++;
+        if (tl->t[i].code == T_PLEASE || tl->t[i].code == T_THANKS)
+            drop(tl, i);
+        else
+            i++;
     }
     /* At the start: hey, hi, concierge, the bot's own mention, can you / could you, and
      * the commas between them ("hey concierge, …"). */
@@ -74,12 +71,12 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
         if (tl->n == 0) break;
         struct token *t = &tl->t[0];
         if (t->code == T_HEY || t->code == T_CONCIERGE || t->code == T_CANYOU ||
-            (t->code == T_PRINC && (t->flags & TF_BOT)) ||
-            (t->code == T_COMMA))
+            (t->code == T_PRINC && (t->flags & TF_BOT)) || (t->code == T_COMMA))
             drop(tl, 0);
         else
             break;
     }
     /* At the end: a comma left by the padding after it. */
-    while (tl->n > 0 && tl->t[tl->n - 1].code == T_COMMA) tl->n--;
+    while (tl->n > 0 && tl->t[tl->n - 1].code == T_COMMA)
+        tl->n--;
 }

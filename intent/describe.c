@@ -11,11 +11,13 @@ void describe_instant(int64_t t, char *buf, size_t size)
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%a %d %b %Y %H:%M %Z", &tm))
-        snprintf(buf, size, "?");
+    if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%a %d %b %Y %H:%M %Z", &tm)) snprintf(buf, size, "?");
 }
 
-struct out { char *buf; size_t size, len; };
+struct out {
+    char *buf;
+    size_t size, len;
+};
 
 static void put(struct out *o, const char *fmt, ...)
 {
@@ -36,8 +38,10 @@ static void who(struct out *o, const struct intent *it)
 
 static void scope(struct out *o, const struct intent *it)
 {
-    if (it->project[0]) put(o, ", only in project %s", it->project);
-    else put(o, ", sandbox-wide");
+    if (it->project[0])
+        put(o, ", only in project %s", it->project);
+    else
+        put(o, ", sandbox-wide");
 }
 
 static void until(struct out *o, const struct intent *it)
@@ -74,13 +78,16 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
     case IK_REVOKE:
         put(&o, "Revoke ");
         who(&o, it);
-        if (it->project[0]) put(&o, "'s access to project %s in sandbox %s.", it->project, it->sandbox);
-        else put(&o, "'s access to sandbox %s (every grant, every project).", it->sandbox);
+        if (it->project[0])
+            put(&o, "'s access to project %s in sandbox %s.", it->project, it->sandbox);
+        else
+            put(&o, "'s access to sandbox %s (every grant, every project).", it->sandbox);
         break;
     case IK_SET_EXPIRY:
         put(&o, "Set the expiry of ");
         who(&o, it);
-        put(&o, "'s access to sandbox %s%s%s: ", it->sandbox, it->project[0] ? ", project " : "", it->project);
+        put(&o, "'s access to sandbox %s%s%s: ", it->sandbox, it->project[0] ? ", project " : "",
+            it->project);
         if (it->has_extend_by) {
             duration_iso(&it->extend_by, dur, sizeof dur);
             put(&o, "extend it by %s.", dur);
@@ -92,19 +99,25 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
         }
         break;
     case IK_LIST_ACCESS:
-        put(&o, "List %s with access to sandbox %s%s%s.", it->role ? (it->role == ROLE_EDITOR ? "the editors" : "the viewers") : "everyone",
-            it->sandbox, it->project[0] ? ", project " : "", it->project);
+        put(&o, "List %s with access to sandbox %s%s%s.",
+            it->role ? (it->role == ROLE_EDITOR ? "the editors" : "the viewers") : "everyone", it->sandbox,
+            it->project[0] ? ", project " : "", it->project);
         break;
     case IK_CHECK_ACCESS:
         put(&o, "Check whether ");
         who(&o, it);
-        if (it->action) put(&o, " may %s", action_name(it->action));
-        else put(&o, " may do each thing");
+        if (it->action)
+            put(&o, " may %s", action_name(it->action));
+        else
+            put(&o, " may do each thing");
         put(&o, " in sandbox %s%s%s.", it->sandbox, it->project[0] ? ", project " : "", it->project);
         break;
     case IK_SHOW_AUDIT:
         put(&o, "Show the audit log of sandbox %s", it->sandbox);
-        if (it->n_principals) { put(&o, " about "); who(&o, it); }
+        if (it->n_principals) {
+            put(&o, " about ");
+            who(&o, it);
+        }
         if (it->has_since) {
             describe_instant(it->since, when, sizeof when);
             put(&o, " since %s", when);
@@ -113,24 +126,32 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
         break;
     case IK_SET_MODE:
         put(&o, "Set the sharing mode of sandbox %s to %s", it->sandbox, mode_name(it->mode));
-        if (it->n_principals) { put(&o, ", adding "); who(&o, it); put(&o, " as collaborators"); }
+        if (it->n_principals) {
+            put(&o, ", adding ");
+            who(&o, it);
+            put(&o, " as collaborators");
+        }
         put(&o, ".");
         break;
-    case IK_SHOW_MODE:
-        put(&o, "Show the sharing mode of sandbox %s.", it->sandbox);
-        break;
+    case IK_SHOW_MODE: put(&o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
     case IK_SHARE_AGENT:
         put(&o, "Create %s %s key for agent %s in sandbox %s", it->key == KEY_DELEGATE ? "a" : "an",
             key_kind_name(it->key), it->agent, it->sandbox);
-        if (it->n_principals) { put(&o, " for "); who(&o, it); }
-        else put(&o, ", bound to no person");
+        if (it->n_principals) {
+            put(&o, " for ");
+            who(&o, it);
+        } else
+            put(&o, ", bound to no person");
         until(&o, it);
         put(&o, ".");
         break;
     case IK_UNSHARE_AGENT:
         put(&o, "Revoke ");
-        if (it->n_principals) { who(&o, it); put(&o, "'s keys"); }
-        else put(&o, "every key");
+        if (it->n_principals) {
+            who(&o, it);
+            put(&o, "'s keys");
+        } else
+            put(&o, "every key");
         put(&o, " for agent %s in sandbox %s.", it->agent, it->sandbox);
         break;
     case IK_GRANT_CROSS:
@@ -140,20 +161,18 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
         put(&o, "Refresh sandbox %s's snapshot of sandbox %s.", it->sandbox, it->source);
         break;
     case IK_REVOKE_CROSS:
-        put(&o, "Revoke sandbox %s's read access to sandbox %s and remove its snapshot.", it->sandbox, it->source);
+        put(&o, "Revoke sandbox %s's read access to sandbox %s and remove its snapshot.", it->sandbox,
+            it->source);
         break;
     case IK_HELP:
-        if (it->topic) put(&o, "Help on %s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
-        else put(&o, "Help: what you can ask.");
+        if (it->topic)
+            put(&o, "Help on %s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
+        else
+            put(&o, "Help: what you can ask.");
         break;
-    case IK_CONFIRM:
-        put(&o, it->token[0] ? "Confirm %s." : "Confirm the pending change.", it->token);
-        break;
-    case IK_CANCEL:
-        put(&o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token);
-        break;
-    default:
-        break;
+    case IK_CONFIRM: put(&o, it->token[0] ? "Confirm %s." : "Confirm the pending change.", it->token); break;
+    case IK_CANCEL: put(&o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token); break;
+    default: break;
     }
     return (int)o.len;
 }

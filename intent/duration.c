@@ -50,7 +50,7 @@ int duration_parse_iso(const char *s, struct duration *d)
     int in_time = 0, any = 0;
     while (*s) {
         if (*s == 'T') {
-            if (in_time) return -1;
+            if (in_time || !s[1]) return -1; /* a T needs a time part after it */
             in_time = 1;
             s++;
             continue;
@@ -64,12 +64,32 @@ int duration_parse_iso(const char *s, struct duration *d)
         }
         if (!digits) return -1;
         switch (*s++) {
-        case 'Y': if (in_time) return -1; d->years += v; break;
-        case 'W': if (in_time) return -1; d->days += 7 * v; break;
-        case 'D': if (in_time) return -1; d->days += v; break;
-        case 'M': if (in_time) d->minutes += v; else d->months += v; break;
-        case 'H': if (!in_time) return -1; d->hours += v; break;
-        case 'S': if (!in_time) return -1; d->seconds += v; break;
+        case 'Y':
+            if (in_time) return -1;
+            d->years += v;
+            break;
+        case 'W':
+            if (in_time) return -1;
+            d->days += 7 * v;
+            break;
+        case 'D':
+            if (in_time) return -1;
+            d->days += v;
+            break;
+        case 'M':
+            if (in_time)
+                d->minutes += v;
+            else
+                d->months += v;
+            break;
+        case 'H':
+            if (!in_time) return -1;
+            d->hours += v;
+            break;
+        case 'S':
+            if (!in_time) return -1;
+            d->seconds += v;
+            break;
         default: return -1;
         }
         any = 1;

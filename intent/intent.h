@@ -13,20 +13,31 @@ enum intent_kind {
     IK__COUNT
 };
 
-#define NAME_MAX_LEN 64       /* sandbox, project and agent names; @handles */
+#define NAME_MAX_LEN      64  /* sandbox, project and agent names; @handles */
 #define PRINCIPAL_MAX_LEN 254 /* e-mail addresses */
-#define PRINCIPALS_MAX 16
-#define TOKEN_MAX_LEN 8
+#define PRINCIPALS_MAX    16
+#define TOKEN_MAX_LEN     8
 
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_EDITOR, ROLE_OWNER };
 enum mode { MODE_NONE = 0, MODE_SHARED, MODE_COLLABORATED, MODE_PRIVATE };
 enum key_kind { KEY_INVOKE = 0, KEY_DELEGATE };
 enum action {
-    ACT_NONE = 0, ACT_READ, ACT_RUN, ACT_BUILD, ACT_DESTROY, ACT_MANAGE,
-    ACT_EXEC, ACT_FILE, ACT_TUNNEL, ACT_PROXY, ACT__COUNT
+    ACT_NONE = 0,
+    ACT_READ,
+    ACT_RUN,
+    ACT_BUILD,
+    ACT_DESTROY,
+    ACT_MANAGE,
+    ACT_EXEC,
+    ACT_FILE,
+    ACT_TUNNEL,
+    ACT_PROXY,
+    ACT__COUNT
 };
 
-struct principal { char s[PRINCIPAL_MAX_LEN + 1]; };
+struct principal {
+    char s[PRINCIPAL_MAX_LEN + 1];
+};
 
 /* A null field is an empty string, ROLE_NONE, or has_* = 0. */
 struct intent {
@@ -34,17 +45,17 @@ struct intent {
     int n_principals;
     struct principal principals[PRINCIPALS_MAX];
     enum role role;
-    char sandbox[NAME_MAX_LEN + 1];   /* for the cross intents: the reader */
-    char source[NAME_MAX_LEN + 1];    /* cross intents only */
+    char sandbox[NAME_MAX_LEN + 1]; /* for the cross intents: the reader */
+    char source[NAME_MAX_LEN + 1];  /* cross intents only */
     char project[NAME_MAX_LEN + 1];
     char agent[NAME_MAX_LEN + 1];
     enum action action;
     enum mode mode;
     enum key_kind key;
-    enum intent_kind topic;           /* help: IK_NONE for none */
+    enum intent_kind topic; /* help: IK_NONE for none */
     char token[TOKEN_MAX_LEN + 1];
     int has_expires_at;
-    int64_t expires_at;               /* seconds since the epoch, UTC */
+    int64_t expires_at; /* seconds since the epoch, UTC */
     int has_since;
     int64_t since;
     int has_extend_by;

@@ -23,7 +23,8 @@ static json_t *duration_or_null(int has, const struct duration *d)
 static json_t *principals(const struct intent *it)
 {
     json_t *a = json_array();
-    for (int i = 0; a && i < it->n_principals; i++) json_array_append_new(a, json_string(it->principals[i].s));
+    for (int i = 0; a && i < it->n_principals; i++)
+        json_array_append_new(a, json_string(it->principals[i].s));
     return a;
 }
 
@@ -82,9 +83,7 @@ json_t *intent_to_json(const struct intent *it)
         SET("mode", str_or_null(mode_name(it->mode)));
         SET("principals", principals(it));
         break;
-    case IK_SHOW_MODE:
-        SET("sandbox", str_or_null(it->sandbox));
-        break;
+    case IK_SHOW_MODE: SET("sandbox", str_or_null(it->sandbox)); break;
     case IK_SHARE_AGENT:
         SET("sandbox", str_or_null(it->sandbox));
         SET("agent", str_or_null(it->agent));
@@ -103,15 +102,10 @@ json_t *intent_to_json(const struct intent *it)
         SET("reader", str_or_null(it->sandbox));
         SET("source", str_or_null(it->source));
         break;
-    case IK_HELP:
-        SET("topic", it->topic ? json_string(intent_kind_name(it->topic)) : json_null());
-        break;
+    case IK_HELP: SET("topic", it->topic ? json_string(intent_kind_name(it->topic)) : json_null()); break;
     case IK_CONFIRM:
-    case IK_CANCEL:
-        SET("token", str_or_null(it->token));
-        break;
-    default:
-        break;
+    case IK_CANCEL: SET("token", str_or_null(it->token)); break;
+    default: break;
     }
     return o;
 }

@@ -6,7 +6,7 @@
 #include <time.h>
 
 static char zone_name[128] = "UTC";
-static int zone_is_utc = 1;  /* the common case needs no zone database at all */
+static int zone_is_utc = 1; /* the common case needs no zone database at all */
 
 /* A zone name is letters, digits, and _ - + / with no "..": it names a file below the
  * zone database, so it must not climb out of it. */
@@ -16,8 +16,8 @@ static int zone_name_ok(const char *z)
     if (n == 0 || n >= sizeof zone_name || z[0] == '/' || strstr(z, "..")) return 0;
     for (size_t i = 0; i < n; i++) {
         char c = z[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '+' || c == '/'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '+' || c == '/'))
             return 0;
     }
     return 1;
@@ -132,15 +132,16 @@ void to_local(int64_t t, struct civil *c) { fields_of(t + tz_offset(t), c); }
 
 int64_t from_local(const struct civil *c)
 {
-    int64_t local = days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 +
-                    c->minute * 60 + c->second;
+    int64_t local =
+        days_from_civil(c->year, c->month, c->day) * 86400 + c->hour * 3600 + c->minute * 60 + c->second;
     if (zone_is_utc) return local;
-    /* The offsets in force half a day either side: around a transition, one is the
-     * offset before it and one the offset after (zones change at most once a day). */
-    int before = tz_offset(local - 43200), after = tz_offset(local + 43200);
+    /* The offsets in force two days either side: around a transition, one is the offset
+     * before it and one the offset after. Two days, not half of one, because the local
+     * time read as UTC is up to 14 hours off the instant (Pacific/Auckland is +13). */
+    int before = tz_offset(local - 2 * 86400), after = tz_offset(local + 2 * 86400);
     int64_t u1 = local - before, u2 = local - after;
     int ok1 = tz_offset(u1) == before, ok2 = tz_offset(u2) == after;
-    if (ok1 && ok2) return u1 < u2 ? u1 : u2;  /* a repeated hour: its first occurrence */
+    if (ok1 && ok2) return u1 < u2 ? u1 : u2; /* a repeated hour: its first occurrence */
     if (ok1) return u1;
     if (ok2) return u2;
     /* A gap: the first instant after it is the transition itself, found by bisection
@@ -149,7 +150,10 @@ int64_t from_local(const struct civil *c)
     int off_lo = tz_offset(lo);
     while (hi - lo > 1) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (tz_offset(mid) == off_lo) lo = mid; else hi = mid;
+        if (tz_offset(mid) == off_lo)
+            lo = mid;
+        else
+            hi = mid;
     }
     return hi;
 }
@@ -163,7 +167,7 @@ int64_t add_duration(int64_t t, const struct duration *d, int sign)
         c.year = (int)floor_div(months, 12);
         c.month = (int)(months - (int64_t)c.year * 12) + 1;
         int dim = days_in_month(c.year, c.month);
-        if (c.day > dim) c.day = dim;  /* Jan 31 + 1 month = Feb 28 or 29 */
+        if (c.day > dim) c.day = dim; /* Jan 31 + 1 month = Feb 28 or 29 */
         int64_t days = days_from_civil(c.year, c.month, c.day) + sign * d->days;
         civil_from_days(days, &c.year, &c.month, &c.day);
         t = from_local(&c);
@@ -177,7 +181,8 @@ void format_rfc3339(int64_t t, char *buf)
     fields_of(t, &c);
     int y = c.year < 0 ? 0 : c.year > 9999 ? 9999 : c.year;
     snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y % 10000u, (unsigned)c.month % 13u,
-             (unsigned)c.day % 32u, (unsigned)c.hour % 24u, (unsigned)c.minute % 60u, (unsigned)c.second % 60u);
+             (unsigned)c.day % 32u, (unsigned)c.hour % 24u, (unsigned)c.minute % 60u,
+             (unsigned)c.second % 60u);
 }
 
 static int num(const char *s, int n, int *out)
@@ -198,13 +203,13 @@ int parse_rfc3339(const char *s, int64_t *t)
         num(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || num(s + 11, 2, &h) ||
         s[13] != ':' || num(s + 14, 2, &mi) || s[16] != ':' || num(s + 17, 2, &se))
         return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
-        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60) return -1;
     const char *p = s + 19;
     if (*p == '.') {
         p++;
         if (*p < '0' || *p > '9') return -1;
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
     int off = 0;
     if (*p == 'Z' || *p == 'z') {

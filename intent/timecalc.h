@@ -6,9 +6,9 @@
 #include "duration.h"
 
 struct civil {
-    int year, month, day;      /* month 1..12, day 1..31 */
+    int year, month, day; /* month 1..12, day 1..31 */
     int hour, minute, second;
-    int wday;                  /* 1 Monday .. 7 Sunday */
+    int wday; /* 1 Monday .. 7 Sunday */
 };
 
 /* Makes `zone` (an IANA name such as Europe/Berlin, or UTC) the zone of every function
@@ -20,10 +20,10 @@ const char *tz_current(void);
 int64_t days_from_civil(int y, int m, int d);
 void civil_from_days(int64_t days, int *y, int *m, int *d);
 int days_in_month(int y, int m);
-int weekday_of_days(int64_t days);   /* 1 Monday .. 7 Sunday */
+int weekday_of_days(int64_t days); /* 1 Monday .. 7 Sunday */
 
-int tz_offset(int64_t t);                    /* seconds east of UTC at instant t */
-void to_local(int64_t t, struct civil *c);   /* the instant's local fields */
+int tz_offset(int64_t t);                  /* seconds east of UTC at instant t */
+void to_local(int64_t t, struct civil *c); /* the instant's local fields */
 /* The instant of local fields (wday ignored). A time in a DST gap is the first instant
  * after the gap; a time in a repeated hour, its first occurrence. */
 int64_t from_local(const struct civil *c);

@@ -44,7 +44,8 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
     struct intent it;
     struct parse_error err;
     enum parse_status st = parse_phrase(text, len, &ctx, &it, &err);
-    json_t *got = st == PARSE_OK ? intent_to_json(&it) : parse_error_to_json(parse_status_name(st), err.message, err.hint);
+    json_t *got = st == PARSE_OK ? intent_to_json(&it)
+                                 : parse_error_to_json(parse_status_name(st), err.message, err.hint);
     int ok;
     const char *want_err = json_string_value(json_object_get(expect, "error"));
     if (want_err) {
@@ -92,7 +93,12 @@ int main(int argc, char **argv)
                 continue;
             }
             if (!have_ctx) {
-                if (load_context(j, &c, argv[a])) { json_decref(j); fclose(f); free(line); return 1; }
+                if (load_context(j, &c, argv[a])) {
+                    json_decref(j);
+                    fclose(f);
+                    free(line);
+                    return 1;
+                }
                 have_ctx = 1;
             } else if (run_case(argv[a], lineno, j, &c)) {
                 passed++;

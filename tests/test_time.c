@@ -12,8 +12,7 @@
 
 static int passed, failed;
 
-static void check(int ok, const char *file, int line, const char *what, const char *got,
-                  const char *want)
+static void check(int ok, const char *file, int line, const char *what, const char *got, const char *want)
 {
     if (ok) {
         passed++;
@@ -25,31 +24,31 @@ static void check(int ok, const char *file, int line, const char *what, const ch
 
 #define CHECK(cond, what) check(!!(cond), __FILE__, __LINE__, (what), "false", "true")
 
-#define CHECK_INT(got, want, what)                                                         \
-    do {                                                                                   \
-        long long g_ = (long long)(got), w_ = (long long)(want);                          \
-        char gs_[32], ws_[32];                                                             \
-        snprintf(gs_, sizeof gs_, "%lld", g_);                                             \
-        snprintf(ws_, sizeof ws_, "%lld", w_);                                             \
-        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                             \
+#define CHECK_INT(got, want, what)                                                                           \
+    do {                                                                                                     \
+        long long g_ = (long long)(got), w_ = (long long)(want);                                             \
+        char gs_[32], ws_[32];                                                                               \
+        snprintf(gs_, sizeof gs_, "%lld", g_);                                                               \
+        snprintf(ws_, sizeof ws_, "%lld", w_);                                                               \
+        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                                               \
     } while (0)
 
-#define CHECK_STR(got, want, what)                                                         \
-    do {                                                                                   \
-        const char *g_ = (got), *w_ = (want);                                              \
-        check(g_ && strcmp(g_, w_) == 0, __FILE__, __LINE__, (what), g_ ? g_ : "(null)", w_); \
+#define CHECK_STR(got, want, what)                                                                           \
+    do {                                                                                                     \
+        const char *g_ = (got), *w_ = (want);                                                                \
+        check(g_ != NULL && strcmp(g_, w_) == 0, __FILE__, __LINE__, (what), g_ ? g_ : "(null)", w_);        \
     } while (0)
 
 /* An instant: compared as epoch seconds; on failure both are shown in RFC 3339 too. */
-#define CHECK_T(got, want, what)                                                           \
-    do {                                                                                   \
-        int64_t g_ = (got), w_ = (want);                                                   \
-        char gb_[24], wb_[24], gs_[64], ws_[64];                                           \
-        format_rfc3339(g_, gb_);                                                           \
-        format_rfc3339(w_, wb_);                                                           \
-        snprintf(gs_, sizeof gs_, "%lld %s", (long long)g_, gb_);                          \
-        snprintf(ws_, sizeof ws_, "%lld %s", (long long)w_, wb_);                          \
-        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                             \
+#define CHECK_T(got, want, what)                                                                             \
+    do {                                                                                                     \
+        int64_t g_ = (got), w_ = (want);                                                                     \
+        char gb_[24], wb_[24], gs_[64], ws_[64];                                                             \
+        format_rfc3339(g_, gb_);                                                                             \
+        format_rfc3339(w_, wb_);                                                                             \
+        snprintf(gs_, sizeof gs_, "%lld %s", (long long)g_, gb_);                                            \
+        snprintf(ws_, sizeof ws_, "%lld %s", (long long)w_, wb_);                                            \
+        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                                               \
     } while (0)
 
 static struct duration dur(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s)
@@ -226,9 +225,11 @@ static void test_from_local(void)
      * 2026-04-04T14:00Z NZDT -> NZST, 2026-09-26T14:00Z NZST -> NZDT). */
     tz_use("Pacific/Auckland");
     c = civ(2026, 4, 5, 2, 30, 0);
-    CHECK_T(from_local(&c), 1775309400, "Auckland repeated 02:30 is its first occurrence (2026-04-04T13:30Z)");
+    CHECK_T(from_local(&c), 1775309400,
+            "Auckland repeated 02:30 is its first occurrence (2026-04-04T13:30Z)");
     c = civ(2026, 9, 27, 2, 30, 0);
-    CHECK_T(from_local(&c), 1790431200, "Auckland 02:30 in the gap is the first instant after it (2026-09-26T14:00Z)");
+    CHECK_T(from_local(&c), 1790431200,
+            "Auckland 02:30 in the gap is the first instant after it (2026-09-26T14:00Z)");
     c = civ(2026, 6, 15, 12, 0, 0);
     CHECK_T(from_local(&c), 1781481600, "Auckland 2026-06-15 12:00 NZST is 00:00Z");
 
@@ -280,21 +281,29 @@ static void test_add(void)
     struct duration p1d = dur(0, 0, 1, 0, 0, 0), pt24h = dur(0, 0, 0, 24, 0, 0);
     tz_use("America/New_York");
     /* 2026-03-07 12:00 EST = 17:00Z */
-    CHECK_T(add_duration(1772902800, &p1d, 1), 1772985600, "New York spring forward: + P1D is 12:00 EDT (16:00Z)");
-    CHECK_T(add_duration(1772902800, &pt24h, 1), 1772989200, "New York spring forward: + PT24H is 13:00 EDT (17:00Z)");
-    CHECK_T(add_duration(1772985600, &p1d, -1), 1772902800, "New York spring forward: 12:00 EDT - P1D is 12:00 EST");
+    CHECK_T(add_duration(1772902800, &p1d, 1), 1772985600,
+            "New York spring forward: + P1D is 12:00 EDT (16:00Z)");
+    CHECK_T(add_duration(1772902800, &pt24h, 1), 1772989200,
+            "New York spring forward: + PT24H is 13:00 EDT (17:00Z)");
+    CHECK_T(add_duration(1772985600, &p1d, -1), 1772902800,
+            "New York spring forward: 12:00 EDT - P1D is 12:00 EST");
     /* 2026-10-31 12:00 EDT = 16:00Z */
     CHECK_T(add_duration(1793462400, &p1d, 1), 1793552400, "New York fall back: + P1D is 12:00 EST (17:00Z)");
-    CHECK_T(add_duration(1793462400, &pt24h, 1), 1793548800, "New York fall back: + PT24H is 11:00 EST (16:00Z)");
+    CHECK_T(add_duration(1793462400, &pt24h, 1), 1793548800,
+            "New York fall back: + PT24H is 11:00 EST (16:00Z)");
 
     tz_use("Europe/Berlin");
     /* 2026-03-28 12:00 CET = 11:00Z */
-    CHECK_T(add_duration(1774695600, &p1d, 1), 1774778400, "Berlin spring forward: + P1D is 12:00 CEST (10:00Z)");
-    CHECK_T(add_duration(1774695600, &pt24h, 1), 1774782000, "Berlin spring forward: + PT24H is 13:00 CEST (11:00Z)");
-    CHECK_T(add_duration(1774778400, &p1d, -1), 1774695600, "Berlin spring forward: 12:00 CEST - P1D is 12:00 CET");
+    CHECK_T(add_duration(1774695600, &p1d, 1), 1774778400,
+            "Berlin spring forward: + P1D is 12:00 CEST (10:00Z)");
+    CHECK_T(add_duration(1774695600, &pt24h, 1), 1774782000,
+            "Berlin spring forward: + PT24H is 13:00 CEST (11:00Z)");
+    CHECK_T(add_duration(1774778400, &p1d, -1), 1774695600,
+            "Berlin spring forward: 12:00 CEST - P1D is 12:00 CET");
     /* 2026-10-24 12:00 CEST = 10:00Z */
     CHECK_T(add_duration(1792836000, &p1d, 1), 1792926000, "Berlin fall back: + P1D is 12:00 CET (11:00Z)");
-    CHECK_T(add_duration(1792836000, &pt24h, 1), 1792922400, "Berlin fall back: + PT24H is 11:00 CET (10:00Z)");
+    CHECK_T(add_duration(1792836000, &pt24h, 1), 1792922400,
+            "Berlin fall back: + PT24H is 11:00 CET (10:00Z)");
     /* Landing in the gap or the repeated hour */
     CHECK_T(add_duration(1774661400, &p1d, 1), 1774746000,
             "Berlin 2026-03-28 02:30 CET + P1D lands in the gap: 2026-03-29T01:00Z");
@@ -304,9 +313,12 @@ static void test_add(void)
             "Berlin 2026-10-25 02:30 CET + P1D: 2026-10-26 02:30 CET (01:30Z)");
     /* A week and months across DST */
     struct duration p7d = dur(0, 0, 7, 0, 0, 0), p1m = dur(0, 1, 0, 0, 0, 0);
-    CHECK_T(add_duration(1774177200, &p7d, 1), 1774778400, "Berlin 2026-03-22 12:00 CET + P7D = 2026-03-29 12:00 CEST");
-    CHECK_T(add_duration(1773572400, &p1m, 1), 1776247200, "Berlin 2026-03-15 12:00 CET + P1M = 2026-04-15 12:00 CEST");
-    CHECK_T(add_duration(1769850000, &p1m, 1), 1772269200, "Berlin 2026-01-31 10:00 + P1M = 2026-02-28 10:00");
+    CHECK_T(add_duration(1774177200, &p7d, 1), 1774778400,
+            "Berlin 2026-03-22 12:00 CET + P7D = 2026-03-29 12:00 CEST");
+    CHECK_T(add_duration(1773572400, &p1m, 1), 1776247200,
+            "Berlin 2026-03-15 12:00 CET + P1M = 2026-04-15 12:00 CEST");
+    CHECK_T(add_duration(1769850000, &p1m, 1), 1772269200,
+            "Berlin 2026-01-31 10:00 + P1M = 2026-02-28 10:00");
     tz_use("UTC");
 }
 
@@ -373,8 +385,8 @@ static void test_rfc3339(void)
         "",
         "garbage",
         "2026-11-18",
-        "2026-11-18T15:30:00",        /* no offset */
-        "2026-11-18T15:30Z",          /* no seconds */
+        "2026-11-18T15:30:00", /* no offset */
+        "2026-11-18T15:30Z",   /* no seconds */
         "2026-11-18T15:30:00ZZ",
         "2026-11-18T15:30:00Z ",
         " 2026-11-18T15:30:00Z",
@@ -387,7 +399,7 @@ static void test_rfc3339(void)
         "2026/11/18T15:30:00Z",
         "2026-13-01T00:00:00Z",
         "2026-00-01T00:00:00Z",
-        "2026-02-29T00:00:00Z",       /* 2026 is not a leap year */
+        "2026-02-29T00:00:00Z", /* 2026 is not a leap year */
         "2100-02-29T00:00:00Z",
         "2026-11-31T00:00:00Z",
         "2026-11-00T00:00:00Z",
@@ -415,8 +427,8 @@ static void iso_case(struct duration d, const char *want, const char *what)
     struct duration back;
     memset(&back, 0x55, sizeof back);
     CHECK_INT(duration_parse_iso(want, &back), 0, what);
-    CHECK(back.years == d.years && back.months == d.months && back.days == d.days &&
-              back.hours == d.hours && back.minutes == d.minutes && back.seconds == d.seconds,
+    CHECK(back.years == d.years && back.months == d.months && back.days == d.days && back.hours == d.hours &&
+              back.minutes == d.minutes && back.seconds == d.seconds,
           what);
 }
 
@@ -448,8 +460,8 @@ static void test_duration(void)
     CHECK(duration_is_zero(&d), "PT0S is zero");
 
     static const char *const bad[] = {
-        "", "P", "PT", "14D", "p14d", "P14", "P1H", "PT1D", "PT1Y", "P1S", "P1.5D", "P-1D",
-        "P1DT", "PT1H2", "P1D ", " P1D", "PT1HT2M", "P1X",
+        "",    "P",     "PT",   "14D",  "p14d",  "P14",  "P1H",  "PT1D",    "PT1Y",
+        "P1S", "P1.5D", "P-1D", "P1DT", "PT1H2", "P1D ", " P1D", "PT1HT2M", "P1X",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char what[64];
@@ -459,8 +471,7 @@ static void test_duration(void)
 
     struct duration acc = dur(0, 0, 1, 0, 0, 0), more = dur(0, 0, 0, 12, 0, 0);
     duration_add(&acc, &more);
-    CHECK(acc.days == 1 && acc.hours == 12 && !acc.years && !acc.months && !acc.minutes &&
-              !acc.seconds,
+    CHECK(acc.days == 1 && acc.hours == 12 && !acc.years && !acc.months && !acc.minutes && !acc.seconds,
           "duration_add P1D + PT12H = P1DT12H");
     CHECK(!duration_is_zero(&acc), "P1DT12H is not zero");
 }

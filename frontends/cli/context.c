@@ -32,7 +32,8 @@ static int set_sandbox(struct cli_options *o, const char *s)
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-')))) return -1;
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'))))
+            return -1;
         o->sandbox[i] = c;
     }
     o->sandbox[n] = '\0';
@@ -72,11 +73,17 @@ int cli_parse_options(int argc, char **argv, struct cli_options *o, int *first_t
     for (; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--") == 0) { i++; break; }
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        }
         if (a[0] != '-' || a[1] == '\0') break;
-        if (strcmp(a, "--json") == 0) o->json = 1;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) o->quiet = 1;
-        else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0) o->yes = 1;
+        if (strcmp(a, "--json") == 0)
+            o->json = 1;
+        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+            o->quiet = 1;
+        else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0)
+            o->yes = 1;
         else if (strcmp(a, "--as") == 0 || strcmp(a, "--sandbox") == 0 || strcmp(a, "--now") == 0 ||
                  strcmp(a, "--tz") == 0 || strcmp(a, "--db") == 0) {
             if (!v) return usage_error("missing value after", a);

@@ -11,7 +11,14 @@
 
 #define CONCIERGE_VERSION "0.1.0"
 
-enum exit_code { EXIT_DONE = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_CONFIRM = 3, EXIT_DENIED = 4, EXIT_REJECTED = 5 };
+enum exit_code {
+    EXIT_DONE = 0,
+    EXIT_OTHER = 1,
+    EXIT_USAGE = 2,
+    EXIT_CONFIRM = 3,
+    EXIT_DENIED = 4,
+    EXIT_REJECTED = 5
+};
 
 static const char usage_text[] =
     "usage: concierge [OPTIONS] [TEXT...]        interpret TEXT, or each line of standard input\n"
@@ -31,7 +38,7 @@ static const char usage_text[] =
 struct parse_run {
     const struct cli_options *opt;
     struct parse_ctx ctx;
-    int status;   /* exit status of the first command that did not succeed */
+    int status; /* exit status of the first command that did not succeed */
 };
 
 /* Parses one command and prints its line. */
@@ -73,8 +80,8 @@ static void parse_one(struct parse_run *run, const char *text, size_t len)
 static int parse_stdin(struct parse_run *run)
 {
     static char buf[1 << 16];
-    size_t start = 0, have = 0;   /* unread bytes are buf[start .. have) */
-    int eof = 0, skipping = 0;    /* skipping: the rest of an over-long line */
+    size_t start = 0, have = 0; /* unread bytes are buf[start .. have) */
+    int eof = 0, skipping = 0;  /* skipping: the rest of an over-long line */
     while (!eof || start < have) {
         char *line = buf + start;
         char *nl = memchr(line, '\n', have - start);
@@ -97,7 +104,8 @@ static int parse_stdin(struct parse_run *run)
         if (!skipping) {
             size_t l = len, k = 0;
             if (l > 0 && line[l - 1] == '\r') l--;
-            while (k < l && (line[k] == ' ' || line[k] == '\t')) k++;
+            while (k < l && (line[k] == ' ' || line[k] == '\t'))
+                k++;
             if (!nl && !eof) {
                 /* A line longer than the buffer: refused as too long, the rest skipped. */
                 parse_one(run, line, l);
@@ -129,8 +137,9 @@ int main(int argc, char **argv)
     int first = 0, rc = cli_parse_options(argc, argv, &opt, &first);
     if (rc) return rc;
     if (!is_parse) {
-        fprintf(stderr, "concierge: executing commands needs the access store, which this build does not have yet;\n"
-                        "use 'concierge parse' to see what a phrase means\n");
+        fprintf(stderr,
+                "concierge: executing commands needs the access store, which this build does not have yet;\n"
+                "use 'concierge parse' to see what a phrase means\n");
         return EXIT_OTHER;
     }
     struct parse_run run = {&opt, {opt.actor, opt.sandbox, opt.now}, EXIT_DONE};
@@ -141,7 +150,10 @@ int main(int argc, char **argv)
         int too_long = 0;
         for (int i = first; i < argc; i++) {
             size_t n = strlen(argv[i]);
-            if (o + n + 2 > sizeof text) { too_long = 1; break; }
+            if (o + n + 2 > sizeof text) {
+                too_long = 1;
+                break;
+            }
             if (o) text[o++] = ' ';
             memcpy(text + o, argv[i], n);
             o += n;
