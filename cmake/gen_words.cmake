@@ -28,7 +28,8 @@ foreach(line IN LISTS lines)
       set(val "${CMAKE_MATCH_2}")
     endif()
     set(text "${sp}")
-    string(APPEND spell "    {T_${cls}, \"${text}\"},\n")
+    string(LENGTH "${text}" tlen)
+    string(APPEND spell "    {T_${cls}, ${tlen}, \"${text}\"},\n")
     if(scan STREQUAL "")
       string(APPEND scan "keyword =\n    ")
     else()
@@ -46,7 +47,7 @@ file(WRITE "${OUT}/words.h.tmp"
   "#ifndef CONCIERGE_WORDS_H\n#define CONCIERGE_WORDS_H\n"
   "enum tok_code {\n    T_NONE = 0,\n${enum}    T__COUNT = ${code}\n};\n"
   "extern const char *const tok_names[T__COUNT];\n"
-  "struct tok_spelling { int code; const char *text; };\n"
+  "struct tok_spelling { int code; int len; const char *text; };\n"
   "extern const struct tok_spelling tok_spellings[];\nextern const int tok_spellings_count;\n#endif\n")
 file(WRITE "${OUT}/words_names.c.tmp"
   "/* Generated from grammar/words.def: do not edit. */\n#include \"words.h\"\n"

@@ -30,7 +30,9 @@ static int copy_name(const struct phrase *ph, int i, char *dst, struct parse_err
 static int slot_name(const struct phrase *ph, int slot, const char *here, char *dst, struct parse_error *err)
 {
     if (slot == SLOT_NONE || slot == SLOT_HERE) {
-        snprintf(dst, NAME_MAX_LEN + 1, "%s", here);
+        size_t n = strnlen(here, NAME_MAX_LEN);
+        memcpy(dst, here, n);
+        dst[n] = '\0';
         return 0;
     }
     return copy_name(ph, slot, dst, err);

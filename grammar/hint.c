@@ -7,6 +7,7 @@
  * misspelt word (`invte` → invite), `@word` for a bare name (`revoke bob` → @bob), a role
  * for an unknown role (`as admin` → editor), and dropping a stray word. The cheapest repair
  * that makes a sentence match becomes the hint, written out as the repaired phrase. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,23 @@ static int edit_distance(const char *a, int la, const char *b, int lb)
         memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
     }
     return prev[lb];
+}
+
+/* The keyword spellings grouped by first letter, so that a misspelt word is compared with
+ * the few that start like it (a typo in the very first letter is not looked for). Built
+ * once, by whichever thread refuses a phrase first. */
+static int by_letter[26][64];
+static int by_letter_n[26];
+static pthread_once_t by_letter_once = PTHREAD_ONCE_INIT;
+
+static void build_by_letter(void)
+{
+    for (int k = 0; k < tok_spellings_count; k++) {
+        unsigned char c = (unsigned char)tok_spellings[k].text[0];
+        if (c < 'a' || c > 'z') continue;
+        int b = c - 'a';
+        if (by_letter_n[b] < 64) by_letter[b][by_letter_n[b]++] = k;
+    }
 }
 
 struct repair {
@@ -83,12 +101,14 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
             snprintf(buf, sizeof buf, "@%.*s", (int)t->len, w);
             try_sub(ph, pos, T_PRINC, buf, 2, best);
         }
-        if (t->len >= 3) {
-            for (int k = 0; k < tok_spellings_count; k++) {
+        if (t->len >= 3 && w[0] >= 'a' && w[0] <= 'z') {
+            pthread_once(&by_letter_once, build_by_letter);
+            int b = w[0] - 'a';
+            for (int j = 0; j < by_letter_n[b]; j++) {
+                int k = by_letter[b][j];
                 const char *sp = tok_spellings[k].text;
-                int sl = (int)strlen(sp), diff = sl > t->len ? sl - t->len : t->len - sl;
-                if (diff > 2 || (sp[0] != w[0] && sp[1] != w[1]))
-                    continue; /* cannot be within two edits cheaply */
+                int sl = tok_spellings[k].len, diff = sl > t->len ? sl - t->len : t->len - sl;
+                if (diff > 2) continue;
                 int d = edit_distance(w, t->len, sp, sl);
                 if (d <= (t->len >= 6 ? 2 : 1)) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
             }
@@ -101,23 +121,30 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
     if (pos == ph->tl.n - 1) try_delete(ph, pos, 4, best); /* a stray last word only */
 }
 
+/* Appends s[0..n) to out, keeping it terminated and within size. */
+static void append(char *out, size_t size, size_t *o, const char *s, size_t n)
+{
+    if (*o + 1 >= size) return;
+    if (n > size - 1 - *o) n = size - 1 - *o;
+    memcpy(out + *o, s, n);
+    *o += n;
+    out[*o] = '\0';
+}
+
+/* The phrase as the repair would have it, from the tokens (padding already gone). */
 static void render(const struct phrase *ph, const struct repair *r, char *out, size_t size)
 {
     size_t o = 0;
     out[0] = '\0';
-    for (int i = 0; i < ph->tl.n && o + 1 < size; i++) {
+    for (int i = 0; i < ph->tl.n; i++) {
         if (r->op == 2 && i == r->pos) continue;
         const struct token *t = &ph->tl.t[i];
-        int n;
+        int glued = t->code == T_COMMA || t->code == T_POSS; /* no space before , or 's */
+        if (o && !(glued && !(r->op == 1 && i == r->pos))) append(out, size, &o, " ", 1);
         if (r->op == 1 && i == r->pos)
-            n = snprintf(out + o, size - o, "%s%s", o ? " " : "", r->text);
-        else if (t->code == T_COMMA || t->code == T_POSS)
-            n = snprintf(out + o, size - o, "%.*s", (int)t->len, ph->text + t->start);
+            append(out, size, &o, r->text, strlen(r->text));
         else
-            n = snprintf(out + o, size - o, "%s%.*s", o ? " " : "", (int)t->len, ph->text + t->start);
-        if (n < 0) break;
-        o += (size_t)n;
-        if (o >= size) o = size - 1;
+            append(out, size, &o, ph->text + t->start, t->len);
     }
 }
 

@@ -16,11 +16,18 @@ const char *parse_status_name(enum parse_status st)
     return "error";
 }
 
+static void copy_bounded(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 void set_error(struct parse_error *err, enum parse_status st, const char *msg, const char *hint)
 {
     err->status = st;
-    snprintf(err->message, sizeof err->message, "%s", msg);
-    snprintf(err->hint, sizeof err->hint, "%s", hint ? hint : "");
+    copy_bounded(err->message, sizeof err->message, msg);
+    copy_bounded(err->hint, sizeof err->hint, hint);
 }
 
 enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx, struct intent *out,
