@@ -249,6 +249,17 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
     if (tl->n <= 24) {
         if (stop < tl->n) search_at(ph, stop, &best);
         if (stop > 0) search_at(ph, stop - 1, &best);
+        /* A bare name read as a sandbox can carry the machines well past it
+         * (`revoke bob's access to the marketing project`): try @name for every bare word. */
+        for (int i = 0; i < tl->n && !best.cost; i++) {
+            const struct token *t = &tl->t[i];
+            if (t->code != T_WORD || t->len > 64 || i == stop || i == stop - 1) continue;
+            char buf[80];
+            buf[0] = '@';
+            memcpy(buf + 1, ph->text + t->start, t->len);
+            buf[t->len + 1] = '\0';
+            try_sub(ph, i, T_PRINC, buf, 2, &best);
+        }
     }
     char hint[256];
     if (best.cost) {
