@@ -55,7 +55,9 @@ static int add_principal(const struct phrase *ph, int i, const struct parse_ctx 
         while (2 + idl < len && s[2 + idl] != '|' && s[2 + idl] != '>')
             idl++;
         if (idl > NAME_MAX_LEN) goto too_long;
-        len = snprintf(buf, sizeof buf, "slack:%.*s", idl, s + 2);
+        memcpy(buf, "slack:", 6);
+        memcpy(buf + 6, s + 2, (size_t)idl);
+        len = 6 + idl;
         s = buf;
     } else if (t->flags & TF_EMAIL) {
         if (len > PRINCIPAL_MAX_LEN) goto too_long;

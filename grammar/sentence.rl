@@ -375,11 +375,11 @@ int sentence_match_all(const uint16_t *codes, int n, uint8_t *accepted, int *sto
     slots_clear(S);
     %% write exec;
     *stop = (int)(p - codes);
+    memset(accepted, 0, IK__COUNT);
+    if (cs == any_intent_error || p != pe || n == 0) return 0;
     int count = 0;
-    for (int k = 0; k < IK__COUNT; k++) {
-        accepted[k] = (cs != any_intent_error && p == pe && n > 0 && fin[k] == n - 1);
-        count += accepted[k];
-    }
+    for (int k = 1; k < IK__COUNT; k++)
+        if (fin[k] == n - 1) accepted[k] = 1, count++;
     return count;
 }
 

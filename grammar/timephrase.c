@@ -541,6 +541,13 @@ void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
         if (c == T_WORD && !(tl->t[i].flags & TF_HYPHEN) &&
             !(text[tl->t[i].start] >= '0' && text[tl->t[i].start] <= '9'))
             continue;
+        /* Articles are common and rarely start a time: look one token ahead first. */
+        int next = i + 1 < tl->n ? tl->t[i + 1].code : T_NONE;
+        if ((c == T_A || c == T_AN) && !(next == T_UNIT || next == T_DOZEN || next == T_COUPLE ||
+                                         next == T_FEW || next == T_HUNDRED || next == T_HALF ||
+                                         next == T_QUARTER || next == T_NUMWORD))
+            continue;
+        if (c == T_THE && !(next == T_END || next == T_NUM)) continue;
         r.n = tl->n;
         struct timephrase *tp = &tt->p[tt->n];
         memset(tp, 0, sizeof *tp);

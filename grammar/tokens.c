@@ -15,12 +15,6 @@ static const struct {
     {T_SHOW, T_ME, T_SHOW},         {T_TELL, T_ME, T_TELL},
 };
 
-static void drop(struct token_list *tl, int i)
-{
-    memmove(&tl->t[i], &tl->t[i + 1], sizeof(struct token) * (size_t)(tl->n - i - 1));
-    tl->n--;
-}
-
 static int is_thank(const struct token *t, const char *text)
 {
     return t->code == T_WORD && t->len == 5 && memcmp(text + t->start, "thank", 5) == 0;
@@ -33,50 +27,41 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
         [T_NEVER] = 1,  [T_NO] = 1,  [T_GO] = 1,   [T_DO] = 1,   [T_CAN] = 1,  [T_COULD] = 1,
         [T_THANKS] = 1, [T_ANY] = 1, [T_READ] = 1, [T_SHOW] = 1, [T_TELL] = 1, [T_WORD] = 1,
     };
-    for (int i = 0; i + 1 < tl->n; i++) {
-        if (!starts_pair[tl->t[i].code]) continue;
-        if (is_thank(&tl->t[i], text) && tl->t[i + 1].code == T_YOU) {
-            tl->t[i].code = T_THANKS;
-            drop(tl, i + 1);
-            continue;
-        }
-        for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
-            if (tl->t[i].code == pairs[p].first && tl->t[i + 1].code == pairs[p].second) {
-                tl->t[i].len = (uint16_t)(tl->t[i + 1].start + tl->t[i + 1].len - tl->t[i].start);
-                tl->t[i].code = pairs[p].joined;
-                drop(tl, i + 1);
-                break;
+    /* One compacting pass: r reads, w writes. */
+    int w = 0, n = tl->n;
+    for (int r = 0; r < n; r++) {
+        struct token t = tl->t[r];
+        if (starts_pair[t.code] && r + 1 < n) {
+            const struct token *next = &tl->t[r + 1];
+            int joined = T_NONE;
+            if (is_thank(&t, text) && next->code == T_YOU) joined = T_THANKS;
+            for (size_t p = 0; !joined && p < sizeof pairs / sizeof pairs[0]; p++)
+                if (t.code == pairs[p].first && next->code == pairs[p].second) joined = pairs[p].joined;
+            if (joined) {
+                t.code = (uint16_t)joined;
+                t.len = (uint16_t)(next->start + next->len - t.start);
+                r++;
             }
         }
-    }
-    /* "this one" is this sandbox, where a sandbox is expected. */
-    for (int i = 0; i + 1 < tl->n; i++) {
-        if (tl->t[i].code == T_THIS && tl->t[i + 1].code == T_NUMWORD && tl->t[i + 1].val == 1 &&
-            tl->t[i + 1].len == 3) {
-            tl->t[i].code = T_HERE;
-            tl->t[i].len = (uint16_t)(tl->t[i + 1].start + 3 - tl->t[i].start);
-            drop(tl, i + 1);
+        /* "this one" is this sandbox, where a sandbox is expected. */
+        if (t.code == T_THIS && r + 1 < n && tl->t[r + 1].code == T_NUMWORD && tl->t[r + 1].val == 1 &&
+            tl->t[r + 1].len == 3) {
+            t.code = T_HERE;
+            t.len = (uint16_t)(tl->t[r + 1].start + 3 - t.start);
+            r++;
         }
-    }
-    /* please, pls, thanks, thx: anywhere. */
-    for (int i = 0; i < tl->n;) {
-        if (tl->t[i].code == T_PLEASE || tl->t[i].code == T_THANKS)
-            drop(tl, i);
-        else
-            i++;
-    }
-    /* At the start: hey, hi, concierge, the bot's own mention, can you / could you, and
-     * the commas between them ("hey concierge, …"). */
-    for (;;) {
-        if (tl->n == 0) break;
-        struct token *t = &tl->t[0];
-        if (t->code == T_HEY || t->code == T_CONCIERGE || t->code == T_CANYOU ||
-            (t->code == T_PRINC && (t->flags & TF_BOT)) || (t->code == T_COMMA))
-            drop(tl, 0);
-        else
-            break;
+        /* please, pls, thanks, thx: anywhere. */
+        if (t.code == T_PLEASE || t.code == T_THANKS) continue;
+        /* At the start: hey, hi, concierge, the bot's own mention, can you / could you, and
+         * the commas between them ("hey concierge, …"). */
+        if (w == 0 && (t.code == T_HEY || t.code == T_CONCIERGE || t.code == T_CANYOU || t.code == T_COMMA ||
+                       (t.code == T_PRINC && (t.flags & TF_BOT))))
+            continue;
+        if (w != r || t.code != tl->t[r].code) tl->t[w] = t;
+        w++;
     }
     /* At the end: a comma left by the padding after it. */
-    while (tl->n > 0 && tl->t[tl->n - 1].code == T_COMMA)
-        tl->n--;
+    while (w > 0 && tl->t[w - 1].code == T_COMMA)
+        w--;
+    tl->n = w;
 }
