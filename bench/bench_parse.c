@@ -43,10 +43,11 @@ static void default_path(char *buf, size_t size)
         snprintf(buf, size, "%s/../shared/bench/phrases.txt", src);
         return;
     }
-    const char *f = __FILE__;                 /* .../main/bench/bench_parse.c */
+    const char *f = __FILE__; /* .../main/bench/bench_parse.c */
     const char *slash = strrchr(f, '/');
     size_t dir = slash ? (size_t)(slash - f) : 0;
-    while (dir > 0 && f[dir - 1] != '/') dir--; /* strip "bench" */
+    while (dir > 0 && f[dir - 1] != '/')
+        dir--; /* strip "bench" */
     if (slash && dir > 0)
         snprintf(buf, size, "%.*s../shared/bench/phrases.txt", (int)dir, f);
     else
@@ -68,7 +69,11 @@ static struct phrase *load(const char *path, size_t *n_out, char **storage)
         if (!buf) break;
         if (have == cap) {
             char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
             buf = nb;
             cap *= 2;
         }
@@ -93,11 +98,16 @@ static struct phrase *load(const char *path, size_t *n_out, char **storage)
         i += len + (nl ? 1 : 0);
         if (len > 0 && line[len - 1] == '\r') len--;
         size_t k = 0;
-        while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
         if (k == len || line[k] == '#') continue;
         if (n == pcap) {
             struct phrase *np = realloc(ph, pcap * 2 * sizeof *ph);
-            if (!np) { free(ph); ph = NULL; break; }
+            if (!np) {
+                free(ph);
+                ph = NULL;
+                break;
+            }
             ph = np;
             pcap *= 2;
         }
@@ -150,7 +160,8 @@ static void usage(FILE *to)
 {
     fputs("usage: bench_parse [FILE] [--seconds S]\n"
           "  FILE  one phrase a line (default ../shared/bench/phrases.txt beside the source tree)\n"
-          "  S     seconds of timed parsing, about (default 2)\n", to);
+          "  S     seconds of timed parsing, about (default 2)\n",
+          to);
 }
 
 int main(int argc, char **argv)
@@ -227,10 +238,14 @@ int main(int argc, char **argv)
     printf("accepted:           %zu\n", n_acc);
     printf("refused:            %zu\n", n_ref);
     printf("ns/phrase all:      %.1f  (%llu parses)\n", ns_all, (unsigned long long)c_all);
-    if (n_acc) printf("ns/phrase accepted: %.1f  (%llu parses)\n", ns_acc, (unsigned long long)c_acc);
-    else printf("ns/phrase accepted: -\n");
-    if (n_ref) printf("ns/phrase refused:  %.1f  (%llu parses)\n", ns_ref, (unsigned long long)c_ref);
-    else printf("ns/phrase refused:  -\n");
+    if (n_acc)
+        printf("ns/phrase accepted: %.1f  (%llu parses)\n", ns_acc, (unsigned long long)c_acc);
+    else
+        printf("ns/phrase accepted: -\n");
+    if (n_ref)
+        printf("ns/phrase refused:  %.1f  (%llu parses)\n", ns_ref, (unsigned long long)c_ref);
+    else
+        printf("ns/phrase refused:  -\n");
     printf("phrases/s:          %.0f\n", ns_all > 0 ? 1e9 / ns_all : 0.0);
     printf("MB/s:               %.1f\n", ns_all > 0 ? (double)bytes / (double)n / ns_all * 1e3 : 0.0);
 

@@ -1,21 +1,20 @@
 /* The scanner: normalised text to tokens. A |* *| scanner (GRAMMAR-NOTES.md shape B):
- * longest match wins; on equal length the first pattern listed wins, so keywords come
- * before the plain word, and the compact duration (30d, 1h30m) before the word too.
- * Each action only records where a token is and what it is. */
+ * longest match wins; on equal length the first pattern listed wins, so the compact
+ * duration (30d, 1h30m) comes before the plain word. Keywords are words: which word a word
+ * is comes from keywords.c, so this machine stays small. Each action only records where a
+ * token is and what it is. */
 #include <string.h>
+
+#include "keywords.h"
 #include "tokens.h"
 
 %%{
     machine scanner;
     alphtype unsigned char;
-    include words_scan "words_scan.rl";
 
-    action kw_start { kw = T_WORD; kv = 0; }
-
-    alnum_l = [a-z0-9];
     namechar = [a-z0-9_\-];
     # A handle never ends in '.': `revoke @quim.` is @quim and a full stop.
-    handle = '@' [a-z0-9_\-]+ ('.'+ [a-z0-9_\-]+)*;
+    handle = '@' namechar+ ('.'+ namechar+)*;
     email = [a-z0-9_%+\-]+ ('.' [a-z0-9_%+\-]+)* '@' [a-z0-9\-]+ ('.' [a-z0-9\-]+)+;
     slack_user = '<@' [A-Z0-9]+ ('|' [^>]*)? '>';
     broadcast = '<!' [^>]* '>';
@@ -30,10 +29,11 @@
     clocknum = digits ':' digits (':' digits)? ('am' | 'pm')? | digits ('am' | 'pm');
     isodate = digit{4} '-' digit{2} '-' digit{2};
     slashdate = digits '/' digits ('/' digits)?;
-    word = alnum_l namechar*;
+    word = [a-z0-9] namechar*;
+    # don't, what's, who's, shouldn't: keywords with an apostrophe; bob's is a name and 's.
+    contraction = [a-z]+ "'" [a-z]+;
 
     main := |*
-        keyword => { EMIT(kw, kv, 0); };
         handle => { EMIT(T_PRINC, 0, 0); };
         email => { EMIT(T_PRINC, 0, TF_EMAIL); };
         slack_user => { EMIT(T_PRINC, 0, TF_SLACK); };
@@ -46,7 +46,8 @@
         cdur => { EMIT(T_CDUR, 0, 0); };
         isodate => { EMIT(T_ISODATE, 0, 0); };
         slashdate => { EMIT(T_SLASHDATE, 0, 0); };
-        word => { EMIT(T_WORD, 0, 0); };
+        word => { emit_word(out, text, ts, te); };
+        contraction => { emit_contraction(out, text, ts, te); };
         "'s" | "'" => { EMIT(T_POSS, 0, 0); };
         '-' => { EMIT(T_MINUS, 0, 0); };
         ',' => { EMIT(T_COMMA, 0, 0); };
@@ -61,9 +62,10 @@
 %% write data nofinal noerror noprefix;
 
 #define EMIT(code_, val_, flags_) emit(out, text, ts, te, (code_), (val_), (flags_))
+#define EMIT_AT(code_, from_, to_) emit(out, text, (from_), (to_), (code_), 0, 0)
 
-static void emit(struct token_list *out, const char *text, const unsigned char *ts,
-                 const unsigned char *te, int code, int val, int flags)
+static void emit(struct token_list *out, const char *text, const unsigned char *ts, const unsigned char *te,
+                 int code, int val, int flags)
 {
     if (out->n >= TOK_MAX) {
         out->overflow = 1;
@@ -75,9 +77,36 @@ static void emit(struct token_list *out, const char *text, const unsigned char *
     t->start = (uint16_t)((const char *)ts - text);
     t->len = (uint16_t)(te - ts);
     t->flags = (uint8_t)flags;
-    if (code == T_WORD && memchr(ts, '-', (size_t)(te - ts))) t->flags |= TF_HYPHEN;
-    if ((flags & TF_SLACK) && t->len > 12 && memcmp(te - 11, "|concierge>", 11) == 0)
-        t->flags |= TF_BOT;
+    if ((flags & TF_SLACK) && t->len > 12 && memcmp(te - 11, "|concierge>", 11) == 0) t->flags |= TF_BOT;
+}
+
+/* A word is a keyword of words.def, or a name. */
+static void emit_word(struct token_list *out, const char *text, const unsigned char *ts, const unsigned char *te)
+{
+    int val, code = keyword_find((const char *)ts, (int)(te - ts), &val);
+    if (code) {
+        EMIT(code, val, 0);
+        return;
+    }
+    EMIT(T_WORD, 0, memchr(ts, '-', (size_t)(te - ts)) ? TF_HYPHEN : 0);
+}
+
+/* don't is a keyword; bob's is the name bob and a possessive; anything else with an
+ * apostrophe is not a word we know. */
+static void emit_contraction(struct token_list *out, const char *text, const unsigned char *ts,
+                             const unsigned char *te)
+{
+    int val, code = keyword_find((const char *)ts, (int)(te - ts), &val);
+    if (code) {
+        EMIT(code, val, 0);
+        return;
+    }
+    if (te - ts >= 3 && te[-2] == '\'' && te[-1] == 's') {
+        emit_word(out, text, ts, te - 2);
+        EMIT_AT(T_POSS, te - 2, te);
+        return;
+    }
+    EMIT(T_OTHER, 0, 0);
 }
 
 void scan_tokens(const char *text, int len, struct token_list *out)
@@ -85,7 +114,6 @@ void scan_tokens(const char *text, int len, struct token_list *out)
     const unsigned char *p = (const unsigned char *)text, *pe = p + len, *eof = pe;
     const unsigned char *ts, *te;
     int cs, act;
-    int kw = T_WORD, kv = 0;
     out->n = 0;
     out->overflow = 0;
     (void)act;

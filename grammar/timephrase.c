@@ -345,8 +345,10 @@ static int small_int(const struct reader *r, int i, int maxdigits, int *v)
     if (code_at(r, i) != T_NUM || (r->t[i].flags & TF_DECIMAL)) return 0;
     const char *s = r->text + r->t[i].start;
     int n = 0, x = 0;
-    while (n < r->t[i].len && s[n] >= '0' && s[n] <= '9')
-        x = x * 10 + (s[n++] - '0');
+    while (n < r->t[i].len && s[n] >= '0' && s[n] <= '9') {
+        if (n < 9) x = x * 10 + (s[n] - '0'); /* past 9 digits it is refused below anyway */
+        n++;
+    }
     if (n == 0 || n > maxdigits) return 0;
     *v = x;
     return 1;
@@ -474,13 +476,15 @@ static int clock_at(const struct reader *r, int i, struct timephrase *tp)
         const char *s = r->text + r->t[i].start;
         int len = r->t[i].len, p = 0;
         h = 0;
+        /* Digits past the fourth cannot make a time of day: stop adding them, so that no
+         * count overflows, and let the range check below refuse the time. */
         while (p < len && s[p] >= '0' && s[p] <= '9')
-            h = h * 10 + (s[p++] - '0');
+            h = h < 10000 ? h * 10 + (s[p++] - '0') : (p++, h);
         if (p < len && s[p] == ':') {
             p++;
             int q = p;
             while (p < len && s[p] >= '0' && s[p] <= '9')
-                m = m * 10 + (s[p++] - '0');
+                m = m < 10000 ? m * 10 + (s[p++] - '0') : (p++, m);
             if (p - q != 2) tp->invalid = "a clock time is written 17:00 or 5pm";
             if (p < len && s[p] == ':') { /* seconds: only :00 means anything here */
                 p++;
@@ -543,9 +547,9 @@ void chunk_time(struct token_list *tl, const char *text, struct time_table *tt)
             continue;
         /* Articles are common and rarely start a time: look one token ahead first. */
         int next = i + 1 < tl->n ? tl->t[i + 1].code : T_NONE;
-        if ((c == T_A || c == T_AN) && !(next == T_UNIT || next == T_DOZEN || next == T_COUPLE ||
-                                         next == T_FEW || next == T_HUNDRED || next == T_HALF ||
-                                         next == T_QUARTER || next == T_NUMWORD))
+        if ((c == T_A || c == T_AN) &&
+            !(next == T_UNIT || next == T_DOZEN || next == T_COUPLE || next == T_FEW || next == T_HUNDRED ||
+              next == T_HALF || next == T_QUARTER || next == T_NUMWORD))
             continue;
         if (c == T_THE && !(next == T_END || next == T_NUM)) continue;
         r.n = tl->n;

@@ -1,2 +1,744 @@
+/* test_cli: the real `concierge parse` binary against interfaces.md and language.md, over
+ * pipes (fork/exec, no shell).
+ *
+ *   test_cli /path/to/concierge
+ *
+ * Prints "N passed, M failed" as its last line; exit 1 on any failure. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts("0 passed, 0 failed"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#define TIMEOUT_MS       20000 /* a whole run; generous for sanitizer builds */
+#define REPLY_TIMEOUT_MS 5000  /* one reply over a pipe */
+
+#define CTX "--as", "@owner", "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
+
+static const char *bin;
+static int passed, failed;
+
+/* ---- Checks ------------------------------------------------------------------------ */
+
+static int check(int ok, const char *name, const char *fmt, ...)
+{
+    if (ok) {
+        passed++;
+        return 1;
+    }
+    failed++;
+    printf("FAIL %s", name);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs(": ", stdout);
+        vprintf(fmt, ap);
+        va_end(ap);
+    }
+    putchar('\n');
+    return 0;
+}
+
+static int check_str(const char *name, const char *got, const char *want)
+{
+    return check(got && strcmp(got, want) == 0, name, "\n  want: %s\n  got:  %s", want,
+                 got ? got : "(nothing)");
+}
+
+static int check_status(const char *name, int got, int want)
+{
+    return check(got == want, name, "exit status %d, want %d", got, want);
+}
+
+/* ---- Growing buffers ----------------------------------------------------------------- */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            perror("test_cli");
+            exit(1);
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_free(struct buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+static int64_t ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- Running the binary ------------------------------------------------------------- */
+
+struct result {
+    int status; /* the exit status; 128 + signal when killed; -1 on timeout */
+    struct buf out, err;
+};
+
+/* Starts the binary with args (NULL-terminated, after argv[0]) and env ("K=V", NULL-
+ * terminated, or NULL) on top of an environment without CONCIERGE_AS, CONCIERGE_SANDBOX
+ * and TZ. Fills the parent's ends of the pipes; err_fd is -1 to leave stderr alone. */
+static pid_t spawn(const char *const *args, const char *const *env, int *in_fd, int *out_fd, int *err_fd)
+{
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = bin;
+    for (int i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int pin[2], pout[2], perr[2] = {-1, -1};
+    if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || (err_fd && pipe2(perr, O_CLOEXEC))) {
+        perror("test_cli: pipe");
+        exit(1);
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("test_cli: fork");
+        exit(1);
+    }
+    if (pid == 0) {
+        dup2(pin[0], 0);
+        dup2(pout[1], 1);
+        if (err_fd) dup2(perr[1], 2);
+        unsetenv("CONCIERGE_AS");
+        unsetenv("CONCIERGE_SANDBOX");
+        unsetenv("TZ");
+        for (int i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(pin[0]);
+    close(pout[1]);
+    if (err_fd) close(perr[1]);
+    *in_fd = pin[1];
+    *out_fd = pout[0];
+    if (err_fd) *err_fd = perr[0];
+    return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -1;
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
+    return -1;
+}
+
+/* Runs the binary to the end, feeding it `in` (NULL: stdin closed at once). */
+static void run(const char *const *args, const char *const *env, const char *in, size_t in_len,
+                struct result *r)
+{
+    memset(r, 0, sizeof *r);
+    int fin, fout, ferr;
+    pid_t pid = spawn(args, env, &fin, &fout, &ferr);
+    if (!in) in_len = 0;
+    size_t sent = 0;
+    if (in_len == 0) {
+        close(fin);
+        fin = -1;
+    } else {
+        fcntl(fin, F_SETFL, fcntl(fin, F_GETFL) | O_NONBLOCK);
+    }
+    int64_t deadline = ms_now() + TIMEOUT_MS;
+    while (fout >= 0 || ferr >= 0) {
+        struct pollfd p[3];
+        int np = 0, iin = -1, iout = -1, ierr = -1;
+        if (fin >= 0) {
+            iin = np;
+            p[np++] = (struct pollfd){fin, POLLOUT, 0};
+        }
+        if (fout >= 0) {
+            iout = np;
+            p[np++] = (struct pollfd){fout, POLLIN, 0};
+        }
+        if (ferr >= 0) {
+            ierr = np;
+            p[np++] = (struct pollfd){ferr, POLLIN, 0};
+        }
+        int64_t left = deadline - ms_now();
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            wait_status(pid);
+            r->status = -1;
+            goto out;
+        }
+        int k = poll(p, (nfds_t)np, (int)left);
+        if (k < 0 && errno != EINTR) break;
+        if (k <= 0) continue;
+        if (iin >= 0 && p[iin].revents) {
+            ssize_t w = write(fin, in + sent, in_len - sent);
+            if (w > 0) sent += (size_t)w;
+            if ((w < 0 && errno != EAGAIN && errno != EINTR) || sent == in_len) {
+                close(fin); /* done, or the child closed its end (EPIPE) */
+                fin = -1;
+            }
+        }
+        int *fds[2] = {&fout, &ferr};
+        int idx[2] = {iout, ierr};
+        struct buf *bufs[2] = {&r->out, &r->err};
+        for (int j = 0; j < 2; j++) {
+            if (idx[j] < 0 || !p[idx[j]].revents) continue;
+            char chunk[65536];
+            ssize_t got = read(*fds[j], chunk, sizeof chunk);
+            if (got > 0) {
+                buf_add(bufs[j], chunk, (size_t)got);
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                close(*fds[j]);
+                *fds[j] = -1;
+            }
+        }
+    }
+    r->status = wait_status(pid);
+out:
+    if (fin >= 0) close(fin);
+    if (fout >= 0) close(fout);
+    if (ferr >= 0) close(ferr);
+    if (!r->out.p) buf_add(&r->out, "", 0);
+    if (!r->err.p) buf_add(&r->err, "", 0);
+}
+
+static void result_free(struct result *r)
+{
+    buf_free(&r->out);
+    buf_free(&r->err);
+}
+
+/* The number of '\n'-terminated lines. */
+static int count_lines(const struct buf *b)
+{
+    int n = 0;
+    for (size_t i = 0; i < b->len; i++)
+        n += b->p[i] == '\n';
+    return n;
+}
+
+/* Line i (0-based) of b, without its newline, into a new string (NULL when absent). */
+static char *line_at(const struct buf *b, int i)
+{
+    const char *s = b->p, *end = b->p + b->len;
+    for (; i > 0 && s < end; i--) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) return NULL;
+        s = nl + 1;
+    }
+    if (s >= end) return NULL;
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+    char *l = malloc(n + 1);
+    if (!l) exit(1);
+    memcpy(l, s, n);
+    l[n] = '\0';
+    return l;
+}
+
+/* A refusal line: a JSON object {"error": kind, "message": "...", "hint"?: "..."} with no
+ * other key, "error" first. */
+static int is_refusal(const char *line, const char *kind)
+{
+    if (!line) return 0;
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "{\"error\":\"%s\",", kind);
+    if (strncmp(line, prefix, strlen(prefix)) != 0) return 0;
+    json_error_t e;
+    json_t *o = json_loads(line, 0, &e);
+    int ok = json_is_object(o) && json_is_string(json_object_get(o, "message")) &&
+             json_string_length(json_object_get(o, "message")) > 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (strcmp(key, "error") && strcmp(key, "message") && strcmp(key, "hint")) ok = 0;
+        if (!json_is_string(v)) ok = 0;
+    }
+    json_decref(o);
+    return ok;
+}
+
+/* ---- The language.md examples -------------------------------------------------------- */
+
+static const struct example {
+    const char *text, *json;
+} examples[] = {
+    {"Give @bob viewer access for the next 30 days",
+     "{\"intent\":\"invite\",\"principals\":[\"@bob\"],\"role\":\"viewer\",\"sandbox\":\"demo\",\"project\":"
+     "null,"
+     "\"expires_at\":\"2026-12-18T15:30:00Z\"}"},
+    {"Add @carol as editor, but only for the marketing project.",
+     "{\"intent\":\"invite\",\"principals\":[\"@carol\"],\"role\":\"editor\",\"sandbox\":\"demo\","
+     "\"project\":"
+     "\"marketing\",\"expires_at\":null}"},
+    {"invite <@U024BE7LH|bob> and dana@example.com to sandbox acme until friday",
+     "{\"intent\":\"invite\",\"principals\":[\"slack:U024BE7LH\",\"dana@example.com\"],\"role\":\"viewer\","
+     "\"sandbox\":\"acme\",\"project\":null,\"expires_at\":\"2026-11-21T00:00:00Z\"}"},
+    {"extend @bob's access by a fortnight", "{\"intent\":\"set_expiry\",\"principals\":[\"@bob\"],"
+                                            "\"sandbox\":\"demo\",\"project\":null,\"expires_at\":null,"
+                                            "\"extend_by\":\"P14D\"}"},
+    {"Who has access to this sandbox?",
+     "{\"intent\":\"list_access\",\"sandbox\":\"demo\",\"project\":null,\"role\":null}"},
+};
+#define N_EXAMPLES (int)(sizeof examples / sizeof examples[0])
+
+static void test_examples_as_args(void)
+{
+    for (int i = 0; i < N_EXAMPLES; i++) {
+        const char *args[] = {"parse", "--json", CTX, examples[i].text, NULL};
+        struct result r;
+        run(args, NULL, NULL, 0, &r);
+        char name[160];
+        snprintf(name, sizeof name, "example as argument: %s", examples[i].text);
+        char want[1024];
+        snprintf(want, sizeof want, "%s\n", examples[i].json);
+        check_str(name, r.out.p, want);
+        check_status(name, r.status, 0);
+        result_free(&r);
+    }
+    /* Several words on the command line are one command, joined by spaces. */
+    const char *args[] = {"parse", "--json", CTX,    "Give", "@bob", "viewer", "access",
+                          "for",   "the",    "next", "30",   "days", NULL};
+    struct result r;
+    run(args, NULL, NULL, 0, &r);
+    char want[1024];
+    snprintf(want, sizeof want, "%s\n", examples[0].json);
+    check_str("words as separate arguments are one command", r.out.p, want);
+    check_status("words as separate arguments are one command", r.status, 0);
+    result_free(&r);
+}
+
+static void test_refusals(void)
+{
+    static const struct {
+        const char *text, *kind;
+    } cases[] = {
+        {"invte @bob", "not_understood"},
+        {"delete this sandbox", "not_understood"},
+        {"invite @bob as owner", "invalid"},
+        {"invite @bob for 0 days", "invalid"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *args[] = {"parse", "--json", CTX, cases[i].text, NULL};
+        struct result r;
+        run(args, NULL, NULL, 0, &r);
+        char name[160];
+        snprintf(name, sizeof name, "refusal '%s' is %s", cases[i].text, cases[i].kind);
+        char *l = line_at(&r.out, 0);
+        check(is_refusal(l, cases[i].kind) && count_lines(&r.out) == 1 && r.out.len == strlen(l) + 1, name,
+              "got %s", r.out.p);
+        check_status(name, r.status, 2);
+        free(l);
+        result_free(&r);
+    }
+}
+
+/* ---- Standard input ------------------------------------------------------------------ */
+
+static void test_stdin_lines(void)
+{
+    /* Blank lines, comments and a CRLF line; the last line has no newline. */
+    const char *in = "Give @bob viewer access for the next 30 days\n"
+                     "\n"
+                     "# a comment: invite @mallory\n"
+                     "invte @bob\n"
+                     "\r\n"
+                     "#invite @eve\n"
+                     "Who has access to this sandbox?\r\n"
+                     "\n\n"
+                     "extend @bob's access by a fortnight";
+    const char *args[] = {"parse", "--json", CTX, NULL};
+    struct result r;
+    run(args, NULL, in, strlen(in), &r);
+    const char *name = "stdin: one line per command, in order";
+    check(count_lines(&r.out) == 4 && r.out.len > 0 && r.out.p[r.out.len - 1] == '\n', name,
+          "want 4 lines, got:\n%s", r.out.p);
+    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2),
+         *l3 = line_at(&r.out, 3);
+    check_str("stdin line 1", l0, examples[0].json);
+    check(is_refusal(l1, "not_understood"), "stdin line 2 is a refusal", "got %s", l1 ? l1 : "(nothing)");
+    check_str("stdin line 3 (CRLF)", l2, examples[4].json);
+    check_str("stdin line 4 (no final newline)", l3, examples[3].json);
+    check_status("stdin: the status of the first failure", r.status, 2);
+    free(l0);
+    free(l1);
+    free(l2);
+    free(l3);
+    result_free(&r);
+
+    /* Every line understood: exit 0. */
+    const char *ok_in =
+        "Give @bob viewer access for the next 30 days\n# note\n\nWho has access to this sandbox?\n";
+    run(args, NULL, ok_in, strlen(ok_in), &r);
+    check(count_lines(&r.out) == 2, "stdin all understood: two lines", "got:\n%s", r.out.p);
+    check_status("stdin all understood", r.status, 0);
+    result_free(&r);
+
+    /* The first failure sets the status even when later lines are fine. */
+    const char *first_bad = "invite @bob as owner\nWho has access to this sandbox?\n";
+    run(args, NULL, first_bad, strlen(first_bad), &r);
+    char *b0 = line_at(&r.out, 0), *b1 = line_at(&r.out, 1);
+    check(is_refusal(b0, "invalid"), "stdin: first line invalid", "got %s", b0 ? b0 : "(nothing)");
+    check_str("stdin: later line still answered", b1, examples[4].json);
+    check_status("stdin: a refusal first, then a success", r.status, 2);
+    free(b0);
+    free(b1);
+    result_free(&r);
+
+    /* Nothing but comments and blank lines: no output, exit 0. */
+    const char *none = "# only a comment\n\n\n# another\n";
+    run(args, NULL, none, strlen(none), &r);
+    check(r.out.len == 0, "stdin: comments only print nothing", "got:\n%s", r.out.p);
+    check_status("stdin: comments only", r.status, 0);
+    result_free(&r);
+
+    /* Bulk input through full pipes both ways: every line answered, in order. */
+    struct buf bulk = {0};
+    int n = 5000;
+    for (int i = 0; i < n; i++) {
+        const char *t = i % 3 == 2 ? "invte @bob\n"
+                        : i % 3    ? "Who has access to this sandbox?\n"
+                                   : "Give @bob viewer access for the next 30 days\n";
+        buf_add(&bulk, t, strlen(t));
+    }
+    run(args, NULL, bulk.p, bulk.len, &r);
+    int lines = count_lines(&r.out), in_order = lines == n;
+    for (int i = 0; in_order && i < n; i += 997) {
+        char *l = line_at(&r.out, i);
+        in_order =
+            i % 3 == 2 ? is_refusal(l, "not_understood") : strcmp(l, examples[i % 3 ? 4 : 0].json) == 0;
+        free(l);
+    }
+    check(in_order, "stdin: 5000 lines, 5000 answers in order", "got %d lines", lines);
+    check_status("stdin: 5000 lines", r.status, 2);
+    result_free(&r);
+    buf_free(&bulk);
+}
+
+/* ---- Long lines ---------------------------------------------------------------------- */
+
+/* "invite @bob", spaces, "as viewer": a phrase the grammar accepts, padded to `len` bytes. */
+static char *padded_phrase(size_t len)
+{
+    const char *head = "invite @bob", *tail = "as viewer";
+    char *s = malloc(len + 1);
+    if (!s) exit(1);
+    memset(s, ' ', len);
+    memcpy(s, head, strlen(head));
+    memcpy(s + len - strlen(tail), tail, strlen(tail));
+    s[len] = '\0';
+    return s;
+}
+
+static void test_long_lines(void)
+{
+    const char *want_ok =
+        "{\"intent\":\"invite\",\"principals\":[\"@bob\"],\"role\":\"viewer\",\"sandbox\":\"demo\","
+        "\"project\":null,\"expires_at\":null}";
+    const char *args[] = {"parse", "--json", CTX, NULL};
+    char *p1000 = padded_phrase(1000), *p1001 = padded_phrase(1001);
+    struct buf in = {0};
+    buf_add(&in, p1000, 1000);
+    buf_add(&in, "\n", 1);
+    buf_add(&in, p1001, 1001);
+    buf_add(&in, "\n", 1);
+    buf_add(&in, "Who has access to this sandbox?\n", 32);
+    struct result r;
+    run(args, NULL, in.p, in.len, &r);
+    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
+    check(count_lines(&r.out) == 3, "long lines: one answer each", "got:\n%s", r.out.p);
+    check_str("a 1,000-byte line is parsed", l0, want_ok);
+    check(is_refusal(l1, "not_understood") && strstr(l1, "long"), "a 1,001-byte line is refused as too long",
+          "got %s", l1 ? l1 : "(nothing)");
+    check_str("the line after a too-long line parses", l2, examples[4].json);
+    check_status("long lines", r.status, 2);
+    free(l0);
+    free(l1);
+    free(l2);
+    result_free(&r);
+    buf_free(&in);
+
+    /* As a command-line argument too. */
+    const char *a1[] = {"parse", "--json", CTX, p1001, NULL};
+    run(a1, NULL, NULL, 0, &r);
+    char *la = line_at(&r.out, 0);
+    check(is_refusal(la, "not_understood") && strstr(la, "long") && count_lines(&r.out) == 1,
+          "a 1,001-byte argument is refused as too long", "got %s", r.out.p);
+    check_status("a 1,001-byte argument", r.status, 2);
+    free(la);
+    result_free(&r);
+
+    /* A line far longer than any read buffer (200 KB): one refusal, then the next line. */
+    struct buf huge = {0};
+    for (int i = 0; i < 200000 / 10; i++)
+        buf_add(&huge, "invite @x ", 10);
+    buf_add(&huge, "\nWho has access to this sandbox?\n", 33);
+    run(args, NULL, huge.p, huge.len, &r);
+    char *h0 = line_at(&r.out, 0), *h1 = line_at(&r.out, 1);
+    check(count_lines(&r.out) == 2 && is_refusal(h0, "not_understood"), "a 200 KB line is one refusal",
+          "got %d lines", count_lines(&r.out));
+    check_str("the line after a 200 KB line parses", h1, examples[4].json);
+    free(h0);
+    free(h1);
+    result_free(&r);
+    buf_free(&huge);
+    free(p1000);
+    free(p1001);
+}
+
+/* ---- Usage errors, --help, --version ----------------------------------------------- */
+
+static void test_usage(void)
+{
+    struct result r;
+    const char *tz[] = {"parse",
+                        "--json",
+                        "--as",
+                        "@owner",
+                        "--sandbox",
+                        "demo",
+                        "--now",
+                        "2026-11-18T15:30:00Z",
+                        "--tz",
+                        "Mars/Olympus",
+                        "Give @bob viewer access for the next 30 days",
+                        NULL};
+    run(tz, NULL, NULL, 0, &r);
+    check(r.out.len == 0, "unknown --tz prints nothing on stdout", "got %s", r.out.p);
+    check(r.err.len > 0, "unknown --tz says why on stderr", NULL);
+    check_status("unknown --tz is a usage error", r.status, 2);
+    result_free(&r);
+
+    const char *tz_stdin[] = {"parse", "--json", "--tz", "Mars/Olympus", NULL};
+    const char *line = "Who has access to this sandbox?\n";
+    run(tz_stdin, NULL, line, strlen(line), &r);
+    check(r.out.len == 0, "unknown --tz with stdin prints nothing on stdout", "got %s", r.out.p);
+    check_status("unknown --tz with stdin is a usage error", r.status, 2);
+    result_free(&r);
+
+    const char *now[] = {"parse",
+                         "--json",
+                         "--as",
+                         "@owner",
+                         "--sandbox",
+                         "demo",
+                         "--now",
+                         "garbage",
+                         "--tz",
+                         "UTC",
+                         "Who has access to this sandbox?",
+                         NULL};
+    run(now, NULL, NULL, 0, &r);
+    check(r.out.len == 0, "--now garbage prints nothing on stdout", "got %s", r.out.p);
+    check_status("--now garbage is a usage error", r.status, 2);
+    result_free(&r);
+
+    const char *help[] = {"--help", NULL};
+    run(help, NULL, NULL, 0, &r);
+    check(r.out.len > 0 && strstr(r.out.p, "parse") != NULL, "--help prints the usage", "got %s", r.out.p);
+    check_status("--help", r.status, 0);
+    result_free(&r);
+
+    const char *version[] = {"--version", NULL};
+    run(version, NULL, NULL, 0, &r);
+    check(strncmp(r.out.p, "concierge ", 10) == 0 && count_lines(&r.out) == 1,
+          "--version prints \"concierge \"", "got %s", r.out.p);
+    check_status("--version", r.status, 0);
+    result_free(&r);
+}
+
+/* ---- Environment defaults ------------------------------------------------------------ */
+
+static void test_env(void)
+{
+    const char *env[] = {"CONCIERGE_AS=@zed", "CONCIERGE_SANDBOX=zz", NULL};
+    struct result r;
+    const char *args[] = {"parse", "--json",           "--now", "2026-11-18T15:30:00Z", "--tz",
+                          "UTC",   "remove my access", NULL};
+    run(args, env, NULL, 0, &r);
+    check_str("CONCIERGE_AS and CONCIERGE_SANDBOX apply without flags", r.out.p,
+              "{\"intent\":\"revoke\",\"principals\":[\"@zed\"],\"sandbox\":\"zz\",\"project\":null}\n");
+    check_status("environment defaults", r.status, 0);
+    result_free(&r);
+
+    const char *flags[] = {"parse", "--json", CTX, "remove my access", NULL};
+    run(flags, env, NULL, 0, &r);
+    check_str("--as and --sandbox win over the environment", r.out.p,
+              "{\"intent\":\"revoke\",\"principals\":[\"@owner\"],\"sandbox\":\"demo\",\"project\":null}\n");
+    result_free(&r);
+
+    /* Without either, the sandbox is "default". */
+    const char *none[] = {"parse",  "--json", "--as",
+                          "@owner", "--now",  "2026-11-18T15:30:00Z",
+                          "--tz",   "UTC",    "Who has access to this sandbox?",
+                          NULL};
+    run(none, NULL, NULL, 0, &r);
+    check_str("the sandbox defaults to \"default\"", r.out.p,
+              "{\"intent\":\"list_access\",\"sandbox\":\"default\",\"project\":null,\"role\":null}\n");
+    result_free(&r);
+}
+
+/* ---- Answers over a pipe, one at a time ---------------------------------------------- */
+
+/* Reads one line from fd within timeout_ms into *line (a new string). pending keeps what
+ * came after it. 0, or -1 on timeout or end of file. */
+static int read_reply(int fd, struct buf *pending, char **line, int timeout_ms)
+{
+    int64_t deadline = ms_now() + timeout_ms;
+    for (;;) {
+        char *nl = pending->p ? memchr(pending->p, '\n', pending->len) : NULL;
+        if (nl) {
+            size_t n = (size_t)(nl - pending->p);
+            *line = malloc(n + 1);
+            if (!*line) exit(1);
+            memcpy(*line, pending->p, n);
+            (*line)[n] = '\0';
+            memmove(pending->p, nl + 1, pending->len - n - 1);
+            pending->len -= n + 1;
+            pending->p[pending->len] = '\0';
+            return 0;
+        }
+        int64_t left = deadline - ms_now();
+        if (left <= 0) return -1;
+        struct pollfd p = {fd, POLLIN, 0};
+        int k = poll(&p, 1, (int)left);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        char chunk[4096];
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return -1;
+        buf_add(pending, chunk, (size_t)got);
+    }
+}
+
+static void test_interactive(void)
+{
+    const char *args[] = {"parse", "--json", CTX, NULL};
+    int fin, fout;
+    pid_t pid = spawn(args, NULL, &fin, &fout, NULL);
+    struct buf pending = {0};
+    static const char *const steps[] = {
+        "Give @bob viewer access for the next 30 days\n",
+        "# a comment gets no answer\n\nWho has access to this sandbox?\n",
+        "invte @bob\n",
+        "extend @bob's access by a fortnight\n",
+    };
+    /* The answer each step must get; NULL: a not_understood refusal. */
+    const char *wants[] = {examples[0].json, examples[4].json, NULL, examples[3].json};
+    int ok = 1;
+    for (size_t i = 0; ok && i < sizeof steps / sizeof steps[0]; i++) {
+        const char *s = steps[i];
+        size_t len = strlen(s);
+        ok = write(fin, s, len) == (ssize_t)len;
+        char *line = NULL;
+        char name[128];
+        snprintf(name, sizeof name, "pipe: answer %zu arrives before stdin is closed", i + 1);
+        if (!check(ok && read_reply(fout, &pending, &line, REPLY_TIMEOUT_MS) == 0, name,
+                   "no answer within %d ms (output not flushed before waiting for input?)",
+                   REPLY_TIMEOUT_MS)) {
+            ok = 0;
+            break;
+        }
+        if (wants[i])
+            ok = check_str(name, line, wants[i]);
+        else
+            ok = check(is_refusal(line, "not_understood"), name, "got %s", line);
+        free(line);
+    }
+    check(pending.len == 0, "pipe: nothing but the answers", "extra output: %s", pending.p);
+    close(fin);
+    /* After end of input, nothing more, and the status of the first failure. */
+    struct buf rest = {0};
+    char chunk[4096];
+    ssize_t got;
+    struct pollfd p = {fout, POLLIN, 0};
+    while (poll(&p, 1, TIMEOUT_MS) > 0 && (got = read(fout, chunk, sizeof chunk)) > 0)
+        buf_add(&rest, chunk, (size_t)got);
+    close(fout);
+    if (!ok) kill(pid, SIGKILL);
+    int status = wait_status(pid);
+    if (ok) {
+        check(rest.len == 0, "pipe: nothing more after end of input", "got %s", rest.p);
+        check_status("pipe: exit status after end of input", status, 2);
+    }
+    buf_free(&rest);
+    buf_free(&pending);
+}
+
+/* ---- Invalid bytes ------------------------------------------------------------------- */
+
+static void test_bytes(void)
+{
+    const char *args[] = {"parse", "--json", CTX, NULL};
+    const char in[] = "invite @b\xff"
+                      "b\nlist members\x01\nWho has access to this sandbox?\n";
+    struct result r;
+    run(args, NULL, in, sizeof in - 1, &r);
+    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
+    check(count_lines(&r.out) == 3, "invalid bytes: one answer per line", "got:\n%s", r.out.p);
+    check(is_refusal(l0, "not_understood"), "invalid UTF-8 is refused", "got %s", l0 ? l0 : "(nothing)");
+    check(is_refusal(l1, "not_understood"), "a control character is refused", "got %s",
+          l1 ? l1 : "(nothing)");
+    check_str("the line after invalid bytes parses", l2, examples[4].json);
+    free(l0);
+    free(l1);
+    free(l2);
+    result_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_cli /path/to/concierge\n");
+        return 2;
+    }
+    bin = argv[1];
+    if (access(bin, X_OK) != 0) {
+        fprintf(stderr, "test_cli: '%s' is not an executable\n", bin);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    test_examples_as_args();
+    test_refusals();
+    test_stdin_lines();
+    test_long_lines();
+    test_usage();
+    test_env();
+    test_interactive();
+    test_bytes();
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
