@@ -25,9 +25,10 @@
     action sb_prev   { S->sandbox = (int8_t)(AT - 1); }
     action sb_here   { S->sandbox = SLOT_HERE; }
     action proj      { S->project = AT; }
-    action proj_prev { S->project = (int8_t)(AT - 1); }
+    # A bare name read as a sandbox (`to acme`) is a project after all when PROJECT follows.
+    action proj_prev { S->project = (int8_t)(AT - 1); if (S->sandbox == AT - 1) S->sandbox = SLOT_NONE; }
     action agent      { S->agent = AT; }
-    action agent_prev { S->agent = (int8_t)(AT - 1); }
+    action agent_prev { S->agent = (int8_t)(AT - 1); if (S->sandbox == AT - 1) S->sandbox = SLOT_NONE; }
     action rdr       { S->reader = AT; }
     action rdr_prev  { S->reader = (int8_t)(AT - 1); }
     action rdr_here  { S->reader = SLOT_HERE; }
@@ -96,9 +97,12 @@
     here = (THIS | THE) SANDBOX @sb_here | HERE @sb_here;
     sandbox_named = SANDBOX name @sb | THE? name SANDBOX @sb_prev;
     sandbox_ref = here | sandbox_named;
+    # a project or an agent may name its sandbox: the apollo project in sandbox acme
+    in_sandbox = (IN | ON | OF | FROM) sandbox_named;
     project_ref = PROJECT name @proj | THE? name PROJECT @proj_prev;
-    agent_ref = AGENT name @agent | THE? name AGENT @agent_prev;
-    target = sandbox_ref | project_ref;
+    project_in = project_ref in_sandbox?;
+    agent_ref = (AGENT name @agent | THE? name AGENT @agent_prev) in_sandbox?;
+    target = sandbox_ref | project_ref in_sandbox?;
 
     # ---- Roles -------------------------------------------------------------------
     role_editor = (EDITOR | EDIT | WRITE | BUILD) @role_e;
@@ -109,8 +113,10 @@
     to_role = TO art? role (ACCESS | ROLE)?;
 
     # ---- Scope and expiry --------------------------------------------------------
-    sandbox_scope = (TO | ON | IN | FOR | INTO | AT) sandbox_ref;
-    project_scope = BUT? ONLY? (FOR | ON | IN | TO | WITH | OF) project_ref;
+    # `to acme`: a bare name after `to` is a sandbox (after on / in / for it could as well be
+    # a project, so it is refused there: the word project is required for projects).
+    sandbox_scope = (TO | ON | IN | FOR | INTO | AT | OF) sandbox_ref | TO name @sb;
+    project_scope = BUT? ONLY? (FOR | ON | IN | TO | WITH | OF) project_in;
     scope = sandbox_scope | project_scope;
     from_scope = BUT? ONLY? (FROM | ON | IN | TO | FOR | OFF | OF | AT) (sandbox_ref | project_ref);
 
@@ -185,7 +191,9 @@
     everyone = MEMBERS | EVERYONE (WITH ACCESS)? | ACCESS LIST? | GRANTS | role_plural
              | WHO HAS ACCESS | EVERYONE WHO HAS ACCESS;
     list_access =
-          WHO (HAS | HAVE) ACCESS on_target?
+          (WHO | WHOS) (HAS | HAVE) ACCESS on_target?
+        | (WHO | WHOS) (HAS | HAVE) (EDIT | WRITE | BUILD) @role_e ACCESS on_target?
+        | (WHO | WHOS) (HAS | HAVE) (READ | VIEW | READONLY) ACCESS on_target?
         | (WHO | WHICH MEMBERS) CAN (see_verb | edit_verb) (target | HERE @sb_here)?
         | (WHO IS | WHOS) (ON | IN) target
         | WHOS HERE
@@ -197,7 +205,7 @@
     act_verb =
           (SEE | VIEW | READ | BROWSE | ACCESS) @a_read
         | (RUN | USE | INVOKE) @a_run AGENTS?
-        | (EDIT | BUILD | CHANGE | CREATE | MODIFY | WRITE) @a_build
+        | (EDIT | BUILD | CHANGE | CREATE | MODIFY | WRITE) @a_build (SOMETHING | AGENTS)?
         | (DELETE | DESTROY | ARCHIVE) @a_destroy
         | (INVITE | REVOKE | SHARE) @a_manage (MEMBERS | SOMEONE | EVERYONE)?
         | MANAGE @a_manage ACCESS?
@@ -250,6 +258,7 @@
         | ONLY LET plist (INTO | IN | USE) THE WORKLOADS (OF sandbox_ref)? @m_collab;
     show_mode =
           (WHATS | WHAT IS) THE? (SHARING MODE? | MODE) (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
+        | WHAT SHARING? MODE IS this_sandbox IN?
         | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) SHARING? MODE
         | SHOW THE? SHARING? MODE (OF sandbox_ref | FOR sandbox_ref)?
         | IS this_sandbox (SHARED | COLLABORATED | PRIVATE);
@@ -267,7 +276,7 @@
         | LET plist INVOKE agent_ref agent_expiry?
         | GIVE plist ACCESS TO INVOKE agent_ref agent_expiry?;
     unshare_agent =
-          STOP SHARING agent_ref WITH plist
+          STOP SHARING agent_ref (WITH plist)?
         | UNSHARE agent_ref (WITH | FROM) plist
         | (REVOKE | REMOVE | DELETE) ALL? THE? KEY (FOR | OF | TO) agent_ref
         | (REVOKE | REMOVE) whose (KEY | ACCESS) (FOR | TO) agent_ref
@@ -296,7 +305,8 @@
           (REFRESH | RENEW | UPDATE) THE? (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS | CODE)
               (OF | FOR | FROM | TO | WITH) source_ref
         | (REFRESH | RENEW | UPDATE) source_ref POSS (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS)
-              ((TO | ON | FROM) @src_is_reader source_ref)?
+              ((TO | ON | FROM | OF) @src_is_reader source_ref)?
+        | (REFRESH | RENEW) source_ref
         | (REFRESH | RENEW | UPDATE) THE? name @src (SNAPSHOT | GRANT);
     revoke_cross =
           (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref
@@ -317,6 +327,7 @@
     someone = SOMEONE | EVERYONE | principal | art? (MEMBERS | role_plain | ACCESS | ROLE);
     help =
           HELP ME? (WITH (ACCESS MANAGEMENT? | SOMETHING))?
+        | HELP (WITH | ON)? topic_verb
         | USAGE
         | WHAT (CAN YOU | CANYOU) DO
         | WHAT CAN I (ASK YOU? | SAY)
@@ -332,7 +343,7 @@
 
     # ---- confirm and cancel ------------------------------------------------------
     token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
-    confirm = (YES | CONFIRM | GOAHEAD | DOIT | YES DOIT) token?;
+    confirm = (YES COMMA?)? (YES | CONFIRM | GOAHEAD | DOIT) token?;
     cancel = (NO | CANCEL | NEVERMIND | STOP) token?;
 }%%
 

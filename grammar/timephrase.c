@@ -180,7 +180,12 @@ static int add_amount(struct duration *d, int64_t num, int64_t den, int unit)
         d->months += num / den;
         return 0;
     case U_QUARTER: return add_amount(d, num * 3, den, U_MONTH);
-    case U_MONTH: d->months += num / den; return add_amount(d, (num % den) * 30, den, U_DAY);
+    case U_MONTH: /* a fraction of a month is whole days at 30 a month: half a month is P15D */
+        d->months += num / den;
+        num = (num % den) * 30;
+        if (num % den) return -1;
+        d->days += num / den;
+        return 0;
     case U_FORTNIGHT: return add_amount(d, num * 14, den, U_DAY);
     case U_WEEK: return add_amount(d, num * 7, den, U_DAY);
     case U_DAY: d->days += num / den; return (num % den) ? add_amount(d, (num % den) * 24, den, U_HOUR) : 0;
@@ -333,8 +338,8 @@ static int duration_at(const struct reader *r, int i, struct timephrase *tp)
         j = s + more;
     }
     if (bad)
-        tp->invalid =
-            "that length of time does not come out in whole units (months for years, seconds for the rest)";
+        tp->invalid = "that length of time does not come out in whole units (months for years, days for "
+                      "months, seconds for the rest)";
     else if (tp->negative || duration_is_zero(&tp->dur))
         tp->invalid = "a length of time must be more than zero";
     return j - i;

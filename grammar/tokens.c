@@ -60,8 +60,8 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
         if (w != r || t.code != tl->t[r].code) tl->t[w] = t;
         w++;
     }
-    /* At the end: a comma left by the padding after it. */
-    while (w > 0 && tl->t[w - 1].code == T_COMMA)
+    /* At the end: a comma or a question mark left by the padding after it (`…? thanks`). */
+    while (w > 0 && (tl->t[w - 1].code == T_COMMA || tl->t[w - 1].code == T_SEP))
         w--;
     tl->n = w;
 }
