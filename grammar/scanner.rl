@@ -32,6 +32,9 @@
     word = [a-z0-9] namechar*;
     # don't, what's, who's, shouldn't: keywords with an apostrophe; bob's is a name and 's.
     contraction = [a-z]+ "'" [a-z]+;
+    # Text outside ASCII (valid UTF-8: the normaliser checked) is one token a run, never
+    # split inside a character, so that a hint quoting it stays valid UTF-8.
+    utf8char = 0xC2..0xDF 0x80..0xBF | 0xE0..0xEF 0x80..0xBF 0x80..0xBF | 0xF0..0xF4 0x80..0xBF 0x80..0xBF 0x80..0xBF;
 
     main := |*
         handle => { EMIT(T_PRINC, 0, 0); };
@@ -55,6 +58,7 @@
         ':' => { EMIT(T_COLON, 0, 0); };
         [;.!?]+ => { EMIT(T_SEP, 0, 0); };
         ' ';
+        utf8char+ => { EMIT(T_OTHER, 0, 0); };
         any => { EMIT(T_OTHER, 0, 0); };
     *|;
 }%%

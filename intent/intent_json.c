@@ -1,121 +1,196 @@
 #include "intent_json.h"
 
+#include <string.h>
+
 #include "timecalc.h"
 
-static json_t *str_or_null(const char *s) { return (s && *s) ? json_string(s) : json_null(); }
+/* A bounded writer: every put checks the room left; `over` records that something did
+ * not fit, and the whole write then fails rather than print a truncated object. */
+struct jw {
+    char *buf;
+    size_t size, len;
+    int over;
+};
 
-static json_t *instant_or_null(int has, int64_t t)
+static void raw(struct jw *w, const char *s, size_t n)
 {
-    if (!has) return json_null();
-    char buf[32];
-    format_rfc3339(t, buf);
-    return json_string(buf);
+    if (w->over || n >= w->size - w->len) {
+        w->over = 1;
+        return;
+    }
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    w->buf[w->len] = '\0';
 }
 
-static json_t *duration_or_null(int has, const struct duration *d)
+static void lit(struct jw *w, const char *s) { raw(w, s, strlen(s)); }
+
+/* A JSON string, escaped: quotes, backslashes and control characters; other bytes (valid
+ * UTF-8 by the normaliser's check) as they are. */
+static void str(struct jw *w, const char *s)
 {
-    if (!has) return json_null();
-    char buf[64];
-    duration_iso(d, buf, sizeof buf);
-    return json_string(buf);
+    static const char hex[] = "0123456789abcdef";
+    raw(w, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        raw(w, run, (size_t)(s - run));
+        char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
+        size_t n = 2;
+        if (c == '\n') esc[1] = 'n';
+        else if (c == '\t') esc[1] = 't';
+        else if (c == '\r') esc[1] = 'r';
+        else if (c < 0x20) esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15], n = 6;
+        raw(w, esc, n);
+        run = s + 1;
+    }
+    raw(w, run, (size_t)(s - run));
+    raw(w, "\"", 1);
 }
 
-static json_t *principals(const struct intent *it)
+static void key(struct jw *w, const char *k)
 {
-    json_t *a = json_array();
-    for (int i = 0; a && i < it->n_principals; i++)
-        json_array_append_new(a, json_string(it->principals[i].s));
-    return a;
+    raw(w, ",", 1);
+    str(w, k);
+    raw(w, ":", 1);
 }
 
-/* Keys in order; json_object keeps insertion order when dumped with JSON_PRESERVE_ORDER. */
-#define SET(key, value) json_object_set_new(o, key, value)
-
-json_t *intent_to_json(const struct intent *it)
+static void str_or_null(struct jw *w, const char *k, const char *v)
 {
-    json_t *o = json_object();
-    if (!o) return NULL;
-    SET("intent", json_string(intent_kind_name(it->kind)));
+    key(w, k);
+    if (v && *v) str(w, v);
+    else lit(w, "null");
+}
+
+static void instant_or_null(struct jw *w, const char *k, int has, int64_t t)
+{
+    char b[32];
+    if (has) format_rfc3339(t, b);
+    str_or_null(w, k, has ? b : NULL);
+}
+
+static void principals(struct jw *w, const struct intent *it)
+{
+    key(w, "principals");
+    raw(w, "[", 1);
+    for (int i = 0; i < it->n_principals; i++) {
+        if (i) raw(w, ",", 1);
+        str(w, it->principals[i].s);
+    }
+    raw(w, "]", 1);
+}
+
+int intent_write_json(const struct intent *it, char *buf, size_t size)
+{
+    struct jw w = {buf, size, 0, size == 0};
+    char dur[64];
+    if (size) buf[0] = '\0';
+    lit(&w, "{\"intent\":");
+    str(&w, intent_kind_name(it->kind));
     switch (it->kind) {
     case IK_INVITE:
-        SET("principals", principals(it));
-        SET("role", str_or_null(role_name(it->role)));
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
-        SET("expires_at", instant_or_null(it->has_expires_at, it->expires_at));
+        principals(&w, it);
+        str_or_null(&w, "role", role_name(it->role));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
+        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
         break;
     case IK_CHANGE_ROLE:
-        SET("principals", principals(it));
-        SET("role", str_or_null(role_name(it->role)));
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
+        principals(&w, it);
+        str_or_null(&w, "role", role_name(it->role));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
         break;
     case IK_REVOKE:
-        SET("principals", principals(it));
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
+        principals(&w, it);
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
         break;
     case IK_SET_EXPIRY:
-        SET("principals", principals(it));
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
-        SET("expires_at", instant_or_null(it->has_expires_at, it->expires_at));
-        SET("extend_by", duration_or_null(it->has_extend_by, &it->extend_by));
+        principals(&w, it);
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
+        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
+        if (it->has_extend_by) duration_iso(&it->extend_by, dur, sizeof dur);
+        str_or_null(&w, "extend_by", it->has_extend_by ? dur : NULL);
         break;
     case IK_LIST_ACCESS:
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
-        SET("role", str_or_null(role_name(it->role)));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
+        str_or_null(&w, "role", role_name(it->role));
         break;
     case IK_CHECK_ACCESS:
-        SET("principals", principals(it));
-        SET("action", str_or_null(action_name(it->action)));
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("project", str_or_null(it->project));
+        principals(&w, it);
+        str_or_null(&w, "action", action_name(it->action));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "project", it->project);
         break;
     case IK_SHOW_AUDIT:
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("principals", principals(it));
-        SET("since", instant_or_null(it->has_since, it->since));
+        str_or_null(&w, "sandbox", it->sandbox);
+        principals(&w, it);
+        instant_or_null(&w, "since", it->has_since, it->since);
         break;
     case IK_SET_MODE:
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("mode", str_or_null(mode_name(it->mode)));
-        SET("principals", principals(it));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "mode", mode_name(it->mode));
+        principals(&w, it);
         break;
-    case IK_SHOW_MODE: SET("sandbox", str_or_null(it->sandbox)); break;
+    case IK_SHOW_MODE: str_or_null(&w, "sandbox", it->sandbox); break;
     case IK_SHARE_AGENT:
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("agent", str_or_null(it->agent));
-        SET("key", json_string(key_kind_name(it->key)));
-        SET("principals", principals(it));
-        SET("expires_at", instant_or_null(it->has_expires_at, it->expires_at));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "agent", it->agent);
+        str_or_null(&w, "key", key_kind_name(it->key));
+        principals(&w, it);
+        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
         break;
     case IK_UNSHARE_AGENT:
-        SET("sandbox", str_or_null(it->sandbox));
-        SET("agent", str_or_null(it->agent));
-        SET("principals", principals(it));
+        str_or_null(&w, "sandbox", it->sandbox);
+        str_or_null(&w, "agent", it->agent);
+        principals(&w, it);
         break;
     case IK_GRANT_CROSS:
     case IK_REFRESH_CROSS:
     case IK_REVOKE_CROSS:
-        SET("reader", str_or_null(it->sandbox));
-        SET("source", str_or_null(it->source));
+        str_or_null(&w, "reader", it->sandbox);
+        str_or_null(&w, "source", it->source);
         break;
-    case IK_HELP: SET("topic", it->topic ? json_string(intent_kind_name(it->topic)) : json_null()); break;
+    case IK_HELP: str_or_null(&w, "topic", it->topic ? intent_kind_name(it->topic) : NULL); break;
     case IK_CONFIRM:
-    case IK_CANCEL: SET("token", str_or_null(it->token)); break;
+    case IK_CANCEL: str_or_null(&w, "token", it->token); break;
     default: break;
     }
-    return o;
+    raw(&w, "}", 1);
+    return w.over ? -1 : (int)w.len;
+}
+
+int parse_error_write_json(const char *status_name, const char *message, const char *hint, char *buf,
+                           size_t size)
+{
+    struct jw w = {buf, size, 0, size == 0};
+    if (size) buf[0] = '\0';
+    lit(&w, "{\"error\":");
+    str(&w, status_name);
+    key(&w, "message");
+    str(&w, message);
+    if (hint && *hint) {
+        key(&w, "hint");
+        str(&w, hint);
+    }
+    raw(&w, "}", 1);
+    return w.over ? -1 : (int)w.len;
+}
+
+static json_t *load(const char *s, int n) { return n < 0 ? NULL : json_loadb(s, (size_t)n, 0, NULL); }
+
+json_t *intent_to_json(const struct intent *it)
+{
+    static _Thread_local char buf[INTENT_JSON_MAX];
+    return load(buf, intent_write_json(it, buf, sizeof buf));
 }
 
 json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint)
 {
-    json_t *o = json_object();
-    if (!o) return NULL;
-    SET("error", json_string(status_name));
-    SET("message", json_string(message));
-    if (hint && *hint) SET("hint", json_string(hint));
-    return o;
+    static _Thread_local char buf[INTENT_JSON_MAX];
+    return load(buf, parse_error_write_json(status_name, message, hint, buf, sizeof buf));
 }

@@ -49,18 +49,16 @@ static void parse_one(struct parse_run *run, const char *text, size_t len)
     enum parse_status st = parse_phrase(text, len, &run->ctx, &it, &err);
     if (st != PARSE_OK && run->status == EXIT_DONE) run->status = EXIT_USAGE;
     if (run->opt->json) {
-        json_t *o = st == PARSE_OK ? intent_to_json(&it)
-                                   : parse_error_to_json(parse_status_name(st), err.message, err.hint);
-        char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
-        if (s) {
-            fputs(s, stdout);
-            fputc('\n', stdout);
-        } else {
-            fputs("{\"error\":\"error\",\"message\":\"out of memory\"}\n", stdout);
+        char buf[INTENT_JSON_MAX];
+        int n = st == PARSE_OK ? intent_write_json(&it, buf, sizeof buf - 1)
+                               : parse_error_write_json(parse_status_name(st), err.message, err.hint, buf,
+                                                        sizeof buf - 1);
+        if (n < 0) {
+            n = snprintf(buf, sizeof buf, "{\"error\":\"error\",\"message\":\"the reply does not fit\"}");
             run->status = EXIT_OTHER;
         }
-        free(s);
-        json_decref(o);
+        buf[n] = '\n';
+        fwrite(buf, 1, (size_t)n + 1, stdout);
         return;
     }
     if (st == PARSE_OK) {
