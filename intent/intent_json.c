@@ -38,10 +38,14 @@ static void str(struct jw *w, const char *s)
         raw(w, run, (size_t)(s - run));
         char esc[6] = {'\\', (char)c, 0, 0, 0, 0};
         size_t n = 2;
-        if (c == '\n') esc[1] = 'n';
-        else if (c == '\t') esc[1] = 't';
-        else if (c == '\r') esc[1] = 'r';
-        else if (c < 0x20) esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15], n = 6;
+        if (c == '\n')
+            esc[1] = 'n';
+        else if (c == '\t')
+            esc[1] = 't';
+        else if (c == '\r')
+            esc[1] = 'r';
+        else if (c < 0x20)
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15], n = 6;
         raw(w, esc, n);
         run = s + 1;
     }
@@ -59,8 +63,10 @@ static void key(struct jw *w, const char *k)
 static void str_or_null(struct jw *w, const char *k, const char *v)
 {
     key(w, k);
-    if (v && *v) str(w, v);
-    else lit(w, "null");
+    if (v && *v)
+        str(w, v);
+    else
+        lit(w, "null");
 }
 
 static void instant_or_null(struct jw *w, const char *k, int has, int64_t t)
