@@ -13,19 +13,23 @@
 
 #include "phrase.h"
 
-static int edit_distance(const char *a, int la, const char *b, int lb)
+/* Levenshtein distance between a[0..la) and b[0..lb), or a number above maxd as soon as a
+ * whole row exceeds maxd (the distance can only grow from there). */
+static int edit_distance(const char *a, int la, const char *b, int lb, int maxd)
 {
     int prev[40], cur[40];
-    if (la >= 39 || lb >= 39) return 99;
+    if (la >= 39 || lb >= 39) return maxd + 1;
     for (int j = 0; j <= lb; j++)
         prev[j] = j;
     for (int i = 1; i <= la; i++) {
-        cur[0] = i;
+        int row_min = cur[0] = i;
         for (int j = 1; j <= lb; j++) {
             int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
             int del = prev[j] + 1, ins = cur[j - 1] + 1;
             cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (cur[j] < row_min) row_min = cur[j];
         }
+        if (row_min > maxd) return maxd + 1;
         memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
     }
     return prev[lb];
@@ -108,9 +112,10 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
                 int k = by_letter[b][j];
                 const char *sp = tok_spellings[k].text;
                 int sl = tok_spellings[k].len, diff = sl > t->len ? sl - t->len : t->len - sl;
-                if (diff > 2) continue;
-                int d = edit_distance(w, t->len, sp, sl);
-                if (d <= (t->len >= 6 ? 2 : 1)) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
+                int maxd = t->len >= 6 ? 2 : 1;
+                if (diff > maxd) continue;
+                int d = edit_distance(w, t->len, sp, sl, maxd);
+                if (d <= maxd) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
             }
         }
     }

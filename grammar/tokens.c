@@ -25,17 +25,17 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
     /* The first words of the pairs above, and "thank": every other token is passed over. */
     static const uint8_t starts_pair[T__COUNT] = {
         [T_NEVER] = 1,  [T_NO] = 1,  [T_GO] = 1,   [T_DO] = 1,   [T_CAN] = 1,  [T_COULD] = 1,
-        [T_THANKS] = 1, [T_ANY] = 1, [T_READ] = 1, [T_SHOW] = 1, [T_TELL] = 1, [T_WORD] = 1,
+        [T_THANKS] = 1, [T_ANY] = 1, [T_READ] = 1, [T_SHOW] = 1, [T_TELL] = 1,
     };
     /* One compacting pass: r reads, w writes. */
     int w = 0, n = tl->n;
     for (int r = 0; r < n; r++) {
         struct token t = tl->t[r];
-        if (starts_pair[t.code] && r + 1 < n) {
+        if ((starts_pair[t.code] || t.code == T_WORD) && r + 1 < n) {
             const struct token *next = &tl->t[r + 1];
             int joined = T_NONE;
-            if (is_thank(&t, text) && next->code == T_YOU) joined = T_THANKS;
-            for (size_t p = 0; !joined && p < sizeof pairs / sizeof pairs[0]; p++)
+            if (t.code == T_WORD && is_thank(&t, text) && next->code == T_YOU) joined = T_THANKS;
+            for (size_t p = 0; !joined && t.code != T_WORD && p < sizeof pairs / sizeof pairs[0]; p++)
                 if (t.code == pairs[p].first && next->code == pairs[p].second) joined = pairs[p].joined;
             if (joined) {
                 t.code = (uint16_t)joined;
