@@ -30,6 +30,40 @@ static void put(struct out *o, const char *fmt, ...)
     if (o->len >= o->size) o->len = o->size - 1;
 }
 
+/* A length of time in words: "1 year 6 months", "14 days", "1 hour 30 minutes". */
+static void duration_words(struct out *o, const struct duration *d)
+{
+    const struct {
+        int64_t v;
+        const char *unit;
+    } parts[] = {{d->years, "year"}, {d->months, "month"},   {d->days, "day"},
+                 {d->hours, "hour"}, {d->minutes, "minute"}, {d->seconds, "second"}};
+    int first = 1;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].v) continue;
+        put(o, "%s%lld %s%s", first ? "" : " ", (long long)parts[i].v, parts[i].unit,
+            parts[i].v == 1 ? "" : "s");
+        first = 0;
+    }
+}
+
+/* What an action lets one do, in words. */
+static const char *action_words(enum action a)
+{
+    switch (a) {
+    case ACT_READ: return "read";
+    case ACT_RUN: return "run agents";
+    case ACT_BUILD: return "build";
+    case ACT_DESTROY: return "destroy (archive or delete)";
+    case ACT_MANAGE: return "manage access";
+    case ACT_EXEC: return "run commands (exec, SSH, terminal)";
+    case ACT_FILE: return "read and write files";
+    case ACT_TUNNEL: return "open tunnels";
+    case ACT_PROXY: return "reach service URLs";
+    default: return "do each thing";
+    }
+}
+
 static void who(struct out *o, const struct intent *it)
 {
     for (int i = 0; i < it->n_principals; i++)
@@ -58,7 +92,7 @@ static void until(struct out *o, const struct intent *it)
 int describe_intent(const struct intent *it, char *buf, size_t size)
 {
     struct out o = {buf, size, 0};
-    char when[64], dur[64];
+    char when[64];
     buf[0] = '\0';
     switch (it->kind) {
     case IK_INVITE:
@@ -89,8 +123,9 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
         put(&o, "'s access to sandbox %s%s%s: ", it->sandbox, it->project[0] ? ", project " : "",
             it->project);
         if (it->has_extend_by) {
-            duration_iso(&it->extend_by, dur, sizeof dur);
-            put(&o, "extend it by %s.", dur);
+            put(&o, "extend it by ");
+            duration_words(&o, &it->extend_by);
+            put(&o, ".");
         } else if (it->has_expires_at) {
             describe_instant(it->expires_at, when, sizeof when);
             put(&o, "until %s.", when);
@@ -106,10 +141,7 @@ int describe_intent(const struct intent *it, char *buf, size_t size)
     case IK_CHECK_ACCESS:
         put(&o, "Check whether ");
         who(&o, it);
-        if (it->action)
-            put(&o, " may %s", action_name(it->action));
-        else
-            put(&o, " may do each thing");
+        put(&o, " may %s", action_words(it->action));
         put(&o, " in sandbox %s%s%s.", it->sandbox, it->project[0] ? ", project " : "", it->project);
         break;
     case IK_SHOW_AUDIT:

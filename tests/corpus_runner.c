@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../grammar/parse.h"
+#include "../intent/describe.h"
 #include "../intent/intent_json.h"
 #include "../intent/timecalc.h"
 
@@ -54,6 +55,16 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
         if (ok && hc && !strstr(err.hint, hc) && !strstr(err.message, hc)) ok = 0;
     } else {
         ok = json_equal(got, expect);
+    }
+    /* "describe": the sentence for a person, when the case gives one. */
+    const char *want_desc = json_string_value(json_object_get(cs, "describe"));
+    char desc[1024] = "";
+    if (st == PARSE_OK) describe_intent(&it, desc, sizeof desc);
+    if (ok && want_desc && strcmp(desc, want_desc) != 0) {
+        printf("FAIL %s:%d: %s\n  want sentence: %s\n  got sentence:  %s\n", file, lineno, text, want_desc,
+               desc);
+        json_decref(got);
+        return 0;
     }
     if (!ok) {
         char *g = json_dumps(got, JSON_COMPACT | JSON_PRESERVE_ORDER);
