@@ -1,0 +1,701 @@
+/* The access store on SQLite (store.h). Every statement is in the table below, prepared
+ * once on first use and reset after each; the schema grows by migrations numbered by
+ * PRAGMA user_version. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+/* ---- Schema -------------------------------------------------------------------------- */
+
+/* Migration N (1-based) takes a store from user_version N-1 to N. Append, never edit. */
+static const char *const migrations[] = {
+    /* 1: the access model of access.md */
+    "CREATE TABLE workspaces ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  default_mode TEXT NOT NULL DEFAULT 'shared' CHECK (default_mode IN ('shared', 'private')));"
+    "CREATE TABLE members ("
+    "  workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,"
+    "  principal TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, principal)) WITHOUT ROWID;"
+    "CREATE TABLE sandboxes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  owner TEXT NOT NULL,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('shared', 'collaborated', 'private')),"
+    "  source_dir TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE things ("
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('project', 'agent')),"
+    "  name TEXT NOT NULL,"
+    "  PRIMARY KEY (sandbox_id, kind, name)) WITHOUT ROWID;"
+    "CREATE TABLE grants ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  principal TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),"
+    "  project TEXT NOT NULL DEFAULT '',"
+    "  expires_at INTEGER,"
+    "  granted_by TEXT NOT NULL,"
+    "  granted_at INTEGER NOT NULL,"
+    "  UNIQUE (sandbox_id, principal, project));"
+    "CREATE INDEX grants_by_principal ON grants (principal, sandbox_id);"
+    "CREATE TABLE collaborators ("
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  principal TEXT NOT NULL,"
+    "  PRIMARY KEY (sandbox_id, principal)) WITHOUT ROWID;"
+    "CREATE TABLE agent_keys ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  agent TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('invoke', 'delegate')),"
+    "  principal TEXT NOT NULL DEFAULT '',"
+    "  expires_at INTEGER,"
+    "  secret_sha256 BLOB NOT NULL UNIQUE,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE cross_grants ("
+    "  reader_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  source_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  snapshot_at INTEGER NOT NULL,"
+    "  granted_by TEXT NOT NULL,"
+    "  PRIMARY KEY (reader_id, source_id)) WITHOUT ROWID;"
+    /* Append-only: no cascade, so no sandbox can take its history with it. */
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id),"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  intent TEXT NOT NULL,"
+    "  subjects TEXT NOT NULL DEFAULT '[]',"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'denied', 'rejected')),"
+    "  summary TEXT NOT NULL,"
+    "  before TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_by_sandbox ON audit (sandbox_id, at);"
+    "CREATE TABLE pending ("
+    "  token TEXT PRIMARY KEY,"
+    "  actor TEXT NOT NULL,"
+    "  conversation TEXT NOT NULL DEFAULT '',"
+    "  sandbox TEXT NOT NULL,"
+    "  intent_json TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL);"
+    "CREATE TABLE slack_links ("
+    "  slack_user TEXT PRIMARY KEY,"
+    "  principal TEXT NOT NULL);"
+    "CREATE TABLE slack_maps ("
+    "  team TEXT NOT NULL,"
+    "  channel TEXT NOT NULL DEFAULT '',"
+    "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (team, channel));"
+    "CREATE TABLE bots ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),"
+    "  token_sha256 BLOB NOT NULL UNIQUE,"
+    "  callback_prefix TEXT NOT NULL DEFAULT '');",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_schema_version(void) { return SCHEMA_VERSION; }
+
+/* ---- Statements ------------------------------------------------------------------------- */
+
+#define STATEMENTS(X)                                                                                        \
+    X(BEGIN, "BEGIN IMMEDIATE")                                                                              \
+    X(COMMIT, "COMMIT")                                                                                      \
+    X(ROLLBACK, "ROLLBACK")                                                                                  \
+    X(WS_ADD, "INSERT INTO workspaces (name, default_mode) VALUES (?1, ?2)")                                 \
+    X(WS_FIND, "SELECT id, default_mode FROM workspaces WHERE name = ?1")                                    \
+    X(MEMBER_ADD, "INSERT OR IGNORE INTO members (workspace_id, principal) VALUES (?1, ?2)")                 \
+    X(MEMBER_REMOVE, "DELETE FROM members WHERE workspace_id = ?1 AND principal = ?2")                       \
+    X(MEMBER_IS, "SELECT 1 FROM members WHERE workspace_id = ?1 AND principal = ?2")                         \
+    X(SB_ADD,                                                                                                \
+      "INSERT INTO sandboxes (workspace_id, name, owner, mode, source_dir) VALUES (?1, ?2, ?3, ?4, ?5)")     \
+    X(SB_FIND, "SELECT s.id, s.workspace_id, s.name, w.name, s.owner, s.mode, s.source_dir "                 \
+               "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id WHERE s.name = ?1")              \
+    X(SB_SET_MODE, "UPDATE sandboxes SET mode = ?2 WHERE id = ?1")                                           \
+    X(SB_COUNT, "SELECT count(*) FROM sandboxes")                                                            \
+    X(THING_ADD, "INSERT INTO things (sandbox_id, kind, name) VALUES (?1, ?2, ?3)")                          \
+    X(THING_REMOVE, "DELETE FROM things WHERE sandbox_id = ?1 AND kind = ?2 AND name = ?3")                  \
+    X(THING_IS, "SELECT 1 FROM things WHERE sandbox_id = ?1 AND kind = ?2 AND name = ?3")                    \
+    X(GRANT_PUT,                                                                                             \
+      "INSERT INTO grants (sandbox_id, principal, role, project, expires_at, granted_by, granted_at) "       \
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "                                                                 \
+      "ON CONFLICT (sandbox_id, principal, project) DO UPDATE SET role = excluded.role, "                    \
+      "expires_at = excluded.expires_at, granted_by = excluded.granted_by, "                                 \
+      "granted_at = excluded.granted_at RETURNING id")                                                       \
+    X(GRANT_FIND, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "     \
+                  "WHERE sandbox_id = ?1 AND principal = ?2 AND project = ?3")                               \
+    X(GRANT_DELETE, "DELETE FROM grants WHERE id = ?1")                                                      \
+    X(GRANT_EACH, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "     \
+                  "WHERE sandbox_id = ?1 AND (?2 IS NULL OR principal = ?2) ORDER BY principal, project")    \
+    X(AUDIT_ADD, "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before) "    \
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                  \
+    X(AUDIT_EACH,                                                                                            \
+      "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "            \
+      "FROM audit a JOIN sandboxes s ON s.id = a.sandbox_id "                                                \
+      "WHERE a.sandbox_id = ?1 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                    \
+      "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
+      "ORDER BY a.at DESC, a.id DESC LIMIT ?4")                                                              \
+    X(PENDING_PUT, "INSERT INTO pending (token, actor, conversation, sandbox, intent_json, created_at, "     \
+                   "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                        \
+    X(PENDING_TAKE,                                                                                          \
+      "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
+      "created_at, expires_at")
+
+enum stmt_id {
+#define X(id, sql) SQL_##id,
+    STATEMENTS(X)
+#undef X
+        SQL__COUNT
+};
+
+static const char *const stmt_sql[SQL__COUNT] = {
+#define X(id, sql) [SQL_##id] = sql,
+    STATEMENTS(X)
+#undef X
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[SQL__COUNT];
+    char err[256];
+};
+
+const char *store_errmsg(const struct store *s) { return s->err; }
+
+static enum store_status fail(struct store *s, const char *what)
+{
+    snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(s->db));
+    return STORE_ERROR;
+}
+
+/* The statement, prepared on first use; NULL (with s->err set) if it cannot be. */
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
+{
+    if (!s->stmt[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+                                           NULL) != SQLITE_OK) {
+        fail(s, "preparing a statement");
+        return NULL;
+    }
+    return s->stmt[id];
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+/* Runs a statement that returns no rows, or whose first row is not needed. */
+static enum store_status run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
+    if (rc == SQLITE_CONSTRAINT) {
+        snprintf(s->err, sizeof s->err, "%s: it exists already", what);
+        return STORE_EXISTS;
+    }
+    return fail(s, what);
+}
+
+/* ---- Opening ----------------------------------------------------------------------------- */
+
+static enum store_status exec_sql(struct store *s, const char *sql, const char *what)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return STORE_OK;
+    snprintf(s->err, sizeof s->err, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return STORE_ERROR;
+}
+
+static int user_version(struct store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static enum store_status migrate(struct store *s)
+{
+    int v = user_version(s);
+    if (v < 0) return fail(s, "reading the schema version");
+    if (v > SCHEMA_VERSION) {
+        snprintf(s->err, sizeof s->err,
+                 "the store has schema version %d, newer than this concierge understands (%d): use a newer "
+                 "concierge",
+                 v, SCHEMA_VERSION);
+        return STORE_TOO_NEW;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        char set[64];
+        snprintf(set, sizeof set, "PRAGMA user_version = %d", v + 1);
+        if (exec_sql(s, "BEGIN IMMEDIATE", "migrating the store") != STORE_OK) return STORE_ERROR;
+        /* Another process may have migrated while this one waited for the lock. */
+        int now = user_version(s);
+        if (now > v) {
+            exec_sql(s, "COMMIT", "migrating the store");
+            v = now - 1;
+            continue;
+        }
+        if (exec_sql(s, migrations[v], "migrating the store") != STORE_OK ||
+            exec_sql(s, set, "migrating the store") != STORE_OK ||
+            exec_sql(s, "COMMIT", "migrating the store")) {
+            exec_sql(s, "ROLLBACK", "rolling back a migration");
+            return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+enum store_status store_open(const char *path, int flags, struct store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (flags & STORE_CREATE) {
+        /* Created 0600 before SQLite opens it: the store is an administrator's file. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST) {
+            snprintf(err, errlen, "cannot create the store %s: %s", path, strerror(errno));
+            return STORE_ERROR;
+        }
+    }
+    struct store *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return STORE_ERROR;
+    }
+    enum store_status st = STORE_ERROR;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(s->err, sizeof s->err, "cannot open the store %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 0);
+    if (exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                 "setting up the store") != STORE_OK)
+        goto out;
+    st = migrate(s);
+out:
+    if (st != STORE_OK) {
+        snprintf(err, errlen, "%s", s->err);
+        store_close(s);
+        return st;
+    }
+    *out = s;
+    return STORE_OK;
+}
+
+void store_close(struct store *s)
+{
+    if (!s) return;
+    for (int i = 0; i < SQL__COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+/* ---- Transactions ----------------------------------------------------------------------- */
+
+enum store_status store_begin(struct store *s)
+{
+    sqlite3_stmt *st = stmt(s, SQL_BEGIN);
+    return st ? run(s, st, "starting a transaction") : STORE_ERROR;
+}
+
+enum store_status store_commit(struct store *s)
+{
+    sqlite3_stmt *st = stmt(s, SQL_COMMIT);
+    return st ? run(s, st, "committing") : STORE_ERROR;
+}
+
+void store_rollback(struct store *s)
+{
+    sqlite3_stmt *st = stmt(s, SQL_ROLLBACK);
+    if (st && sqlite3_get_autocommit(s->db) == 0) run(s, st, "rolling back");
+}
+
+/* ---- Workspaces and sandboxes --------------------------------------------------------------- */
+
+static const char *mode_text(enum mode m) { return mode_name(m) ? mode_name(m) : "shared"; }
+
+static enum mode mode_of(const unsigned char *t)
+{
+    if (!t) return MODE_SHARED;
+    if (strcmp((const char *)t, "private") == 0) return MODE_PRIVATE;
+    if (strcmp((const char *)t, "collaborated") == 0) return MODE_COLLABORATED;
+    return MODE_SHARED;
+}
+
+enum store_status store_workspace_add(struct store *s, const char *name, enum mode default_mode, int64_t *id)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WS_ADD);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    bind_text(st, 2, default_mode == MODE_PRIVATE ? "private" : "shared");
+    enum store_status r = run(s, st, "adding the workspace");
+    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+enum store_status store_workspace_find(struct store *s, const char *name, int64_t *id,
+                                       enum mode *default_mode)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WS_FIND);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : fail(s, "finding a workspace");
+    if (r == STORE_OK) {
+        if (id) *id = sqlite3_column_int64(st, 0);
+        if (default_mode) *default_mode = mode_of(sqlite3_column_text(st, 1));
+    }
+    done(st);
+    return r;
+}
+
+static enum store_status ws_principal(struct store *s, enum stmt_id id, int64_t ws, const char *p,
+                                      const char *what)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, ws);
+    bind_text(st, 2, p);
+    return run(s, st, what);
+}
+
+enum store_status store_member_add(struct store *s, int64_t ws, const char *p)
+{
+    return ws_principal(s, SQL_MEMBER_ADD, ws, p, "adding a workspace member");
+}
+
+enum store_status store_member_remove(struct store *s, int64_t ws, const char *p)
+{
+    return ws_principal(s, SQL_MEMBER_REMOVE, ws, p, "removing a workspace member");
+}
+
+/* 1 when the statement (bound by the caller) returns a row, 0 when not, -1 on error. */
+static int exists(struct store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    done(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    fail(s, what);
+    return -1;
+}
+
+int store_is_member(struct store *s, int64_t ws, const char *p)
+{
+    sqlite3_stmt *st = stmt(s, SQL_MEMBER_IS);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, ws);
+    bind_text(st, 2, p);
+    return exists(s, st, "checking a workspace member");
+}
+
+enum store_status store_sandbox_add(struct store *s, const char *name, const char *owner, int64_t ws,
+                                    const char *source_dir, enum mode mode, int64_t *id)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SB_ADD);
+    if (!st) return STORE_ERROR;
+    if (mode == MODE_NONE) {
+        /* The workspace's default (access.md): shared unless it says private. */
+        sqlite3_stmt *q;
+        mode = MODE_SHARED;
+        if (sqlite3_prepare_v2(s->db, "SELECT default_mode FROM workspaces WHERE id = ?1", -1, &q, NULL) ==
+            SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, ws);
+            if (sqlite3_step(q) == SQLITE_ROW) mode = mode_of(sqlite3_column_text(q, 0));
+            sqlite3_finalize(q);
+        }
+    }
+    sqlite3_bind_int64(st, 1, ws);
+    bind_text(st, 2, name);
+    bind_text(st, 3, owner);
+    bind_text(st, 4, mode_text(mode));
+    bind_text(st, 5, source_dir ? source_dir : "");
+    enum store_status r = run(s, st, "adding the sandbox");
+    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(s->db);
+    return r;
+}
+
+enum store_status store_sandbox_find(struct store *s, const char *name, struct st_sandbox *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SB_FIND);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : fail(s, "finding a sandbox");
+    if (r == STORE_OK) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->workspace_id = sqlite3_column_int64(st, 1);
+        copy_col(st, 2, out->name, sizeof out->name);
+        copy_col(st, 3, out->workspace, sizeof out->workspace);
+        copy_col(st, 4, out->owner, sizeof out->owner);
+        out->mode = mode_of(sqlite3_column_text(st, 5));
+        copy_col(st, 6, out->source_dir, sizeof out->source_dir);
+    }
+    done(st);
+    return r;
+}
+
+enum store_status store_sandbox_set_mode(struct store *s, int64_t sandbox_id, enum mode mode)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SB_SET_MODE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sandbox_id);
+    bind_text(st, 2, mode_text(mode));
+    return run(s, st, "setting the sharing mode");
+}
+
+int64_t store_sandbox_count(struct store *s)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SB_COUNT);
+    if (!st) return -1;
+    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    done(st);
+    return n;
+}
+
+static sqlite3_stmt *thing_stmt(struct store *s, enum stmt_id id, int64_t sb, const char *kind,
+                                const char *name)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, kind);
+    bind_text(st, 3, name);
+    return st;
+}
+
+enum store_status store_thing_add(struct store *s, int64_t sb, const char *kind, const char *name)
+{
+    sqlite3_stmt *st = thing_stmt(s, SQL_THING_ADD, sb, kind, name);
+    return st ? run(s, st, kind[0] == 'p' ? "adding the project" : "adding the agent") : STORE_ERROR;
+}
+
+enum store_status store_thing_remove(struct store *s, int64_t sb, const char *kind, const char *name)
+{
+    sqlite3_stmt *st = thing_stmt(s, SQL_THING_REMOVE, sb, kind, name);
+    if (!st) return STORE_ERROR;
+    enum store_status r = run(s, st, "removing");
+    return (r == STORE_OK && sqlite3_changes(s->db) == 0) ? STORE_NOT_FOUND : r;
+}
+
+int store_thing_exists(struct store *s, int64_t sb, const char *kind, const char *name)
+{
+    sqlite3_stmt *st = thing_stmt(s, SQL_THING_IS, sb, kind, name);
+    return st ? exists(s, st, "looking up a project or agent") : -1;
+}
+
+/* ---- Grants ------------------------------------------------------------------------------------ */
+
+static enum role role_of(const unsigned char *t)
+{
+    return (t && strcmp((const char *)t, "editor") == 0) ? ROLE_EDITOR : ROLE_VIEWER;
+}
+
+static void grant_row(sqlite3_stmt *st, struct st_grant *g)
+{
+    g->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, g->principal, sizeof g->principal);
+    g->role = role_of(sqlite3_column_text(st, 2));
+    copy_col(st, 3, g->project, sizeof g->project);
+    g->has_expiry = sqlite3_column_type(st, 4) != SQLITE_NULL;
+    g->expires_at = g->has_expiry ? sqlite3_column_int64(st, 4) : 0;
+    copy_col(st, 5, g->granted_by, sizeof g->granted_by);
+    g->granted_at = sqlite3_column_int64(st, 6);
+}
+
+enum store_status store_grant_put(struct store *s, int64_t sb, struct st_grant *g)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANT_PUT);
+    if (!st) return STORE_ERROR;
+    if (g->role != ROLE_EDITOR && g->role != ROLE_VIEWER) {
+        snprintf(s->err, sizeof s->err, "a grant is for an editor or a viewer");
+        return STORE_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, g->principal);
+    bind_text(st, 3, role_name(g->role));
+    bind_text(st, 4, g->project);
+    if (g->has_expiry)
+        sqlite3_bind_int64(st, 5, g->expires_at);
+    else
+        sqlite3_bind_null(st, 5);
+    bind_text(st, 6, g->granted_by);
+    sqlite3_bind_int64(st, 7, g->granted_at);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) g->id = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s, "storing the grant");
+}
+
+enum store_status store_grant_find(struct store *s, int64_t sb, const char *principal, const char *project,
+                                   struct st_grant *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANT_FIND);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, principal);
+    bind_text(st, 3, project ? project : "");
+    int rc = sqlite3_step(st);
+    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : fail(s, "finding a grant");
+    if (r == STORE_OK) grant_row(st, out);
+    done(st);
+    return r;
+}
+
+enum store_status store_grant_delete(struct store *s, int64_t grant_id)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANT_DELETE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, grant_id);
+    enum store_status r = run(s, st, "removing the grant");
+    return (r == STORE_OK && sqlite3_changes(s->db) == 0) ? STORE_NOT_FOUND : r;
+}
+
+enum store_status store_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
+                                   void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANT_EACH);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, principal);
+    int rc;
+    struct st_grant g;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        grant_row(st, &g);
+        if (fn(ctx, &g)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing grants");
+}
+
+/* ---- Audit ------------------------------------------------------------------------------------------- */
+
+enum store_status store_audit_append(struct store *s, int64_t sb, const struct st_event *e)
+{
+    sqlite3_stmt *st = stmt(s, SQL_AUDIT_ADD);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    sqlite3_bind_int64(st, 2, e->at);
+    bind_text(st, 3, e->actor);
+    bind_text(st, 4, e->intent);
+    bind_text(st, 5, e->subjects[0] ? e->subjects : "[]");
+    bind_text(st, 6, e->outcome);
+    bind_text(st, 7, e->summary);
+    bind_text(st, 8, e->before);
+    return run(s, st, "writing the audit event");
+}
+
+enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
+                                   int limit, store_event_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_AUDIT_EACH);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    sqlite3_bind_int64(st, 2, since);
+    bind_text(st, 3, principal);
+    sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
+    int rc;
+    struct st_event e;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        e.id = sqlite3_column_int64(st, 0);
+        e.at = sqlite3_column_int64(st, 1);
+        copy_col(st, 2, e.sandbox, sizeof e.sandbox);
+        copy_col(st, 3, e.actor, sizeof e.actor);
+        copy_col(st, 4, e.intent, sizeof e.intent);
+        copy_col(st, 5, e.subjects, sizeof e.subjects);
+        copy_col(st, 6, e.outcome, sizeof e.outcome);
+        copy_col(st, 7, e.summary, sizeof e.summary);
+        copy_col(st, 8, e.before, sizeof e.before);
+        if (fn(ctx, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "reading the audit log");
+}
+
+/* ---- Pending confirmations ---------------------------------------------------------------------- */
+
+enum store_status store_pending_put(struct store *s, const struct st_pending *p)
+{
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_PUT);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, p->token);
+    bind_text(st, 2, p->actor);
+    bind_text(st, 3, p->conversation);
+    bind_text(st, 4, p->sandbox);
+    bind_text(st, 5, p->intent_json);
+    sqlite3_bind_int64(st, 6, p->created_at);
+    sqlite3_bind_int64(st, 7, p->expires_at);
+    return run(s, st, "keeping the change pending");
+}
+
+enum store_status store_pending_take(struct store *s, const char *token, struct st_pending *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_TAKE);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, token);
+    int rc = sqlite3_step(st);
+    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : fail(s, "taking a pending change");
+    if (r == STORE_OK) {
+        snprintf(out->token, sizeof out->token, "%s", token);
+        copy_col(st, 0, out->actor, sizeof out->actor);
+        copy_col(st, 1, out->conversation, sizeof out->conversation);
+        copy_col(st, 2, out->sandbox, sizeof out->sandbox);
+        copy_col(st, 3, out->intent_json, sizeof out->intent_json);
+        out->created_at = sqlite3_column_int64(st, 4);
+        out->expires_at = sqlite3_column_int64(st, 5);
+    }
+    /* RETURNING rows are produced before the delete completes: step to the end. */
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    done(st);
+    return r;
+}

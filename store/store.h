@@ -1,0 +1,134 @@
+/* The access store: every SQL statement of concierge lives behind this interface, so that
+ * a PostgreSQL backend can implement it later without touching actions/. Functions return
+ * a store_status; on an error, store_errmsg() says what happened for a person. Names are
+ * copied into the caller's fixed-size records: nothing returned needs freeing. */
+#ifndef CONCIERGE_STORE_H
+#define CONCIERGE_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../intent/intent.h"
+
+struct store;
+
+enum store_status {
+    STORE_OK = 0,
+    STORE_NOT_FOUND, /* no such row */
+    STORE_EXISTS,    /* a unique name is taken */
+    STORE_TOO_NEW,   /* the file's schema is newer than this program */
+    STORE_ERROR,     /* anything else: I/O, corruption, a full disk */
+};
+
+#define STORE_CREATE 1 /* store_open: create the file (0600) if it is missing */
+
+/* Opens (and migrates) the store at path. WAL, foreign keys, a busy timeout,
+ * synchronous=FULL. On failure *out is NULL and err holds the reason. */
+enum store_status store_open(const char *path, int flags, struct store **out, char *err, size_t errlen);
+void store_close(struct store *s);
+const char *store_errmsg(const struct store *s);
+
+/* The schema version this program writes (PRAGMA user_version). */
+int store_schema_version(void);
+
+/* A write transaction (BEGIN IMMEDIATE, so that two writers queue instead of failing half
+ * way); commit or roll back. Every change and its audit event go in one. */
+enum store_status store_begin(struct store *s);
+enum store_status store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* ---- Workspaces, sandboxes and what is in them ------------------------------------- */
+
+struct st_sandbox {
+    int64_t id;
+    int64_t workspace_id;
+    char name[NAME_MAX_LEN + 1];
+    char workspace[NAME_MAX_LEN + 1];
+    char owner[PRINCIPAL_MAX_LEN + 1];
+    enum mode mode;
+    char source_dir[1024];
+};
+
+enum store_status store_workspace_add(struct store *s, const char *name, enum mode default_mode, int64_t *id);
+enum store_status store_workspace_find(struct store *s, const char *name, int64_t *id,
+                                       enum mode *default_mode);
+enum store_status store_member_add(struct store *s, int64_t workspace_id, const char *principal);
+enum store_status store_member_remove(struct store *s, int64_t workspace_id, const char *principal);
+int store_is_member(struct store *s, int64_t workspace_id, const char *principal); /* 1, 0, or -1 */
+
+/* mode MODE_NONE takes the workspace's default. */
+enum store_status store_sandbox_add(struct store *s, const char *name, const char *owner,
+                                    int64_t workspace_id, const char *source_dir, enum mode mode,
+                                    int64_t *id);
+enum store_status store_sandbox_find(struct store *s, const char *name, struct st_sandbox *out);
+enum store_status store_sandbox_set_mode(struct store *s, int64_t sandbox_id, enum mode mode);
+int64_t store_sandbox_count(struct store *s); /* -1 on error */
+
+/* Projects and agents: named things inside one sandbox. kind is "project" or "agent". */
+enum store_status store_thing_add(struct store *s, int64_t sandbox_id, const char *kind, const char *name);
+enum store_status store_thing_remove(struct store *s, int64_t sandbox_id, const char *kind, const char *name);
+int store_thing_exists(struct store *s, int64_t sandbox_id, const char *kind,
+                       const char *name); /* 1, 0, -1 */
+
+/* ---- Grants ------------------------------------------------------------------------ */
+
+struct st_grant {
+    int64_t id;
+    char principal[PRINCIPAL_MAX_LEN + 1];
+    enum role role;
+    char project[NAME_MAX_LEN + 1]; /* "" for sandbox-wide */
+    int has_expiry;
+    int64_t expires_at;
+    char granted_by[PRINCIPAL_MAX_LEN + 1];
+    int64_t granted_at;
+};
+
+/* Sets the grant for (sandbox, g->principal, g->project), replacing the one there (at most
+ * one per triple). g->id gets the row's id. */
+enum store_status store_grant_put(struct store *s, int64_t sandbox_id, struct st_grant *g);
+enum store_status store_grant_find(struct store *s, int64_t sandbox_id, const char *principal,
+                                   const char *project, struct st_grant *out);
+enum store_status store_grant_delete(struct store *s, int64_t grant_id);
+
+/* Calls fn for each grant of the sandbox (of one principal when principal is not NULL), in
+ * principal then project order; fn returning non-zero stops the walk. */
+typedef int (*store_grant_fn)(void *ctx, const struct st_grant *g);
+enum store_status store_grant_each(struct store *s, int64_t sandbox_id, const char *principal,
+                                   store_grant_fn fn, void *ctx);
+
+/* ---- Audit ---------------------------------------------------------------------------- */
+
+struct st_event {
+    int64_t id;
+    int64_t at;
+    char sandbox[NAME_MAX_LEN + 1];
+    char actor[PRINCIPAL_MAX_LEN + 1];
+    char intent[24];
+    char subjects[2048]; /* a JSON array of principals or names */
+    char outcome[16];    /* done, denied, rejected */
+    char summary[512];
+    char before[2048]; /* JSON of what was there before a change, or "" */
+};
+
+enum store_status store_audit_append(struct store *s, int64_t sandbox_id, const struct st_event *e);
+/* Newest first; since 0 means all; principal (if not NULL) must be the actor or a subject. */
+typedef int (*store_event_fn)(void *ctx, const struct st_event *e);
+enum store_status store_audit_each(struct store *s, int64_t sandbox_id, int64_t since, const char *principal,
+                                   int limit, store_event_fn fn, void *ctx);
+
+/* ---- Pending confirmations --------------------------------------------------------------- */
+
+struct st_pending {
+    char token[TOKEN_MAX_LEN + 1];
+    char actor[PRINCIPAL_MAX_LEN + 1];
+    char conversation[128]; /* "" on the command line */
+    char sandbox[NAME_MAX_LEN + 1];
+    char intent_json[8192];
+    int64_t created_at;
+    int64_t expires_at;
+};
+
+enum store_status store_pending_put(struct store *s, const struct st_pending *p);
+/* Takes (reads and deletes) the pending change of that token, single use. */
+enum store_status store_pending_take(struct store *s, const char *token, struct st_pending *out);
+
+#endif

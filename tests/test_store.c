@@ -1,0 +1,177 @@
+/* Tests of the SQLite access store (store/store.h) on real files in a temporary folder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../store/store.h"
+
+static int passed, failed;
+#define CHECK(cond, what)                                                                                    \
+    do {                                                                                                     \
+        if (cond)                                                                                            \
+            passed++;                                                                                        \
+        else {                                                                                               \
+            failed++;                                                                                        \
+            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);                                            \
+        }                                                                                                    \
+    } while (0)
+
+static char dir[] = "/tmp/concierge-store-XXXXXX";
+
+static void path_of(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", dir, name); }
+
+static int count_grant(void *ctx, const struct st_grant *g)
+{
+    (void)g;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int first_event(void *ctx, const struct st_event *e)
+{
+    *(struct st_event *)ctx = *e;
+    return 1;
+}
+
+static void test_open_and_schema(void)
+{
+    char path[256], err[256];
+    struct store *s;
+    path_of(path, sizeof path, "a.db");
+    CHECK(store_open(path, 0, &s, err, sizeof err) == STORE_ERROR && s == NULL,
+          "a missing store is not created without STORE_CREATE");
+    CHECK(store_open(path, STORE_CREATE, &s, err, sizeof err) == STORE_OK, "create a store");
+    struct stat stt;
+    CHECK(stat(path, &stt) == 0 && (stt.st_mode & 0777) == 0600, "the store file is 0600");
+    store_close(s);
+    CHECK(store_open(path, 0, &s, err, sizeof err) == STORE_OK, "reopen the store");
+    store_close(s);
+
+    /* A store written by a newer concierge is refused with a clear message. */
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK(store_open(path, 0, &s, err, sizeof err) == STORE_TOO_NEW, "a newer schema is refused");
+    CHECK(strstr(err, "newer") != NULL, "the refusal says the schema is newer");
+}
+
+static void test_model(void)
+{
+    char path[256], err[256];
+    struct store *s;
+    path_of(path, sizeof path, "b.db");
+    if (store_open(path, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
+        CHECK(0, err);
+        return;
+    }
+    int64_t ws, sb;
+    enum mode dm;
+    CHECK(store_workspace_add(s, "acme", MODE_PRIVATE, &ws) == STORE_OK, "add a workspace");
+    CHECK(store_workspace_add(s, "acme", MODE_SHARED, NULL) == STORE_EXISTS, "a workspace name is unique");
+    CHECK(store_workspace_find(s, "acme", NULL, &dm) == STORE_OK && dm == MODE_PRIVATE,
+          "the default mode is kept");
+    CHECK(store_sandbox_add(s, "demo", "@owner", ws, "/src/demo", MODE_NONE, &sb) == STORE_OK,
+          "add a sandbox");
+    struct st_sandbox box;
+    CHECK(store_sandbox_find(s, "demo", &box) == STORE_OK && box.mode == MODE_PRIVATE &&
+              strcmp(box.owner, "@owner") == 0 && strcmp(box.workspace, "acme") == 0,
+          "a new sandbox takes the workspace's default mode");
+    CHECK(store_sandbox_find(s, "nope", &box) == STORE_NOT_FOUND, "an unknown sandbox is not found");
+    CHECK(store_sandbox_set_mode(s, sb, MODE_COLLABORATED) == STORE_OK &&
+              store_sandbox_find(s, "demo", &box) == STORE_OK && box.mode == MODE_COLLABORATED,
+          "set the sharing mode");
+    CHECK(store_member_add(s, ws, "@bob") == STORE_OK && store_is_member(s, ws, "@bob") == 1 &&
+              store_is_member(s, ws, "@eve") == 0,
+          "workspace members");
+    CHECK(store_thing_add(s, sb, "project", "apollo") == STORE_OK &&
+              store_thing_exists(s, sb, "project", "apollo") == 1 &&
+              store_thing_exists(s, sb, "agent", "apollo") == 0,
+          "projects and agents are apart");
+
+    struct st_grant g = {0}, got;
+    snprintf(g.principal, sizeof g.principal, "@bob");
+    g.role = ROLE_VIEWER;
+    g.has_expiry = 1;
+    g.expires_at = 2000000000;
+    snprintf(g.granted_by, sizeof g.granted_by, "@owner");
+    g.granted_at = 1700000000;
+    CHECK(store_grant_put(s, sb, &g) == STORE_OK && g.id > 0, "store a grant");
+    int64_t first_id = g.id;
+    g.role = ROLE_EDITOR;
+    g.has_expiry = 0;
+    CHECK(store_grant_put(s, sb, &g) == STORE_OK && g.id == first_id,
+          "a second grant for the same triple replaces it");
+    CHECK(store_grant_find(s, sb, "@bob", "", &got) == STORE_OK && got.role == ROLE_EDITOR && !got.has_expiry,
+          "the replaced grant reads back");
+    snprintf(g.project, sizeof g.project, "apollo");
+    CHECK(store_grant_put(s, sb, &g) == STORE_OK && g.id != first_id, "a project grant is its own row");
+    int n = 0;
+    CHECK(store_grant_each(s, sb, "@bob", count_grant, &n) == STORE_OK && n == 2, "two grants for @bob");
+    CHECK(store_grant_delete(s, first_id) == STORE_OK &&
+              store_grant_find(s, sb, "@bob", "", &got) == STORE_NOT_FOUND,
+          "delete a grant");
+
+    /* A rolled back transaction leaves nothing behind. */
+    CHECK(store_begin(s) == STORE_OK, "begin");
+    struct st_grant h = {0};
+    snprintf(h.principal, sizeof h.principal, "@carol");
+    h.role = ROLE_VIEWER;
+    snprintf(h.granted_by, sizeof h.granted_by, "@owner");
+    store_grant_put(s, sb, &h);
+    struct st_event e = {0};
+    e.at = 1700000100;
+    snprintf(e.actor, sizeof e.actor, "@owner");
+    snprintf(e.intent, sizeof e.intent, "invite");
+    snprintf(e.subjects, sizeof e.subjects, "[\"@carol\"]");
+    snprintf(e.outcome, sizeof e.outcome, "done");
+    snprintf(e.summary, sizeof e.summary, "invited @carol");
+    store_audit_append(s, sb, &e);
+    store_rollback(s);
+    CHECK(store_grant_find(s, sb, "@carol", "", &got) == STORE_NOT_FOUND, "rolled back: no grant");
+    struct st_event last = {0};
+    CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.id == 0,
+          "rolled back: no audit event");
+
+    CHECK(store_begin(s) == STORE_OK && store_audit_append(s, sb, &e) == STORE_OK &&
+              store_commit(s) == STORE_OK,
+          "commit an audit event");
+    CHECK(store_audit_each(s, sb, 0, "@carol", 10, first_event, &last) == STORE_OK &&
+              strcmp(last.summary, "invited @carol") == 0,
+          "the event is found by its subject");
+    memset(&last, 0, sizeof last);
+    CHECK(store_audit_each(s, sb, 0, "@dave", 10, first_event, &last) == STORE_OK && last.id == 0,
+          "and not by a stranger");
+
+    struct st_pending p = {0}, taken;
+    snprintf(p.token, sizeof p.token, "K7Q2");
+    snprintf(p.actor, sizeof p.actor, "@owner");
+    snprintf(p.sandbox, sizeof p.sandbox, "demo");
+    snprintf(p.intent_json, sizeof p.intent_json, "{\"intent\":\"revoke\"}");
+    p.created_at = 1;
+    p.expires_at = 601;
+    CHECK(store_pending_put(s, &p) == STORE_OK, "keep a change pending");
+    CHECK(store_pending_take(s, "K7Q2", &taken) == STORE_OK &&
+              strcmp(taken.intent_json, p.intent_json) == 0 && taken.expires_at == 601,
+          "take it");
+    CHECK(store_pending_take(s, "K7Q2", &taken) == STORE_NOT_FOUND, "a pending change is single-use");
+    store_close(s);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_open_and_schema();
+    test_model();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
