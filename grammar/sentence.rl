@@ -88,7 +88,10 @@
 
     # ---- Names -------------------------------------------------------------------
     art = A | AN | THE;
-    name = WORD;
+    # A name is a plain word, or one of the few keywords that are also common names of
+    # projects and sandboxes (the test project, the team sandbox).
+    name = WORD | TESTS | TEAM | CODE | SERVICE | HISTORY | LOG | SCRIPTS | WIDGET | TERMINAL | TUNNEL
+         | EVENTS;
     principal = PRINC | ME | I;
     plist = principal ((COMMA | AND | COMMA AND)? principal)*;
     # whose access: "@bob's access", "my access"

@@ -50,12 +50,29 @@ void tokens_join_and_strip(struct token_list *tl, const char *text)
             t.len = (uint16_t)(tl->t[r + 1].start + 3 - t.start);
             r++;
         }
-        /* please, pls, thanks, thx: anywhere. */
-        if (t.code == T_PLEASE || t.code == T_THANKS) continue;
+        /* please, pls, thanks, thx: anywhere; with "so much", "a lot", "again" after thanks. */
+        if (t.code == T_PLEASE) continue;
+        if (t.code == T_THANKS) {
+            if (r + 2 < n && ((tl->t[r + 1].code == T_SO && tl->t[r + 2].code == T_MUCH) ||
+                              (tl->t[r + 1].code == T_A && tl->t[r + 2].code == T_LOT)))
+                r += 2;
+            else if (r + 1 < n && tl->t[r + 1].code == T_AGAIN)
+                r++;
+            continue;
+        }
+        /* "much appreciated" at the end. */
+        if (t.code == T_MUCH && r + 1 < n && tl->t[r + 1].code == T_APPRECIATED) {
+            r++;
+            continue;
+        }
         /* At the start: hey, hi, concierge, the bot's own mention, can you / could you, and
          * the commas between them ("hey concierge, …"). */
         if (w == 0 && (t.code == T_HEY || t.code == T_CONCIERGE || t.code == T_CANYOU || t.code == T_COMMA ||
-                       (t.code == T_PRINC && (t.flags & TF_BOT))))
+                       t.code == T_SEP || t.code == T_TELL || (t.code == T_PRINC && (t.flags & TF_BOT))))
+            continue;
+        /* A greeting's addressee: "hi there", "hello team", "hey everyone". */
+        if (w == 0 && r > 0 && tl->t[r - 1].code == T_HEY &&
+            (t.code == T_THERE || t.code == T_TEAM || t.code == T_ALL || t.code == T_EVERYONE))
             continue;
         if (w != r || t.code != tl->t[r].code) tl->t[w] = t;
         w++;
