@@ -200,3 +200,80 @@ json_t *parse_error_to_json(const char *status_name, const char *message, const 
     static _Thread_local char buf[INTENT_JSON_MAX];
     return load(buf, parse_error_write_json(status_name, message, hint, buf, sizeof buf));
 }
+
+/* ---- Reading back ---------------------------------------------------------------------- */
+
+static int get_name(const json_t *o, const char *k, char *dst, size_t size)
+{
+    const json_t *v = json_object_get(o, k);
+    dst[0] = '\0';
+    if (!v || json_is_null(v)) return 0;
+    const char *s = json_string_value(v);
+    if (!s || strlen(s) >= size) return -1;
+    memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+static int get_instant(const json_t *o, const char *k, int *has, int64_t *t)
+{
+    const json_t *v = json_object_get(o, k);
+    *has = 0;
+    if (!v || json_is_null(v)) return 0;
+    const char *s = json_string_value(v);
+    if (!s || parse_rfc3339(s, t)) return -1;
+    *has = 1;
+    return 0;
+}
+
+static int enum_of(const char *s, const char *(*name)(int), int count)
+{
+    for (int k = 0; k < count; k++)
+        if (name(k) && strcmp(name(k), s) == 0) return k;
+    return -1;
+}
+
+static const char *role_n(int r) { return role_name((enum role)r); }
+static const char *mode_n(int m) { return mode_name((enum mode)m); }
+static const char *action_n(int a) { return action_name((enum action)a); }
+
+int intent_from_json(const json_t *o, struct intent *it)
+{
+    memset(it, 0, sizeof *it);
+    const char *kind = json_string_value(json_object_get(o, "intent"));
+    if (!kind || (it->kind = intent_kind_from_name(kind)) == IK_NONE) return -1;
+    const json_t *ps = json_object_get(o, "principals");
+    size_t i;
+    const json_t *p;
+    json_array_foreach(ps, i, p)
+    {
+        const char *s = json_string_value(p);
+        if (!s || intent_add_principal(it, s, (int)strlen(s))) return -1;
+    }
+    const char *v;
+    if ((v = json_string_value(json_object_get(o, "role"))) &&
+        (int)(it->role = (enum role)enum_of(v, role_n, 4)) < 0)
+        return -1;
+    if ((v = json_string_value(json_object_get(o, "mode"))) &&
+        (int)(it->mode = (enum mode)enum_of(v, mode_n, 4)) < 0)
+        return -1;
+    if ((v = json_string_value(json_object_get(o, "action"))) &&
+        (int)(it->action = (enum action)enum_of(v, action_n, ACT__COUNT)) < 0)
+        return -1;
+    if ((v = json_string_value(json_object_get(o, "key"))))
+        it->key = strcmp(v, "delegate") == 0 ? KEY_DELEGATE : KEY_INVOKE;
+    if ((v = json_string_value(json_object_get(o, "topic")))) it->topic = intent_kind_from_name(v);
+    const char *sb_key = json_object_get(o, "reader") ? "reader" : "sandbox";
+    if (get_name(o, sb_key, it->sandbox, sizeof it->sandbox) ||
+        get_name(o, "source", it->source, sizeof it->source) ||
+        get_name(o, "project", it->project, sizeof it->project) ||
+        get_name(o, "agent", it->agent, sizeof it->agent) ||
+        get_name(o, "token", it->token, sizeof it->token) ||
+        get_instant(o, "expires_at", &it->has_expires_at, &it->expires_at) ||
+        get_instant(o, "since", &it->has_since, &it->since))
+        return -1;
+    if ((v = json_string_value(json_object_get(o, "extend_by")))) {
+        if (duration_parse_iso(v, &it->extend_by)) return -1;
+        it->has_extend_by = 1;
+    }
+    return 0;
+}

@@ -24,4 +24,8 @@ int parse_error_write_json(const char *status_name, const char *message, const c
 json_t *intent_to_json(const struct intent *it);
 json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint);
 
+/* Reads an intent back from its JSON form (a pending change kept in the store). 0, or -1
+ * when the object is not an intent this program writes. */
+int intent_from_json(const json_t *o, struct intent *it);
+
 #endif

@@ -148,6 +148,13 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "ORDER BY a.at DESC, a.id DESC LIMIT ?4")                                                              \
     X(PENDING_PUT, "INSERT INTO pending (token, actor, conversation, sandbox, intent_json, created_at, "     \
                    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                        \
+    X(COLLAB_ADD, "INSERT OR IGNORE INTO collaborators (sandbox_id, principal) VALUES (?1, ?2)")             \
+    X(COLLAB_REMOVE, "DELETE FROM collaborators WHERE sandbox_id = ?1 AND principal = ?2")                   \
+    X(COLLAB_IS, "SELECT 1 FROM collaborators WHERE sandbox_id = ?1 AND principal = ?2")                     \
+    X(COLLAB_EACH, "SELECT principal FROM collaborators WHERE sandbox_id = ?1 ORDER BY principal")           \
+    X(PENDING_OF, "SELECT token, count(*) OVER () FROM pending WHERE actor = ?1 AND conversation = ?2 AND "  \
+                  "expires_at > ?3 ORDER BY created_at DESC, rowid DESC LIMIT 1")                            \
+    X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
     X(PENDING_TAKE,                                                                                          \
       "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
       "created_at, expires_at")
@@ -698,4 +705,77 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
         rc = sqlite3_step(st);
     done(st);
     return r;
+}
+
+enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
+                                   char token[TOKEN_MAX_LEN + 1], int *count)
+{
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_OF);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, actor);
+    bind_text(st, 2, conversation ? conversation : "");
+    sqlite3_bind_int64(st, 3, now);
+    int rc = sqlite3_step(st);
+    *count = 0;
+    token[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
+        *count = sqlite3_column_int(st, 1);
+    }
+    done(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK : fail(s, "looking for pending changes");
+}
+
+enum store_status store_pending_purge(struct store *s, int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_PURGE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    return run(s, st, "forgetting lapsed changes");
+}
+
+/* ---- Collaborators ------------------------------------------------------------------------------ */
+
+static sqlite3_stmt *sb_principal(struct store *s, enum stmt_id id, int64_t sb, const char *p)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, p);
+    return st;
+}
+
+enum store_status store_collaborator_add(struct store *s, int64_t sb, const char *p)
+{
+    sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_ADD, sb, p);
+    return st ? run(s, st, "adding a collaborator") : STORE_ERROR;
+}
+
+enum store_status store_collaborator_remove(struct store *s, int64_t sb, const char *p)
+{
+    sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_REMOVE, sb, p);
+    return st ? run(s, st, "removing a collaborator") : STORE_ERROR;
+}
+
+int store_is_collaborator(struct store *s, int64_t sb, const char *p)
+{
+    sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_IS, sb, p);
+    return st ? exists(s, st, "checking a collaborator") : -1;
+}
+
+enum store_status store_collaborator_each(struct store *s, int64_t sb, store_name_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_COLLAB_EACH);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        if (fn(ctx, v ? (const char *)v : "")) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing collaborators");
 }

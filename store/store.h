@@ -69,6 +69,13 @@ enum store_status store_thing_remove(struct store *s, int64_t sandbox_id, const 
 int store_thing_exists(struct store *s, int64_t sandbox_id, const char *kind,
                        const char *name); /* 1, 0, -1 */
 
+/* Collaborators: who may use the workloads of a collaborated sandbox. */
+enum store_status store_collaborator_add(struct store *s, int64_t sandbox_id, const char *principal);
+enum store_status store_collaborator_remove(struct store *s, int64_t sandbox_id, const char *principal);
+int store_is_collaborator(struct store *s, int64_t sandbox_id, const char *principal); /* 1, 0, -1 */
+typedef int (*store_name_fn)(void *ctx, const char *name);
+enum store_status store_collaborator_each(struct store *s, int64_t sandbox_id, store_name_fn fn, void *ctx);
+
 /* ---- Grants ------------------------------------------------------------------------ */
 
 struct st_grant {
@@ -105,7 +112,7 @@ struct st_event {
     char intent[24];
     char subjects[2048]; /* a JSON array of principals or names */
     char outcome[16];    /* done, denied, rejected */
-    char summary[512];
+    char summary[1024];
     char before[2048]; /* JSON of what was there before a change, or "" */
 };
 
@@ -130,5 +137,11 @@ struct st_pending {
 enum store_status store_pending_put(struct store *s, const struct st_pending *p);
 /* Takes (reads and deletes) the pending change of that token, single use. */
 enum store_status store_pending_take(struct store *s, const char *token, struct st_pending *out);
+/* The tokens of the actor's pending changes (in that conversation) that have not lapsed at
+ * now: *count gets how many, token the newest one's. */
+enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
+                                   char token[TOKEN_MAX_LEN + 1], int *count);
+/* Forgets changes that lapsed before now. */
+enum store_status store_pending_purge(struct store *s, int64_t now);
 
 #endif

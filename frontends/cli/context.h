@@ -2,6 +2,7 @@
  * and their environment defaults. */
 #ifndef CONCIERGE_CLI_CONTEXT_H
 #define CONCIERGE_CLI_CONTEXT_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct cli_options {
@@ -12,10 +13,16 @@ struct cli_options {
     int quiet;
     int yes;
     const char *db;
+    const char *project; /* concierge check --project */
 };
 
-/* Parses the shared options out of argv, leaving the rest (the text) in *rest. Returns 0,
- * or 2 (usage error, message printed). */
-int cli_parse_options(int argc, char **argv, struct cli_options *o, int *first_text);
+/* Parses the shared options of argv[start..], stopping at the first argument that is not
+ * an option; *first_text gets its index. Returns 0, or 2 (usage error, message printed). */
+int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, int *first_text);
+
+/* The store's path: --db, else $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db,
+ * else ~/.local/share/concierge/concierge.db. Creates the folders (0700) when create is
+ * set. 0, or -1 with a message printed. */
+int cli_store_path(const struct cli_options *o, int create, char *path, size_t size);
 
 #endif

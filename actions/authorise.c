@@ -1,0 +1,208 @@
+/* Authorisation (authorise.h). The rules are docs/decisions.md, in the same order; a test
+ * suite tries to break each (tests/scenarios and tests/test_authorise.c). */
+#include "authorise.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What P's grants in a sandbox say at now. */
+struct grants_seen {
+    const char *project; /* the project asked about, or "" */
+    int64_t now;
+    enum role sandbox_role; /* live sandbox-wide grant */
+    enum role project_role; /* live grant for the project asked about */
+    int other_projects;     /* live grants for other projects */
+    int expired;            /* grants past their expiry */
+};
+
+static int see_grant(void *ctx, const struct st_grant *g)
+{
+    struct grants_seen *gs = ctx;
+    if (g->has_expiry && g->expires_at <= gs->now) {
+        gs->expired++;
+        return 0;
+    }
+    if (!g->project[0])
+        gs->sandbox_role = g->role;
+    else if (gs->project[0] && strcmp(g->project, gs->project) == 0)
+        gs->project_role = g->role;
+    else
+        gs->other_projects++;
+    return 0;
+}
+
+static int read_grants(struct store *s, const struct st_sandbox *sb, const char *p, const char *project,
+                       int64_t now, struct grants_seen *gs)
+{
+    memset(gs, 0, sizeof *gs);
+    gs->project = project ? project : "";
+    gs->now = now;
+    return store_grant_each(s, sb->id, p, see_grant, gs) == STORE_OK ? 0 : -1;
+}
+
+int relation_of(struct store *s, const struct st_sandbox *sb, const char *p, int64_t now, enum relation *out)
+{
+    if (strcmp(sb->owner, p) == 0) {
+        *out = REL_OWNER;
+        return 0;
+    }
+    struct grants_seen gs;
+    if (read_grants(s, sb, p, "", now, &gs)) return -1;
+    if (gs.sandbox_role || gs.other_projects) {
+        *out = REL_GRANT;
+        return 0;
+    }
+    int c = store_is_collaborator(s, sb->id, p), m = c ? 0 : store_is_member(s, sb->workspace_id, p);
+    if (c < 0 || m < 0) return -1;
+    *out = c ? REL_COLLABORATOR : m ? REL_MEMBER : gs.expired ? REL_EXPIRED : REL_STRANGER;
+    return 0;
+}
+
+static void say(struct decision *d, int allow, const char *rule, const char *fmt, const char *a,
+                const char *b)
+{
+    d->allow = allow;
+    d->rule = rule;
+    snprintf(d->reason, sizeof d->reason, fmt, a, b);
+}
+
+static int is_workload(enum action a)
+{
+    return a == ACT_EXEC || a == ACT_FILE || a == ACT_TUNNEL || a == ACT_PROXY;
+}
+
+static int decide_workload(struct store *s, const struct st_sandbox *sb, const char *p, int64_t now,
+                           struct decision *d)
+{
+    if (sb->mode == MODE_PRIVATE) {
+        say(d, 0, "mode-private", "%s is private: only its owner may use its workloads%s", sb->name, "");
+        return 0;
+    }
+    if (sb->mode == MODE_COLLABORATED) {
+        int c = store_is_collaborator(s, sb->id, p);
+        if (c < 0) return -1;
+        if (c)
+            say(d, 1, "collaborator", "%s is a collaborator of %s", p, sb->name);
+        else
+            say(d, 0, "not-a-collaborator", "%s is not a collaborator of %s, which is collaborated", p,
+                sb->name);
+        return 0;
+    }
+    struct grants_seen gs;
+    if (read_grants(s, sb, p, "", now, &gs)) return -1;
+    if (gs.sandbox_role) {
+        say(d, 1, gs.sandbox_role == ROLE_EDITOR ? "grant:editor" : "grant:viewer",
+            "%s has a sandbox-wide grant on %s", p, sb->name);
+        return 0;
+    }
+    int m = store_is_member(s, sb->workspace_id, p);
+    if (m < 0) return -1;
+    if (m)
+        say(d, 1, "workspace-member", "%s is a member of workspace %s, and the sandbox is shared", p,
+            sb->workspace);
+    else if (gs.expired && !gs.other_projects)
+        say(d, 0, "grant-expired", "%s's access to %s has expired", p, sb->name);
+    else
+        say(d, 0, "no-grant", "%s has no sandbox-wide access to %s", p, sb->name);
+    return 0;
+}
+
+int decide(struct store *s, const struct st_sandbox *sb, const char *p, enum action a, const char *project,
+           int64_t now, struct decision *d)
+{
+    if (strcmp(sb->owner, p) == 0) {
+        say(d, 1, "owner", "%s owns %s", p, sb->name);
+        return 0;
+    }
+    if (is_workload(a)) return decide_workload(s, sb, p, now, d);
+    struct grants_seen gs;
+    if (read_grants(s, sb, p, project, now, &gs)) return -1;
+    enum role r = gs.sandbox_role > gs.project_role ? gs.sandbox_role : gs.project_role;
+    if (r == ROLE_NONE) {
+        if (gs.other_projects)
+            say(d, 0, "project-scope", "%s's access to %s is for other projects only", p, sb->name);
+        else if (gs.expired)
+            say(d, 0, "grant-expired", "%s's access to %s has expired", p, sb->name);
+        else
+            say(d, 0, "no-grant", "%s has no access to %s", p, sb->name);
+        return 0;
+    }
+    const char *rn = r == ROLE_EDITOR ? "editor" : "viewer";
+    const char *allow_rule = r == ROLE_EDITOR ? "grant:editor" : "grant:viewer";
+    switch (a) {
+    case ACT_READ:
+    case ACT_RUN: say(d, 1, allow_rule, "%s is %s", p, r == ROLE_EDITOR ? "an editor" : "a viewer"); break;
+    case ACT_BUILD:
+        if (r == ROLE_EDITOR)
+            say(d, 1, allow_rule, "%s is an editor of %s", p, sb->name);
+        else
+            say(d, 0, "viewer-read-only", "%s is a viewer of %s; viewers cannot build", p, sb->name);
+        break;
+    case ACT_DESTROY:
+        if (r == ROLE_EDITOR)
+            say(d, 0, "editor-cannot-destroy", "%s is an editor of %s; editors cannot destroy", p, sb->name);
+        else
+            say(d, 0, "viewer-read-only", "%s is a viewer of %s; viewers cannot destroy", p, sb->name);
+        break;
+    default: say(d, 0, "owner-only", "%s is %s; only the owner manages access", p, rn); break;
+    }
+    return 0;
+}
+
+/* "an editor of demo", "a member of workspace acme", … for a denial's words. */
+static void relation_words(struct store *s, const struct st_sandbox *sb, const char *p, int64_t now,
+                           char *buf, size_t size)
+{
+    enum relation rel = REL_STRANGER;
+    struct grants_seen gs;
+    relation_of(s, sb, p, now, &rel);
+    if (rel == REL_GRANT && read_grants(s, sb, p, "", now, &gs) == 0)
+        snprintf(buf, size, "%s of %s",
+                 gs.sandbox_role == ROLE_EDITOR ? "an editor"
+                 : gs.sandbox_role              ? "a viewer"
+                                                : "a project member",
+                 sb->name);
+    else if (rel == REL_COLLABORATOR)
+        snprintf(buf, size, "a collaborator of %s", sb->name);
+    else if (rel == REL_MEMBER)
+        snprintf(buf, size, "a member of workspace %s", sb->workspace);
+    else if (rel == REL_EXPIRED)
+        snprintf(buf, size, "a former member of %s (the access expired)", sb->name);
+    else
+        snprintf(buf, size, "not a member of %s", sb->name);
+}
+
+int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *actor, const struct intent *it,
+                     int64_t now, struct decision *d)
+{
+    int owner = strcmp(sb->owner, actor) == 0;
+    if (owner) {
+        say(d, 1, "owner", "%s owns %s", actor, sb->name);
+        return 0;
+    }
+    int about_self = it->n_principals > 0;
+    for (int i = 0; i < it->n_principals; i++)
+        if (strcmp(it->principals[i].s, actor) != 0) about_self = 0;
+    switch (it->kind) {
+    case IK_SHOW_MODE:
+    case IK_HELP:
+    case IK_CONFIRM:
+    case IK_CANCEL: say(d, 1, "related", "%s has access to %s", actor, sb->name); return 0;
+    case IK_CHECK_ACCESS:
+    case IK_REVOKE:
+        if (about_self) {
+            say(d, 1, "self", "%s may %s", actor,
+                it->kind == IK_REVOKE ? "give their own access back" : "ask about themselves");
+            return 0;
+        }
+        break;
+    default: break;
+    }
+    char who[160];
+    relation_words(s, sb, actor, now, who, sizeof who);
+    d->allow = 0;
+    d->rule = "owner-only";
+    snprintf(d->reason, sizeof d->reason, "%s is %s; only the owner may %s", actor, who,
+             it->kind == IK_CHECK_ACCESS ? "check another person's access" : intent_kind_name(it->kind));
+    return 0;
+}

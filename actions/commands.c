@@ -1,0 +1,647 @@
+/* One handler per intent, and the table that maps intents to them (commands.h). */
+#include "commands.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../intent/describe.h"
+#include "../intent/timecalc.h"
+#include "authorise.h"
+
+/* ---- Helpers shared by the handlers ------------------------------------------------------ */
+
+void commands_subjects_json(const struct intent *it, char *buf, size_t size)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < it->n_principals; i++)
+        json_array_append_new(a, json_string(it->principals[i].s));
+    size_t n = a ? json_dumpb(a, buf, size - 1, JSON_COMPACT) : 0;
+    buf[n < size ? n : 0] = '\0';
+    json_decref(a);
+}
+
+static void append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct reply *r, const char *fmt, ...)
+{
+    size_t len = strlen(r->summary);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->summary + len, sizeof r->summary - len, fmt, ap);
+    va_end(ap);
+}
+
+static json_t *instant_json(int has, int64_t t)
+{
+    char b[32];
+    if (!has) return json_null();
+    format_rfc3339(t, b);
+    return json_string(b);
+}
+
+/* "Invite @bob …" said as done: "Invited @bob …". */
+static void past_tense(struct reply *r, const char *verb, const char *done)
+{
+    size_t n = strlen(verb);
+    if (strncmp(r->summary, verb, n) != 0) return;
+    char rest[sizeof r->summary];
+    snprintf(rest, sizeof rest, "%s", r->summary + n);
+    snprintf(r->summary, sizeof r->summary, "%s%s", done, rest);
+}
+
+static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
+
+static int live(const struct st_grant *g, int64_t now) { return !g->has_expiry || g->expires_at > now; }
+
+/* The owner can be neither invited, demoted nor revoked. */
+static int reject_owner(const struct st_sandbox *sb, const struct intent *it, struct reply *r)
+{
+    for (int i = 0; i < it->n_principals; i++) {
+        if (strcmp(it->principals[i].s, sb->owner) == 0) {
+            reply_set(r, RS_REJECTED, "%s owns %s: the owner cannot be invited, demoted or revoked",
+                      sb->owner, sb->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const char *project,
+                         struct reply *r)
+{
+    if (!project[0]) return 0;
+    int e = store_thing_exists(x->store, sb->id, "project", project);
+    if (e < 0) {
+        reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+        return -1;
+    }
+    if (!e) {
+        reply_set(r, RS_REJECTED, "project \"%s\" not found in sandbox %s", project, sb->name);
+        return -1;
+    }
+    return 0;
+}
+
+static void describe(const struct intent *it, struct reply *r)
+{
+    describe_intent(it, r->summary, sizeof r->summary);
+}
+
+/* "a grant (role, scope, expiry)" in words, for descriptions of what changes. */
+static void grant_words(const struct st_grant *g, char *buf, size_t size)
+{
+    char when[64] = "no expiry";
+    if (g->has_expiry) {
+        char t[48];
+        describe_instant(g->expires_at, t, sizeof t);
+        snprintf(when, sizeof when, "until %s", t);
+    }
+    snprintf(buf, size, "%s%s%s, %s", role_name(g->role), g->project[0] ? " in project " : " sandbox-wide",
+             g->project, when);
+}
+
+static json_t *grant_json(const struct st_grant *g)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "principal", json_string(g->principal));
+    json_object_set_new(o, "role", json_string(role_name(g->role)));
+    json_object_set_new(o, "project", str_or_null(g->project));
+    json_object_set_new(o, "expires_at", instant_json(g->has_expiry, g->expires_at));
+    json_object_set_new(o, "granted_by", json_string(g->granted_by));
+    json_object_set_new(o, "granted_at", instant_json(1, g->granted_at));
+    return o;
+}
+
+static void before_json(json_t *before, struct st_event *e)
+{
+    size_t n = json_dumpb(before, e->before, sizeof e->before - 1, JSON_COMPACT);
+    e->before[n < sizeof e->before ? n : 0] = '\0';
+}
+
+static int store_fail(struct exec_ctx *x, struct reply *r)
+{
+    reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+    return -1;
+}
+
+/* ---- invite -------------------------------------------------------------------------------- */
+
+static int invite_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
+    describe(it, r);
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
+        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_OK && live(&g, x->now)) {
+            char w[160];
+            grant_words(&g, w, sizeof w);
+            append(r, " This replaces %s's current grant (%s).", g.principal, w);
+        }
+    }
+    return 0;
+}
+
+static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                      struct st_event *e)
+{
+    json_t *before = json_array(), *granted = json_array();
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
+        if (st == STORE_ERROR) goto fail;
+        if (st == STORE_OK) json_array_append_new(before, grant_json(&g));
+        memset(&g, 0, sizeof g);
+        snprintf(g.principal, sizeof g.principal, "%s", it->principals[i].s);
+        g.role = it->role;
+        snprintf(g.project, sizeof g.project, "%s", it->project);
+        g.has_expiry = it->has_expires_at;
+        g.expires_at = it->expires_at;
+        snprintf(g.granted_by, sizeof g.granted_by, "%s", x->actor);
+        g.granted_at = x->now;
+        if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
+        json_array_append_new(granted, grant_json(&g));
+    }
+    describe(it, r);
+    past_tense(r, "Invite", "Invited");
+    before_json(before, e);
+    json_decref(before);
+    r->result = json_pack("{s:o}", "grants", granted);
+    return 0;
+fail:
+    json_decref(before);
+    json_decref(granted);
+    return store_fail(x, r);
+}
+
+/* ---- change_role and set_expiry: a live grant must be there ----------------------------------- */
+
+static int need_live_grants(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
+                            struct reply *r)
+{
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
+        if (st == STORE_ERROR) return store_fail(x, r);
+        /* set_expiry may bring an expired grant back: it extends from the later of its
+         * expiry and now (access.md). */
+        if (st == STORE_NOT_FOUND || (it->kind != IK_SET_EXPIRY && !live(&g, x->now))) {
+            reply_set(r, RS_REJECTED, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
+                      it->project[0] ? " in project " : "", it->project);
+            return -1;
+        }
+        if (it->kind == IK_SET_EXPIRY && it->has_extend_by && !g.has_expiry) {
+            reply_set(r, RS_REJECTED, "%s's access does not expire: there is nothing to extend", g.principal);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int change_role_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                             struct reply *r)
+{
+    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r) || need_live_grants(x, sb, it, r))
+        return -1;
+    describe(it, r);
+    return 0;
+}
+
+/* Rewrites each principal's grant through fn, keeping the before in the audit event. */
+static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                          struct st_event *e,
+                          void (*fn)(struct exec_ctx *, struct intent *, struct st_grant *))
+{
+    json_t *before = json_array(), *after = json_array();
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK) goto fail;
+        json_array_append_new(before, grant_json(&g));
+        fn(x, it, &g);
+        if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
+        json_array_append_new(after, grant_json(&g));
+    }
+    before_json(before, e);
+    json_decref(before);
+    r->result = json_pack("{s:o}", "grants", after);
+    return 0;
+fail:
+    json_decref(before);
+    json_decref(after);
+    return store_fail(x, r);
+}
+
+static void set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g)
+{
+    (void)x;
+    g->role = it->role; /* the expiry is kept */
+}
+
+static int change_role_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                           struct reply *r, struct st_event *e)
+{
+    if (rewrite_grants(x, sb, it, r, e, set_role)) return -1;
+    describe(it, r);
+    past_tense(r, "Change", "Changed");
+    return 0;
+}
+
+static int set_expiry_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r)
+{
+    return change_role_check(x, sb, it, r);
+}
+
+static void set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant *g)
+{
+    if (it->has_extend_by) {
+        /* From the later of the current expiry and now (access.md). */
+        int64_t from = g->expires_at > x->now ? g->expires_at : x->now;
+        g->expires_at = add_duration(from, &it->extend_by, 1);
+        g->has_expiry = 1;
+    } else if (it->has_expires_at) {
+        g->expires_at = it->expires_at;
+        g->has_expiry = 1;
+    } else {
+        g->has_expiry = 0;
+        g->expires_at = 0;
+    }
+}
+
+static int set_expiry_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                          struct st_event *e)
+{
+    if (rewrite_grants(x, sb, it, r, e, set_expiry_of)) return -1;
+    snprintf(r->summary, sizeof r->summary, "Set the expiry of ");
+    for (int i = 0; i < it->n_principals; i++)
+        append(r, "%s%s", i ? ", " : "", it->principals[i].s);
+    append(r, "'s access to sandbox %s%s%s", sb->name, it->project[0] ? ", project " : "", it->project);
+    json_t *g0 = json_array_get(json_object_get(r->result, "grants"), 0);
+    const char *exp = json_string_value(json_object_get(g0, "expires_at"));
+    if (exp)
+        append(r, ": now until %s.", exp);
+    else
+        append(r, ": no expiry.");
+    return 0;
+}
+
+/* ---- revoke ----------------------------------------------------------------------------------- */
+
+struct gather {
+    const char *project;
+    json_t *grants; /* the grants that go */
+    int64_t ids[64];
+    int n;
+};
+
+static int gather_grant(void *ctx, const struct st_grant *g)
+{
+    struct gather *ga = ctx;
+    if (ga->project[0] && strcmp(g->project, ga->project) != 0) return 0;
+    if (ga->n < 64) ga->ids[ga->n++] = g->id;
+    json_array_append_new(ga->grants, grant_json(g));
+    return 0;
+}
+
+static int revoke_gather(struct exec_ctx *x, const struct st_sandbox *sb, const char *p, const char *project,
+                         struct gather *ga, int *collaborator)
+{
+    ga->project = project;
+    ga->n = 0;
+    if (store_grant_each(x->store, sb->id, p, gather_grant, ga) != STORE_OK) return -1;
+    *collaborator = project[0] ? 0 : store_is_collaborator(x->store, sb->id, p);
+    return *collaborator < 0 ? -1 : 0;
+}
+
+static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
+    snprintf(r->summary, sizeof r->summary, "Revoke:");
+    for (int i = 0; i < it->n_principals; i++) {
+        struct gather ga = {.grants = json_array()};
+        int collab;
+        if (revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
+            json_decref(ga.grants);
+            return store_fail(x, r);
+        }
+        if (ga.n == 0 && !collab) {
+            json_decref(ga.grants);
+            reply_set(r, RS_REJECTED, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
+                      it->project[0] ? " in project " : "", it->project);
+            return -1;
+        }
+        size_t k;
+        json_t *g;
+        json_array_foreach(ga.grants, k, g)
+        {
+            const char *proj = json_string_value(json_object_get(g, "project"));
+            append(r, " %s's %s grant %s%s;", it->principals[i].s,
+                   json_string_value(json_object_get(g, "role")), proj ? "in project " : "sandbox-wide",
+                   proj ? proj : "");
+        }
+        if (collab) append(r, " %s as a collaborator;", it->principals[i].s);
+        json_decref(ga.grants);
+    }
+    size_t len = strlen(r->summary);
+    if (len && r->summary[len - 1] == ';') r->summary[len - 1] = '.';
+    append(r, " (sandbox %s)", sb->name);
+    return 0;
+}
+
+static int revoke_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                      struct st_event *e)
+{
+    json_t *gone = json_array();
+    for (int i = 0; i < it->n_principals; i++) {
+        struct gather ga = {.grants = gone};
+        int collab;
+        if (revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) goto fail;
+        for (int k = 0; k < ga.n; k++)
+            if (store_grant_delete(x->store, ga.ids[k]) != STORE_OK) goto fail;
+        if (collab && store_collaborator_remove(x->store, sb->id, it->principals[i].s) != STORE_OK) goto fail;
+    }
+    before_json(gone, e);
+    snprintf(r->summary, sizeof r->summary, "Revoked ");
+    for (int i = 0; i < it->n_principals; i++)
+        append(r, "%s%s", i ? ", " : "", it->principals[i].s);
+    append(r, "'s access to %s%s%s.", it->project[0] ? "project " : "sandbox ",
+           it->project[0] ? it->project : sb->name, it->project[0] ? "" : "");
+    r->result = json_pack("{s:o}", "revoked", gone);
+    return 0;
+fail:
+    json_decref(gone);
+    return store_fail(x, r);
+}
+
+/* ---- list_access ---------------------------------------------------------------------------- */
+
+struct listing {
+    const struct intent *it;
+    int64_t now;
+    json_t *members;
+};
+
+static int list_grant(void *ctx, const struct st_grant *g)
+{
+    struct listing *l = ctx;
+    if (!live(g, l->now)) return 0;
+    if (l->it->role && g->role != l->it->role) return 0;
+    /* For a project: its own grants and the sandbox-wide ones, which apply everywhere. */
+    if (l->it->project[0] && g->project[0] && strcmp(g->project, l->it->project) != 0) return 0;
+    json_array_append_new(l->members, grant_json(g));
+    return 0;
+}
+
+static int list_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    if (check_project(x, sb, it->project, r)) return -1;
+    describe(it, r);
+    return 0;
+}
+
+static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                    struct st_event *e)
+{
+    (void)e;
+    struct listing l = {it, x->now, json_array()};
+    if (!it->role) {
+        json_t *o = json_object();
+        json_object_set_new(o, "principal", json_string(sb->owner));
+        json_object_set_new(o, "role", json_string("owner"));
+        json_object_set_new(o, "project", json_null());
+        json_object_set_new(o, "expires_at", json_null());
+        json_object_set_new(o, "granted_by", json_null());
+        json_object_set_new(o, "granted_at", json_null());
+        json_array_append_new(l.members, o);
+    }
+    if (store_grant_each(x->store, sb->id, NULL, list_grant, &l) != STORE_OK) {
+        json_decref(l.members);
+        return store_fail(x, r);
+    }
+    size_t n = json_array_size(l.members);
+    snprintf(r->summary, sizeof r->summary, "%zu with access to sandbox %s%s%s:", n, sb->name,
+             it->project[0] ? ", project " : "", it->project);
+    size_t k;
+    json_t *m;
+    json_array_foreach(l.members, k, m)
+    {
+        const char *proj = json_string_value(json_object_get(m, "project"));
+        const char *exp = json_string_value(json_object_get(m, "expires_at"));
+        append(r, "%s %s (%s%s%s%s%s)", k ? "," : "", json_string_value(json_object_get(m, "principal")),
+               json_string_value(json_object_get(m, "role")), proj ? ", project " : "", proj ? proj : "",
+               exp ? ", until " : "", exp ? exp : "");
+    }
+    r->result = json_pack("{s:o}", "members", l.members);
+    return 0;
+}
+
+/* ---- check_access ------------------------------------------------------------------------------ */
+
+static int check_access_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                              struct reply *r)
+{
+    if (check_project(x, sb, it->project, r)) return -1;
+    describe(it, r);
+    return 0;
+}
+
+static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r, struct st_event *e)
+{
+    (void)e;
+    json_t *decisions = json_array();
+    r->summary[0] = '\0';
+    for (int i = 0; i < it->n_principals; i++) {
+        for (int a = ACT_READ; a < ACT__COUNT; a++) {
+            if (it->action && a != (int)it->action) continue;
+            struct decision d;
+            if (decide(x->store, sb, it->principals[i].s, (enum action)a, it->project, x->now, &d)) {
+                json_decref(decisions);
+                return store_fail(x, r);
+            }
+            json_array_append_new(decisions,
+                                  json_pack("{s:s, s:s, s:s, s:s, s:s}", "principal", it->principals[i].s,
+                                            "action", action_name((enum action)a), "decision",
+                                            d.allow ? "allow" : "deny", "rule", d.rule, "reason", d.reason));
+            append(r, "%s%s %s: %s (%s)", r->summary[0] ? "; " : "", it->principals[i].s,
+                   action_name((enum action)a), d.allow ? "allow" : "deny", d.rule);
+        }
+    }
+    r->result = json_pack("{s:o}", "decisions", decisions);
+    return 0;
+}
+
+/* ---- show_audit ---------------------------------------------------------------------------------- */
+
+struct audit_walk {
+    const struct intent *it;
+    json_t *events;
+};
+
+static int audit_event(void *ctx, const struct st_event *e)
+{
+    struct audit_walk *w = ctx;
+    if (w->it->n_principals) {
+        int hit = 0;
+        for (int i = 0; i < w->it->n_principals && !hit; i++) {
+            char quoted[PRINCIPAL_MAX_LEN + 3];
+            snprintf(quoted, sizeof quoted, "\"%s\"", w->it->principals[i].s);
+            hit = strcmp(e->actor, w->it->principals[i].s) == 0 || strstr(e->subjects, quoted) != NULL;
+        }
+        if (!hit) return 0;
+    }
+    json_t *subjects = json_loads(e->subjects, 0, NULL);
+    json_array_append_new(w->events, json_pack("{s:o, s:s, s:s, s:o, s:s, s:s}", "at", instant_json(1, e->at),
+                                               "actor", e->actor, "intent", e->intent, "subjects",
+                                               subjects ? subjects : json_array(), "outcome", e->outcome,
+                                               "summary", e->summary));
+    return json_array_size(w->events) >= 200;
+}
+
+static int audit_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    (void)x;
+    (void)sb;
+    describe(it, r);
+    return 0;
+}
+
+static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                     struct st_event *e)
+{
+    (void)e;
+    struct audit_walk w = {it, json_array()};
+    if (store_audit_each(x->store, sb->id, it->has_since ? it->since : 0, NULL, 0, audit_event, &w) !=
+        STORE_OK) {
+        json_decref(w.events);
+        return store_fail(x, r);
+    }
+    snprintf(r->summary, sizeof r->summary, "%zu events in the audit log of sandbox %s",
+             json_array_size(w.events), sb->name);
+    size_t k;
+    json_t *ev;
+    json_array_foreach(w.events, k, ev)
+    {
+        if (k >= 5) {
+            append(r, "; …");
+            break;
+        }
+        append(r, "%s %s %s: %s", k ? ";" : ":", json_string_value(json_object_get(ev, "at")),
+               json_string_value(json_object_get(ev, "outcome")),
+               json_string_value(json_object_get(ev, "summary")));
+    }
+    r->result = json_pack("{s:o}", "events", w.events);
+    return 0;
+}
+
+/* ---- set_mode and show_mode ---------------------------------------------------------------------------- */
+
+static int mode_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    /* Collaborators must be workspace members or grant holders (access.md). */
+    for (int i = 0; i < it->n_principals; i++) {
+        enum relation rel;
+        if (relation_of(x->store, sb, it->principals[i].s, x->now, &rel)) return store_fail(x, r);
+        if (rel == REL_STRANGER || rel == REL_EXPIRED) {
+            reply_set(r, RS_REJECTED, "%s is neither a member of workspace %s nor holds a grant on %s",
+                      it->principals[i].s, sb->workspace, sb->name);
+            return -1;
+        }
+    }
+    describe(it, r);
+    return 0;
+}
+
+static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                    struct st_event *e)
+{
+    snprintf(e->before, sizeof e->before, "{\"mode\":\"%s\"}", mode_name(sb->mode));
+    if (store_sandbox_set_mode(x->store, sb->id, it->mode) != STORE_OK) return store_fail(x, r);
+    for (int i = 0; i < it->n_principals; i++)
+        if (store_collaborator_add(x->store, sb->id, it->principals[i].s) != STORE_OK)
+            return store_fail(x, r);
+    snprintf(r->summary, sizeof r->summary, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
+    for (int i = 0; i < it->n_principals; i++)
+        append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
+    append(r, ".");
+    return 0;
+}
+
+static int add_name(void *ctx, const char *name)
+{
+    json_array_append_new(ctx, json_string(name));
+    return 0;
+}
+
+static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                         struct st_event *e)
+{
+    (void)it;
+    (void)e;
+    json_t *collab = json_array();
+    if (store_collaborator_each(x->store, sb->id, add_name, collab) != STORE_OK) {
+        json_decref(collab);
+        return store_fail(x, r);
+    }
+    const char *secrets = sb->mode == MODE_PRIVATE        ? "all"
+                          : sb->mode == MODE_COLLABORATED ? "listed"
+                                                          : "none";
+    snprintf(r->summary, sizeof r->summary, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
+    if (sb->mode == MODE_COLLABORATED) append(r, "; %zu collaborators", json_array_size(collab));
+    append(r, ".");
+    r->result = json_pack("{s:s, s:o, s:s}", "mode", mode_name(sb->mode), "collaborators", collab, "secrets",
+                          secrets);
+    return 0;
+}
+
+/* ---- help -------------------------------------------------------------------------------------------- */
+
+static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                    struct st_event *e)
+{
+    (void)x;
+    (void)sb;
+    (void)e;
+    json_t *lines = json_array();
+    if (it->topic) {
+        json_array_append_new(lines, json_string(intent_kind_help(it->topic)));
+        snprintf(r->summary, sizeof r->summary, "%s: %s", intent_kind_name(it->topic),
+                 intent_kind_help(it->topic));
+    } else {
+        snprintf(r->summary, sizeof r->summary, "You can say:");
+        for (int k = 1; k < IK__COUNT; k++) {
+            json_array_append_new(lines, json_string(intent_kind_help((enum intent_kind)k)));
+            append(r, "%s %s", k > 1 ? ";" : "", intent_kind_help((enum intent_kind)k));
+        }
+    }
+    r->result = json_pack("{s:o, s:o}", "topic",
+                          it->topic ? json_string(intent_kind_name(it->topic)) : json_null(), "usage", lines);
+    return 0;
+}
+
+static int no_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    (void)x;
+    (void)sb;
+    describe(it, r);
+    return 0;
+}
+
+/* ---- The table ------------------------------------------------------------------------------------------
+ */
+
+static const struct command commands[] = {
+    {IK_INVITE, invite_check, invite_run},   {IK_CHANGE_ROLE, change_role_check, change_role_run},
+    {IK_REVOKE, revoke_check, revoke_run},   {IK_SET_EXPIRY, set_expiry_check, set_expiry_run},
+    {IK_LIST_ACCESS, list_check, list_run},  {IK_CHECK_ACCESS, check_access_check, check_access_run},
+    {IK_SHOW_AUDIT, audit_check, audit_run}, {IK_SET_MODE, mode_check, mode_run},
+    {IK_SHOW_MODE, no_check, show_mode_run}, {IK_HELP, no_check, help_run},
+};
+
+const struct command *command_for(enum intent_kind kind)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].kind == kind) return &commands[i];
+    return NULL;
+}

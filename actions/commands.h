@@ -1,0 +1,28 @@
+/* The command table: one row per intent, with its handler (redis's command table, git's
+ * commands[]). The dispatcher (execute.c) does what rows share, by their flags. */
+#ifndef CONCIERGE_COMMANDS_H
+#define CONCIERGE_COMMANDS_H
+#include <stddef.h>
+
+#include "execute.h"
+
+struct command {
+    enum intent_kind kind;
+    /* Resolves the names of the intent and describes it in r->summary; on a rejection
+     * sets r (status, summary) and returns -1. No writes. */
+    int (*check)(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r);
+    /* Carries it out. For a change it runs inside the dispatcher's transaction and fills
+     * the audit event's subjects and before (e is NULL for a read-only intent); it sets
+     * r->summary to what was done and r->result. 0, or -1 on a store failure. A rejection
+     * found only now sets r->status and returns 0. */
+    int (*run)(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+               struct st_event *e);
+};
+
+/* The row of an intent, or NULL for an intent this version cannot carry out. */
+const struct command *command_for(enum intent_kind kind);
+
+/* The intent's principals as a JSON array, for the audit event. */
+void commands_subjects_json(const struct intent *it, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,284 @@
+/* The dispatcher (execute.h). What every intent shares happens here, by the flags of its
+ * row in the command table (commands.c); a handler holds only its own logic. */
+#include "execute.h"
+
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../intent/describe.h"
+#include "../intent/intent_json.h"
+#include "../intent/timecalc.h"
+#include "authorise.h"
+#include "commands.h"
+
+static void store_failed(struct exec_ctx *x, struct reply *r)
+{
+    reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+}
+
+/* A confirmation token: 4 characters of A-Z and 0-9 with at least one digit, from
+ * OpenSSL's RAND_bytes. */
+static int new_token(char out[TOKEN_MAX_LEN + 1])
+{
+    static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I O 0 1: read aloud */
+    unsigned char b[4];
+    for (int attempt = 0; attempt < 64; attempt++) {
+        if (RAND_bytes(b, sizeof b) != 1) return -1;
+        int digits = 0;
+        for (int i = 0; i < 4; i++) {
+            out[i] = alphabet[b[i] & 31];
+            digits += out[i] >= '0' && out[i] <= '9';
+        }
+        out[4] = '\0';
+        if (digits) return 0;
+    }
+    return -1;
+}
+
+/* Audits a denial in its own transaction: nothing else changes. */
+static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
+                         const struct reply *r)
+{
+    struct st_event e;
+    memset(&e, 0, sizeof e);
+    e.at = x->now;
+    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
+    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
+    commands_subjects_json(it, e.subjects, sizeof e.subjects);
+    snprintf(e.outcome, sizeof e.outcome, "denied");
+    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
+    if (store_begin(x->store) == STORE_OK) {
+        if (store_audit_append(x->store, sb->id, &e) == STORE_OK)
+            store_commit(x->store);
+        else
+            store_rollback(x->store);
+    }
+}
+
+/* Runs a change in one transaction with its audit event. */
+static void run_change(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
+                       struct intent *it, struct reply *r)
+{
+    if (store_begin(x->store) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
+    struct st_event e;
+    memset(&e, 0, sizeof e);
+    if (cmd->run(x, sb, it, r, &e) != 0 || r->status != RS_DONE) {
+        store_rollback(x->store);
+        if (r->status == RS_DONE) store_failed(x, r);
+        return;
+    }
+    e.at = x->now;
+    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
+    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
+    if (!e.subjects[0]) commands_subjects_json(it, e.subjects, sizeof e.subjects);
+    snprintf(e.outcome, sizeof e.outcome, "done");
+    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
+    if (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK) {
+        store_rollback(x->store);
+        store_failed(x, r);
+    }
+}
+
+/* Keeps a change pending under a new token. The intent is kept with the duration it came
+ * from, so that confirming recomputes the expiry from that moment. */
+static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
+                         struct reply *r)
+{
+    struct st_pending p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.actor, sizeof p.actor, "%s", x->actor);
+    snprintf(p.conversation, sizeof p.conversation, "%s", x->conversation ? x->conversation : "");
+    snprintf(p.sandbox, sizeof p.sandbox, "%s", sb->name);
+    char ij[INTENT_JSON_MAX], dur[64] = "";
+    if (intent_write_json(it, ij, sizeof ij) < 0) {
+        reply_set(r, RS_ERROR, "the change is too large to keep pending");
+        return;
+    }
+    if (it->has_expires_in) duration_iso(&it->expires_in, dur, sizeof dur);
+    int n = snprintf(p.intent_json, sizeof p.intent_json, "{\"intent\":%s,\"expires_in\":%s%s%s}", ij,
+                     dur[0] ? "\"" : "", dur[0] ? dur : "null", dur[0] ? "\"" : "");
+    if (n < 0 || (size_t)n >= sizeof p.intent_json) {
+        reply_set(r, RS_ERROR, "the change is too large to keep pending");
+        return;
+    }
+    p.created_at = x->now;
+    p.expires_at = x->now + PENDING_LIFETIME;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if (new_token(p.token)) {
+            reply_set(r, RS_ERROR, "no random bytes for a confirmation token");
+            return;
+        }
+        enum store_status st = store_pending_put(x->store, &p);
+        if (st == STORE_OK) {
+            memcpy(r->token, p.token, sizeof r->token);
+            r->status = RS_NEEDS_CONFIRMATION;
+            size_t len = strlen(r->summary);
+            snprintf(r->summary + len, sizeof r->summary - len, " To carry it out, say: confirm %s", p.token);
+            return;
+        }
+        if (st != STORE_EXISTS) break;
+    }
+    store_failed(x, r);
+}
+
+/* Everything after parsing, for an intent on the actor's behalf. */
+static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed, struct reply *r)
+{
+    const struct command *cmd = command_for(it->kind);
+    r->has_intent = 1;
+    r->it = *it;
+    if (!cmd) {
+        reply_set(r, RS_REJECTED,
+                  "%s is understood, but cannot be carried out by this version of concierge yet",
+                  intent_kind_name(it->kind));
+        return;
+    }
+    /* 1. The actor is authorised on the sandbox before any name is resolved: a stranger
+     *    hears exactly what a missing sandbox would say. */
+    struct st_sandbox sb;
+    enum store_status st = store_sandbox_find(x->store, it->sandbox, &sb);
+    enum relation rel = REL_STRANGER;
+    if (st == STORE_ERROR || (st == STORE_OK && relation_of(x->store, &sb, x->actor, x->now, &rel))) {
+        store_failed(x, r);
+        return;
+    }
+    if (st == STORE_NOT_FOUND || rel == REL_STRANGER) {
+        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", it->sandbox);
+        return;
+    }
+    /* 2. The intent itself. */
+    struct decision d;
+    if (authorise_intent(x->store, &sb, x->actor, it, x->now, &d)) {
+        store_failed(x, r);
+        return;
+    }
+    if (!d.allow) {
+        reply_set(r, RS_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
+        snprintf(r->rule, sizeof r->rule, "%s", d.rule);
+        audit_denial(x, &sb, it, r);
+        return;
+    }
+    /* 3. Resolve and describe. */
+    if (cmd->check(x, &sb, it, r) != 0) return;
+    if (!intent_kind_mutates(it->kind)) {
+        /* Read-only intents run at once; their handler fills the result. */
+        r->status = RS_DONE;
+        if (cmd->run(x, &sb, it, r, NULL) != 0 && r->status == RS_DONE) store_failed(x, r);
+        return;
+    }
+    /* 4. Confirm. */
+    if (!confirmed && !x->yes) {
+        if (!x->ask) {
+            keep_pending(x, &sb, it, r);
+            return;
+        }
+        if (!x->ask(x->ask_arg, r->summary)) {
+            reply_set(r, RS_CANCELLED, "cancelled: nothing was changed");
+            return;
+        }
+    }
+    /* 5. Execute, with the audit event, in one transaction. */
+    r->status = RS_DONE;
+    run_change(x, cmd, &sb, it, r);
+}
+
+/* confirm / cancel: the actor's pending change, by token or the only one. */
+static void answer_pending(struct exec_ctx *x, const struct intent *it, struct reply *r)
+{
+    char token[TOKEN_MAX_LEN + 1];
+    r->has_intent = 1;
+    r->it = *it;
+    if (it->token[0]) {
+        snprintf(token, sizeof token, "%s", it->token);
+    } else {
+        int count = 0;
+        if (store_pending_of(x->store, x->actor, x->conversation, x->now, token, &count) != STORE_OK) {
+            store_failed(x, r);
+            return;
+        }
+        if (count == 0) {
+            reply_set(r, RS_REJECTED, "there is no change waiting for your confirmation");
+            return;
+        }
+        if (count > 1) {
+            reply_set(r, RS_REJECTED, "%d changes are waiting; say which: %s %s", count,
+                      it->kind == IK_CONFIRM ? "confirm" : "cancel", token);
+            return;
+        }
+    }
+    /* Taking the token and carrying out the change commit together: a token is used once. */
+    struct st_pending p;
+    if (store_begin(x->store) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
+    enum store_status st = store_pending_take(x->store, token, &p);
+    int mine = st == STORE_OK && strcmp(p.actor, x->actor) == 0 &&
+               strcmp(p.conversation, x->conversation ? x->conversation : "") == 0;
+    if (st == STORE_ERROR) {
+        store_rollback(x->store);
+        store_failed(x, r);
+        return;
+    }
+    if (!mine || p.expires_at <= x->now) {
+        /* Someone else's token stays theirs; a lapsed one is gone for good. */
+        if (mine)
+            store_commit(x->store);
+        else
+            store_rollback(x->store);
+        reply_set(r, RS_REJECTED,
+                  mine ? "change %s has lapsed (changes wait 10 minutes); ask again"
+                       : "change %s not found: nothing of yours is waiting under that token",
+                  token);
+        return;
+    }
+    if (store_commit(x->store) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
+    if (it->kind == IK_CANCEL) {
+        reply_set(r, RS_CANCELLED, "cancelled %s: nothing was changed", token);
+        return;
+    }
+    json_error_t je;
+    json_t *o = json_loads(p.intent_json, 0, &je);
+    struct intent pending;
+    const char *dur = o ? json_string_value(json_object_get(o, "expires_in")) : NULL;
+    if (!o || intent_from_json(json_object_get(o, "intent"), &pending) != 0 ||
+        (dur && duration_parse_iso(dur, &pending.expires_in) != 0)) {
+        json_decref(o);
+        reply_set(r, RS_ERROR, "the pending change %s could not be read back", token);
+        return;
+    }
+    json_decref(o);
+    if (dur) {
+        /* A duration counts from the moment of confirmation (access.md). */
+        pending.has_expires_in = 1;
+        pending.has_expires_at = 1;
+        pending.expires_at = add_duration(x->now, &pending.expires_in, 1);
+    }
+    execute_intent(x, &pending, 1, r);
+}
+
+void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r)
+{
+    struct parse_ctx pc = {x->actor, x->sandbox, x->now};
+    struct intent it;
+    enum parse_status ps = parse_phrase(text, len, &pc, &it, &r->err);
+    if (ps != PARSE_OK) {
+        r->has_error = 1;
+        reply_set(r, ps == PARSE_INVALID ? RS_INVALID : RS_NOT_UNDERSTOOD, "%s%s%s", r->err.message,
+                  r->err.hint[0] ? "; " : "", r->err.hint);
+        return;
+    }
+    store_pending_purge(x->store, x->now);
+    if (it.kind == IK_CONFIRM || it.kind == IK_CANCEL) {
+        answer_pending(x, &it, r);
+        return;
+    }
+    execute_intent(x, &it, 0, r);
+}

@@ -1,0 +1,31 @@
+/* Executing a phrase: text → intent → resolve → authorise → describe → confirm → execute
+ * (the change and its audit event in one transaction) → reply. Every front end calls this;
+ * nothing about the language or the access rules is written twice. */
+#ifndef CONCIERGE_EXECUTE_H
+#define CONCIERGE_EXECUTE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../store/store.h"
+#include "reply.h"
+
+/* A pending change lapses this long after it was asked (access.md). */
+#define PENDING_LIFETIME 600
+
+struct exec_ctx {
+    struct store *store;
+    const char *actor;   /* canonical principal */
+    const char *sandbox; /* the current sandbox */
+    int64_t now;
+    int yes; /* confirm without asking */
+    /* Asks a person to confirm (a terminal's [y/N]): 1 yes, 0 no. NULL when there is no one
+     * to ask, and a change is then kept pending under a token. */
+    int (*ask)(void *arg, const char *summary);
+    void *ask_arg;
+    const char *conversation; /* "" on the command line */
+};
+
+/* Runs one command. r must be reply_init()ed; the caller reply_clear()s it. */
+void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r);
+
+#endif

@@ -1,0 +1,201 @@
+/* concierge admin: the set-up the language does not cover (interfaces.md). One row a
+ * command: its words, how many names follow, and its handler. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "context.h"
+#include "store_open.h"
+
+struct admin_args {
+    const char *names[4]; /* the positional names after the command's words */
+    int n_names;
+    const char *owner, *workspace, *source, *mode, *default_mode;
+};
+
+static int parse_mode(const char *s, enum mode *m)
+{
+    if (!s) return 0;
+    if (strcmp(s, "shared") == 0)
+        *m = MODE_SHARED;
+    else if (strcmp(s, "collaborated") == 0)
+        *m = MODE_COLLABORATED;
+    else if (strcmp(s, "private") == 0)
+        *m = MODE_PRIVATE;
+    else {
+        fprintf(stderr, "concierge: a mode is shared, collaborated or private, not '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+static int report(struct store *s, enum store_status st, const char *done)
+{
+    if (st == STORE_OK) {
+        puts(done);
+        return EXIT_DONE;
+    }
+    fprintf(stderr, "concierge: %s\n", st == STORE_NOT_FOUND ? "not found" : store_errmsg(s));
+    return st == STORE_ERROR ? EXIT_OTHER : EXIT_REJECTED;
+}
+
+static int find_workspace(struct store *s, const char *name, int64_t *id)
+{
+    enum store_status st = store_workspace_find(s, name, id, NULL);
+    if (st == STORE_OK) return 0;
+    fprintf(stderr, "concierge: %s\n", st == STORE_NOT_FOUND ? "workspace not found" : store_errmsg(s));
+    return -1;
+}
+
+static int find_sandbox(struct store *s, const char *name, struct st_sandbox *sb)
+{
+    enum store_status st = store_sandbox_find(s, name, sb);
+    if (st == STORE_OK) return 0;
+    fprintf(stderr, "concierge: sandbox \"%s\" %s\n", name,
+            st == STORE_NOT_FOUND ? "not found" : store_errmsg(s));
+    return -1;
+}
+
+static int workspace_add(struct store *s, const struct admin_args *a)
+{
+    enum mode m = MODE_SHARED;
+    if (parse_mode(a->default_mode, &m)) return EXIT_USAGE;
+    if (m == MODE_COLLABORATED) {
+        fprintf(stderr, "concierge: a workspace's default mode is shared or private\n");
+        return EXIT_USAGE;
+    }
+    return report(s, store_workspace_add(s, a->names[0], m, NULL), "workspace added");
+}
+
+static int member(struct store *s, const struct admin_args *a, int add)
+{
+    int64_t ws;
+    if (find_workspace(s, a->names[0], &ws)) return EXIT_REJECTED;
+    return report(s, add ? store_member_add(s, ws, a->names[1]) : store_member_remove(s, ws, a->names[1]),
+                  add ? "member added" : "member removed");
+}
+static int member_add(struct store *s, const struct admin_args *a) { return member(s, a, 1); }
+static int member_remove(struct store *s, const struct admin_args *a) { return member(s, a, 0); }
+
+static int sandbox_add(struct store *s, const struct admin_args *a)
+{
+    enum mode m = MODE_NONE;
+    int64_t ws;
+    if (!a->owner) {
+        fprintf(stderr, "concierge: sandbox add needs --owner P\n");
+        return EXIT_USAGE;
+    }
+    if (parse_mode(a->mode, &m)) return EXIT_USAGE;
+    if (find_workspace(s, a->workspace ? a->workspace : "default", &ws)) return EXIT_REJECTED;
+    return report(s, store_sandbox_add(s, a->names[0], a->owner, ws, a->source, m, NULL), "sandbox added");
+}
+
+static int thing(struct store *s, const struct admin_args *a, const char *kind, int add)
+{
+    struct st_sandbox sb;
+    if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
+    return report(s,
+                  add ? store_thing_add(s, sb.id, kind, a->names[1])
+                      : store_thing_remove(s, sb.id, kind, a->names[1]),
+                  add ? "added" : "removed");
+}
+static int project_add(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 1); }
+static int project_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 0); }
+static int agent_add(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 1); }
+static int agent_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 0); }
+
+static const struct {
+    const char *words;
+    int names;
+    int (*fn)(struct store *, const struct admin_args *);
+    const char *usage;
+} admin_commands[] = {
+    {"workspace add", 1, workspace_add, "workspace add NAME [--default-mode shared|private]"},
+    {"workspace member add", 2, member_add, "workspace member add WORKSPACE PRINCIPAL"},
+    {"workspace member remove", 2, member_remove, "workspace member remove WORKSPACE PRINCIPAL"},
+    {"sandbox add", 1, sandbox_add,
+     "sandbox add NAME --owner P [--workspace WS] [--source DIR] [--mode MODE]"},
+    {"project add", 2, project_add, "project add SANDBOX NAME"},
+    {"project remove", 2, project_remove, "project remove SANDBOX NAME"},
+    {"agent add", 2, agent_add, "agent add SANDBOX NAME"},
+    {"agent remove", 2, agent_remove, "agent remove SANDBOX NAME"},
+};
+
+#define N_ADMIN (sizeof admin_commands / sizeof admin_commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: concierge admin [--db PATH] COMMAND\ncommands:\n");
+    for (size_t i = 0; i < N_ADMIN; i++)
+        fprintf(f, "  %s\n", admin_commands[i].usage);
+}
+
+/* Does argv[i..] start with the words of a command? Returns how many it took, or 0. */
+static int match_words(int argc, char **argv, int i, const char *words)
+{
+    int k = 0;
+    const char *w = words;
+    while (*w) {
+        size_t n = strcspn(w, " ");
+        if (i + k >= argc || strlen(argv[i + k]) != n || strncmp(argv[i + k], w, n) != 0) return 0;
+        k++;
+        w += n;
+        while (*w == ' ')
+            w++;
+    }
+    return k;
+}
+
+/* Runs one admin command on an open store; argv[i..] are its words, names and flags. */
+int admin_run(struct store *s, int argc, char **argv, int i)
+{
+    for (size_t c = 0; c < N_ADMIN; c++) {
+        int k = match_words(argc, argv, i, admin_commands[c].words);
+        if (!k) continue;
+        struct admin_args a;
+        memset(&a, 0, sizeof a);
+        for (int j = i + k; j < argc; j++) {
+            const char *v = j + 1 < argc ? argv[j + 1] : NULL;
+            const char **slot = strcmp(argv[j], "--owner") == 0          ? &a.owner
+                                : strcmp(argv[j], "--workspace") == 0    ? &a.workspace
+                                : strcmp(argv[j], "--source") == 0       ? &a.source
+                                : strcmp(argv[j], "--mode") == 0         ? &a.mode
+                                : strcmp(argv[j], "--default-mode") == 0 ? &a.default_mode
+                                                                         : NULL;
+            if (slot) {
+                if (!v) break;
+                *slot = v;
+                j++;
+            } else if (argv[j][0] == '-' || a.n_names >= admin_commands[c].names) {
+                fprintf(stderr, "concierge: unexpected '%s'; usage: concierge admin %s\n", argv[j],
+                        admin_commands[c].usage);
+                return EXIT_USAGE;
+            } else {
+                a.names[a.n_names++] = argv[j];
+            }
+        }
+        if (a.n_names != admin_commands[c].names) {
+            fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);
+            return EXIT_USAGE;
+        }
+        return admin_commands[c].fn(s, &a);
+    }
+    usage(stderr);
+    return EXIT_USAGE;
+}
+
+int admin_main(int argc, char **argv)
+{
+    if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+        usage(argc < 3 ? stderr : stdout);
+        return argc < 3 ? EXIT_USAGE : EXIT_DONE;
+    }
+    struct cli_options opt;
+    int first = 0, rc = cli_parse_options(argc, argv, 2, &opt, &first);
+    if (rc) return rc;
+    struct store *s;
+    if ((rc = cli_open_store(&opt, 1, &s))) return rc;
+    rc = admin_run(s, argc, argv, first);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,136 @@
+/* concierge [OPTIONS] [TEXT...]: carry commands out against the store; and concierge check,
+ * the decision for the sandbox runtime without language (interfaces.md). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../actions/authorise.h"
+#include "../../actions/execute.h"
+#include "../../intent/intent_json.h"
+#include "cli.h"
+#include "context.h"
+#include "lines.h"
+#include "store_open.h"
+
+struct run {
+    struct cli_options *opt;
+    struct exec_ctx x;
+    int status; /* exit status of the first command that did not succeed */
+    int tty;    /* /dev/tty, for asking; -1 when there is no terminal */
+};
+
+/* Proceed? [y/N] on the terminal (/dev/tty, even when commands come on standard input). */
+static int ask_tty(void *arg, const char *summary)
+{
+    struct run *run = arg;
+    char answer[16];
+    dprintf(run->tty, "%s\nProceed? [y/N] ", summary);
+    ssize_t n = read(run->tty, answer, sizeof answer - 1);
+    if (n <= 0) return 0;
+    answer[n] = '\0';
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+static void print_reply(struct run *run, const struct reply *r)
+{
+    if (run->opt->json) {
+        static char buf[1 << 20];
+        if (reply_write_json(r, buf, sizeof buf) < 0)
+            snprintf(buf, sizeof buf, "{\"status\":\"error\",\"summary\":\"the reply does not fit\"}");
+        puts(buf);
+    } else if (!(run->opt->quiet && r->status == RS_DONE)) {
+        switch (r->status) {
+        case RS_NOT_UNDERSTOOD: printf("not understood: %s\n", r->summary); break;
+        case RS_INVALID: printf("invalid: %s\n", r->summary); break;
+        case RS_ERROR: printf("error: %s\n", r->summary); break;
+        default: puts(r->summary); break;
+        }
+    }
+    fflush(stdout); /* each reply as soon as its command is done */
+}
+
+static int run_one(void *ctx, const char *text, size_t len)
+{
+    struct run *run = ctx;
+    struct reply r;
+    reply_init(&r);
+    execute_text(&run->x, text, len, &r);
+    print_reply(run, &r);
+    int code = reply_exit_code(r.status);
+    if (code != EXIT_DONE && run->status == EXIT_DONE) run->status = code;
+    reply_clear(&r);
+    return 0;
+}
+
+int run_main(int argc, char **argv)
+{
+    struct cli_options opt;
+    int first = 0, rc = cli_parse_options(argc, argv, 1, &opt, &first);
+    if (rc) return rc;
+    struct store *store;
+    if ((rc = cli_open_store(&opt, 1, &store))) return rc;
+    struct run run = {&opt, {store, opt.actor, opt.sandbox, opt.now, opt.yes, NULL, NULL, ""}, EXIT_DONE, -1};
+    run.x.ask_arg = &run;
+    if (!opt.yes && (isatty(0) || isatty(1)) && (run.tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0)
+        run.x.ask = ask_tty;
+    if (first < argc) {
+        char text[CLI_TEXT_MAX];
+        run_one(&run, text, cli_join_args(argc, argv, first, text, sizeof text));
+    } else if (cli_each_line(run_one, &run)) {
+        run.status = EXIT_OTHER;
+    }
+    if (run.tty >= 0) close(run.tty);
+    store_close(store);
+    return run.status;
+}
+
+/* concierge check [--project NAME] PRINCIPAL ACTION */
+int check_main(int argc, char **argv)
+{
+    struct cli_options opt;
+    int first = 0, rc = cli_parse_options(argc, argv, 2, &opt, &first);
+    if (rc) return rc;
+    if (argc - first != 2) {
+        fprintf(
+            stderr,
+            "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
+        return EXIT_USAGE;
+    }
+    const char *principal = argv[first], *action_text = argv[first + 1];
+    enum action action = ACT_NONE;
+    for (int a = ACT_READ; a < ACT__COUNT; a++)
+        if (strcmp(action_name((enum action)a), action_text) == 0) action = (enum action)a;
+    if (action == ACT_NONE) {
+        fprintf(
+            stderr,
+            "concierge: unknown action '%s' (read, run, build, destroy, manage, exec, file, tunnel, proxy)\n",
+            action_text);
+        return EXIT_USAGE;
+    }
+    struct store *store;
+    if ((rc = cli_open_store(&opt, 0, &store))) return rc;
+    struct st_sandbox sb;
+    struct decision d = {0, "not-found", ""};
+    enum store_status st = store_sandbox_find(store, opt.sandbox, &sb);
+    if (st == STORE_ERROR || (st == STORE_OK && decide(store, &sb, principal, action,
+                                                       opt.project ? opt.project : "", opt.now, &d))) {
+        fprintf(stderr, "concierge: %s\n", store_errmsg(store));
+        store_close(store);
+        return EXIT_OTHER;
+    }
+    if (st == STORE_NOT_FOUND) snprintf(d.reason, sizeof d.reason, "sandbox \"%s\" not found", opt.sandbox);
+    store_close(store);
+    if (opt.json) {
+        json_t *o = json_pack("{s:s, s:s, s:s}", "decision", d.allow ? "allow" : "deny", "rule", d.rule,
+                              "reason", d.reason);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        puts(s ? s : "{}");
+        free(s);
+        json_decref(o);
+    } else {
+        printf("%s: %s (rule %s)\n", d.allow ? "allow" : "deny", d.reason, d.rule);
+    }
+    return d.allow ? EXIT_DONE : EXIT_DENIED;
+}

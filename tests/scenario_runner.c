@@ -1,0 +1,186 @@
+/* The scenario runner: each file of corpus/scenarios/ (see its README) against a fresh store
+ * in a temporary folder, in-process, through execute_text as the command line runs it. Prints
+ * a readable account of each failing step and "N passed, N failed" (steps). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../actions/execute.h"
+#include "../frontends/cli/cli.h"
+#include "../intent/timecalc.h"
+
+static int passed, failed;
+
+struct scenario {
+    const char *file;
+    struct store *store;
+    char as[300], sandbox[80];
+    int64_t now;
+    char token[16];
+};
+
+static int setup(struct scenario *sc, json_t *first)
+{
+    json_t *cmds = json_object_get(first, "setup");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cmds, i, c)
+    {
+        char buf[512];
+        char *argv[32];
+        int argc = 0;
+        snprintf(buf, sizeof buf, "%s", json_string_value(c) ? json_string_value(c) : "");
+        for (char *t = strtok(buf, " "); t && argc < 32; t = strtok(NULL, " "))
+            argv[argc++] = t;
+        int rc = admin_run(sc->store, argc, argv, 0);
+        if (rc != 0) {
+            printf("FAIL %s: setup \"%s\" exited %d\n", sc->file, json_string_value(c), rc);
+            return -1;
+        }
+    }
+    const char *as = json_string_value(json_object_get(first, "as"));
+    const char *sb = json_string_value(json_object_get(first, "sandbox"));
+    const char *now = json_string_value(json_object_get(first, "now"));
+    const char *tz = json_string_value(json_object_get(first, "tz"));
+    snprintf(sc->as, sizeof sc->as, "%s", as ? as : "@owner");
+    snprintf(sc->sandbox, sizeof sc->sandbox, "%s", sb ? sb : "demo");
+    if (parse_rfc3339(now ? now : "2026-11-18T15:30:00Z", &sc->now) || tz_use(tz ? tz : "UTC")) {
+        printf("FAIL %s: bad now or tz in the first line\n", sc->file);
+        return -1;
+    }
+    return 0;
+}
+
+/* text with $TOKEN replaced by the last pending token */
+static void expand(const char *text, const char *token, char *out, size_t size)
+{
+    const char *at = strstr(text, "$TOKEN");
+    if (!at)
+        snprintf(out, size, "%s", text);
+    else
+        snprintf(out, size, "%.*s%s%s", (int)(at - text), text, token, at + 6);
+}
+
+static void step(struct scenario *sc, int lineno, json_t *st)
+{
+    const char *as = json_string_value(json_object_get(st, "as"));
+    const char *sb = json_string_value(json_object_get(st, "sandbox"));
+    const char *now = json_string_value(json_object_get(st, "now"));
+    const char *raw = json_string_value(json_object_get(st, "text"));
+    const char *want = json_string_value(json_object_get(st, "status"));
+    if (now && parse_rfc3339(now, &sc->now)) {
+        printf("FAIL %s:%d: bad now\n", sc->file, lineno);
+        failed++;
+        return;
+    }
+    if (!raw || !want) {
+        printf("FAIL %s:%d: a step needs text and status\n", sc->file, lineno);
+        failed++;
+        return;
+    }
+    char text[2048];
+    expand(raw, sc->token, text, sizeof text);
+    struct exec_ctx x = {sc->store,
+                         as ? as : sc->as,
+                         sb ? sb : sc->sandbox,
+                         sc->now,
+                         json_is_true(json_object_get(st, "yes")),
+                         NULL,
+                         NULL,
+                         ""};
+    struct reply r;
+    reply_init(&r);
+    execute_text(&x, text, strlen(text), &r);
+    static char line[1 << 20];
+    if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
+    if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
+
+    char why[512] = "";
+    if (strcmp(reply_status_name(r.status), want) != 0)
+        snprintf(why, sizeof why, "status %s, want %s", reply_status_name(r.status), want);
+    json_t *ex = json_object_get(st, "exit");
+    if (!why[0] && ex && json_integer_value(ex) != reply_exit_code(r.status))
+        snprintf(why, sizeof why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(st, "contains"), i, s)
+    {
+        if (!why[0] && json_string_value(s) && !strstr(line, json_string_value(s)))
+            snprintf(why, sizeof why, "the reply lacks %s", json_string_value(s));
+    }
+    json_array_foreach(json_object_get(st, "absent"), i, s)
+    {
+        if (!why[0] && json_string_value(s) && strstr(line, json_string_value(s)))
+            snprintf(why, sizeof why, "the reply has %s", json_string_value(s));
+    }
+    if (why[0]) {
+        failed++;
+        printf("FAIL %s:%d: %s says \"%s\": %s\n  reply: %s\n", sc->file, lineno, x.actor, text, why, line);
+    } else {
+        passed++;
+    }
+    reply_clear(&r);
+}
+
+static void run_file(const char *path)
+{
+    struct scenario sc;
+    memset(&sc, 0, sizeof sc);
+    sc.file = path;
+    char dir[] = "/tmp/concierge-scenario-XXXXXX", db[64], err[256];
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        failed++;
+        return;
+    }
+    snprintf(db, sizeof db, "%s/s.db", dir);
+    FILE *f = fopen(path, "r");
+    if (!f || store_open(db, STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
+        printf("FAIL %s: cannot start (%s)\n", path, f ? err : "cannot read the file");
+        failed++;
+        if (f) fclose(f);
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, ready = 0;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        if (n <= 1) continue;
+        json_error_t je;
+        json_t *j = json_loadb(line, (size_t)n, 0, &je);
+        if (!j) {
+            printf("FAIL %s:%d: bad JSON: %s\n", path, lineno, je.text);
+            failed++;
+            continue;
+        }
+        if (!ready) {
+            ready = 1;
+            if (setup(&sc, j)) {
+                failed++;
+                json_decref(j);
+                break;
+            }
+        } else {
+            step(&sc, lineno, j);
+        }
+        json_decref(j);
+    }
+    free(line);
+    fclose(f);
+    store_close(sc.store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        run_file(argv[i]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
