@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include "../intent/describe.h"
 #include "../intent/timecalc.h"
 #include "authorise.h"
@@ -595,6 +598,93 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
     return 0;
 }
 
+/* ---- share_agent and unshare_agent ------------------------------------------------------------ */
+
+static int check_agent(struct exec_ctx *x, const struct st_sandbox *sb, const char *agent, struct reply *r)
+{
+    int e = store_thing_exists(x->store, sb->id, "agent", agent);
+    if (e < 0) return store_fail(x, r);
+    if (!e) {
+        reply_set(r, RS_REJECTED, "agent \"%s\" not found in sandbox %s", agent, sb->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int agent_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    if (check_agent(x, sb, it->agent, r)) return -1;
+    describe(it, r);
+    return 0;
+}
+
+/* A new key secret: "ck_" and 64 hex digits from RAND_bytes; only its SHA-256 is kept. */
+static int new_secret(char secret[70], unsigned char sha[32])
+{
+    unsigned char raw[32];
+    unsigned int n = 0;
+    if (RAND_bytes(raw, sizeof raw) != 1) return -1;
+    memcpy(secret, "ck_", 3);
+    for (int i = 0; i < 32; i++)
+        snprintf(secret + 3 + 2 * i, 3, "%02x", raw[i]);
+    return EVP_Digest(secret, strlen(secret), sha, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+}
+
+static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                           struct reply *r, struct st_event *e)
+{
+    (void)e;
+    json_t *keys = json_array();
+    int n = it->n_principals ? it->n_principals : 1; /* no one named: one key bound to no person */
+    for (int i = 0; i < n; i++) {
+        const char *p = it->n_principals ? it->principals[i].s : "";
+        char secret[70];
+        unsigned char sha[32];
+        if (new_secret(secret, sha)) {
+            json_decref(keys);
+            reply_set(r, RS_ERROR, "no random bytes for a key");
+            return -1;
+        }
+        if (store_agent_key_add(x->store, sb->id, it->agent, it->key, p, it->has_expires_at, it->expires_at,
+                                sha, x->actor, x->now) != STORE_OK) {
+            json_decref(keys);
+            return store_fail(x, r);
+        }
+        json_array_append_new(keys,
+                              json_pack("{s:o, s:s, s:o, s:s}", "principal", str_or_null(p), "kind",
+                                        key_kind_name(it->key), "expires_at",
+                                        instant_json(it->has_expires_at, it->expires_at), "secret", secret));
+    }
+    /* The summary goes to the audit log: it never holds a secret. */
+    describe(it, r);
+    past_tense(r, "Create", "Created");
+    append(r, " The secret is shown this once, in the result.");
+    r->result = json_pack("{s:o}", "keys", keys);
+    return 0;
+}
+
+static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                             struct reply *r, struct st_event *e)
+{
+    (void)e;
+    int total = 0;
+    for (int i = 0; i < (it->n_principals ? it->n_principals : 1); i++) {
+        int removed = 0;
+        if (store_agent_key_remove(x->store, sb->id, it->agent, it->n_principals ? it->principals[i].s : NULL,
+                                   &removed) != STORE_OK)
+            return store_fail(x, r);
+        total += removed;
+    }
+    if (total == 0) {
+        reply_set(r, RS_REJECTED, "there are no such keys for agent %s in sandbox %s", it->agent, sb->name);
+        return 0;
+    }
+    describe(it, r);
+    past_tense(r, "Revoke", "Revoked");
+    r->result = json_pack("{s:i}", "revoked", total);
+    return 0;
+}
+
 /* ---- help -------------------------------------------------------------------------------------------- */
 
 static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
@@ -632,11 +722,18 @@ static int no_check(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
  */
 
 static const struct command commands[] = {
-    {IK_INVITE, invite_check, invite_run},   {IK_CHANGE_ROLE, change_role_check, change_role_run},
-    {IK_REVOKE, revoke_check, revoke_run},   {IK_SET_EXPIRY, set_expiry_check, set_expiry_run},
-    {IK_LIST_ACCESS, list_check, list_run},  {IK_CHECK_ACCESS, check_access_check, check_access_run},
-    {IK_SHOW_AUDIT, audit_check, audit_run}, {IK_SET_MODE, mode_check, mode_run},
-    {IK_SHOW_MODE, no_check, show_mode_run}, {IK_HELP, no_check, help_run},
+    {IK_INVITE, invite_check, invite_run},
+    {IK_CHANGE_ROLE, change_role_check, change_role_run},
+    {IK_REVOKE, revoke_check, revoke_run},
+    {IK_SET_EXPIRY, set_expiry_check, set_expiry_run},
+    {IK_LIST_ACCESS, list_check, list_run},
+    {IK_CHECK_ACCESS, check_access_check, check_access_run},
+    {IK_SHOW_AUDIT, audit_check, audit_run},
+    {IK_SET_MODE, mode_check, mode_run},
+    {IK_SHOW_MODE, no_check, show_mode_run},
+    {IK_SHARE_AGENT, agent_check, share_agent_run},
+    {IK_UNSHARE_AGENT, agent_check, unshare_agent_run},
+    {IK_HELP, no_check, help_run},
 };
 
 const struct command *command_for(enum intent_kind kind)

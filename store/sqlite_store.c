@@ -155,6 +155,17 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(PENDING_OF, "SELECT token, count(*) OVER () FROM pending WHERE actor = ?1 AND conversation = ?2 AND "  \
                   "expires_at > ?3 ORDER BY created_at DESC, rowid DESC LIMIT 1")                            \
     X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
+    X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
+               "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                            \
+    X(KEY_REMOVE,                                                                                            \
+      "DELETE FROM agent_keys WHERE sandbox_id = ?1 AND agent = ?2 AND (?3 IS NULL OR principal = ?3)")      \
+    X(KEY_FIND, "SELECT k.id, s.name, k.agent, k.kind, k.principal, k.expires_at FROM agent_keys k "         \
+                "JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.secret_sha256 = ?1")                        \
+    X(CROSS_PUT,                                                                                             \
+      "INSERT INTO cross_grants (reader_id, source_id, snapshot_at, granted_by) VALUES (?1, ?2, ?3, ?4) "    \
+      "ON CONFLICT (reader_id, source_id) DO UPDATE SET snapshot_at = excluded.snapshot_at")                 \
+    X(CROSS_FIND, "SELECT snapshot_at FROM cross_grants WHERE reader_id = ?1 AND source_id = ?2")            \
+    X(CROSS_DELETE, "DELETE FROM cross_grants WHERE reader_id = ?1 AND source_id = ?2")                      \
     X(PENDING_TAKE,                                                                                          \
       "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
       "created_at, expires_at")
@@ -778,4 +789,102 @@ enum store_status store_collaborator_each(struct store *s, int64_t sb, store_nam
     }
     done(st);
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing collaborators");
+}
+
+/* ---- Agent keys ---------------------------------------------------------------------------------- */
+
+enum store_status store_agent_key_add(struct store *s, int64_t sb, const char *agent, enum key_kind kind,
+                                      const char *principal, int has_expiry, int64_t expires_at,
+                                      const unsigned char sha256[32], const char *created_by, int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, SQL_KEY_ADD);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, agent);
+    bind_text(st, 3, key_kind_name(kind));
+    bind_text(st, 4, principal ? principal : "");
+    if (has_expiry)
+        sqlite3_bind_int64(st, 5, expires_at);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_blob(st, 6, sha256, 32, SQLITE_STATIC);
+    bind_text(st, 7, created_by);
+    sqlite3_bind_int64(st, 8, now);
+    return run(s, st, "storing the agent key");
+}
+
+enum store_status store_agent_key_remove(struct store *s, int64_t sb, const char *agent,
+                                         const char *principal, int *removed)
+{
+    sqlite3_stmt *st = stmt(s, SQL_KEY_REMOVE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, agent);
+    bind_text(st, 3, principal);
+    enum store_status r = run(s, st, "removing agent keys");
+    *removed = r == STORE_OK ? sqlite3_changes(s->db) : 0;
+    return r;
+}
+
+enum store_status store_agent_key_find(struct store *s, const unsigned char sha256[32],
+                                       struct st_agent_key *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_KEY_FIND);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, sha256, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
+                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                              : fail(s, "finding a key");
+    if (r == STORE_OK) {
+        out->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, out->sandbox, sizeof out->sandbox);
+        copy_col(st, 2, out->agent, sizeof out->agent);
+        const unsigned char *k = sqlite3_column_text(st, 3);
+        out->kind = (k && strcmp((const char *)k, "delegate") == 0) ? KEY_DELEGATE : KEY_INVOKE;
+        copy_col(st, 4, out->principal, sizeof out->principal);
+        out->has_expiry = sqlite3_column_type(st, 5) != SQLITE_NULL;
+        out->expires_at = out->has_expiry ? sqlite3_column_int64(st, 5) : 0;
+    }
+    done(st);
+    return r;
+}
+
+/* ---- Cross-sandbox read grants ------------------------------------------------------------------- */
+
+static sqlite3_stmt *cross_stmt(struct store *s, enum stmt_id id, int64_t reader, int64_t source)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return NULL;
+    sqlite3_bind_int64(st, 1, reader);
+    sqlite3_bind_int64(st, 2, source);
+    return st;
+}
+
+enum store_status store_cross_put(struct store *s, int64_t reader, int64_t source, int64_t snapshot_at,
+                                  const char *granted_by)
+{
+    sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_PUT, reader, source);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 3, snapshot_at);
+    bind_text(st, 4, granted_by);
+    return run(s, st, "storing the read grant");
+}
+
+enum store_status store_cross_find(struct store *s, int64_t reader, int64_t source, int64_t *snapshot_at)
+{
+    sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_FIND, reader, source);
+    if (!st) return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && snapshot_at) *snapshot_at = sqlite3_column_int64(st, 0);
+    done(st);
+    return rc == SQLITE_ROW    ? STORE_OK
+           : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                               : fail(s, "finding a read grant");
+}
+
+enum store_status store_cross_delete(struct store *s, int64_t reader, int64_t source)
+{
+    sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_DELETE, reader, source);
+    return st ? run(s, st, "removing the read grant") : STORE_ERROR;
 }

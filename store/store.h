@@ -102,6 +102,39 @@ typedef int (*store_grant_fn)(void *ctx, const struct st_grant *g);
 enum store_status store_grant_each(struct store *s, int64_t sandbox_id, const char *principal,
                                    store_grant_fn fn, void *ctx);
 
+/* ---- Agent keys: only a SHA-256 of each secret is kept ---------------------------------- */
+
+struct st_agent_key {
+    int64_t id;
+    char sandbox[NAME_MAX_LEN + 1];
+    char agent[NAME_MAX_LEN + 1];
+    enum key_kind kind;
+    char principal[PRINCIPAL_MAX_LEN + 1]; /* "" for a key bound to no person */
+    int has_expiry;
+    int64_t expires_at;
+};
+
+enum store_status store_agent_key_add(struct store *s, int64_t sandbox_id, const char *agent,
+                                      enum key_kind kind, const char *principal, int has_expiry,
+                                      int64_t expires_at, const unsigned char sha256[32],
+                                      const char *created_by, int64_t now);
+/* Removes the agent's keys held by principal, or all of them when principal is NULL;
+ * *removed gets how many. */
+enum store_status store_agent_key_remove(struct store *s, int64_t sandbox_id, const char *agent,
+                                         const char *principal, int *removed);
+/* The key whose secret hashes to sha256. */
+enum store_status store_agent_key_find(struct store *s, const unsigned char sha256[32],
+                                       struct st_agent_key *out);
+
+/* ---- Cross-sandbox read grants ----------------------------------------------------------- */
+
+enum store_status store_cross_put(struct store *s, int64_t reader_id, int64_t source_id, int64_t snapshot_at,
+                                  const char *granted_by);
+/* STORE_OK when the grant is there (snapshot_at may be NULL), STORE_NOT_FOUND when not. */
+enum store_status store_cross_find(struct store *s, int64_t reader_id, int64_t source_id,
+                                   int64_t *snapshot_at);
+enum store_status store_cross_delete(struct store *s, int64_t reader_id, int64_t source_id);
+
 /* ---- Audit ---------------------------------------------------------------------------- */
 
 struct st_event {
