@@ -107,6 +107,8 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
     p.created_at = x->now;
     p.expires_at = x->now + PENDING_LIFETIME;
+    /* Lapsed changes are forgotten when a new one is kept: a read-only command never writes. */
+    store_pending_purge(x->store, x->now);
     for (int attempt = 0; attempt < 8; attempt++) {
         if (new_token(p.token)) {
             reply_set(r, RS_ERROR, "no random bytes for a confirmation token");
@@ -275,7 +277,6 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
                   r->err.hint[0] ? "; " : "", r->err.hint);
         return;
     }
-    store_pending_purge(x->store, x->now);
     if (it.kind == IK_CONFIRM || it.kind == IK_CANCEL) {
         answer_pending(x, &it, r);
         return;
