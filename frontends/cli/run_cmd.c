@@ -19,7 +19,19 @@ struct run {
     struct exec_ctx x;
     int status; /* exit status of the first command that did not succeed */
     int tty;    /* /dev/tty, for asking; -1 when there is no terminal */
+    int colour; /* standard output is a terminal and NO_COLOR is not set */
 };
+
+/* The colour of a status on a terminal (ANSI SGR): green done, yellow waiting, red refused. */
+static const char *status_colour(enum reply_status st)
+{
+    switch (st) {
+    case RS_DONE: return "\033[32m";
+    case RS_NEEDS_CONFIRMATION:
+    case RS_CANCELLED: return "\033[33m";
+    default: return "\033[31m";
+    }
+}
 
 /* Proceed? [y/N] on the terminal (/dev/tty, even when commands come on standard input). */
 static int ask_tty(void *arg, const char *summary)
@@ -41,11 +53,12 @@ static void print_reply(struct run *run, const struct reply *r)
             snprintf(buf, sizeof buf, "{\"status\":\"error\",\"summary\":\"the reply does not fit\"}");
         puts(buf);
     } else if (!(run->opt->quiet && r->status == RS_DONE)) {
+        const char *on = run->colour ? status_colour(r->status) : "", *off = run->colour ? "\033[0m" : "";
         switch (r->status) {
-        case RS_NOT_UNDERSTOOD: printf("not understood: %s\n", r->summary); break;
-        case RS_INVALID: printf("invalid: %s\n", r->summary); break;
-        case RS_ERROR: printf("error: %s\n", r->summary); break;
-        default: puts(r->summary); break;
+        case RS_NOT_UNDERSTOOD: printf("%snot understood:%s %s\n", on, off, r->summary); break;
+        case RS_INVALID: printf("%sinvalid:%s %s\n", on, off, r->summary); break;
+        case RS_ERROR: printf("%serror:%s %s\n", on, off, r->summary); break;
+        default: printf("%s%s%s\n", on, r->summary, off); break;
         }
     }
     fflush(stdout); /* each reply as soon as its command is done */
@@ -71,8 +84,11 @@ int run_main(int argc, char **argv)
     if (rc) return rc;
     struct store *store;
     if ((rc = cli_open_store(&opt, 1, &store))) return rc;
-    struct run run = {&opt, {store, opt.actor, opt.sandbox, opt.now, opt.yes, NULL, NULL, ""}, EXIT_DONE, -1};
+    struct run run = {
+        &opt, {store, opt.actor, opt.sandbox, opt.now, opt.yes, NULL, NULL, ""}, EXIT_DONE, -1, 0};
     run.x.ask_arg = &run;
+    const char *no_colour = getenv("NO_COLOR");
+    run.colour = isatty(1) && !(no_colour && *no_colour) && !opt.json;
     if (!opt.yes && (isatty(0) || isatty(1)) && (run.tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0)
         run.x.ask = ask_tty;
     if (first < argc) {
