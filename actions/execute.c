@@ -186,6 +186,12 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     /* 5. Execute, with the audit event, in one transaction. */
     r->status = RS_DONE;
     run_change(x, cmd, &sb, it, r);
+    /* interfaces.md gives a result to share_agent alone among the changes: the others'
+     * details are in the summary and the audit log. */
+    if (it->kind != IK_SHARE_AGENT) {
+        json_decref(r->result);
+        r->result = NULL;
+    }
 }
 
 /* confirm / cancel: the actor's pending change, by token or the only one. */

@@ -137,7 +137,9 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                   "WHERE sandbox_id = ?1 AND principal = ?2 AND project = ?3")                               \
     X(GRANT_DELETE, "DELETE FROM grants WHERE id = ?1")                                                      \
     X(GRANT_EACH, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "     \
-                  "WHERE sandbox_id = ?1 AND (?2 IS NULL OR principal = ?2) ORDER BY principal, project")    \
+                  "WHERE sandbox_id = ?1 ORDER BY principal, project")                                       \
+    X(GRANT_EACH_OF, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "  \
+                     "WHERE sandbox_id = ?1 AND principal = ?2 ORDER BY project")                            \
     X(AUDIT_ADD, "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before) "    \
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                  \
     X(AUDIT_EACH,                                                                                            \
@@ -320,9 +322,15 @@ enum store_status store_open(const char *path, int flags, struct store **out, ch
     }
     sqlite3_busy_timeout(s->db, 10000);
     sqlite3_extended_result_codes(s->db, 0);
-    if (exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                 "setting up the store") != STORE_OK)
-        goto out;
+    /* Switching to WAL takes the file for a moment: a second process opening a new store at
+     * the same time waits its turn rather than fail. */
+    for (int attempt = 0;; attempt++) {
+        if (exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                     "setting up the store") == STORE_OK)
+            break;
+        if (attempt >= 100 || !strstr(s->err, "locked")) goto out;
+        usleep(50000);
+    }
     st = migrate(s);
 out:
     if (st != STORE_OK) {
@@ -613,10 +621,11 @@ enum store_status store_grant_delete(struct store *s, int64_t grant_id)
 enum store_status store_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
                                    void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, SQL_GRANT_EACH);
+    /* One principal's grants by the unique index: a check must not walk the sandbox. */
+    sqlite3_stmt *st = stmt(s, principal ? SQL_GRANT_EACH_OF : SQL_GRANT_EACH);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sb);
-    bind_text(st, 2, principal);
+    if (principal) bind_text(st, 2, principal);
     int rc;
     struct st_grant g;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

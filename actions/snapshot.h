@@ -1,0 +1,19 @@
+/* Cross-sandbox snapshots (access.md, "Cross-sandbox snapshots"): a frozen, read-only copy
+ * of a source sandbox's tree at <reader>/.shared/<source>/, with secrets, configuration,
+ * dependency folders and git internals left out. Only libc; no shell. */
+#ifndef CONCIERGE_SNAPSHOT_H
+#define CONCIERGE_SNAPSHOT_H
+#include <stddef.h>
+
+/* Makes or refreshes the read-only snapshot of source_dir at reader_dir/.shared/<source_name>/.
+ * Copies into a fresh folder beside it, then swaps it in with renameat2(RENAME_EXCHANGE)
+ * (or a plain rename when there was none), so a reader never sees half a snapshot; the old
+ * copy is then removed. A snapshot larger than limit_bytes is refused before anything is
+ * replaced. 0, or -1 with a message for a person in err. */
+int snapshot_replace(const char *source_dir, const char *reader_dir, const char *source_name,
+                     unsigned long long limit_bytes, char *err, size_t errlen);
+/* Removes reader_dir/.shared/<source_name>/ (read-only folders included). 0 (also when there was none), or
+ * -1. */
+int snapshot_remove(const char *reader_dir, const char *source_name, char *err, size_t errlen);
+
+#endif
