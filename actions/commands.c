@@ -11,6 +11,7 @@
 #include "../intent/describe.h"
 #include "../intent/timecalc.h"
 #include "authorise.h"
+#include "snapshot.h"
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */
 
@@ -685,6 +686,98 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
     return 0;
 }
 
+/* ---- grant_cross, refresh_cross, revoke_cross --------------------------------------------------- */
+
+#define SNAPSHOT_LIMIT (1ULL << 30) /* 1 GiB (access.md) */
+
+/* The source sandbox: the actor must own it too. Strangers to it hear "not found". */
+static int cross_source(struct exec_ctx *x, const struct st_sandbox *reader, const struct intent *it,
+                        struct st_sandbox *src, struct reply *r)
+{
+    enum relation rel = REL_STRANGER;
+    enum store_status st = store_sandbox_find(x->store, it->source, src);
+    if (st == STORE_ERROR || (st == STORE_OK && relation_of(x->store, src, x->actor, x->now, &rel)))
+        return store_fail(x, r);
+    if (st == STORE_NOT_FOUND || rel == REL_STRANGER) {
+        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", it->source);
+        return -1;
+    }
+    if (rel != REL_OWNER) {
+        reply_set(r, RS_DENIED,
+                  "denied: %s does not own %s; cross-sandbox reads need the owner of both (rule owner-only)",
+                  x->actor, src->name);
+        snprintf(r->rule, sizeof r->rule, "owner-only");
+        return -1;
+    }
+    if (!reader->source_dir[0] || !src->source_dir[0]) {
+        reply_set(r, RS_REJECTED,
+                  "sandbox %s has no source folder (concierge admin sandbox add … --source DIR)",
+                  reader->source_dir[0] ? src->name : reader->name);
+        return -1;
+    }
+    return 0;
+}
+
+static int cross_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    struct st_sandbox src;
+    if (cross_source(x, sb, it, &src, r)) return -1;
+    if (it->kind != IK_GRANT_CROSS) {
+        enum store_status st = store_cross_find(x->store, sb->id, src.id, NULL);
+        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_NOT_FOUND) {
+            reply_set(r, RS_REJECTED, "sandbox %s has no read access to %s", sb->name, src.name);
+            return -1;
+        }
+    }
+    describe(it, r);
+    return 0;
+}
+
+/* The change is audited on the source as well (the dispatcher audits it on the reader). */
+static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, const struct intent *it,
+                           const struct reply *r)
+{
+    struct st_event e;
+    memset(&e, 0, sizeof e);
+    e.at = x->now;
+    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
+    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
+    snprintf(e.subjects, sizeof e.subjects, "[\"%s\"]", it->sandbox);
+    snprintf(e.outcome, sizeof e.outcome, "done");
+    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
+    return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
+}
+
+static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                     struct st_event *e)
+{
+    struct st_sandbox src;
+    char err[512];
+    if (store_sandbox_find(x->store, it->source, &src) != STORE_OK) return store_fail(x, r);
+    snprintf(e->subjects, sizeof e->subjects, "[\"%s\"]", src.name);
+    if (it->kind == IK_REVOKE_CROSS) {
+        if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
+        if (snapshot_remove(sb->source_dir, src.name, err, sizeof err)) {
+            reply_set(r, RS_ERROR, "the snapshot could not be removed: %s", err);
+            return -1;
+        }
+        snprintf(r->summary, sizeof r->summary,
+                 "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name, src.name);
+    } else {
+        /* The copy is made (and swapped in) first; the grant is stored with it. */
+        if (snapshot_replace(src.source_dir, sb->source_dir, src.name, SNAPSHOT_LIMIT, err, sizeof err)) {
+            reply_set(r, RS_REJECTED, "the snapshot of %s was not made: %s", src.name, err);
+            return 0;
+        }
+        if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
+        snprintf(
+            r->summary, sizeof r->summary, "%s sandbox %s's read-only snapshot of %s at %.200s/.shared/%s.",
+            it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir, src.name);
+    }
+    return audit_on_source(x, &src, it, r) ? store_fail(x, r) : 0;
+}
+
 /* ---- help -------------------------------------------------------------------------------------------- */
 
 static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
@@ -733,6 +826,9 @@ static const struct command commands[] = {
     {IK_SHOW_MODE, no_check, show_mode_run},
     {IK_SHARE_AGENT, agent_check, share_agent_run},
     {IK_UNSHARE_AGENT, agent_check, unshare_agent_run},
+    {IK_GRANT_CROSS, cross_check, cross_run},
+    {IK_REFRESH_CROSS, cross_check, cross_run},
+    {IK_REVOKE_CROSS, cross_check, cross_run},
     {IK_HELP, no_check, help_run},
 };
 

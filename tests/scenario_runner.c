@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../actions/execute.h"
@@ -19,7 +20,40 @@ struct scenario {
     char as[300], sandbox[80];
     int64_t now;
     char token[16];
+    char dir[64]; /* the scenario's temporary folder: $DIR in setup and in exists/missing */
 };
+
+/* Two source trees for cross-sandbox scenarios: $DIR/a (main.c, .env, a link out of the
+ * tree) and $DIR/b (empty). */
+static void make_trees(const char *dir)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/a", dir);
+    mkdir(p, 0755);
+    snprintf(p, sizeof p, "%s/b", dir);
+    mkdir(p, 0755);
+    const char *files[][2] = {{"a/main.c", "int main(void) { return 0; }\n"}, {"a/.env", "SECRET=1\n"}};
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i][0]);
+        FILE *f = fopen(p, "w");
+        if (f) {
+            fputs(files[i][1], f);
+            fclose(f);
+        }
+    }
+    snprintf(p, sizeof p, "%s/a/leak", dir);
+    if (symlink("/etc/passwd", p) != 0) perror("symlink");
+}
+
+/* s with $DIR replaced by the scenario's folder. */
+static void with_dir(const char *s, const char *dir, char *out, size_t size)
+{
+    const char *at = strstr(s, "$DIR");
+    if (!at)
+        snprintf(out, size, "%s", s);
+    else
+        snprintf(out, size, "%.*s%s%s", (int)(at - s), s, dir, at + 4);
+}
 
 static int setup(struct scenario *sc, json_t *first)
 {
@@ -31,7 +65,7 @@ static int setup(struct scenario *sc, json_t *first)
         char buf[512];
         char *argv[32];
         int argc = 0;
-        snprintf(buf, sizeof buf, "%s", json_string_value(c) ? json_string_value(c) : "");
+        with_dir(json_string_value(c) ? json_string_value(c) : "", sc->dir, buf, sizeof buf);
         for (char *t = strtok(buf, " "); t && argc < 32; t = strtok(NULL, " "))
             argv[argc++] = t;
         int rc = admin_run(sc->store, argc, argv, 0);
@@ -97,7 +131,7 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
     if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
 
-    char why[512] = "";
+    char why[1024] = "";
     if (strcmp(reply_status_name(r.status), want) != 0)
         snprintf(why, sizeof why, "status %s, want %s", reply_status_name(r.status), want);
     json_t *ex = json_object_get(st, "exit");
@@ -114,6 +148,23 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     {
         if (!why[0] && json_string_value(s) && strstr(line, json_string_value(s)))
             snprintf(why, sizeof why, "the reply has %s", json_string_value(s));
+    }
+    json_array_foreach(json_object_get(st, "exists"), i, s)
+    {
+        char p[512];
+        struct stat stt;
+        with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
+        if (!why[0] && lstat(p, &stt) != 0)
+            snprintf(why, sizeof why, "%s is missing", p);
+        else if (!why[0] && S_ISREG(stt.st_mode) && (stt.st_mode & 0222))
+            snprintf(why, sizeof why, "%s is writable", p);
+    }
+    json_array_foreach(json_object_get(st, "missing"), i, s)
+    {
+        char p[512];
+        struct stat stt;
+        with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
+        if (!why[0] && lstat(p, &stt) == 0) snprintf(why, sizeof why, "%s should not be there", p);
     }
     if (why[0]) {
         failed++;
@@ -136,6 +187,8 @@ static void run_file(const char *path)
         return;
     }
     snprintf(db, sizeof db, "%s/s.db", dir);
+    snprintf(sc.dir, sizeof sc.dir, "%s", dir);
+    make_trees(dir);
     FILE *f = fopen(path, "r");
     if (!f || store_open(db, STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
         printf("FAIL %s: cannot start (%s)\n", path, f ? err : "cannot read the file");
@@ -172,8 +225,8 @@ static void run_file(const char *path)
     free(line);
     fclose(f);
     store_close(sc.store);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
 }
 
