@@ -168,6 +168,17 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "ON CONFLICT (reader_id, source_id) DO UPDATE SET snapshot_at = excluded.snapshot_at")                 \
     X(CROSS_FIND, "SELECT snapshot_at FROM cross_grants WHERE reader_id = ?1 AND source_id = ?2")            \
     X(CROSS_DELETE, "DELETE FROM cross_grants WHERE reader_id = ?1 AND source_id = ?2")                      \
+    X(LINK, "INSERT INTO slack_links (slack_user, principal) VALUES (?1, ?2) "                               \
+            "ON CONFLICT (slack_user) DO UPDATE SET principal = excluded.principal")                         \
+    X(UNLINK, "DELETE FROM slack_links WHERE slack_user = ?1")                                               \
+    X(MAP, "INSERT INTO slack_maps (team, channel, sandbox_id) VALUES (?1, ?2, ?3) "                         \
+           "ON CONFLICT (team, channel) DO UPDATE SET sandbox_id = excluded.sandbox_id")                     \
+    X(UNMAP, "DELETE FROM slack_maps WHERE team = ?1 AND channel = ?2")                                      \
+    X(BOT_ADD,                                                                                               \
+      "INSERT INTO bots (name, workspace_id, token_sha256, callback_prefix) VALUES (?1, ?2, ?3, ?4)")        \
+    X(BOT_REMOVE, "DELETE FROM bots WHERE name = ?1")                                                        \
+    X(WS_REMOVE, "DELETE FROM workspaces WHERE name = ?1")                                                   \
+    X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = ?1")                                                    \
     X(PENDING_TAKE,                                                                                          \
       "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
       "created_at, expires_at")
@@ -896,4 +907,73 @@ enum store_status store_cross_delete(struct store *s, int64_t reader, int64_t so
 {
     sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_DELETE, reader, source);
     return st ? run(s, st, "removing the read grant") : STORE_ERROR;
+}
+
+/* ---- Slack, bots, removals ------------------------------------------------------------------------ */
+
+/* Runs a statement of up to four text parameters (NULL skipped: bound by the caller). */
+static enum store_status run_texts(struct store *s, enum stmt_id id, const char *what, int changes_needed,
+                                   const char *a, const char *b)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, a);
+    if (b) bind_text(st, 2, b);
+    enum store_status r = run(s, st, what);
+    if (r == STORE_OK && changes_needed && sqlite3_changes(s->db) == 0) return STORE_NOT_FOUND;
+    if (r == STORE_EXISTS && changes_needed) snprintf(s->err, sizeof s->err, "%s: it is still in use", what);
+    return r;
+}
+
+enum store_status store_slack_link(struct store *s, const char *u, const char *p)
+{
+    return run_texts(s, SQL_LINK, "linking the Slack user", 0, u, p);
+}
+
+enum store_status store_slack_unlink(struct store *s, const char *u)
+{
+    return run_texts(s, SQL_UNLINK, "unlinking the Slack user", 1, u, NULL);
+}
+
+enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sb)
+{
+    sqlite3_stmt *st = stmt(s, SQL_MAP);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, team);
+    bind_text(st, 2, channel ? channel : "");
+    sqlite3_bind_int64(st, 3, sb);
+    return run(s, st, "mapping the Slack channel");
+}
+
+enum store_status store_slack_unmap(struct store *s, const char *team, const char *channel)
+{
+    return run_texts(s, SQL_UNMAP, "unmapping the Slack channel", 1, team, channel ? channel : "");
+}
+
+enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, const unsigned char sha[32],
+                                const char *prefix)
+{
+    sqlite3_stmt *st = stmt(s, SQL_BOT_ADD);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    sqlite3_bind_int64(st, 2, ws);
+    sqlite3_bind_blob(st, 3, sha, 32, SQLITE_STATIC);
+    bind_text(st, 4, prefix ? prefix : "");
+    return run(s, st, "adding the bot");
+}
+
+enum store_status store_bot_remove(struct store *s, const char *name)
+{
+    return run_texts(s, SQL_BOT_REMOVE, "removing the bot", 1, name, NULL);
+}
+
+enum store_status store_workspace_remove(struct store *s, const char *name)
+{
+    return run_texts(s, SQL_WS_REMOVE, "removing the workspace (it must hold no sandbox and no bot)", 1, name,
+                     NULL);
+}
+
+enum store_status store_sandbox_remove(struct store *s, const char *name)
+{
+    return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
 }

@@ -135,6 +135,23 @@ enum store_status store_cross_find(struct store *s, int64_t reader_id, int64_t s
                                    int64_t *snapshot_at);
 enum store_status store_cross_delete(struct store *s, int64_t reader_id, int64_t source_id);
 
+/* ---- Slack and chat bots (set up by concierge admin) ------------------------------------- */
+
+/* A Slack user is that principal (admin link). */
+enum store_status store_slack_link(struct store *s, const char *slack_user, const char *principal);
+enum store_status store_slack_unlink(struct store *s, const char *slack_user);
+/* Team (and channel, "" for any) → sandbox (admin slack map). */
+enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sandbox_id);
+enum store_status store_slack_unmap(struct store *s, const char *team, const char *channel);
+/* A bot bound to one workspace; only the SHA-256 of its bearer token is kept. */
+enum store_status store_bot_add(struct store *s, const char *name, int64_t workspace_id,
+                                const unsigned char token_sha256[32], const char *callback_prefix);
+enum store_status store_bot_remove(struct store *s, const char *name);
+
+/* Workspaces and sandboxes can be removed when nothing refers to them any more. */
+enum store_status store_workspace_remove(struct store *s, const char *name);
+enum store_status store_sandbox_remove(struct store *s, const char *name);
+
 /* ---- Audit ---------------------------------------------------------------------------- */
 
 struct st_event {

@@ -1,5 +1,7 @@
 /* concierge admin: the set-up the language does not cover (interfaces.md). One row a
  * command: its words, how many names follow, and its handler. */
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +12,7 @@
 struct admin_args {
     const char *names[4]; /* the positional names after the command's words */
     int n_names;
-    const char *owner, *workspace, *source, *mode, *default_mode;
+    const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
 };
 
 static int parse_mode(const char *s, enum mode *m)
@@ -104,6 +106,82 @@ static int project_remove(struct store *s, const struct admin_args *a) { return 
 static int agent_add(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 1); }
 static int agent_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 0); }
 
+static int workspace_remove(struct store *s, const struct admin_args *a)
+{
+    return report(s, store_workspace_remove(s, a->names[0]), "workspace removed");
+}
+
+static int sandbox_remove(struct store *s, const struct admin_args *a)
+{
+    return report(s, store_sandbox_remove(s, a->names[0]), "sandbox removed");
+}
+
+/* admin link slack:UID P: Slack users are identified by ID, never by name. */
+static int link(struct store *s, const struct admin_args *a)
+{
+    if (strncmp(a->names[0], "slack:U", 7) != 0 && strncmp(a->names[0], "slack:W", 7) != 0) {
+        fprintf(stderr, "concierge: the Slack user is slack:UID, as in slack:U024BE7LH\n");
+        return EXIT_USAGE;
+    }
+    return report(s, store_slack_link(s, a->names[0], a->names[1]), "linked");
+}
+
+static int unlink_cmd(struct store *s, const struct admin_args *a)
+{
+    return report(s, store_slack_unlink(s, a->names[0]), "unlinked");
+}
+
+static int slack_map(struct store *s, const struct admin_args *a)
+{
+    struct st_sandbox sb;
+    if (!a->team || !a->sandbox) {
+        fprintf(stderr, "usage: concierge admin slack map --team T [--channel C] --sandbox NAME\n");
+        return EXIT_USAGE;
+    }
+    if (find_sandbox(s, a->sandbox, &sb)) return EXIT_REJECTED;
+    return report(s, store_slack_map(s, a->team, a->channel, sb.id), "mapped");
+}
+
+static int slack_unmap(struct store *s, const struct admin_args *a)
+{
+    if (!a->team) {
+        fprintf(stderr, "usage: concierge admin slack unmap --team T [--channel C]\n");
+        return EXIT_USAGE;
+    }
+    return report(s, store_slack_unmap(s, a->team, a->channel), "unmapped");
+}
+
+/* admin bot add: the bearer token is printed this once; the store keeps its SHA-256. */
+static int bot_add(struct store *s, const struct admin_args *a)
+{
+    int64_t ws;
+    unsigned char raw[32], sha[32];
+    char token[80];
+    unsigned int n = 0;
+    if (!a->workspace) {
+        fprintf(stderr, "usage: concierge admin bot add NAME --workspace WS [--callback-prefix URL]\n");
+        return EXIT_USAGE;
+    }
+    if (find_workspace(s, a->workspace, &ws)) return EXIT_REJECTED;
+    if (RAND_bytes(raw, sizeof raw) != 1) {
+        fprintf(stderr, "concierge: no random bytes for a token\n");
+        return EXIT_OTHER;
+    }
+    memcpy(token, "cbt_", 4);
+    for (int i = 0; i < 32; i++)
+        snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
+    if (EVP_Digest(token, strlen(token), sha, &n, EVP_sha256(), NULL) != 1 || n != 32) return EXIT_OTHER;
+    enum store_status st = store_bot_add(s, a->names[0], ws, sha, a->callback_prefix);
+    if (st != STORE_OK) return report(s, st, "");
+    printf("bot added; its bearer token, shown this once:\n%s\n", token);
+    return EXIT_DONE;
+}
+
+static int bot_remove(struct store *s, const struct admin_args *a)
+{
+    return report(s, store_bot_remove(s, a->names[0]), "bot removed");
+}
+
 static const struct {
     const char *words;
     int names;
@@ -119,6 +197,14 @@ static const struct {
     {"project remove", 2, project_remove, "project remove SANDBOX NAME"},
     {"agent add", 2, agent_add, "agent add SANDBOX NAME"},
     {"agent remove", 2, agent_remove, "agent remove SANDBOX NAME"},
+    {"workspace remove", 1, workspace_remove, "workspace remove NAME"},
+    {"sandbox remove", 1, sandbox_remove, "sandbox remove NAME"},
+    {"slack map", 0, slack_map, "slack map --team T [--channel C] --sandbox NAME"},
+    {"slack unmap", 0, slack_unmap, "slack unmap --team T [--channel C]"},
+    {"link", 2, link, "link slack:UID PRINCIPAL"},
+    {"unlink", 1, unlink_cmd, "unlink slack:UID"},
+    {"bot add", 1, bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
+    {"bot remove", 1, bot_remove, "bot remove NAME"},
 };
 
 #define N_ADMIN (sizeof admin_commands / sizeof admin_commands[0])
@@ -156,12 +242,16 @@ int admin_run(struct store *s, int argc, char **argv, int i)
         memset(&a, 0, sizeof a);
         for (int j = i + k; j < argc; j++) {
             const char *v = j + 1 < argc ? argv[j + 1] : NULL;
-            const char **slot = strcmp(argv[j], "--owner") == 0          ? &a.owner
-                                : strcmp(argv[j], "--workspace") == 0    ? &a.workspace
-                                : strcmp(argv[j], "--source") == 0       ? &a.source
-                                : strcmp(argv[j], "--mode") == 0         ? &a.mode
-                                : strcmp(argv[j], "--default-mode") == 0 ? &a.default_mode
-                                                                         : NULL;
+            const char **slot = strcmp(argv[j], "--owner") == 0             ? &a.owner
+                                : strcmp(argv[j], "--workspace") == 0       ? &a.workspace
+                                : strcmp(argv[j], "--source") == 0          ? &a.source
+                                : strcmp(argv[j], "--mode") == 0            ? &a.mode
+                                : strcmp(argv[j], "--default-mode") == 0    ? &a.default_mode
+                                : strcmp(argv[j], "--team") == 0            ? &a.team
+                                : strcmp(argv[j], "--channel") == 0         ? &a.channel
+                                : strcmp(argv[j], "--sandbox") == 0         ? &a.sandbox
+                                : strcmp(argv[j], "--callback-prefix") == 0 ? &a.callback_prefix
+                                                                            : NULL;
             if (slot) {
                 if (!v) break;
                 *slot = v;
