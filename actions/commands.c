@@ -702,11 +702,12 @@ static int cross_source(struct exec_ctx *x, const struct st_sandbox *reader, con
         reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", it->source);
         return -1;
     }
-    if (rel != REL_OWNER) {
-        reply_set(r, RS_DENIED,
-                  "denied: %s does not own %s; cross-sandbox reads need the owner of both (rule owner-only)",
-                  x->actor, src->name);
-        snprintf(r->rule, sizeof r->rule, "owner-only");
+    /* The actor must own the source too: asked of the same rules as every intent. */
+    struct decision d;
+    if (authorise_intent(x->store, src, x->actor, it, x->now, &d)) return store_fail(x, r);
+    if (!d.allow) {
+        reply_set(r, RS_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
+        snprintf(r->rule, sizeof r->rule, "%s", d.rule);
         return -1;
     }
     if (!reader->source_dir[0] || !src->source_dir[0]) {
