@@ -25,6 +25,18 @@ void commands_subjects_json(const struct intent *it, char *buf, size_t size)
     json_decref(a);
 }
 
+void commands_event(struct st_event *e, const struct exec_ctx *x, const struct intent *it,
+                    const char *outcome, const char *summary)
+{
+    memset(e, 0, sizeof *e);
+    e->at = x->now;
+    snprintf(e->actor, sizeof e->actor, "%s", x->actor);
+    snprintf(e->intent, sizeof e->intent, "%s", intent_kind_name(it->kind));
+    commands_subjects_json(it, e->subjects, sizeof e->subjects);
+    snprintf(e->outcome, sizeof e->outcome, "%s", outcome);
+    snprintf(e->summary, sizeof e->summary, "%s", summary);
+}
+
 static void append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void append(struct reply *r, const char *fmt, ...)
 {
@@ -740,13 +752,8 @@ static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, con
                            const struct reply *r)
 {
     struct st_event e;
-    memset(&e, 0, sizeof e);
-    e.at = x->now;
-    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
-    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
+    commands_event(&e, x, it, "done", r->summary);
     snprintf(e.subjects, sizeof e.subjects, "[\"%s\"]", it->sandbox);
-    snprintf(e.outcome, sizeof e.outcome, "done");
-    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
     return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
 }
 

@@ -25,4 +25,9 @@ const struct command *command_for(enum intent_kind kind);
 /* The intent's principals as a JSON array, for the audit event. */
 void commands_subjects_json(const struct intent *it, char *buf, size_t size);
 
+/* An audit event of the actor's intent at now, with this outcome and summary; subjects
+ * are the intent's principals. */
+void commands_event(struct st_event *e, const struct exec_ctx *x, const struct intent *it,
+                    const char *outcome, const char *summary);
+
 #endif

@@ -41,13 +41,7 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
                          const struct reply *r)
 {
     struct st_event e;
-    memset(&e, 0, sizeof e);
-    e.at = x->now;
-    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
-    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
-    commands_subjects_json(it, e.subjects, sizeof e.subjects);
-    snprintf(e.outcome, sizeof e.outcome, "denied");
-    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
+    commands_event(&e, x, it, "denied", r->summary);
     if (store_begin(x->store) == STORE_OK) {
         if (store_audit_append(x->store, sb->id, &e) == STORE_OK)
             store_commit(x->store);
@@ -71,12 +65,12 @@ static void run_change(struct exec_ctx *x, const struct command *cmd, const stru
         if (r->status == RS_DONE) store_failed(x, r);
         return;
     }
-    e.at = x->now;
-    snprintf(e.actor, sizeof e.actor, "%s", x->actor);
-    snprintf(e.intent, sizeof e.intent, "%s", intent_kind_name(it->kind));
-    if (!e.subjects[0]) commands_subjects_json(it, e.subjects, sizeof e.subjects);
-    snprintf(e.outcome, sizeof e.outcome, "done");
-    snprintf(e.summary, sizeof e.summary, "%s", r->summary);
+    /* The handler may have said the subjects (a cross grant's sandbox) and what was before. */
+    struct st_event done;
+    commands_event(&done, x, it, "done", r->summary);
+    if (e.subjects[0]) memcpy(done.subjects, e.subjects, sizeof done.subjects);
+    memcpy(done.before, e.before, sizeof done.before);
+    e = done;
     if (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK) {
         store_rollback(x->store);
         store_failed(x, r);
