@@ -103,6 +103,15 @@ static void describe(const struct intent *it, struct reply *r)
     describe_intent(it, r->summary, sizeof r->summary);
 }
 
+/* Intents with nothing to resolve: only described. */
+static int no_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
+{
+    (void)x;
+    (void)sb;
+    describe(it, r);
+    return 0;
+}
+
 /* "a grant (role, scope, expiry)" in words, for descriptions of what changes. */
 static void grant_words(const struct st_grant *g, char *buf, size_t size)
 {
@@ -515,14 +524,6 @@ static int audit_event(void *ctx, const struct st_event *e)
     return 0;
 }
 
-static int audit_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
-{
-    (void)x;
-    (void)sb;
-    describe(it, r);
-    return 0;
-}
-
 static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
                      struct st_event *e)
 {
@@ -811,14 +812,6 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     return 0;
 }
 
-static int no_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
-{
-    (void)x;
-    (void)sb;
-    describe(it, r);
-    return 0;
-}
-
 /* ---- The table ------------------------------------------------------------------------------------------
  */
 
@@ -829,7 +822,7 @@ static const struct command commands[] = {
     {IK_SET_EXPIRY, set_expiry_check, set_expiry_run},
     {IK_LIST_ACCESS, list_check, list_run},
     {IK_CHECK_ACCESS, check_access_check, check_access_run},
-    {IK_SHOW_AUDIT, audit_check, audit_run},
+    {IK_SHOW_AUDIT, no_check, audit_run},
     {IK_SET_MODE, mode_check, mode_run},
     {IK_SHOW_MODE, no_check, show_mode_run},
     {IK_SHARE_AGENT, agent_check, share_agent_run},

@@ -241,6 +241,12 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
     snprintf(dst, size, "%s", v ? (const char *)v : "");
 }
 
+/* What one step of a look-up found: a row, none, or a failure (with s->err set). */
+static enum store_status row_status(struct store *s, int rc, const char *what)
+{
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s, what);
+}
+
 /* Runs a statement that returns no rows, or whose first row is not needed. */
 static enum store_status run(struct store *s, sqlite3_stmt *st, const char *what)
 {
@@ -412,9 +418,7 @@ enum store_status store_workspace_find(struct store *s, const char *name, int64_
     if (!st) return STORE_ERROR;
     bind_text(st, 1, name);
     int rc = sqlite3_step(st);
-    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
-                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                              : fail(s, "finding a workspace");
+    enum store_status r = row_status(s, rc, "finding a workspace");
     if (r == STORE_OK) {
         if (id) *id = sqlite3_column_int64(st, 0);
         if (default_mode) *default_mode = mode_of(sqlite3_column_text(st, 1));
@@ -495,9 +499,7 @@ enum store_status store_sandbox_find(struct store *s, const char *name, struct s
     if (!st) return STORE_ERROR;
     bind_text(st, 1, name);
     int rc = sqlite3_step(st);
-    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
-                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                              : fail(s, "finding a sandbox");
+    enum store_status r = row_status(s, rc, "finding a sandbox");
     if (r == STORE_OK) {
         out->id = sqlite3_column_int64(st, 0);
         out->workspace_id = sqlite3_column_int64(st, 1);
@@ -612,9 +614,7 @@ enum store_status store_grant_find(struct store *s, int64_t sb, const char *prin
     bind_text(st, 2, principal);
     bind_text(st, 3, project ? project : "");
     int rc = sqlite3_step(st);
-    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
-                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                              : fail(s, "finding a grant");
+    enum store_status r = row_status(s, rc, "finding a grant");
     if (r == STORE_OK) grant_row(st, out);
     done(st);
     return r;
@@ -719,9 +719,7 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
     if (!st) return STORE_ERROR;
     bind_text(st, 1, token);
     int rc = sqlite3_step(st);
-    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
-                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                              : fail(s, "taking a pending change");
+    enum store_status r = row_status(s, rc, "taking a pending change");
     if (r == STORE_OK) {
         snprintf(out->token, sizeof out->token, "%s", token);
         copy_col(st, 0, out->actor, sizeof out->actor);
@@ -853,9 +851,7 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
     if (!st) return STORE_ERROR;
     sqlite3_bind_blob(st, 1, sha256, 32, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    enum store_status r = rc == SQLITE_ROW    ? STORE_OK
-                          : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                              : fail(s, "finding a key");
+    enum store_status r = row_status(s, rc, "finding a key");
     if (r == STORE_OK) {
         out->id = sqlite3_column_int64(st, 0);
         copy_col(st, 1, out->sandbox, sizeof out->sandbox);
@@ -898,9 +894,7 @@ enum store_status store_cross_find(struct store *s, int64_t reader, int64_t sour
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && snapshot_at) *snapshot_at = sqlite3_column_int64(st, 0);
     done(st);
-    return rc == SQLITE_ROW    ? STORE_OK
-           : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                               : fail(s, "finding a read grant");
+    return row_status(s, rc, "finding a read grant");
 }
 
 enum store_status store_cross_delete(struct store *s, int64_t reader, int64_t source)
