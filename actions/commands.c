@@ -60,9 +60,12 @@ static void past_tense(struct reply *r, const char *verb, const char *done)
 {
     size_t n = strlen(verb);
     if (strncmp(r->summary, verb, n) != 0) return;
-    char rest[sizeof r->summary];
-    snprintf(rest, sizeof rest, "%s", r->summary + n);
-    snprintf(r->summary, sizeof r->summary, "%s%s", done, rest);
+    size_t d = strlen(done), rest = strlen(r->summary + n);
+    /* The past tense may be longer than the verb: the tail is cut to fit. */
+    if (d + rest >= sizeof r->summary) rest = sizeof r->summary - 1 - d;
+    memmove(r->summary + d, r->summary + n, rest);
+    memcpy(r->summary, done, d);
+    r->summary[d + rest] = '\0';
 }
 
 static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }

@@ -45,7 +45,7 @@ static const char *at(const char *rel)
 static void mkdirs(const char *rel)
 {
     char p[4096];
-    snprintf(p, sizeof p, "%s/%s", base, rel);
+    if (snprintf(p, sizeof p, "%s/%s", base, rel) >= (int)sizeof p) return;
     for (char *s = p + strlen(base) + 1; *s; s++)
         if (*s == '/') {
             *s = 0;
