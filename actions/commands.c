@@ -710,14 +710,7 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
 static int cross_source(struct exec_ctx *x, const struct st_sandbox *reader, const struct intent *it,
                         struct st_sandbox *src, struct reply *r)
 {
-    enum relation rel = REL_STRANGER;
-    enum store_status st = store_sandbox_find(x->store, it->source, src);
-    if (st == STORE_ERROR || (st == STORE_OK && relation_of(x->store, src, x->actor, x->now, &rel)))
-        return store_fail(x, r);
-    if (st == STORE_NOT_FOUND || rel == REL_STRANGER) {
-        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", it->source);
-        return -1;
-    }
+    if (exec_find_sandbox(x, it->source, src, r)) return -1;
     /* The actor must own the source too: asked of the same rules as every intent. */
     struct decision d;
     if (authorise_intent(x->store, src, x->actor, it, x->now, &d)) return store_fail(x, r);

@@ -121,6 +121,22 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     store_failed(x, r);
 }
 
+int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r)
+{
+    enum store_status st = store_sandbox_find(x->store, name, sb);
+    enum relation rel = REL_STRANGER;
+    if (st == STORE_ERROR || (st == STORE_OK && relation_of(x->store, sb, x->actor, x->now, &rel))) {
+        store_failed(x, r);
+        return -1;
+    }
+    if (st == STORE_NOT_FOUND || rel == REL_STRANGER ||
+        (x->workspace_id && sb->workspace_id != x->workspace_id)) {
+        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", name);
+        return -1;
+    }
+    return 0;
+}
+
 /* Everything after parsing, for an intent on the actor's behalf. */
 static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed, struct reply *r)
 {
@@ -136,16 +152,7 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     /* 1. The actor is authorised on the sandbox before any name is resolved: a stranger
      *    hears exactly what a missing sandbox would say. */
     struct st_sandbox sb;
-    enum store_status st = store_sandbox_find(x->store, it->sandbox, &sb);
-    enum relation rel = REL_STRANGER;
-    if (st == STORE_ERROR || (st == STORE_OK && relation_of(x->store, &sb, x->actor, x->now, &rel))) {
-        store_failed(x, r);
-        return;
-    }
-    if (st == STORE_NOT_FOUND || rel == REL_STRANGER) {
-        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", it->sandbox);
-        return;
-    }
+    if (exec_find_sandbox(x, it->sandbox, &sb, r)) return;
     /* 2. The intent itself. */
     struct decision d;
     if (authorise_intent(x->store, &sb, x->actor, it, x->now, &d)) {

@@ -23,7 +23,14 @@ struct exec_ctx {
     int (*ask)(void *arg, const char *summary);
     void *ask_arg;
     const char *conversation; /* "" on the command line */
+    /* A chat bot acts within one workspace: sandboxes outside it are not found. 0: any. */
+    int64_t workspace_id;
 };
+
+/* Finds a sandbox the actor may be told of: one outside the context's workspace, missing,
+ * or to which the actor is a stranger is "not found", all in the same words (access.md).
+ * 0, or -1 with r set (rejected, or a store failure). */
+int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r);
 
 /* Runs one command. r must be reply_init()ed; the caller reply_clear()s it. */
 void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r);

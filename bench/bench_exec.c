@@ -133,7 +133,12 @@ struct exec_bench {
 
 static void exec_one(struct exec_bench *b, const char *text)
 {
-    struct exec_ctx x = {b->store, OWNER, SANDBOX, (int64_t)time(NULL), 1, NULL, NULL, ""};
+    struct exec_ctx x = {.store = b->store,
+                         .actor = OWNER,
+                         .sandbox = SANDBOX,
+                         .now = (int64_t)time(NULL),
+                         .yes = 1,
+                         .conversation = ""};
     struct reply r;
     reply_init(&r);
     execute_text(&x, text, strlen(text), &r);
@@ -359,7 +364,8 @@ static void bench_exec_check(struct store *s, long n, double seconds)
     double t0 = now_s(), t;
     do {
         snprintf(text, sizeof text, "can %s edit this sandbox?", random_principal(n, p, sizeof p));
-        struct exec_ctx x = {s, OWNER, SANDBOX, (int64_t)time(NULL), 0, NULL, NULL, ""};
+        struct exec_ctx x = {
+            .store = s, .actor = OWNER, .sandbox = SANDBOX, .now = (int64_t)time(NULL), .conversation = ""};
         struct reply r;
         reply_init(&r);
         execute_text(&x, text, strlen(text), &r);

@@ -177,6 +177,12 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(BOT_ADD,                                                                                               \
       "INSERT INTO bots (name, workspace_id, token_sha256, callback_prefix) VALUES (?1, ?2, ?3, ?4)")        \
     X(BOT_REMOVE, "DELETE FROM bots WHERE name = ?1")                                                        \
+    X(BOT_FIND, "SELECT id, name, workspace_id, callback_prefix FROM bots WHERE token_sha256 = ?1")          \
+    X(LINK_FIND, "SELECT principal FROM slack_links WHERE slack_user = ?1")                                  \
+    X(MAP_FIND, "SELECT s.name FROM slack_maps m JOIN sandboxes s ON s.id = m.sandbox_id "                   \
+                "WHERE m.team = ?1 AND m.channel IN (?2, '') ORDER BY m.channel = '' LIMIT 1")               \
+    X(WS_ONLY_SANDBOX, "SELECT name, count(*) OVER () FROM sandboxes WHERE workspace_id = ?1 "               \
+                       "ORDER BY name LIMIT 1")                                                              \
     X(WS_REMOVE, "DELETE FROM workspaces WHERE name = ?1")                                                   \
     X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = ?1")                                                    \
     X(PENDING_TAKE,                                                                                          \
@@ -864,6 +870,64 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
     }
     done(st);
     return r;
+}
+
+/* ---- Slack and chat bots: the server's look-ups ----------------------------------------------------- */
+
+enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal, size_t size)
+{
+    sqlite3_stmt *st = stmt(s, SQL_LINK_FIND);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, slack_user);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a Slack link");
+    if (r == STORE_OK) copy_col(st, 0, principal, size);
+    done(st);
+    return r;
+}
+
+enum store_status store_slack_sandbox(struct store *s, const char *team, const char *channel, char *sandbox,
+                                      size_t size)
+{
+    sqlite3_stmt *st = stmt(s, SQL_MAP_FIND);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, team);
+    bind_text(st, 2, channel);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a Slack map");
+    if (r == STORE_OK) copy_col(st, 0, sandbox, size);
+    done(st);
+    return r;
+}
+
+enum store_status store_bot_find(struct store *s, const unsigned char token_sha256[32], struct st_bot *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_BOT_FIND);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, token_sha256, 32, SQLITE_STATIC);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a bot");
+    if (r == STORE_OK) {
+        out->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, out->name, sizeof out->name);
+        out->workspace_id = sqlite3_column_int64(st, 2);
+        copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix);
+    }
+    done(st);
+    return r;
+}
+
+enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
+                                               size_t size, int *count)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WS_ONLY_SANDBOX);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, workspace_id);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding the workspace's sandboxes");
+    *count = 0;
+    if (r == STORE_OK) {
+        copy_col(st, 0, sandbox, size);
+        *count = sqlite3_column_int(st, 1);
+    }
+    done(st);
+    return r == STORE_NOT_FOUND ? STORE_OK : r;
 }
 
 /* ---- Cross-sandbox read grants ------------------------------------------------------------------- */

@@ -148,6 +148,25 @@ enum store_status store_bot_add(struct store *s, const char *name, int64_t works
                                 const unsigned char token_sha256[32], const char *callback_prefix);
 enum store_status store_bot_remove(struct store *s, const char *name);
 
+/* What concierge serve looks up. */
+struct st_bot {
+    int64_t id;
+    char name[NAME_MAX_LEN + 1];
+    int64_t workspace_id;
+    char callback_prefix[1024];
+};
+/* The principal a Slack user ID is linked to; STORE_NOT_FOUND when it is not linked. */
+enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal,
+                                        size_t size);
+/* The sandbox mapped to (team, channel), else to the whole team. */
+enum store_status store_slack_sandbox(struct store *s, const char *team, const char *channel, char *sandbox,
+                                      size_t size);
+/* The bot whose bearer token hashes to token_sha256. */
+enum store_status store_bot_find(struct store *s, const unsigned char token_sha256[32], struct st_bot *out);
+/* How many sandboxes the workspace has (*count), and the first one's name when there is one. */
+enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
+                                               size_t size, int *count);
+
 /* Workspaces and sandboxes can be removed when nothing refers to them any more. */
 enum store_status store_workspace_remove(struct store *s, const char *name);
 enum store_status store_sandbox_remove(struct store *s, const char *name);

@@ -116,14 +116,12 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     }
     char text[2048];
     expand(raw, sc->token, text, sizeof text);
-    struct exec_ctx x = {sc->store,
-                         as ? as : sc->as,
-                         sb ? sb : sc->sandbox,
-                         sc->now,
-                         json_is_true(json_object_get(st, "yes")),
-                         NULL,
-                         NULL,
-                         ""};
+    struct exec_ctx x = {.store = sc->store,
+                         .actor = as ? as : sc->as,
+                         .sandbox = sb ? sb : sc->sandbox,
+                         .now = sc->now,
+                         .yes = json_is_true(json_object_get(st, "yes")),
+                         .conversation = ""};
     struct reply r;
     reply_init(&r);
     execute_text(&x, text, strlen(text), &r);

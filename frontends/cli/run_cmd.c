@@ -84,8 +84,16 @@ int run_main(int argc, char **argv)
     if (rc) return rc;
     struct store *store;
     if ((rc = cli_open_store(&opt, 1, &store))) return rc;
-    struct run run = {
-        &opt, {store, opt.actor, opt.sandbox, opt.now, opt.yes, NULL, NULL, ""}, EXIT_DONE, -1, 0};
+    struct run run = {&opt,
+                      {.store = store,
+                       .actor = opt.actor,
+                       .sandbox = opt.sandbox,
+                       .now = opt.now,
+                       .yes = opt.yes,
+                       .conversation = ""},
+                      EXIT_DONE,
+                      -1,
+                      0};
     run.x.ask_arg = &run;
     const char *no_colour = getenv("NO_COLOR");
     run.colour = isatty(1) && !(no_colour && *no_colour) && !opt.json;
