@@ -9,37 +9,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../intent/intent.h"
 #include "../../intent/timecalc.h"
 
-/* A principal given on the command line: @name, an e-mail address or slack:UID. */
 static int set_actor(struct cli_options *o, const char *p)
 {
-    size_t n = strlen(p);
-    if (n < 2 || n >= sizeof o->actor) return -1;
-    int at = p[0] == '@', slack = strncmp(p, "slack:", 6) == 0, email = !at && !slack && strchr(p, '@');
-    if (!at && !slack && !email) return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if ((unsigned char)c <= ' ' || (unsigned char)c >= 0x7f) return -1;
-        o->actor[i] = (!slack && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    o->actor[n] = '\0';
-    return 0;
+    return principal_canon(p, o->actor, sizeof o->actor);
 }
 
 static int set_sandbox(struct cli_options *o, const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n >= 65) return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'))))
-            return -1;
-        o->sandbox[i] = c;
-    }
-    o->sandbox[n] = '\0';
-    return 0;
+    return name_canon(s, o->sandbox, sizeof o->sandbox);
 }
 
 static void default_actor(struct cli_options *o)

@@ -8,6 +8,7 @@
 
 #include "../../actions/authorise.h"
 #include "../../actions/execute.h"
+#include "../../actions/runtime.h"
 #include "../../intent/intent_json.h"
 #include "cli.h"
 #include "context.h"
@@ -123,9 +124,7 @@ int check_main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *principal = argv[first], *action_text = argv[first + 1];
-    enum action action = ACT_NONE;
-    for (int a = ACT_READ; a < ACT__COUNT; a++)
-        if (strcmp(action_name((enum action)a), action_text) == 0) action = (enum action)a;
+    enum action action = runtime_action(action_text);
     if (action == ACT_NONE) {
         fprintf(
             stderr,
@@ -135,20 +134,15 @@ int check_main(int argc, char **argv)
     }
     struct store *store;
     if ((rc = cli_open_store(&opt, 0, &store))) return rc;
-    struct st_sandbox sb;
-    struct decision d = {0, "not-found", ""};
-    enum store_status st = store_sandbox_find(store, opt.sandbox, &sb);
-    if (st == STORE_ERROR || (st == STORE_OK && decide(store, &sb, principal, action,
-                                                       opt.project ? opt.project : "", opt.now, &d))) {
+    struct decision d;
+    if (runtime_check(store, opt.sandbox, principal, action, opt.project, opt.now, 0, &d)) {
         fprintf(stderr, "concierge: %s\n", store_errmsg(store));
         store_close(store);
         return EXIT_OTHER;
     }
-    if (st == STORE_NOT_FOUND) snprintf(d.reason, sizeof d.reason, "sandbox \"%s\" not found", opt.sandbox);
     store_close(store);
     if (opt.json) {
-        json_t *o = json_pack("{s:s, s:s, s:s}", "decision", d.allow ? "allow" : "deny", "rule", d.rule,
-                              "reason", d.reason);
+        json_t *o = runtime_decision_json(&d);
         char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         puts(s ? s : "{}");
         free(s);
