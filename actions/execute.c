@@ -241,7 +241,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
             store_rollback(x->store);
         reply_set(r, RS_REJECTED,
                   mine ? "change %s has lapsed (changes wait 10 minutes); ask again"
-                       : "change %s is not waiting for you: it was carried out or cancelled already, it "
+                       : "change %s not found: it was carried out or cancelled already, it "
                          "lapsed, or it is not yours; nothing was changed",
                   token);
         return;
