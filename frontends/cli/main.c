@@ -11,6 +11,8 @@ static const char usage_text[] =
     "       concierge parse [OPTIONS] [TEXT...]  print the intent of TEXT, or of each stdin line; execute "
     "nothing\n"
     "       concierge check [--project NAME] PRINCIPAL ACTION   the decision for the sandbox runtime\n"
+    "       concierge serve [OPTIONS]            the HTTP server for Slack and chat bots (concierge serve "
+    "--help)\n"
     "       concierge admin COMMAND ...          set-up the language does not cover (concierge admin "
     "--help)\n"
     "       concierge --help | --version\n"
@@ -52,6 +54,7 @@ static const struct {
     {"parse", parse_main},
     {"check", check_main},
     {"admin", admin_main},
+    {"serve", serve_main},
 };
 
 int main(int argc, char **argv)
@@ -67,15 +70,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; argc >= 2 && i < sizeof subcommands / sizeof subcommands[0]; i++) {
         if (strcmp(argv[1], subcommands[i].name) != 0) continue;
         if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) &&
-            strcmp(argv[1], "admin") != 0) {
+            strcmp(argv[1], "admin") != 0 && strcmp(argv[1], "serve") != 0) {
             fputs(usage_text, stdout);
             return EXIT_DONE;
         }
         return subcommands[i].main(argc, argv);
-    }
-    if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
-        fprintf(stderr, "concierge: serve is not in this version yet\n");
-        return EXIT_OTHER;
     }
     return run_main(argc, argv);
 }

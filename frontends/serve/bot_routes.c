@@ -1,0 +1,290 @@
+/* The chat-bot API and the runtime's questions (interfaces.md): /v1/messages, /v1/check,
+ * /v1/keys/verify. A bot's bearer token binds every request to the bot's workspace. */
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../actions/execute.h"
+#include "../../actions/runtime.h"
+#include "../../intent/intent.h"
+#include "../../store/store.h"
+#include "log.h"
+#include "routes.h"
+#include "serve.h"
+
+#define CONVERSATION_MAX 64
+#define TEXT_MAX         4096
+
+/* The bot of the request's bearer token. 0, or -1 with a 401 (or 500) set. Only the token's
+ * SHA-256 is looked up: how long the look-up takes says nothing about the token, and the
+ * stored hash is compared once more in constant time. */
+static int bot_auth(struct store *st, const struct http_request *rq, struct st_bot *bot,
+                    struct http_response *rs)
+{
+    const char *a = rq->authorization;
+    if (!a || strncasecmp(a, "Bearer ", 7) != 0) {
+        respond_error(rs, 401, "a bearer token is required (Authorization: Bearer <token>)");
+        return -1;
+    }
+    const char *token = a + 7;
+    while (*token == ' ')
+        token++;
+    size_t n = strlen(token);
+    unsigned char sha[32];
+    unsigned int len = 0;
+    if (n == 0 || n > 256 || EVP_Digest(token, n, sha, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+        respond_error(rs, 401, "unknown bearer token");
+        return -1;
+    }
+    enum store_status s = store_bot_find(st, sha, bot);
+    if (s == STORE_ERROR) {
+        respond_error(rs, 500, "the access store failed");
+        return -1;
+    }
+    if (s != STORE_OK || CRYPTO_memcmp(sha, bot->token_sha256, 32) != 0) {
+        respond_error(rs, 401, "unknown bearer token");
+        return -1;
+    }
+    return 0;
+}
+
+/* The request's JSON object. NULL with a 400 set. */
+static json_t *json_body(const struct http_request *rq, struct http_response *rs)
+{
+    json_error_t je;
+    json_t *o = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
+    if (!o) {
+        respond_error(rs, 400, "the body is not JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+        return NULL;
+    }
+    if (!json_is_object(o)) {
+        json_decref(o);
+        respond_error(rs, 400, "the body must be a JSON object");
+        return NULL;
+    }
+    return o;
+}
+
+/* A string field: 1 present, 0 absent (or null when optional), -1 with a 400 set. */
+static int field(json_t *o, const char *name, int required, const char **out, struct http_response *rs)
+{
+    json_t *v = json_object_get(o, name);
+    *out = NULL;
+    if (!v || (!required && json_is_null(v))) {
+        if (!required) return 0;
+        respond_error(rs, 400, "%s is missing", name);
+        return -1;
+    }
+    if (!json_is_string(v)) {
+        respond_error(rs, 400, "%s must be a string", name);
+        return -1;
+    }
+    *out = json_string_value(v);
+    if (strlen(*out) != json_string_length(v)) {
+        respond_error(rs, 400, "%s must not hold a NUL character", name);
+        return -1;
+    }
+    return 1;
+}
+
+static int principal_field(json_t *o, const char *name, char *out, size_t size, struct http_response *rs)
+{
+    const char *v;
+    if (field(o, name, 1, &v, rs) < 0) return -1;
+    if (principal_canon(v, out, size)) {
+        respond_error(rs, 400, "%s must be a principal: @name, an e-mail address or slack:UID", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* A name field (sandbox, project, agent): 1 present, 0 absent (optional), -1 with a 400 set. */
+static int name_field(json_t *o, const char *name, int required, char *out, size_t size,
+                      struct http_response *rs)
+{
+    const char *v;
+    int got = field(o, name, required, &v, rs);
+    if (got <= 0) return got;
+    if (name_canon(v, out, size)) {
+        respond_error(rs, 400, "%s must be a name: letters, digits, _ and -, at most %d", name, NAME_MAX_LEN);
+        return -1;
+    }
+    return 1;
+}
+
+/* A callback_url is taken only under the bot's registered prefix, and only where the prefix
+ * ends: at its last character when that is '/', else before '/', '?' or the end. Dot
+ * segments, which an HTTP client folds away, are refused, as are spaces and controls. */
+static int callback_ok(const char *url, const char *prefix)
+{
+    size_t p = strlen(prefix), n = strlen(url);
+    if (p == 0 || n >= 2048 || strncmp(url, prefix, p) != 0) return 0;
+    if (strncmp(prefix, "http://", 7) != 0 && strncmp(prefix, "https://", 8) != 0) return 0;
+    if (prefix[p - 1] != '/' && url[p] != '\0' && url[p] != '/' && url[p] != '?') return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] >= 0x7f || url[i] == '\\') return 0;
+    return strstr(url, "/../") == NULL && strstr(url, "/./") == NULL && strstr(url, "%2e") == NULL &&
+           strstr(url, "%2E") == NULL && (n < 3 || strcmp(url + n - 3, "/..") != 0) &&
+           (n < 2 || strcmp(url + n - 2, "/.") != 0);
+}
+
+/* The reply object of interfaces.md, in a buffer the caller frees. */
+static char *reply_text(const struct reply *r, size_t *len)
+{
+    for (size_t size = 16384; size <= (64u << 20); size *= 8) {
+        char *buf = malloc(size);
+        if (!buf) return NULL;
+        int n = reply_write_json(r, buf, size);
+        if (n >= 0) {
+            *len = (size_t)n;
+            return buf;
+        }
+        free(buf);
+    }
+    return NULL;
+}
+
+/* POST /v1/messages */
+void bot_messages(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
+{
+    struct st_bot bot;
+    if (bot_auth(st, rq, &bot, rs)) return;
+    json_t *o = json_body(rq, rs);
+    if (!o) return;
+    const char *conv, *text, *callback;
+    char user[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1];
+    int has_sandbox;
+    if (field(o, "conversation", 1, &conv, rs) < 0 || principal_field(o, "user", user, sizeof user, rs) ||
+        (has_sandbox = name_field(o, "sandbox", 0, sandbox, sizeof sandbox, rs)) < 0 ||
+        field(o, "text", 1, &text, rs) < 0 || field(o, "callback_url", 0, &callback, rs) < 0)
+        goto out;
+    size_t clen = strlen(conv);
+    int conv_ok = clen >= 1 && clen <= CONVERSATION_MAX;
+    for (size_t i = 0; conv_ok && i < clen; i++)
+        conv_ok = (unsigned char)conv[i] > ' ' && (unsigned char)conv[i] < 0x7f;
+    if (!conv_ok) {
+        respond_error(rs, 400, "conversation must be 1 to %d printable ASCII characters", CONVERSATION_MAX);
+        goto out;
+    }
+    if (strlen(text) > TEXT_MAX) {
+        respond_error(rs, 400, "text is longer than %d bytes", TEXT_MAX);
+        goto out;
+    }
+    if (callback && !callback_ok(callback, bot.callback_prefix)) {
+        log_event("warn", "callback_refused", "\"bot\":\"%s\"", bot.name);
+        respond_error(rs, 400, "callback_url is not under this bot's registered callback prefix");
+        goto out;
+    }
+    if (!has_sandbox) {
+        int count = 0;
+        if (store_workspace_only_sandbox(st, bot.workspace_id, sandbox, sizeof sandbox, &count) != STORE_OK) {
+            respond_error(rs, 500, "the access store failed");
+            goto out;
+        }
+        if (count != 1) {
+            respond_error(rs, 400, "sandbox is required: this bot's workspace has %d sandboxes", count);
+            goto out;
+        }
+    }
+    /* Conversations are the bot's own: another bot's conversation of the same name is another. */
+    char conversation[128];
+    snprintf(conversation, sizeof conversation, "bot:%lld:%s", (long long)bot.id, conv);
+    struct exec_ctx x = {.store = st,
+                         .actor = user,
+                         .sandbox = sandbox,
+                         .now = rq->now,
+                         .conversation = conversation,
+                         .workspace_id = bot.workspace_id};
+    struct reply r;
+    reply_init(&r);
+    execute_text(&x, text, strlen(text), &r);
+    size_t len = 0;
+    char *body = reply_text(&r, &len);
+    if (!body) {
+        respond_error(rs, 500, "the reply does not fit");
+    } else {
+        response_clear(rs);
+        rs->status = 200;
+        rs->content_type = "application/json";
+        rs->body = body;
+        rs->len = len;
+    }
+    rs->intent_kind = r.has_intent ? (int)r.it.kind : -1;
+    rs->reply_status = (int)r.status;
+    if (callback && body) {
+        /* The callback never carries a key secret (access.md): they are blanked first. */
+        json_t *keys = r.result ? json_object_get(r.result, "keys") : NULL;
+        size_t i;
+        json_t *k;
+        json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
+        char *cb = reply_text(&r, &len);
+        if (!cb || !sv->outbox || outbox_post(sv->outbox, callback, cb, len))
+            log_event("error", "delivery", "\"dropped\":true,\"bot\":\"%s\"", bot.name);
+        free(cb);
+    }
+    reply_clear(&r);
+out:
+    json_decref(o);
+}
+
+/* POST /v1/check */
+void bot_check(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
+{
+    (void)sv;
+    struct st_bot bot;
+    if (bot_auth(st, rq, &bot, rs)) return;
+    json_t *o = json_body(rq, rs);
+    if (!o) return;
+    char principal[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1], project[NAME_MAX_LEN + 1] = "";
+    const char *action_text;
+    struct decision d;
+    if (principal_field(o, "principal", principal, sizeof principal, rs) ||
+        name_field(o, "sandbox", 1, sandbox, sizeof sandbox, rs) < 0 ||
+        field(o, "action", 1, &action_text, rs) < 0 ||
+        name_field(o, "project", 0, project, sizeof project, rs) < 0)
+        goto out;
+    enum action action = runtime_action(action_text);
+    if (action == ACT_NONE) {
+        respond_error(rs, 400,
+                      "action must be one of read, run, build, destroy, manage, exec, file, tunnel, proxy");
+        goto out;
+    }
+    if (runtime_check(st, sandbox, principal, action, project, rq->now, bot.workspace_id, &d)) {
+        respond_error(rs, 500, "the access store failed");
+        goto out;
+    }
+    json_t *res = runtime_decision_json(&d);
+    respond_json(rs, 200, res);
+    json_decref(res);
+out:
+    json_decref(o);
+}
+
+/* POST /v1/keys/verify */
+void bot_keys_verify(struct serve *sv, struct store *st, const struct http_request *rq,
+                     struct http_response *rs)
+{
+    (void)sv;
+    struct st_bot bot;
+    if (bot_auth(st, rq, &bot, rs)) return;
+    json_t *o = json_body(rq, rs);
+    if (!o) return;
+    char sandbox[NAME_MAX_LEN + 1], agent[NAME_MAX_LEN + 1];
+    const char *secret;
+    json_t *res = NULL;
+    if (name_field(o, "sandbox", 1, sandbox, sizeof sandbox, rs) < 0 ||
+        name_field(o, "agent", 1, agent, sizeof agent, rs) < 0 || field(o, "secret", 1, &secret, rs) < 0)
+        goto out;
+    if (runtime_key_verify(st, sandbox, agent, secret, rq->now, bot.workspace_id, &res)) {
+        respond_error(rs, 500, "the access store failed");
+        goto out;
+    }
+    respond_json(rs, 200, res);
+    json_decref(res);
+out:
+    json_decref(o);
+}

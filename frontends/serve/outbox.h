@@ -1,0 +1,24 @@
+/* The outbox: POSTs of JSON to Slack's response_url and to chat bots' callback_url, made by
+ * one thread of its own with libcurl, so that no request thread ever waits on another
+ * server. A failed delivery (no connection, a timeout, 429 or 5xx) is retried with
+ * exponential back-off. */
+#ifndef CONCIERGE_OUTBOX_H
+#define CONCIERGE_OUTBOX_H
+#include <stddef.h>
+
+struct metrics;
+struct outbox;
+
+#define OUTBOX_ATTEMPTS  5    /* in all, the first included */
+#define OUTBOX_QUEUE_MAX 1024 /* deliveries waiting at most; more are refused */
+
+/* Starts the thread. first_delay_ms is the wait before the first retry, doubled each time.
+ * 0, or -1. */
+int outbox_start(struct outbox **out, struct metrics *m, int first_delay_ms);
+/* Queues a POST of body to url (both copied). 0, or -1 when the queue is full or stopping. */
+int outbox_post(struct outbox *o, const char *url, const char *body, size_t len);
+/* Takes no more posts, delivers what is queued for at most grace_ms, drops the rest (counted
+ * and logged), and frees everything. */
+void outbox_stop(struct outbox *o, int grace_ms);
+
+#endif

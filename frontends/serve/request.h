@@ -1,0 +1,45 @@
+/* One HTTP request as the routes see it, and the response they make: plain data, so that
+ * the routes run the same under libmicrohttpd, in the tests and under the fuzzer. */
+#ifndef CONCIERGE_REQUEST_H
+#define CONCIERGE_REQUEST_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define BODY_LIMIT (64 * 1024) /* interfaces.md: a larger body is 413 */
+
+struct http_request {
+    const char *method;
+    const char *path; /* without the query */
+    const char *body; /* NUL-terminated; len bytes (it may hold other NULs) */
+    size_t len;
+    const char *content_type; /* the headers the routes read, or NULL */
+    const char *authorization;
+    const char *slack_timestamp;
+    const char *slack_signature;
+    int64_t now; /* the clock when the request arrived */
+};
+
+struct http_response {
+    int status;
+    char *body; /* malloc'd, owned by the response; NULL for none */
+    size_t len;
+    const char *content_type;
+    /* What the request did, for the log and the metrics: the intent's kind and the reply's
+     * status, or -1. */
+    int intent_kind;
+    int reply_status;
+};
+
+void response_clear(struct http_response *rs); /* frees the body */
+
+/* Sets a JSON body (json_dumps of o, compact, in order; o is not taken). */
+struct json_t;
+void respond_json(struct http_response *rs, int status, struct json_t *o);
+/* Sets a body held in buf (copied). */
+void respond_text(struct http_response *rs, int status, const char *content_type, const char *buf,
+                  size_t len);
+/* {"error": "…"} with the status. */
+void respond_error(struct http_response *rs, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

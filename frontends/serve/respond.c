@@ -1,0 +1,57 @@
+/* Responses (request.h). */
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "request.h"
+
+void response_clear(struct http_response *rs)
+{
+    free(rs->body);
+    rs->body = NULL;
+    rs->len = 0;
+}
+
+void respond_text(struct http_response *rs, int status, const char *content_type, const char *buf, size_t len)
+{
+    response_clear(rs);
+    rs->status = status;
+    rs->content_type = content_type;
+    rs->body = malloc(len + 1);
+    if (!rs->body) {
+        rs->status = 500;
+        return;
+    }
+    memcpy(rs->body, buf, len);
+    rs->body[len] = '\0';
+    rs->len = len;
+}
+
+void respond_json(struct http_response *rs, int status, json_t *o)
+{
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (!s) {
+        static const char oom[] = "{\"error\":\"out of memory\"}";
+        respond_text(rs, 500, "application/json", oom, sizeof oom - 1);
+        return;
+    }
+    response_clear(rs);
+    rs->status = status;
+    rs->content_type = "application/json";
+    rs->body = s;
+    rs->len = strlen(s);
+}
+
+void respond_error(struct http_response *rs, int status, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *o = json_pack("{s:s}", "error", msg);
+    respond_json(rs, status, o);
+    json_decref(o);
+}

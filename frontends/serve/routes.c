@@ -1,0 +1,65 @@
+/* The route table (routes.h). */
+#include "routes.h"
+
+#include <string.h>
+
+#include "../../store/store.h"
+#include "metrics.h"
+#include "serve.h"
+
+static const struct {
+    const char *method, *path;
+    route_fn fn;
+} routes[] = {
+#define X(id, method, path, fn) [ROUTE_##id] = {method, path, fn},
+    ROUTES(X)
+#undef X
+};
+
+enum route_id route_find(const char *path)
+{
+    for (int i = 0; i < ROUTE_OTHER; i++)
+        if (strcmp(routes[i].path, path) == 0) return (enum route_id)i;
+    return ROUTE_OTHER;
+}
+
+const char *route_path(enum route_id r) { return r < ROUTE_OTHER ? routes[r].path : "other"; }
+
+void route_dispatch(struct serve *sv, struct store *st, const struct http_request *rq,
+                    struct http_response *rs, enum route_id *route)
+{
+    rs->intent_kind = -1;
+    rs->reply_status = -1;
+    *route = route_find(rq->path);
+    if (*route == ROUTE_OTHER) {
+        respond_error(rs, 404,
+                      "no such path (the API: /v1/messages, /v1/check, /v1/keys/verify, /slack/commands, "
+                      "/slack/interactions, /healthz, /metrics)");
+        return;
+    }
+    if (strcmp(rq->method, routes[*route].method) != 0) {
+        respond_error(rs, 405, "%s takes %s", routes[*route].path, routes[*route].method);
+        return;
+    }
+    routes[*route].fn(sv, st, rq, rs);
+}
+
+void route_healthz(struct serve *sv, struct store *st, const struct http_request *rq,
+                   struct http_response *rs)
+{
+    (void)sv, (void)rq;
+    /* Alive means able to answer from the store: a quick read. */
+    if (store_sandbox_count(st) < 0) {
+        respond_error(rs, 503, "the access store cannot be read");
+        return;
+    }
+    static const char ok[] = "{\"status\":\"ok\"}";
+    respond_text(rs, 200, "application/json", ok, sizeof ok - 1);
+}
+
+void route_metrics(struct serve *sv, struct store *st, const struct http_request *rq,
+                   struct http_response *rs)
+{
+    (void)st, (void)rq;
+    metrics_render(&sv->metrics, rs);
+}

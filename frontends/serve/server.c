@@ -1,0 +1,202 @@
+/* libmicrohttpd glue: reads each request's body (at most BODY_LIMIT bytes), hands it to the
+ * route table, queues the answer, and logs and counts it. A thread pool answers; each
+ * worker has its own store connection. */
+#include "server.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../store/store.h"
+#include "log.h"
+#include "routes.h"
+#include "serve.h"
+
+static pthread_key_t store_key;
+static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_store(void *s) { store_close(s); }
+static void make_store_key(void) { pthread_key_create(&store_key, close_thread_store); }
+
+struct store *serve_thread_store(struct serve *sv)
+{
+    pthread_once(&store_key_once, make_store_key);
+    struct store *s = pthread_getspecific(store_key);
+    if (s) return s;
+    char err[512];
+    if (store_open(sv->db_path, 0, &s, err, sizeof err) != STORE_OK) {
+        log_event("error", "store", "\"why\":\"cannot open the access store\"");
+        return NULL;
+    }
+    pthread_setspecific(store_key, s);
+    return s;
+}
+
+struct pending_request {
+    char *body;
+    size_t len, cap;
+    int too_large;
+    uint64_t start_us;
+};
+
+static uint64_t mono_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct http_response *rs)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!resp) return MHD_NO;
+    if (rs->content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    enum MHD_Result r = MHD_queue_response(c, (unsigned int)rs->status, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+static void finish(struct serve *sv, const char *method, enum route_id route, struct http_response *rs,
+                   uint64_t start_us)
+{
+    uint64_t us = mono_us() - start_us;
+    metrics_count(&sv->metrics, route, rs, us);
+    log_event("info", "request", "\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"us\":%llu%s%s%s%s%s",
+              strcmp(method, "GET") == 0 || strcmp(method, "POST") == 0 ? method : "other", route_path(route),
+              rs->status, (unsigned long long)us, rs->intent_kind >= 0 ? ",\"intent\":\"" : "",
+              rs->intent_kind >= 0 ? intent_kind_name((enum intent_kind)rs->intent_kind) : "",
+              rs->reply_status >= 0 ? "\",\"outcome\":\"" : "",
+              rs->reply_status >= 0 ? reply_status_name((enum reply_status)rs->reply_status) : "",
+              rs->intent_kind >= 0 || rs->reply_status >= 0 ? "\"" : "");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **state)
+{
+    (void)version;
+    struct serve *sv = cls;
+    struct pending_request *pr = *state;
+    if (!pr) {
+        pr = calloc(1, sizeof *pr);
+        if (!pr) return MHD_NO;
+        pr->start_us = mono_us();
+        atomic_fetch_add(&sv->metrics.in_flight, 1);
+        *state = pr;
+        /* A body declared too large is refused before it is read. */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT) {
+            struct http_response rs = {.intent_kind = -1, .reply_status = -1};
+            respond_error(&rs, 413, "the body is larger than %d bytes", BODY_LIMIT);
+            enum MHD_Result r = send_response(c, &rs);
+            finish(sv, method, route_find(url), &rs, pr->start_us);
+            response_clear(&rs);
+            pr->too_large = 2; /* answered */
+            return r;
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!pr->too_large && pr->len + *upload_size > BODY_LIMIT) {
+            pr->too_large = 1;
+            free(pr->body);
+            pr->body = NULL;
+        }
+        if (!pr->too_large) {
+            if (pr->len + *upload_size + 1 > pr->cap) {
+                size_t cap = pr->cap ? pr->cap : 1024;
+                while (cap < pr->len + *upload_size + 1)
+                    cap *= 2;
+                char *b = realloc(pr->body, cap);
+                if (!b) return MHD_NO;
+                pr->body = b;
+                pr->cap = cap;
+            }
+            memcpy(pr->body + pr->len, upload, *upload_size);
+            pr->len += *upload_size;
+            pr->body[pr->len] = '\0';
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (pr->too_large == 2) return MHD_YES;
+    struct http_response rs = {.intent_kind = -1, .reply_status = -1};
+    enum route_id route = route_find(url);
+    if (pr->too_large) {
+        respond_error(&rs, 413, "the body is larger than %d bytes", BODY_LIMIT);
+    } else {
+        struct store *st = serve_thread_store(sv);
+        struct http_request rq = {
+            .method = method,
+            .path = url,
+            .body = pr->body ? pr->body : "",
+            .len = pr->len,
+            .content_type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+            .authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+            .slack_timestamp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Request-Timestamp"),
+            .slack_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Signature"),
+            .now = (int64_t)time(NULL),
+        };
+        if (!st)
+            respond_error(&rs, 503, "the access store cannot be opened");
+        else
+            route_dispatch(sv, st, &rq, &rs, &route);
+    }
+    enum MHD_Result r = send_response(c, &rs);
+    finish(sv, method, route, &rs, pr->start_us);
+    response_clear(&rs);
+    return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode code)
+{
+    (void)c, (void)code;
+    struct serve *sv = cls;
+    struct pending_request *pr = *state;
+    if (!pr) return;
+    free(pr->body);
+    free(pr);
+    *state = NULL;
+    atomic_fetch_sub(&sv->metrics.in_flight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    for (char *p = msg; *p; p++)
+        if (*p == '"' || *p == '\\' || (unsigned char)*p < ' ') *p = ' ';
+    log_event("warn", "http", "\"message\":\"%s\"", msg);
+}
+
+struct MHD_Daemon *server_start(struct serve *sv, const struct sockaddr_in *addr, unsigned threads, int *port)
+{
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)addr, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)SERVER_CONNECTION_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, sv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!d) return NULL;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    *port = info ? info->port : 0;
+    return d;
+}
+
+void server_stop(struct serve *sv, struct MHD_Daemon *d, int grace_ms)
+{
+    /* Stop taking connections, let the requests in flight finish, then close. */
+    MHD_quiesce_daemon(d);
+    for (int waited = 0; atomic_load(&sv->metrics.in_flight) > 0 && waited < grace_ms; waited += 10) {
+        struct timespec t = {0, 10 * 1000000};
+        nanosleep(&t, NULL);
+    }
+    MHD_stop_daemon(d);
+}
