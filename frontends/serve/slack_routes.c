@@ -42,9 +42,11 @@ static int slack_id_ok(const char *s)
 /* The acting principal: the one linked to the Slack user, else slack:<user_id>. */
 static int slack_actor(struct store *st, const char *user, char *actor, size_t size)
 {
-    enum store_status s = store_slack_principal(st, user, actor, size);
+    char id[SLACK_ID_MAX + 8];
+    snprintf(id, sizeof id, "slack:%s", user);
+    enum store_status s = store_slack_principal(st, id, actor, size); /* links are kept as slack:UID */
     if (s == STORE_ERROR) return -1;
-    if (s == STORE_NOT_FOUND) snprintf(actor, size, "slack:%s", user);
+    if (s == STORE_NOT_FOUND) snprintf(actor, size, "%s", id);
     return 0;
 }
 

@@ -1,0 +1,857 @@
+/* concierge serve, end to end: the real binary on an ephemeral loopback port, driven over
+ * real HTTP with libcurl, and a local HTTP listener (libmicrohttpd) standing in for Slack's
+ * response_url and the bots' callback_url. The store is a real SQLite file, read back
+ * directly to prove what changed and what did not. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../frontends/serve/slack_sig.h"
+#include "check.h"
+
+#define SECRET "test-signing-secret"
+
+static const char *bin;
+static char dir[] = "/tmp/concierge-serve-XXXXXX";
+static char db[512];
+static int port;     /* the server's */
+static int lport;    /* the listener's */
+static pid_t server; /* the server's process */
+static char bot_helper[128], bot_helper2[128], bot_globex[128];
+
+/* ---- The listener: records what it is sent; can fail the first requests ---------------- */
+
+#define GOT_MAX 64
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int n;
+    char *body[GOT_MAX];
+    char path[GOT_MAX][256];
+    int fail_next; /* answer this many with 500 first */
+    int failed;
+} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0}, {{0}}, 0, 0};
+
+struct upload {
+    char *buf;
+    size_t len;
+};
+
+static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                 const char *version, const char *data, size_t *size, void **state)
+{
+    (void)cls, (void)method, (void)version;
+    struct upload *u = *state;
+    if (!u) {
+        *state = calloc(1, sizeof *u);
+        return MHD_YES;
+    }
+    if (*size) {
+        u->buf = realloc(u->buf, u->len + *size + 1);
+        memcpy(u->buf + u->len, data, *size);
+        u->len += *size;
+        u->buf[u->len] = '\0';
+        *size = 0;
+        return MHD_YES;
+    }
+    unsigned code = 200;
+    pthread_mutex_lock(&got.lock);
+    if (got.fail_next > 0) {
+        got.fail_next--;
+        got.failed++;
+        code = 500;
+    } else if (got.n < GOT_MAX) {
+        got.body[got.n] = u->buf ? u->buf : strdup("");
+        u->buf = NULL;
+        snprintf(got.path[got.n], sizeof got.path[0], "%s", url);
+        got.n++;
+        pthread_cond_broadcast(&got.cond);
+    }
+    pthread_mutex_unlock(&got.lock);
+    struct MHD_Response *r = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret = MHD_queue_response(c, code, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void on_listen_done(void *cls, struct MHD_Connection *c, void **state,
+                           enum MHD_RequestTerminationCode t)
+{
+    (void)cls, (void)c, (void)t;
+    struct upload *u = *state;
+    if (u) free(u->buf), free(u);
+    *state = NULL;
+}
+
+/* Waits until the listener holds n deliveries; returns the n-th body (1-based) or NULL. */
+static const char *delivery(int n)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&got.lock);
+    while (got.n < n)
+        if (pthread_cond_timedwait(&got.cond, &got.lock, &until) == ETIMEDOUT) break;
+    const char *b = got.n >= n ? got.body[n - 1] : NULL;
+    pthread_mutex_unlock(&got.lock);
+    return b;
+}
+
+static int deliveries(void)
+{
+    pthread_mutex_lock(&got.lock);
+    int n = got.n;
+    pthread_mutex_unlock(&got.lock);
+    return n;
+}
+
+/* ---- Running things ------------------------------------------------------------------ */
+
+/* Runs concierge admin with the store; returns its exit status. Output is kept in out. */
+static int concierge(char *out, size_t size, const char *fmt, ...)
+{
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "'%s' admin --db '%s' %s 2>&1", bin, db, args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t n = out ? fread(out, 1, size - 1, p) : 0;
+    if (out) out[n] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The last line of s (a bot token). */
+static void last_line(const char *s, char *out, size_t size)
+{
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '\n')
+        n--;
+    size_t b = n;
+    while (b && s[b - 1] != '\n')
+        b--;
+    snprintf(out, size, "%.*s", (int)(n - b), s + b);
+}
+
+static int64_t count_rows(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+/* Everything that changes is audited with it: the audit log's size says whether anything did. */
+static int64_t changes(void) { return count_rows("SELECT count(*) FROM audit WHERE outcome = 'done'"); }
+static int64_t pending(void) { return count_rows("SELECT count(*) FROM pending"); }
+
+static void start_server(void)
+{
+    int fds[2];
+    if (pipe(fds)) exit(2);
+    char prefix[64], portarg[8];
+    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/slack/", lport);
+    snprintf(portarg, sizeof portarg, "%d", 0);
+    server = fork();
+    if (server == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        setenv("CONCIERGE_SLACK_SIGNING_SECRET", SECRET, 1);
+        execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--slack-response-prefix", prefix,
+              "--retry-delay-ms", "20", "--log", "warn", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    /* The first line that says where it listens; the rest of standard error is drained to
+     * this process's own, so the server never blocks on a full pipe. */
+    FILE *f = fdopen(fds[0], "r");
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        const char *p = strstr(line, "\"port\":");
+        if (strstr(line, "\"listening\"") && p) {
+            port = atoi(p + 7);
+            break;
+        }
+        fputs(line, stderr);
+    }
+    if (!port) {
+        fprintf(stderr, "the server did not start\n");
+        exit(1);
+    }
+    if (fork() == 0) {
+        while (fgets(line, sizeof line, f))
+            fputs(line, stderr);
+        _exit(0);
+    }
+    fclose(f);
+}
+
+/* ---- HTTP ---------------------------------------------------------------------------- */
+
+struct resp {
+    long status;
+    char body[1 << 17];
+    size_t len;
+    json_t *json; /* the body parsed, or NULL */
+};
+
+static size_t collect(char *p, size_t size, size_t n, void *arg)
+{
+    struct resp *r = arg;
+    size_t k = size * n;
+    if (r->len + k >= sizeof r->body) k = sizeof r->body - 1 - r->len;
+    memcpy(r->body + r->len, p, k);
+    r->len += k;
+    r->body[r->len] = '\0';
+    return size * n;
+}
+
+/* One request; headers is a NULL-terminated list. r->json is the parsed body (freed by the
+ * next call with the same r). */
+static long http(const char *method, const char *path, const char *const *headers, const char *body, long len,
+                 struct resp *r)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
+    if (r->json) json_decref(r->json);
+    r->json = NULL;
+    r->len = 0;
+    r->body[0] = '\0';
+    r->status = 0;
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = NULL;
+    for (int i = 0; headers && headers[i]; i++)
+        h = curl_slist_append(h, headers[i]);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, len < 0 ? (long)strlen(body) : len);
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    r->json = json_loadb(r->body, r->len, 0, NULL);
+    return r->status;
+}
+
+static const char *jstr(json_t *o, const char *path)
+{
+    /* a.b.0.c: object keys and array indexes */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *v = o;
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); v && k; k = strtok_r(NULL, ".", &save))
+        v = (*k >= '0' && *k <= '9') ? json_array_get(v, (size_t)atoi(k)) : json_object_get(v, k);
+    return json_string_value(v);
+}
+
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* A JSON error body, as every refusal must have. */
+static int is_error_body(const struct resp *r)
+{
+    return r->json && json_is_string(json_object_get(r->json, "error")) && json_object_size(r->json) == 1;
+}
+
+/* A chat bot's message. */
+static long bot(const char *token, const char *json, struct resp *r)
+{
+    char auth[256];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *h[] = {auth, "Content-Type: application/json", NULL};
+    return http("POST", "/v1/messages", h, json, -1, r);
+}
+
+static long bot_to(const char *path, const char *token, const char *json, struct resp *r)
+{
+    char auth[256];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *h[] = {auth, "Content-Type: application/json", NULL};
+    return http("POST", path, h, json, -1, r);
+}
+
+static long msg(const char *token, const char *conv, const char *user, const char *text, struct resp *r)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "conversation", conv, "user", user, "text", text);
+    char *s = json_dumps(o, JSON_COMPACT);
+    long st = bot(token, s, r);
+    free(s);
+    json_decref(o);
+    return st;
+}
+
+/* A request signed as Slack signs, at now + skew, with secret. */
+static long slack_signed(const char *path, const char *body, int64_t skew, const char *secret, struct resp *r)
+{
+    char ts[32], sig[68], h1[64], h2[128];
+    snprintf(ts, sizeof ts, "%lld", (long long)(time(NULL) + skew));
+    slack_sign(secret, strlen(secret), ts, body, strlen(body), sig);
+    snprintf(h1, sizeof h1, "X-Slack-Request-Timestamp: %s", ts);
+    snprintf(h2, sizeof h2, "X-Slack-Signature: %s", sig);
+    const char *h[] = {h1, h2, "Content-Type: application/x-www-form-urlencoded", NULL};
+    return http("POST", path, h, body, -1, r);
+}
+
+static long slash(const char *team, const char *channel, const char *user, const char *text, struct resp *r)
+{
+    char body[2048];
+    char *t = curl_easy_escape(NULL, text, 0);
+    snprintf(
+        body, sizeof body,
+        "token=x&team_id=%s&team_domain=acme&channel_id=%s&channel_name=general&user_id=%s&user_name=someone&"
+        "command=%%2Fconcierge&text=%s&response_url=https%%3A%%2F%%2Fhooks.slack.com%%2Fcommands%%2F1&"
+        "trigger_id=1.2.3",
+        team, channel, user, t);
+    curl_free(t);
+    return slack_signed("/slack/commands", body, 0, SECRET, r);
+}
+
+/* A click on Confirm or Cancel, as Slack posts it: the block_actions JSON in a form field. */
+static long click(const char *user, const char *action, const char *token, const char *response_path,
+                  struct resp *r)
+{
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", lport, response_path);
+    json_t *p = json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:s}, s:{s:s}, s:s, s:[{s:s, s:s, s:s, s:s}]}", "type",
+                          "block_actions", "user", "id", user, "username", "someone", "team_id", "T1", "team",
+                          "id", "T1", "channel", "id", "C1", "response_url", url, "actions", "action_id",
+                          action, "block_id", "concierge_confirm", "value", token, "type", "button");
+    char *s = json_dumps(p, JSON_COMPACT);
+    char *e = curl_easy_escape(NULL, s, 0);
+    char *body = malloc(strlen(e) + 16);
+    sprintf(body, "payload=%s", e);
+    long st = slack_signed("/slack/interactions", body, 0, SECRET, r);
+    free(body);
+    curl_free(e);
+    free(s);
+    json_decref(p);
+    return st;
+}
+
+/* ---- The tests ------------------------------------------------------------------------ */
+
+static void set_up(void)
+{
+    char out[4096];
+    snprintf(db, sizeof db, "%s/concierge.db", dir);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/cb/", lport);
+    int ok = concierge(NULL, 0, "workspace add acme") == 0 &&
+             concierge(NULL, 0, "sandbox add demo --owner @ann --workspace acme") == 0 &&
+             concierge(NULL, 0, "agent add demo builder") == 0 &&
+             concierge(NULL, 0, "workspace add globex") == 0 &&
+             concierge(NULL, 0, "sandbox add other --owner @zed --workspace globex") == 0 &&
+             concierge(NULL, 0, "slack map --team T1 --channel C1 --sandbox demo") == 0 &&
+             concierge(NULL, 0, "link slack:U1 @ann") == 0;
+    CHECK(ok, "the store is set up with admin");
+    CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) ==
+              0,
+          "bot helper added");
+    last_line(out, bot_helper, sizeof bot_helper);
+    CHECK(concierge(out, sizeof out, "bot add helper2 --workspace acme") == 0, "bot helper2 added");
+    last_line(out, bot_helper2, sizeof bot_helper2);
+    CHECK(concierge(out, sizeof out, "bot add gbot --workspace globex") == 0, "bot gbot added");
+    last_line(out, bot_globex, sizeof bot_globex);
+    CHECK(strncmp(bot_helper, "cbt_", 4) == 0 && strncmp(bot_globex, "cbt_", 4) == 0, "tokens were printed");
+    CHECK(count_rows("SELECT count(*) FROM bots WHERE instr(hex(token_sha256), 'CBT_') = 0") == 3,
+          "the store keeps only hashes of bot tokens");
+}
+
+static void test_slack_flow(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    int64_t before = changes();
+    CHECK(slash("T1", "C1", "U1", "invite @bob as viewer for 30 days", r) == 200,
+          "a slash command is answered 200");
+    CHECK(r->json && strcmp(nz(jstr(r->json, "response_type")), "ephemeral") == 0, "the answer is ephemeral");
+    const char *confirm = jstr(r->json, "blocks.1.elements.0.action_id");
+    const char *cancel = jstr(r->json, "blocks.1.elements.1.action_id");
+    char token[16] = "";
+    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    CHECK(confirm && strcmp(confirm, "confirm") == 0 && cancel && strcmp(cancel, "cancel") == 0,
+          "the answer has Confirm and Cancel buttons");
+    CHECK(strlen(token) == 4 && strcmp(nz(jstr(r->json, "blocks.1.elements.1.value")), token) == 0,
+          "both buttons carry the pending token");
+    CHECK(strstr(nz(jstr(r->json, "blocks.0.text.text")), "Invite @bob to sandbox demo as viewer") != NULL,
+          "the answer describes the change");
+    CHECK(changes() == before, "nothing changes before Confirm");
+
+    int n0 = deliveries();
+    CHECK(click("U1", "confirm", token, "/slack/r1", r) == 200, "the click is answered 200 at once");
+    const char *d = delivery(n0 + 1);
+    CHECK(d && strstr(d, "\"replace_original\":true") && strstr(d, "Invited @bob"),
+          "the result replaces the original message through response_url");
+    CHECK(changes() == before + 1, "Confirm carried the change out, once");
+    CHECK(count_rows("SELECT count(*) FROM grants WHERE principal = '@bob' AND role = 'viewer'") == 1,
+          "@bob is a viewer");
+
+    CHECK(click("U1", "confirm", token, "/slack/r2", r) == 200, "a second click is answered too");
+    d = delivery(n0 + 2);
+    CHECK(d && strstr(d, "not found") && strstr(d, "carried out or cancelled already"),
+          "a second click says the change is done already");
+    CHECK(changes() == before + 1, "a second click changes nothing");
+
+    /* Someone else's click, then Cancel. */
+    slash("T1", "C1", "U1", "invite @carol as editor", r);
+    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    click("U2", "confirm", token, "/slack/r3", r);
+    d = delivery(n0 + 3);
+    CHECK(d && strstr(d, "not found") && changes() == before + 1, "another Slack user cannot confirm it");
+    click("U1", "cancel", token, "/slack/r4", r);
+    d = delivery(n0 + 4);
+    CHECK(d && strstr(d, "cancelled") && changes() == before + 1, "Cancel cancels, and nothing changes");
+    click("U1", "confirm", token, "/slack/r5", r);
+    d = delivery(n0 + 5);
+    CHECK(d && strstr(d, "not found") && changes() == before + 1, "a click after Cancel changes nothing");
+
+    /* A read-only phrase is answered with its result at once, without buttons. */
+    CHECK(slash("T1", "C1", "U1", "who has access?", r) == 200 && strstr(r->body, "@bob (viewer") &&
+              !strstr(r->body, "\"actions\""),
+          "who has access is answered at once");
+    CHECK(slash("T1", "C1", "U1", "", r) == 200 && strstr(r->body, "invite") != NULL,
+          "a bare /concierge answers with help");
+    CHECK(slash("T1", "C1", "U2", "who has access?", r) == 200 &&
+              strstr(r->body, "sandbox \\\"demo\\\" not found"),
+          "an unlinked stranger hears not found");
+    CHECK(slash("T1", "C9", "U1", "who has access?", r) == 200 && strstr(r->body, "not connected"),
+          "an unmapped channel is told how to map it");
+    CHECK(slash("T1", "C1", "U1", "don't revoke @bob", r) == 200 && !strstr(r->body, "\"actions\"") &&
+              changes() == before + 1,
+          "a negation is refused without buttons");
+
+    /* The response_url fails twice: the outbox retries with back-off until it lands. */
+    slash("T1", "C1", "U1", "invite @dora as viewer", r);
+    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    pthread_mutex_lock(&got.lock);
+    got.fail_next = 2;
+    got.failed = 0;
+    pthread_mutex_unlock(&got.lock);
+    CHECK(click("U1", "confirm", token, "/slack/r6", r) == 200, "the click is answered before the delivery");
+    d = delivery(n0 + 6);
+    CHECK(d && strstr(d, "Invited @dora") && got.failed == 2, "a failed delivery is retried until it lands");
+    CHECK(changes() == before + 2, "and the change was made once");
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_slack_refusals(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    int64_t before = changes(), waiting = pending();
+    const char *body = "team_id=T1&channel_id=C1&user_id=U1&text=invite+%40eve+as+owner+of+nothing";
+    const char *form = "Content-Type: application/x-www-form-urlencoded";
+    const char *unsigned_h[] = {form, NULL};
+    CHECK(http("POST", "/slack/commands", unsigned_h, body, -1, r) == 401 && is_error_body(r),
+          "an unsigned request is 401");
+    CHECK(slack_signed("/slack/commands", body, 0, "not-the-secret", r) == 401 && is_error_body(r),
+          "a forged signature is 401");
+    CHECK(slack_signed("/slack/commands", body, -(SLACK_WINDOW + 60), SECRET, r) == 401 && is_error_body(r),
+          "a stale request (a replay) is 401");
+    CHECK(slack_signed("/slack/commands", body, SLACK_WINDOW + 60, SECRET, r) == 401,
+          "a request from the future");
+    /* A signature made for another body. */
+    char ts[32], sig[68], h1[64], h2[128];
+    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+    slack_sign(SECRET, strlen(SECRET), ts, "team_id=T1", 10, sig);
+    snprintf(h1, sizeof h1, "X-Slack-Request-Timestamp: %s", ts);
+    snprintf(h2, sizeof h2, "X-Slack-Signature: %s", sig);
+    const char *moved[] = {h1, h2, form, NULL};
+    CHECK(http("POST", "/slack/commands", moved, body, -1, r) == 401, "a signature of another body is 401");
+    CHECK(http("POST", "/slack/interactions", moved, "payload=%7B%7D", -1, r) == 401,
+          "interactions are verified");
+    CHECK(slack_signed("/slack/commands", "team_id=T1&text=%zz", 0, SECRET, r) == 400 && is_error_body(r),
+          "bad form encoding is 400");
+    CHECK(slack_signed("/slack/commands", "team_id=T1&channel_id=C1&text=hi", 0, SECRET, r) == 400,
+          "a missing user_id is 400");
+    CHECK(slack_signed("/slack/commands", "team_id=T1&channel_id=C1&user_id=U1", 0, SECRET, r) == 400,
+          "a missing text is 400");
+    CHECK(slack_signed("/slack/commands", "team_id=T1&channel_id=C1&user_id=U1%22&text=x", 0, SECRET, r) ==
+              400,
+          "a user_id that is not a Slack ID is 400");
+    CHECK(slack_signed("/slack/interactions", "payload=not+json", 0, SECRET, r) == 400 && is_error_body(r),
+          "a payload that is not JSON is 400");
+    CHECK(slack_signed("/slack/interactions", "nothing=here", 0, SECRET, r) == 400, "no payload is 400");
+    CHECK(slack_signed("/slack/interactions", "payload=%7B%22type%22%3A%22view_submission%22%7D", 0, SECRET,
+                       r) == 400,
+          "another kind of payload is 400");
+    CHECK(slack_signed("/slack/interactions", "payload=%5B1%5D", 0, SECRET, r) == 400,
+          "a payload array is 400");
+    CHECK(changes() == before && pending() == waiting, "no refused Slack request changed anything");
+
+    /* A response_url that is not Slack's: refused, and the change stays pending. */
+    slash("T1", "C1", "U1", "invite @fay as viewer", r);
+    char token[16];
+    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    char url[128];
+    json_t *p = json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:s, s:[{s:s, s:s}]}", "type", "block_actions",
+                          "user", "id", "U1", "team", "id", "T1", "channel", "id", "C1", "response_url",
+                          "https://evil.example/steal", "actions", "action_id", "confirm", "value", token);
+    char *s = json_dumps(p, JSON_COMPACT);
+    char *e = curl_easy_escape(NULL, s, 0);
+    snprintf(url, sizeof url, "%s", "");
+    char *b = malloc(strlen(e) + 16);
+    sprintf(b, "payload=%s", e);
+    CHECK(slack_signed("/slack/interactions", b, 0, SECRET, r) == 400 && changes() == before,
+          "a response_url outside Slack's prefix is 400 and nothing runs");
+    free(b);
+    curl_free(e);
+    free(s);
+    json_decref(p);
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_bot_flow(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    int64_t before = changes();
+    CHECK(msg(bot_helper, "c1", "@ann", "invite @carol as editor", r) == 200, "a bot's message is 200");
+    CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0 && jstr(r->json, "token"),
+          "a change waits for confirmation");
+    CHECK(json_object_size(r->json) == 7 && json_object_get(r->json, "result") &&
+              json_object_get(r->json, "error") && json_object_get(r->json, "rule"),
+          "the reply object has interfaces.md's seven fields");
+    msg(bot_helper, "c1", "@bob", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "another user's yes does not answer it");
+    msg(bot_helper, "c2", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "a yes in another conversation does not");
+    msg(bot_helper2, "c1", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0,
+          "the same conversation name under another bot does not");
+    CHECK(changes() == before, "nothing changed yet");
+    msg(bot_helper, "c1", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && changes() == before + 1,
+          "yes from that user in that conversation carries it out");
+    msg(bot_helper, "c1", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0 && changes() == before + 1, "but only once");
+    msg(bot_helper, "c1", "@ann", "revoke @carol", r);
+    msg(bot_helper, "c1", "@ann", "no", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "cancelled") == 0 && changes() == before + 1, "no cancels it");
+    msg(bot_helper, "c1", "@ann", "don't revoke @carol", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "not_understood") == 0 && changes() == before + 1,
+          "a negation is not understood, and nothing changes");
+    msg(bot_helper, "c1", "@bob", "invite @mallory as editor", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "denied") == 0 && jstr(r->json, "rule"),
+          "a viewer asking for an owner's change is denied, with the rule");
+    msg(bot_helper, "c1", "@ann", "who has access?", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 &&
+              json_is_array(json_object_get(json_object_get(r->json, "result"), "members")),
+          "a read-only phrase answers with its result");
+
+    /* The runtime's question. */
+    CHECK(bot_to("/v1/check", bot_helper,
+                 "{\"principal\":\"@carol\",\"sandbox\":\"demo\",\"action\":\"build\"}", r) == 200 &&
+              strcmp(nz(jstr(r->json, "decision")), "allow") == 0 &&
+              strcmp(nz(jstr(r->json, "rule")), "grant:editor") == 0,
+          "/v1/check allows an editor to build");
+    CHECK(bot_to("/v1/check", bot_helper,
+                 "{\"principal\":\"@carol\",\"sandbox\":\"demo\",\"action\":\"destroy\"}", r) == 200 &&
+              strcmp(nz(jstr(r->json, "decision")), "deny") == 0,
+          "and denies her destroying");
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_workspace_bound(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    int64_t before = changes();
+    /* @zed owns sandbox other, in globex; acme's bot may not act there, even as @zed. */
+    bot(bot_helper, "{\"conversation\":\"w\",\"user\":\"@zed\",\"sandbox\":\"other\",\"text\":\"invite @x\"}",
+        r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0 &&
+              strstr(nz(jstr(r->json, "summary")), "sandbox \"other\" not found"),
+          "a bot cannot reach another workspace's sandbox: not found");
+    bot(bot_helper,
+        "{\"conversation\":\"w\",\"user\":\"@zed\",\"sandbox\":\"other\",\"text\":\"who has access?\"}", r);
+    CHECK(strstr(nz(jstr(r->json, "summary")), "not found") != NULL, "not even to read it");
+    bot(bot_globex,
+        "{\"conversation\":\"w\",\"user\":\"@ann\",\"sandbox\":\"demo\",\"text\":\"who has access?\"}", r);
+    CHECK(strstr(nz(jstr(r->json, "summary")), "sandbox \"demo\" not found") != NULL,
+          "globex's bot cannot read acme's sandbox");
+    bot(bot_globex, "{\"conversation\":\"w\",\"user\":\"@zed\",\"text\":\"who has access?\"}", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "a workspace's only sandbox is the default");
+    bot_to("/v1/check", bot_globex, "{\"principal\":\"@ann\",\"sandbox\":\"demo\",\"action\":\"read\"}", r);
+    CHECK(strcmp(nz(jstr(r->json, "decision")), "deny") == 0 &&
+              strcmp(nz(jstr(r->json, "rule")), "not-found") == 0,
+          "/v1/check outside the bot's workspace is not found");
+    CHECK(changes() == before, "nothing changed");
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_callbacks_and_keys(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    char json[1024];
+    int64_t before = changes();
+    const char *outside[] = {"http://127.0.0.1:%d/cbx", "http://127.0.0.1:%d/cb/../slack/x",
+                             "http://127.0.0.1:%d/cb/%%2e%%2e/x", "https://evil.example/cb/",
+                             "http://127.0.0.1:%d/c"};
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
+        char url[256];
+        snprintf(url, sizeof url, outside[i], lport);
+        snprintf(
+            json, sizeof json,
+            "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"%s\"}",
+            url);
+        CHECK(bot(bot_helper, json, r) == 400 && is_error_body(r), url);
+    }
+    snprintf(json, sizeof json,
+             "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"http://"
+             "127.0.0.1:%d/cb/x\"}",
+             lport);
+    CHECK(bot(bot_helper2, json, r) == 400, "a bot with no registered prefix takes no callback");
+    msg(bot_helper, "cb", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0 && changes() == before,
+          "a refused callback left nothing pending");
+
+    /* Inside the prefix: the reply is POSTed there too, without the key's secret. */
+    int n0 = deliveries();
+    msg(bot_helper, "keys", "@ann", "share the builder agent with @bob", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0, "share_agent waits for yes");
+    snprintf(json, sizeof json,
+             "{\"conversation\":\"keys\",\"user\":\"@ann\",\"text\":\"yes\",\"callback_url\":\"http://"
+             "127.0.0.1:%d/cb/keys?x=1\"}",
+             lport);
+    CHECK(bot(bot_helper, json, r) == 200, "yes with a callback");
+    char secret[128];
+    snprintf(secret, sizeof secret, "%s", nz(jstr(r->json, "result.keys.0.secret")));
+    CHECK(strncmp(secret, "ck_", 3) == 0, "the secret is in the bot's reply, this once");
+    const char *d = delivery(n0 + 1);
+    CHECK(d && strstr(d, "\"status\":\"done\"") && strstr(d, "\"secret\":null") && !strstr(d, "ck_"),
+          "the callback has the reply without the secret");
+    CHECK(strcmp(got.path[n0], "/cb/keys") == 0, "at the callback's path");
+    CHECK(count_rows(
+              "SELECT count(*) FROM audit WHERE instr(summary, 'ck_') > 0 OR instr(before, 'ck_') > 0") == 0,
+          "the audit log never holds a secret");
+
+    snprintf(json, sizeof json, "{\"sandbox\":\"demo\",\"agent\":\"builder\",\"secret\":\"%s\"}", secret);
+    CHECK(bot_to("/v1/keys/verify", bot_helper, json, r) == 200 &&
+              json_is_true(json_object_get(r->json, "valid")) &&
+              strcmp(nz(jstr(r->json, "kind")), "invoke") == 0 &&
+              strcmp(nz(jstr(r->json, "principal")), "@bob") == 0 &&
+              json_is_null(json_object_get(r->json, "expires_at")),
+          "/v1/keys/verify knows the key");
+    CHECK(bot_to("/v1/keys/verify", bot_globex, json, r) == 200 &&
+              json_is_false(json_object_get(r->json, "valid")),
+          "but not for another workspace's bot");
+    snprintf(json, sizeof json, "{\"sandbox\":\"demo\",\"agent\":\"other\",\"secret\":\"%s\"}", secret);
+    CHECK(bot_to("/v1/keys/verify", bot_helper, json, r) == 200 &&
+              json_is_false(json_object_get(r->json, "valid")),
+          "a key of another agent is not valid");
+    CHECK(bot_to("/v1/keys/verify", bot_helper,
+                 "{\"sandbox\":\"demo\",\"agent\":\"builder\",\"secret\":\"ck_00\"}", r) == 200 &&
+              json_is_false(json_object_get(r->json, "valid")) &&
+              json_is_null(json_object_get(r->json, "kind")),
+          "a wrong secret is not valid");
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_bad_input(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    int64_t before = changes(), waiting = pending();
+    static const struct {
+        const char *body;
+        const char *what;
+    } bad[] = {
+        {"not json", "not JSON"},
+        {"[1,2]", "not an object"},
+        {"{}", "no fields"},
+        {"{\"conversation\":5,\"user\":\"@ann\",\"text\":\"who has access?\"}", "a number for a string"},
+        {"{\"conversation\":\"x\",\"user\":\"ann\",\"text\":\"who has access?\"}",
+         "a user that is no principal"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\"}", "no text"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":null}", "a null text"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"invite @bob\\u0000 as owner\"}",
+         "a NUL in text"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"sandbox\":\"../x\",\"text\":\"hi\"}",
+         "a bad sandbox name"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"sandbox\":7,\"text\":\"hi\"}", "a number for sandbox"},
+        {"{\"conversation\":\"\",\"user\":\"@ann\",\"text\":\"hi\"}", "an empty conversation"},
+        {"{\"conversation\":\"a b\",\"user\":\"@ann\",\"text\":\"hi\"}", "a space in the conversation"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"hi\",\"text\":\"invite @bob\"}",
+         "a duplicate key"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"\xff\xfe\"}", "invalid UTF-8"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"hi\",\"callback_url\":5}",
+         "a number for a URL"},
+        {"{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"hi\"", "cut short"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(bot(bot_helper, bad[i].body, r) == 400 && is_error_body(r), bad[i].what);
+    char *big = malloc(80000);
+    memset(big, 'a', 79999);
+    big[79999] = '\0';
+    char *longtext = malloc(6000);
+    snprintf(longtext, 6000, "{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"%.*s\"}", 5000, big);
+    CHECK(bot(bot_helper, longtext, r) == 400 && is_error_body(r), "a text over 4096 bytes is 400");
+    char conv[200];
+    snprintf(conv, sizeof conv, "{\"conversation\":\"%.*s\",\"user\":\"@ann\",\"text\":\"hi\"}", 65, big);
+    CHECK(bot(bot_helper, conv, r) == 400, "a conversation over 64 characters is 400");
+    CHECK(bot(bot_helper, big, r) == 413 && is_error_body(r), "a body over 64 KiB is 413");
+    /* The same, sent in chunks with no length given up front. */
+    char auth[256];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", bot_helper);
+    const char *chunked[] = {auth, "Transfer-Encoding: chunked", NULL};
+    CHECK(http("POST", "/v1/messages", chunked, big, 79999, r) == 413 && is_error_body(r),
+          "a chunked body over 64 KiB is 413");
+    free(big);
+    free(longtext);
+    const char *no_auth[] = {"Content-Type: application/json", NULL};
+    const char *ok = "{\"conversation\":\"x\",\"user\":\"@ann\",\"text\":\"invite @hal\"}";
+    CHECK(http("POST", "/v1/messages", no_auth, ok, -1, r) == 401 && is_error_body(r),
+          "no bearer token is 401");
+    CHECK(bot("cbt_0000", ok, r) == 401 && is_error_body(r), "an unknown token is 401");
+    const char *basic[] = {"Authorization: Basic YTpi", NULL};
+    CHECK(http("POST", "/v1/messages", basic, ok, -1, r) == 401, "another scheme is 401");
+    CHECK(bot_to("/v1/check", "cbt_0000", "{}", r) == 401, "/v1/check needs a bot token");
+    CHECK(bot_to("/v1/keys/verify", "", "{}", r) == 401, "/v1/keys/verify needs a bot token");
+    CHECK(bot_to("/v1/check", bot_helper, "{\"principal\":\"@a\",\"sandbox\":\"demo\"}", r) == 400,
+          "/v1/check without an action is 400");
+    CHECK(bot_to("/v1/check", bot_helper, "{\"principal\":\"@a\",\"sandbox\":\"demo\",\"action\":\"fly\"}",
+                 r) == 400,
+          "an unknown action is 400");
+    CHECK(bot_to("/v1/keys/verify", bot_helper, "{\"sandbox\":\"demo\",\"agent\":\"builder\"}", r) == 400,
+          "verify without a secret is 400");
+    CHECK(http("GET", "/v1/messages", NULL, NULL, 0, r) == 405 && is_error_body(r), "a wrong method is 405");
+    CHECK(http("POST", "/healthz", NULL, "", 0, r) == 405, "POST /healthz is 405");
+    CHECK(http("GET", "/nowhere", NULL, NULL, 0, r) == 404 && is_error_body(r), "an unknown path is 404");
+    CHECK(changes() == before && pending() == waiting, "no bad request changed anything");
+    json_decref(r->json);
+    free(r);
+}
+
+static void test_operations(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 200 && strstr(r->body, "ok"), "/healthz is 200");
+    CHECK(http("GET", "/metrics", NULL, NULL, 0, r) == 200, "/metrics is 200");
+    CHECK(strstr(r->body, "concierge_http_requests_total{route=\"/v1/messages\",code=\"200\"}") &&
+              strstr(r->body, "concierge_http_requests_total{route=\"/v1/messages\",code=\"400\"}") &&
+              strstr(r->body, "concierge_http_requests_total{route=\"/slack/commands\",code=\"401\"}"),
+          "requests are counted by route and status");
+    CHECK(strstr(r->body, "concierge_outcomes_total{intent=\"invite\",status=\"done\"}") != NULL,
+          "outcomes are counted by intent");
+    CHECK(strstr(r->body, "concierge_http_request_duration_seconds_bucket{le=\"+Inf\"}") &&
+              strstr(r->body, "# TYPE concierge_http_request_duration_seconds histogram"),
+          "latency is a histogram");
+    CHECK(strstr(r->body, "concierge_deliveries_total{result=\"retried\"} 2") != NULL,
+          "the retried deliveries are counted");
+    json_decref(r->json);
+    free(r);
+}
+
+/* SIGTERM while a request is half sent: it is finished and answered, then the server exits 0. */
+static void test_graceful_stop(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect");
+    const char *body = "{\"conversation\":\"s\",\"user\":\"@ann\",\"text\":\"who has access?\"}";
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: "
+                     "application/json\r\nContent-Length: %zu\r\n\r\n%.10s",
+                     bot_helper, strlen(body), body);
+    CHECK(write(fd, head, (size_t)n) == n, "half a request sent");
+    struct timespec t = {0, 200 * 1000000};
+    nanosleep(&t, NULL);
+    kill(server, SIGTERM);
+    nanosleep(&t, NULL);
+    CHECK(write(fd, body + 10, strlen(body) - 10) == (ssize_t)(strlen(body) - 10),
+          "the rest sent after SIGTERM");
+    char buf[8192];
+    size_t got_n = 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (got_n < sizeof buf - 1 && poll(&p, 1, 5000) > 0) {
+        ssize_t k = read(fd, buf + got_n, sizeof buf - 1 - got_n);
+        if (k <= 0) break;
+        got_n += (size_t)k;
+        buf[got_n] = '\0';
+        if (strstr(buf, "\r\n\r\n") && strstr(buf, "\"error\":null")) break;
+    }
+    buf[got_n] = '\0';
+    CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, "\"status\":\"done\""),
+          "the request in flight was answered");
+    close(fd);
+    int status = -1;
+    for (int i = 0; i < 150 && waitpid(server, &status, WNOHANG) == 0; i++) {
+        struct timespec w = {0, 100 * 1000000};
+        nanosleep(&w, NULL);
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exits 0 on SIGTERM");
+    struct resp *r = calloc(1, sizeof *r);
+    CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 0, "and listens no more");
+    free(r);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_serve PATH-TO-CONCIERGE\n");
+        return 2;
+    }
+    bin = argv[1];
+    signal(SIGPIPE, SIG_IGN);
+    if (!mkdtemp(dir)) return 2;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    struct sockaddr_in la = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &la.sin_addr);
+    struct MHD_Daemon *listener = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_listen, NULL, MHD_OPTION_SOCK_ADDR, &la,
+        MHD_OPTION_NOTIFY_COMPLETED, on_listen_done, NULL, MHD_OPTION_END);
+    if (!listener) return 2;
+    lport = MHD_get_daemon_info(listener, MHD_DAEMON_INFO_BIND_PORT)->port;
+    set_up();
+    start_server();
+    test_slack_flow();
+    test_slack_refusals();
+    test_bot_flow();
+    test_workspace_bound();
+    test_callbacks_and_keys();
+    test_bad_input();
+    test_operations();
+    test_graceful_stop();
+    if (server > 0 && waitpid(server, NULL, WNOHANG) == 0) kill(server, SIGKILL), waitpid(server, NULL, 0);
+    MHD_stop_daemon(listener);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    curl_global_cleanup();
+    return CHECK_SUMMARY();
+}
