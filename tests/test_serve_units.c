@@ -6,6 +6,7 @@
 
 #include "../frontends/serve/form.h"
 #include "../frontends/serve/slack_sig.h"
+#include "../frontends/serve/url_prefix.h"
 #include "check.h"
 
 /* docs.slack.dev, "Verifying requests from Slack", as python-slack-sdk's signature verifier
@@ -88,8 +89,35 @@ static void test_form(void)
     CHECK(form_check(nul, sizeof nul) != 0, "a raw NUL byte is malformed");
 }
 
+static void test_url_prefix(void)
+{
+    const char *pre = "https://bot.example/cb/", *bare = "https://bot.example/cb";
+    CHECK(url_under_prefix("https://bot.example/cb/x", pre), "a URL under the prefix");
+    CHECK(url_under_prefix("https://bot.example/cb/x/y?z=1&w=a..b", pre), "with a query");
+    CHECK(url_under_prefix("https://bot.example/cb", bare) &&
+              url_under_prefix("https://bot.example/cb/x", bare) &&
+              url_under_prefix("https://bot.example/cb?x", bare),
+          "a prefix without a slash ends where the path does");
+    static const char *const out[] = {
+        "https://bot.example/cbx",         "https://bot.example/cb/../x",
+        "https://bot.example/cb/..",       "https://bot.example/cb/..?x",
+        "https://bot.example/cb/.",        "https://bot.example/cb/./x",
+        "https://bot.example/cb/%2e%2e/x", "https://bot.example/cb/%2E./x",
+        "https://bot.example/cb/x#y",      "https://bot.example/cb/x y",
+        "https://bot.example/cb\\..\\x",   "https://bot.example.evil/cb/",
+        "http://bot.example/cb/x",         "",
+    };
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++)
+        CHECK(!url_under_prefix(out[i], pre), out[i]);
+    CHECK(!url_under_prefix("https://bot.example.evil.com/", "https://bot.example"),
+          "a host that only starts with the prefix's is outside it");
+    CHECK(!url_under_prefix("https://bot.example/cb/x", ""), "an empty prefix takes nothing");
+    CHECK(url_under_prefix("https://bot.example/cb/...x/..y", pre), "dots inside a segment are a name");
+}
+
 int main(void)
 {
+    test_url_prefix();
     test_signature();
     test_form();
     return CHECK_SUMMARY();

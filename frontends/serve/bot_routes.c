@@ -15,6 +15,7 @@
 #include "log.h"
 #include "routes.h"
 #include "serve.h"
+#include "url_prefix.h"
 
 #define CONVERSATION_MAX 64
 #define TEXT_MAX         4096
@@ -116,20 +117,11 @@ static int name_field(json_t *o, const char *name, int required, char *out, size
     return 1;
 }
 
-/* A callback_url is taken only under the bot's registered prefix, and only where the prefix
- * ends: at its last character when that is '/', else before '/', '?' or the end. Dot
- * segments, which an HTTP client folds away, are refused, as are spaces and controls. */
+/* A callback_url is taken only under the bot's registered prefix (url_under_prefix). */
 static int callback_ok(const char *url, const char *prefix)
 {
-    size_t p = strlen(prefix), n = strlen(url);
-    if (p == 0 || n >= 2048 || strncmp(url, prefix, p) != 0) return 0;
-    if (strncmp(prefix, "http://", 7) != 0 && strncmp(prefix, "https://", 8) != 0) return 0;
-    if (prefix[p - 1] != '/' && url[p] != '\0' && url[p] != '/' && url[p] != '?') return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)url[i] <= ' ' || (unsigned char)url[i] >= 0x7f || url[i] == '\\') return 0;
-    return strstr(url, "/../") == NULL && strstr(url, "/./") == NULL && strstr(url, "%2e") == NULL &&
-           strstr(url, "%2E") == NULL && (n < 3 || strcmp(url + n - 3, "/..") != 0) &&
-           (n < 2 || strcmp(url + n - 2, "/.") != 0);
+    return (strncmp(prefix, "http://", 7) == 0 || strncmp(prefix, "https://", 8) == 0) &&
+           url_under_prefix(url, prefix);
 }
 
 /* The reply object of interfaces.md, in a buffer the caller frees. */
@@ -167,7 +159,8 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
     for (size_t i = 0; conv_ok && i < clen; i++)
         conv_ok = (unsigned char)conv[i] > ' ' && (unsigned char)conv[i] < 0x7f;
     if (!conv_ok) {
-        respond_error(rs, 400, "conversation must be 1 to %d printable ASCII characters", CONVERSATION_MAX);
+        respond_error(rs, 400, "conversation must be 1 to %d printable ASCII characters, no spaces",
+                      CONVERSATION_MAX);
         goto out;
     }
     if (strlen(text) > TEXT_MAX) {
@@ -175,7 +168,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         goto out;
     }
     if (callback && !callback_ok(callback, bot.callback_prefix)) {
-        log_event("warn", "callback_refused", "\"bot\":\"%s\"", bot.name);
+        log_event("warn", "callback_refused", "\"bot_id\":%lld", (long long)bot.id);
         respond_error(rs, 400, "callback_url is not under this bot's registered callback prefix");
         goto out;
     }
@@ -222,8 +215,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         json_t *k;
         json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
         char *cb = reply_text(&r, &len);
-        if (!cb || !sv->outbox || outbox_post(sv->outbox, callback, cb, len))
-            log_event("error", "delivery", "\"dropped\":true,\"bot\":\"%s\"", bot.name);
+        serve_deliver(sv, callback, cb, cb ? len : 0);
         free(cb);
     }
     reply_clear(&r);

@@ -86,7 +86,7 @@ void metrics_render(struct metrics *m, struct http_response *rs)
                 add(&t, "concierge_http_requests_total{route=\"%s\",code=\"other\"} %llu\n",
                     route_path((enum route_id)r), (unsigned long long)v);
         }
-    add(&t, "# HELP concierge_outcomes_total Commands carried out, by intent and reply status.\n"
+    add(&t, "# HELP concierge_outcomes_total Commands answered, by intent and reply status.\n"
             "# TYPE concierge_outcomes_total counter\n");
     for (int k = 0; k < IK__COUNT; k++)
         for (int s = 0; s < METRICS_STATUSES; s++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../store/store.h"
+#include "log.h"
 #include "metrics.h"
 #include "serve.h"
 
@@ -62,4 +63,15 @@ void route_metrics(struct serve *sv, struct store *st, const struct http_request
 {
     (void)st, (void)rq;
     metrics_render(&sv->metrics, rs);
+}
+
+void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len)
+{
+    if (body && sv->outbox && outbox_post(sv->outbox, url, body, len) == 0) return;
+    /* outbox_post counts what it refuses itself. */
+    if (!body || !sv->outbox) atomic_fetch_add(&sv->metrics.deliveries_dropped, 1);
+    log_event("error", "delivery", "\"dropped\":true,\"why\":\"%s\"",
+              !body         ? "no memory for the body"
+              : !sv->outbox ? "no outbox"
+                            : "the outbox is full or stopping");
 }

@@ -25,6 +25,10 @@ struct serve {
  * is logged. */
 struct store *serve_thread_store(struct serve *sv);
 
+/* POSTs body to url from the outbox's thread (never this one); a delivery that cannot be
+ * queued is counted and logged as dropped. body may be NULL (it could not be made). */
+void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len);
+
 /* Reads a signing secret from a file (its first line). 0, or -1 with a message in err. */
 int serve_read_secret(const char *path, char *out, size_t size, size_t *len, char *err, size_t errlen);
 

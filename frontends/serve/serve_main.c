@@ -139,7 +139,12 @@ int serve_main(int argc, char **argv)
             return EXIT_USAGE;
         }
     } else if (env && *env) {
-        sv.slack_secret_len = strlen(env) < SLACK_SECRET_MAX ? strlen(env) : SLACK_SECRET_MAX;
+        if (strlen(env) > SLACK_SECRET_MAX) {
+            fprintf(stderr, "concierge serve: CONCIERGE_SLACK_SIGNING_SECRET is longer than %d bytes\n",
+                    SLACK_SECRET_MAX);
+            return EXIT_USAGE;
+        }
+        sv.slack_secret_len = strlen(env);
         memcpy(sv.slack_secret, env, sv.slack_secret_len);
     }
     if (!sv.slack_secret_len)

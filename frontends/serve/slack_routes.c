@@ -13,6 +13,7 @@
 #include "routes.h"
 #include "serve.h"
 #include "slack_sig.h"
+#include "url_prefix.h"
 
 #define SLACK_ID_MAX 32
 
@@ -24,7 +25,8 @@ static int verified(struct serve *sv, const struct http_request *rq, struct http
                      rq->body, rq->len, rq->now, &why) == 0)
         return 0;
     log_event("warn", "slack_refused", "\"path\":\"%s\",\"why\":\"%s\"", rq->path, why);
-    respond_error(rs, 401, "%s", why);
+    /* The reason is logged; the caller hears only that the request is not Slack's. */
+    respond_error(rs, 401, "the request is not signed by Slack (or too old)");
     return -1;
 }
 
@@ -252,8 +254,7 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
         json_decref(p);
         return;
     }
-    size_t plen = strlen(sv->slack_response_prefix);
-    if (strncmp(c.response_url, sv->slack_response_prefix, plen) != 0) {
+    if (!url_under_prefix(c.response_url, sv->slack_response_prefix)) {
         log_event("warn", "slack_refused", "\"path\":\"%s\",\"why\":\"response_url outside the prefix\"",
                   rq->path);
         respond_error(rs, 400, "response_url is not Slack's");
@@ -278,13 +279,12 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
     json_t *m = slack_message(&r);
     if (m) json_object_set_new(m, "replace_original", json_true());
     char *body = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    if (!body || !sv->outbox || outbox_post(sv->outbox, c.response_url, body, strlen(body)))
-        log_event("error", "delivery", "\"dropped\":true,\"why\":\"the outbox is full or stopping\"");
+    serve_deliver(sv, c.response_url, body, body ? strlen(body) : 0);
     free(body);
     json_decref(m);
     json_decref(p);
     count_outcome(rs, &r);
     reply_clear(&r);
-    rs->status = 200;
-    rs->content_type = "application/json";
+    rs->status = 200; /* Slack wants an empty 200 */
+    rs->content_type = NULL;
 }
