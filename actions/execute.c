@@ -274,8 +274,32 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
     execute_intent(x, &pending, 1, r);
 }
 
+int principal_resolve(struct store *s, const char *p, char *out, size_t size)
+{
+    char linked[PRINCIPAL_MAX_LEN + 1];
+    if (strncmp(p, "slack:", 6) == 0) {
+        enum store_status st = store_slack_principal(s, p, linked, sizeof linked);
+        if (st == STORE_ERROR) return -1;
+        if (st == STORE_OK) {
+            snprintf(out, size, "%s", linked);
+            return 0;
+        }
+    }
+    if (out != p) snprintf(out, size, "%s", p);
+    return 0;
+}
+
 void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r)
 {
+    /* A linked Slack user is the principal it is linked to, as actor and as subject. */
+    char actor[PRINCIPAL_MAX_LEN + 1];
+    if (principal_resolve(x->store, x->actor, actor, sizeof actor)) {
+        store_failed(x, r);
+        return;
+    }
+    struct exec_ctx linked = *x;
+    linked.actor = actor;
+    x = &linked;
     struct parse_ctx pc = {x->actor, x->sandbox, x->now};
     struct intent it;
     enum parse_status ps = parse_phrase(text, len, &pc, &it, &r->err);
@@ -285,6 +309,11 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
                   r->err.hint[0] ? "; " : "", r->err.hint);
         return;
     }
+    for (int i = 0; i < it.n_principals; i++)
+        if (principal_resolve(x->store, it.principals[i].s, it.principals[i].s, sizeof it.principals[i].s)) {
+            store_failed(x, r);
+            return;
+        }
     if (it.kind == IK_CONFIRM || it.kind == IK_CANCEL) {
         answer_pending(x, &it, r);
         return;

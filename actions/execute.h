@@ -32,6 +32,11 @@ struct exec_ctx {
  * 0, or -1 with r set (rejected, or a store failure). */
 int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r);
 
+/* The principal p stands for: a Slack user linked with admin link is the principal it is
+ * linked to ("two names, one principal", access.md); any other is itself. out may be p.
+ * 0, or -1 on a store error. */
+int principal_resolve(struct store *s, const char *p, char *out, size_t size);
+
 /* Runs one command. r must be reply_init()ed; the caller reply_clear()s it. */
 void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../intent/timecalc.h"
+#include "execute.h"
 
 enum action runtime_action(const char *name)
 {
@@ -27,7 +28,9 @@ int runtime_check(struct store *s, const char *sandbox, const char *principal, e
         snprintf(d->reason, sizeof d->reason, "sandbox \"%s\" not found", sandbox);
         return 0;
     }
-    return decide(s, &sb, principal, action, project ? project : "", now, d);
+    char p[PRINCIPAL_MAX_LEN + 1];
+    if (principal_resolve(s, principal, p, sizeof p)) return -1;
+    return decide(s, &sb, p, action, project ? project : "", now, d);
 }
 
 json_t *runtime_decision_json(const struct decision *d)

@@ -171,6 +171,14 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(LINK, "INSERT INTO slack_links (slack_user, principal) VALUES (?1, ?2) "                               \
             "ON CONFLICT (slack_user) DO UPDATE SET principal = excluded.principal")                         \
     X(UNLINK, "DELETE FROM slack_links WHERE slack_user = ?1")                                               \
+    X(LINK_GRANTS, "UPDATE OR IGNORE grants SET principal = ?2 WHERE principal = ?1")                        \
+    X(LINK_GRANTS_LEFT, "DELETE FROM grants WHERE principal = ?1")                                           \
+    X(LINK_COLLABS, "UPDATE OR IGNORE collaborators SET principal = ?2 WHERE principal = ?1")                \
+    X(LINK_COLLABS_LEFT, "DELETE FROM collaborators WHERE principal = ?1")                                   \
+    X(LINK_MEMBERS, "UPDATE OR IGNORE members SET principal = ?2 WHERE principal = ?1")                      \
+    X(LINK_MEMBERS_LEFT, "DELETE FROM members WHERE principal = ?1")                                         \
+    X(LINK_OWNERS, "UPDATE sandboxes SET owner = ?2 WHERE owner = ?1")                                       \
+    X(LINK_KEYS, "UPDATE agent_keys SET principal = ?2 WHERE principal = ?1")                                \
     X(MAP, "INSERT INTO slack_maps (team, channel, sandbox_id) VALUES (?1, ?2, ?3) "                         \
            "ON CONFLICT (team, channel) DO UPDATE SET sandbox_id = excluded.sandbox_id")                     \
     X(UNMAP, "DELETE FROM slack_maps WHERE team = ?1 AND channel = ?2")                                      \
@@ -989,9 +997,33 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
     return r;
 }
 
+/* Two names, one principal (access.md): what the Slack ID held moves to the principal, in one
+ * savepoint with the link, so that the ID is never found holding anything apart. Where the
+ * principal already had a grant for the same (sandbox, project), its own stands. */
 enum store_status store_slack_link(struct store *s, const char *u, const char *p)
 {
-    return run_texts(s, SQL_LINK, "linking the Slack user", 0, u, p);
+    static const enum stmt_id steps[] = {SQL_LINK,
+                                         SQL_LINK_GRANTS,
+                                         SQL_LINK_GRANTS_LEFT,
+                                         SQL_LINK_COLLABS,
+                                         SQL_LINK_COLLABS_LEFT,
+                                         SQL_LINK_MEMBERS,
+                                         SQL_LINK_MEMBERS_LEFT,
+                                         SQL_LINK_OWNERS,
+                                         SQL_LINK_KEYS};
+    if (sqlite3_exec(s->db, "SAVEPOINT link", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(s, "linking the Slack user");
+    enum store_status r = STORE_OK;
+    for (size_t i = 0; r == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
+        r = run_texts(s, steps[i], "linking the Slack user", 0, u,
+                      steps[i] == SQL_LINK_GRANTS_LEFT || steps[i] == SQL_LINK_COLLABS_LEFT ||
+                              steps[i] == SQL_LINK_MEMBERS_LEFT
+                          ? NULL
+                          : p);
+    if (r != STORE_OK) sqlite3_exec(s->db, "ROLLBACK TO link", NULL, NULL, NULL);
+    if (sqlite3_exec(s->db, "RELEASE link", NULL, NULL, NULL) != SQLITE_OK && r == STORE_OK)
+        r = fail(s, "linking the Slack user");
+    return r;
 }
 
 enum store_status store_slack_unlink(struct store *s, const char *u)

@@ -161,6 +161,58 @@ static void test_model(void)
     store_close(s);
 }
 
+/* admin link: what the Slack ID held becomes the principal's, in one step. */
+static void test_link(void)
+{
+    char path[256], err[256];
+    struct store *s;
+    path_of(path, sizeof path, "link.db");
+    if (store_open(path, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
+        CHECK(0, err);
+        return;
+    }
+    int64_t ws, sb, sb2;
+    store_workspace_add(s, "acme", MODE_SHARED, &ws);
+    store_sandbox_add(s, "demo", "@owner", ws, "", MODE_NONE, &sb);
+    store_sandbox_add(s, "mine", "slack:U9", ws, "", MODE_NONE, &sb2);
+    struct st_grant g = {0}, got;
+    snprintf(g.principal, sizeof g.principal, "slack:U9");
+    g.role = ROLE_EDITOR;
+    snprintf(g.granted_by, sizeof g.granted_by, "@owner");
+    store_grant_put(s, sb, &g);
+    g.id = 0;
+    snprintf(g.project, sizeof g.project, "web");
+    store_grant_put(s, sb, &g);
+    struct st_grant d = {0};
+    snprintf(d.principal, sizeof d.principal, "@dan");
+    snprintf(d.project, sizeof d.project, "web");
+    d.role = ROLE_VIEWER;
+    store_grant_put(s, sb, &d);
+    store_collaborator_add(s, sb, "slack:U9");
+    store_member_add(s, ws, "slack:U9");
+    char linked[300];
+    CHECK(store_slack_link(s, "slack:U9", "@dan") == STORE_OK, "link slack:U9 to @dan");
+    CHECK(store_slack_principal(s, "slack:U9", linked, sizeof linked) == STORE_OK &&
+              strcmp(linked, "@dan") == 0,
+          "the link is kept");
+    CHECK(store_grant_find(s, sb, "@dan", "", &got) == STORE_OK && got.role == ROLE_EDITOR,
+          "the Slack ID's grant is @dan's");
+    CHECK(store_grant_find(s, sb, "@dan", "web", &got) == STORE_OK && got.role == ROLE_VIEWER,
+          "where @dan had a grant of his own, his stands");
+    CHECK(store_grant_find(s, sb, "slack:U9", "", &got) == STORE_NOT_FOUND &&
+              store_grant_find(s, sb, "slack:U9", "web", &got) == STORE_NOT_FOUND,
+          "the Slack ID holds nothing apart");
+    CHECK(store_is_collaborator(s, sb, "@dan") == 1 && store_is_collaborator(s, sb, "slack:U9") == 0,
+          "collaborator entries move");
+    CHECK(store_is_member(s, ws, "@dan") == 1 && store_is_member(s, ws, "slack:U9") == 0, "memberships move");
+    struct st_sandbox box;
+    CHECK(store_sandbox_find(s, "mine", &box) == STORE_OK && strcmp(box.owner, "@dan") == 0,
+          "ownership moves");
+    CHECK(store_slack_principal(s, "slack:U8", linked, sizeof linked) == STORE_NOT_FOUND,
+          "an unlinked ID is not found");
+    store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -169,6 +221,7 @@ int main(void)
     }
     test_open_and_schema();
     test_model();
+    test_link();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -123,7 +123,13 @@ static int link(struct store *s, const struct admin_args *a)
         fprintf(stderr, "concierge: the Slack user is slack:UID, as in slack:U024BE7LH\n");
         return EXIT_USAGE;
     }
-    return report(s, store_slack_link(s, a->names[0], a->names[1]), "linked");
+    char p[PRINCIPAL_MAX_LEN + 1];
+    if (principal_canon(a->names[1], p, sizeof p) || strncmp(p, "slack:", 6) == 0) {
+        fprintf(stderr, "concierge: a Slack user is linked to @name or an e-mail address, not '%s'\n",
+                a->names[1]);
+        return EXIT_USAGE;
+    }
+    return report(s, store_slack_link(s, a->names[0], p), "linked");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
