@@ -196,7 +196,7 @@ static void start_server(void)
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, "\"port\":");
         if (strstr(line, "\"listening\"") && p) {
-            port = atoi(p + 7);
+            port = (int)strtol(p + 7, NULL, 10);
             break;
         }
         fputs(line, stderr);
@@ -273,7 +273,7 @@ static const char *jstr(json_t *o, const char *path)
     snprintf(buf, sizeof buf, "%s", path);
     json_t *v = o;
     for (char *save = NULL, *k = strtok_r(buf, ".", &save); v && k; k = strtok_r(NULL, ".", &save))
-        v = (*k >= '0' && *k <= '9') ? json_array_get(v, (size_t)atoi(k)) : json_object_get(v, k);
+        v = (*k >= '0' && *k <= '9') ? json_array_get(v, (size_t)strtol(k, NULL, 10)) : json_object_get(v, k);
     return json_string_value(v);
 }
 
@@ -350,8 +350,9 @@ static long click(const char *user, const char *action, const char *token, const
                           action, "block_id", "concierge_confirm", "value", token, "type", "button");
     char *s = json_dumps(p, JSON_COMPACT);
     char *e = curl_easy_escape(NULL, s, 0);
-    char *body = malloc(strlen(e) + 16);
-    sprintf(body, "payload=%s", e);
+    size_t blen = strlen(e) + 16;
+    char *body = malloc(blen);
+    snprintf(body, blen, "payload=%s", e);
     long st = slack_signed("/slack/interactions", body, 0, SECRET, r);
     free(body);
     curl_free(e);
@@ -376,8 +377,7 @@ static void set_up(void)
              concierge(NULL, 0, "slack map --team T1 --channel C1 --sandbox demo") == 0 &&
              concierge(NULL, 0, "link slack:U1 @ann") == 0;
     CHECK(ok, "the store is set up with admin");
-    CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) ==
-              0,
+    CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) == 0,
           "bot helper added");
     last_line(out, bot_helper, sizeof bot_helper);
     CHECK(concierge(out, sizeof out, "bot add helper2 --workspace acme") == 0, "bot helper2 added");
@@ -521,8 +521,9 @@ static void test_slack_refusals(void)
     char *s = json_dumps(p, JSON_COMPACT);
     char *e = curl_easy_escape(NULL, s, 0);
     snprintf(url, sizeof url, "%s", "");
-    char *b = malloc(strlen(e) + 16);
-    sprintf(b, "payload=%s", e);
+    size_t blen = strlen(e) + 16;
+    char *b = malloc(blen);
+    snprintf(b, blen, "payload=%s", e);
     CHECK(slack_signed("/slack/interactions", b, 0, SECRET, r) == 400 && changes() == before,
           "a response_url outside Slack's prefix is 400 and nothing runs");
     free(b);

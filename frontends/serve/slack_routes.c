@@ -164,7 +164,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     struct reply r;
     reply_init(&r);
     /* A bare /concierge asks for help. */
-    if (n == 0) n = (long)strlen(strcpy(text, "help"));
+    if (n == 0) n = snprintf(text, sizeof text, "help");
     execute_text(&x, text, (size_t)n, &r);
     json_t *o = slack_message(&r);
     if (o) json_object_set_new(o, "response_type", json_string("ephemeral"));
