@@ -103,6 +103,13 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     p.expires_at = x->now + PENDING_LIFETIME;
     /* Lapsed changes are forgotten when a new one is kept: a read-only command never writes. */
     store_pending_purge(x->store, x->now);
+    char replaced[TOKEN_MAX_LEN + 1] = "";
+    int dropped = 0;
+    if (x->one_pending && x->conversation && x->conversation[0] &&
+        store_pending_drop_conversation(x->store, x->conversation, replaced, &dropped) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
     for (int attempt = 0; attempt < 8; attempt++) {
         if (new_token(p.token)) {
             reply_set(r, RS_ERROR, "no random bytes for a confirmation token");
@@ -114,6 +121,10 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
             r->status = RS_NEEDS_CONFIRMATION;
             size_t len = strlen(r->summary);
             snprintf(r->summary + len, sizeof r->summary - len, " To carry it out, say: confirm %s", p.token);
+            len = strlen(r->summary);
+            if (dropped)
+                snprintf(r->summary + len, sizeof r->summary - len,
+                         " (It replaces change %s, which was waiting in this conversation.)", replaced);
             return;
         }
         if (st != STORE_EXISTS) break;

@@ -52,23 +52,70 @@ void reply_set(struct reply *r, enum reply_status st, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Written straight into buf, as the intent is (intent_json.h): building a jansson tree for
+ * each reply cost the server more than the command it answered. */
+struct out {
+    char *buf;
+    size_t size, len;
+    int over;
+};
+
+static void put(struct out *o, int n)
+{
+    if (n < 0 || (size_t)n >= o->size - o->len)
+        o->over = 1;
+    else
+        o->len += (size_t)n;
+}
+
+static void lit(struct out *o, const char *s)
+{
+    if (!o->over) put(o, snprintf(o->buf + o->len, o->size - o->len, "%s", s));
+}
+
+static void string_or_null(struct out *o, const char *s)
+{
+    if (o->over) return;
+    if (s && *s)
+        put(o, json_string_write(s, o->buf + o->len, o->size - o->len));
+    else
+        lit(o, "null");
+}
+
 int reply_write_json(const struct reply *r, char *buf, size_t size)
 {
-    json_t *o = json_object();
-    if (!o) return -1;
-    json_object_set_new(o, "status", json_string(reply_status_name(r->status)));
-    json_object_set_new(o, "intent", r->has_intent ? intent_to_json(&r->it) : json_null());
-    json_object_set_new(o, "summary", json_string(r->summary));
-    json_object_set_new(o, "rule", r->rule[0] ? json_string(r->rule) : json_null());
-    json_object_set_new(o, "token", r->token[0] ? json_string(r->token) : json_null());
-    json_object_set_new(o, "result", r->result ? json_incref(r->result) : json_null());
-    json_object_set_new(
-        o, "error",
-        r->has_error ? parse_error_to_json(parse_status_name(r->err.status), r->err.message, r->err.hint)
-                     : json_null());
-    size_t n = json_dumpb(o, buf, size, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    if (n == 0 || n >= size) return -1;
-    buf[n] = '\0';
-    return (int)n;
+    struct out o = {buf, size, 0, size == 0};
+    lit(&o, "{\"status\":\"");
+    lit(&o, reply_status_name(r->status));
+    lit(&o, "\",\"intent\":");
+    if (!r->has_intent)
+        lit(&o, "null");
+    else if (!o.over)
+        put(&o, intent_write_json(&r->it, o.buf + o.len, o.size - o.len));
+    lit(&o, ",\"summary\":");
+    if (!o.over) put(&o, json_string_write(r->summary, o.buf + o.len, o.size - o.len));
+    lit(&o, ",\"rule\":");
+    string_or_null(&o, r->rule);
+    lit(&o, ",\"token\":");
+    string_or_null(&o, r->token);
+    lit(&o, ",\"result\":");
+    if (!r->result) {
+        lit(&o, "null");
+    } else if (!o.over) {
+        size_t n = json_dumpb(r->result, o.buf + o.len, o.size - o.len, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (n == 0 || n >= o.size - o.len)
+            o.over = 1;
+        else
+            o.len += n;
+    }
+    lit(&o, ",\"error\":");
+    if (!r->has_error)
+        lit(&o, "null");
+    else if (!o.over)
+        put(&o, parse_error_write_json(parse_status_name(r->err.status), r->err.message, r->err.hint,
+                                       o.buf + o.len, o.size - o.len));
+    lit(&o, "}");
+    if (o.over) return -1;
+    buf[o.len] = '\0';
+    return (int)o.len;
 }

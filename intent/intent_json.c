@@ -277,3 +277,12 @@ int intent_from_json(const json_t *o, struct intent *it)
     }
     return 0;
 }
+
+int json_string_write(const char *s, char *buf, size_t size)
+{
+    struct jw w = {buf, size, 0, 0};
+    if (size == 0) return -1;
+    buf[0] = '\0';
+    str(&w, s);
+    return w.over ? -1 : (int)w.len;
+}

@@ -20,6 +20,9 @@ int intent_write_json(const struct intent *it, char *buf, size_t size);
 int parse_error_write_json(const char *status_name, const char *message, const char *hint, char *buf,
                            size_t size);
 
+/* A JSON string of s, quoted and escaped as the writers above do. Same contract. */
+int json_string_write(const char *s, char *buf, size_t size);
+
 /* The same objects as new jansson values (the caller owns the reference), or NULL. */
 json_t *intent_to_json(const struct intent *it);
 json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint);

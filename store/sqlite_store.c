@@ -3,6 +3,7 @@
  * PRAGMA user_version. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(PENDING_OF, "SELECT token, count(*) OVER () FROM pending WHERE actor = ?1 AND conversation = ?2 AND "  \
                   "expires_at > ?3 ORDER BY created_at DESC, rowid DESC LIMIT 1")                            \
     X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
+    X(PENDING_DROP_CONV, "DELETE FROM pending WHERE conversation = ?1 RETURNING token")                      \
     X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
                "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                            \
     X(KEY_REMOVE,                                                                                            \
@@ -190,8 +192,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(LINK_FIND, "SELECT principal FROM slack_links WHERE slack_user = ?1")                                  \
     X(MAP_FIND, "SELECT s.name FROM slack_maps m JOIN sandboxes s ON s.id = m.sandbox_id "                   \
                 "WHERE m.team = ?1 AND m.channel IN (?2, '') ORDER BY m.channel = '' LIMIT 1")               \
-    X(WS_ONLY_SANDBOX, "SELECT name, count(*) OVER () FROM sandboxes WHERE workspace_id = ?1 "               \
-                       "ORDER BY name LIMIT 1")                                                              \
+    X(WS_ONLY_SANDBOX, "SELECT min(name), count(*) FROM sandboxes WHERE workspace_id = ?1")                  \
     X(WS_REMOVE, "DELETE FROM workspaces WHERE name = ?1")                                                   \
     X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = ?1")                                                    \
     X(PENDING_TAKE,                                                                                          \
@@ -215,7 +216,21 @@ struct store {
     sqlite3 *db;
     sqlite3_stmt *stmt[SQL__COUNT];
     char err[256];
+    int writing; /* holds writer_lock: between store_begin and the end of its transaction */
 };
+
+/* Writers of one process queue here, in order, instead of in SQLite's busy handler, which
+ * sleeps up to 100 ms between tries and lets a thread starve behind the others (the server
+ * has a connection per thread). Other processes still meet the busy timeout. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void end_writing(struct store *s)
+{
+    if (s->writing && sqlite3_get_autocommit(s->db)) {
+        s->writing = 0;
+        pthread_mutex_unlock(&writer_lock);
+    }
+}
 
 const char *store_errmsg(const struct store *s) { return s->err; }
 
@@ -377,6 +392,7 @@ out:
 void store_close(struct store *s)
 {
     if (!s) return;
+    if (s->writing) store_rollback(s); /* a transaction left open is not kept */
     for (int i = 0; i < SQL__COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
@@ -388,19 +404,33 @@ void store_close(struct store *s)
 enum store_status store_begin(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_BEGIN);
-    return st ? run(s, st, "starting a transaction") : STORE_ERROR;
+    if (!st) return STORE_ERROR;
+    if (!s->writing) {
+        pthread_mutex_lock(&writer_lock);
+        s->writing = 1;
+    }
+    enum store_status r = run(s, st, "starting a transaction");
+    end_writing(s); /* releases the lock only if no transaction began */
+    return r;
 }
 
 enum store_status store_commit(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_COMMIT);
-    return st ? run(s, st, "committing") : STORE_ERROR;
+    enum store_status r = st ? run(s, st, "committing") : STORE_ERROR;
+    /* A commit that failed leaves the transaction open: it is rolled back here, so that the
+     * caller's failure path is the same whether or not it rolls back too. */
+    if (r != STORE_OK && sqlite3_get_autocommit(s->db) == 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    end_writing(s);
+    return r;
 }
 
 void store_rollback(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_ROLLBACK);
     if (st && sqlite3_get_autocommit(s->db) == 0) run(s, st, "rolling back");
+    end_writing(s);
 }
 
 /* ---- Workspaces and sandboxes --------------------------------------------------------------- */
@@ -770,6 +800,21 @@ enum store_status store_pending_of(struct store *s, const char *actor, const cha
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK : fail(s, "looking for pending changes");
 }
 
+enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
+                                                  char token[TOKEN_MAX_LEN + 1], int *dropped)
+{
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_DROP_CONV);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, conversation);
+    int rc;
+    *dropped = 0;
+    token[0] = '\0';
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((*dropped)++ == 0) copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "forgetting the conversation's pending change");
+}
+
 enum store_status store_pending_purge(struct store *s, int64_t now)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_PURGE);
@@ -934,11 +979,12 @@ enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspac
     sqlite3_stmt *st = stmt(s, SQL_WS_ONLY_SANDBOX);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, workspace_id);
+    /* An aggregate: always one row, with a NULL name when there is no sandbox. */
     enum store_status r = row_status(s, sqlite3_step(st), "finding the workspace's sandboxes");
     *count = 0;
     if (r == STORE_OK) {
-        copy_col(st, 0, sandbox, size);
         *count = sqlite3_column_int(st, 1);
+        if (*count) copy_col(st, 0, sandbox, size);
     }
     done(st);
     return r == STORE_NOT_FOUND ? STORE_OK : r;

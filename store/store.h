@@ -211,6 +211,10 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
  * now: *count gets how many, token the newest one's. */
 enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
                                    char token[TOKEN_MAX_LEN + 1], int *count);
+/* Forgets the changes pending in a conversation (a chat bot's conversation holds at most
+ * one): *dropped gets how many, token one of theirs. */
+enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
+                                                  char token[TOKEN_MAX_LEN + 1], int *dropped);
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 

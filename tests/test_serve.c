@@ -557,6 +557,19 @@ static void test_bot_flow(void)
           "yes from that user in that conversation carries it out");
     msg(bot_helper, "c1", "@ann", "yes", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0 && changes() == before + 1, "but only once");
+    /* A conversation holds one pending change: a second replaces the first. */
+    msg(bot_helper, "c4", "@ann", "invite @ivy as viewer", r);
+    msg(bot_helper, "c4", "@ann", "invite @jon as viewer", r);
+    CHECK(strstr(nz(jstr(r->json, "summary")), "It replaces change") != NULL,
+          "the second says it replaces the first");
+    msg(bot_helper, "c4", "@ann", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && strstr(nz(jstr(r->json, "summary")), "@jon") &&
+              count_rows("SELECT count(*) FROM grants WHERE principal = '@ivy'") == 0 &&
+              changes() == before + 2,
+          "yes answers the one waiting, the latest");
+    msg(bot_helper, "c4", "@ann", "revoke @jon", r);
+    msg(bot_helper, "c4", "@ann", "yes", r);
+    before += 2;
     msg(bot_helper, "c1", "@ann", "revoke @carol", r);
     msg(bot_helper, "c1", "@ann", "no", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "cancelled") == 0 && changes() == before + 1, "no cancels it");

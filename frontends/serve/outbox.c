@@ -93,7 +93,11 @@ static int attempt(CURL *c, const struct delivery *d, long *code)
 static void *run(void *arg)
 {
     struct outbox *o = arg;
-    CURL *c = curl_easy_init();
+    /* libcurl (and the TLS library under it) is set up at the first delivery, not at start:
+     * a server that never posts anything keeps it out of its memory. Only this thread uses
+     * it. */
+    CURL *c = NULL;
+    int curl_ready = 0;
     pthread_mutex_lock(&o->lock);
     for (;;) {
         int64_t t = now_ms();
@@ -115,6 +119,10 @@ static void *run(void *arg)
         o->queued--;
         pthread_mutex_unlock(&o->lock);
         long code = 0;
+        if (!curl_ready) {
+            curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
+            if (curl_ready == 1) c = curl_easy_init();
+        }
         int got = c ? attempt(c, d, &code) : 0;
         d->attempts++;
         pthread_mutex_lock(&o->lock);
@@ -143,6 +151,7 @@ static void *run(void *arg)
     }
     pthread_mutex_unlock(&o->lock);
     if (c) curl_easy_cleanup(c);
+    if (curl_ready == 1) curl_global_cleanup();
     return NULL;
 }
 

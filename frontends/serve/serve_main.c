@@ -1,7 +1,6 @@
 /* concierge serve [OPTIONS]: the HTTP server for Slack and chat bots (interfaces.md). Secrets
  * come from the environment or a file, never from flags (a flag shows in ps). */
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <signal.h>
@@ -157,8 +156,7 @@ int serve_main(int argc, char **argv)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-        outbox_start(&sv.outbox, &sv.metrics, (int)retry_ms)) {
+    if (outbox_start(&sv.outbox, &sv.metrics, (int)retry_ms)) {
         fprintf(stderr, "concierge serve: cannot start the outbox\n");
         return EXIT_OTHER;
     }
@@ -177,7 +175,6 @@ int serve_main(int argc, char **argv)
     log_event("notice", "stopping", "\"signal\":%d", sig);
     server_stop(&sv, d, SHUTDOWN_GRACE_MS);
     outbox_stop(sv.outbox, SHUTDOWN_GRACE_MS);
-    curl_global_cleanup();
     log_event("notice", "stopped", "\"in_flight\":%lld", (long long)atomic_load(&sv.metrics.in_flight));
     return EXIT_DONE;
 }
