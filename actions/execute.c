@@ -101,35 +101,45 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
     p.created_at = x->now;
     p.expires_at = x->now + PENDING_LIFETIME;
-    /* Lapsed changes are forgotten when a new one is kept: a read-only command never writes. */
-    store_pending_purge(x->store, x->now);
-    char replaced[TOKEN_MAX_LEN + 1] = "";
-    int dropped = 0;
-    if (x->one_pending && x->conversation && x->conversation[0] &&
-        store_pending_drop_conversation(x->store, x->conversation, replaced, &dropped) != STORE_OK) {
+    /* One transaction (one sync, and in the writers' queue rather than SQLite's busy wait):
+     * lapsed changes are forgotten when a new one is kept (a read-only command never writes),
+     * a chat conversation's earlier change is replaced, and the new one is kept. */
+    if (store_begin(x->store) != STORE_OK) {
         store_failed(x, r);
         return;
     }
-    for (int attempt = 0; attempt < 8; attempt++) {
+    char replaced[TOKEN_MAX_LEN + 1] = "";
+    int dropped = 0;
+    enum store_status st = store_pending_purge(x->store, x->now);
+    if (st == STORE_OK && x->one_pending && x->conversation && x->conversation[0])
+        st = store_pending_drop_conversation(x->store, x->conversation, replaced, &dropped);
+    for (int attempt = 0; st == STORE_OK && attempt < 8; attempt++) {
         if (new_token(p.token)) {
+            store_rollback(x->store);
             reply_set(r, RS_ERROR, "no random bytes for a confirmation token");
             return;
         }
-        enum store_status st = store_pending_put(x->store, &p);
-        if (st == STORE_OK) {
-            memcpy(r->token, p.token, sizeof r->token);
-            r->status = RS_NEEDS_CONFIRMATION;
-            size_t len = strlen(r->summary);
-            snprintf(r->summary + len, sizeof r->summary - len, " To carry it out, say: confirm %s", p.token);
-            len = strlen(r->summary);
-            if (dropped)
-                snprintf(r->summary + len, sizeof r->summary - len,
-                         " (It replaces change %s, which was waiting in this conversation.)", replaced);
-            return;
-        }
-        if (st != STORE_EXISTS) break;
+        st = store_pending_put(x->store, &p);
+        if (st == STORE_OK) break;
+        if (st == STORE_EXISTS) st = STORE_OK, p.token[0] = '\0'; /* taken: another token */
     }
-    store_failed(x, r);
+    if (st != STORE_OK || !p.token[0]) {
+        store_rollback(x->store);
+        store_failed(x, r);
+        return;
+    }
+    if (store_commit(x->store) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
+    memcpy(r->token, p.token, sizeof r->token);
+    r->status = RS_NEEDS_CONFIRMATION;
+    size_t len = strlen(r->summary);
+    snprintf(r->summary + len, sizeof r->summary - len, " To carry it out, say: confirm %s", p.token);
+    len = strlen(r->summary);
+    if (dropped)
+        snprintf(r->summary + len, sizeof r->summary - len,
+                 " (It replaces change %s, which was waiting in this conversation.)", replaced);
 }
 
 int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r)

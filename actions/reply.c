@@ -70,7 +70,13 @@ static void put(struct out *o, int n)
 
 static void lit(struct out *o, const char *s)
 {
-    if (!o->over) put(o, snprintf(o->buf + o->len, o->size - o->len, "%s", s));
+    size_t n = strlen(s);
+    if (o->over || n >= o->size - o->len) {
+        o->over = 1;
+        return;
+    }
+    memcpy(o->buf + o->len, s, n + 1);
+    o->len += n;
 }
 
 static void string_or_null(struct out *o, const char *s)

@@ -113,6 +113,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
 #define STATEMENTS(X)                                                                                        \
     X(BEGIN, "BEGIN IMMEDIATE")                                                                              \
     X(COMMIT, "COMMIT")                                                                                      \
+    X(READ_BEGIN, "BEGIN DEFERRED")                                                                          \
     X(ROLLBACK, "ROLLBACK")                                                                                  \
     X(WS_ADD, "INSERT INTO workspaces (name, default_mode) VALUES (?1, ?2)")                                 \
     X(WS_FIND, "SELECT id, default_mode FROM workspaces WHERE name = ?1")                                    \
@@ -217,6 +218,7 @@ struct store {
     sqlite3_stmt *stmt[SQL__COUNT];
     char err[256];
     int writing; /* holds writer_lock: between store_begin and the end of its transaction */
+    int reading; /* in a read transaction of store_read_begin */
 };
 
 /* Writers of one process queue here, in order, instead of in SQLite's busy handler, which
@@ -401,10 +403,31 @@ void store_close(struct store *s)
 
 /* ---- Transactions ----------------------------------------------------------------------- */
 
+enum store_status store_read_begin(struct store *s)
+{
+    if (s->reading || s->writing || !sqlite3_get_autocommit(s->db)) return STORE_OK;
+    /* Prepared once, like every statement: sqlite3_exec would compile it each time. */
+    sqlite3_stmt *st = stmt(s, SQL_READ_BEGIN);
+    enum store_status r = st ? run(s, st, "starting to read") : STORE_ERROR;
+    if (r == STORE_OK) s->reading = 1;
+    return r;
+}
+
+void store_read_end(struct store *s)
+{
+    if (!s->reading) return;
+    s->reading = 0;
+    sqlite3_stmt *st = stmt(s, SQL_COMMIT);
+    if (!sqlite3_get_autocommit(s->db) && (!st || run(s, st, "ending a read") != STORE_OK))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 enum store_status store_begin(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_BEGIN);
     if (!st) return STORE_ERROR;
+    /* A change ends the read: it is decided again inside its own transaction. */
+    store_read_end(s);
     if (!s->writing) {
         pthread_mutex_lock(&writer_lock);
         s->writing = 1;

@@ -32,6 +32,11 @@ int store_schema_version(void);
 
 /* A write transaction (BEGIN IMMEDIATE, so that two writers queue instead of failing half
  * way); commit or roll back. Every change and its audit event go in one. */
+/* One read transaction around many look-ups (a server request reads the bot, the sandbox
+ * and the grants): fewer lock round trips, and one snapshot. store_begin ends it first;
+ * store_read_end is harmless when there is none. */
+enum store_status store_read_begin(struct store *s);
+void store_read_end(struct store *s);
 enum store_status store_begin(struct store *s);
 enum store_status store_commit(struct store *s);
 void store_rollback(struct store *s);

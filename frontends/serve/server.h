@@ -8,6 +8,9 @@ struct MHD_Daemon;
 
 #define SERVER_CONNECTION_LIMIT 1000 /* open connections at once; more wait in the backlog */
 #define SERVER_IDLE_TIMEOUT     30   /* seconds a connection may sit idle or trickle */
+/* Each connection's buffer for headers and reads (MHD's default is 32 KiB, zeroed at every
+ * request): 16 KiB holds any header Slack, a bot or a proxy sends. */
+#define SERVER_CONNECTION_MEMORY (16 * 1024)
 
 /* Starts listening on addr (port 0: any free port) with a pool of threads; *port gets the
  * port bound. NULL on failure. */
