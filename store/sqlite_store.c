@@ -345,9 +345,16 @@ static enum store_status migrate(struct store *s)
     return STORE_OK;
 }
 
+/* SQLite's memory statistics take one process-wide mutex at every allocation: with a
+ * connection per server thread, the threads queued on it (a futex call a request). concierge
+ * never reads them. Must be set before SQLite initialises, hence once, before the first open. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 enum store_status store_open(const char *path, int flags, struct store **out, char *err, size_t errlen)
 {
     *out = NULL;
+    pthread_once(&sqlite_once, sqlite_setup);
     if (flags & STORE_CREATE) {
         /* Created 0600 before SQLite opens it: the store is an administrator's file. */
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
