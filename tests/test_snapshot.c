@@ -14,17 +14,7 @@
 #include <unistd.h>
 
 #include "../actions/snapshot.h"
-
-static int passed, failed;
-#define CHECK(cond, what)                                                                                    \
-    do {                                                                                                     \
-        if (cond)                                                                                            \
-            passed++;                                                                                        \
-        else {                                                                                               \
-            failed++;                                                                                        \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);                                            \
-        }                                                                                                    \
-    } while (0)
+#include "check.h"
 
 static char base[] = "/tmp/concierge-snapshot-XXXXXX";
 static char err[512];
@@ -538,6 +528,5 @@ int main(void)
     test_reader_inside_source();
     rm_rf(base);
     CHECK(!exists(base), "the temporary folders are cleaned up");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -7,17 +7,7 @@
 #include <unistd.h>
 
 #include "../store/store.h"
-
-static int passed, failed;
-#define CHECK(cond, what)                                                                                    \
-    do {                                                                                                     \
-        if (cond)                                                                                            \
-            passed++;                                                                                        \
-        else {                                                                                               \
-            failed++;                                                                                        \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);                                            \
-        }                                                                                                    \
-    } while (0)
+#include "check.h"
 
 static char dir[] = "/tmp/concierge-store-XXXXXX";
 
@@ -225,6 +215,5 @@ int main(void)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }
