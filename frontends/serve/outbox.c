@@ -15,8 +15,10 @@
 
 struct delivery {
     struct delivery *next;
-    char *url, *body;
+    char *url, *body; /* NULL while a job has still to make them */
     size_t len;
+    outbox_job_fn job;
+    void *job_arg;
     int attempts;   /* made so far */
     int64_t due_ms; /* CLOCK_MONOTONIC */
 };
@@ -41,6 +43,7 @@ static int64_t now_ms(void)
 
 static void delivery_free(struct delivery *d)
 {
+    if (d->job) d->job(d->job_arg, NULL, NULL, NULL); /* never run: it frees its argument */
     free(d->url);
     free(d->body);
     free(d);
@@ -118,6 +121,16 @@ static void *run(void *arg)
         o->queue = d->next;
         o->queued--;
         pthread_mutex_unlock(&o->lock);
+        if (d->job) {
+            /* The job's work happens here, off the request threads; it says what to post. */
+            outbox_job_fn job = d->job;
+            d->job = NULL;
+            if (job(d->job_arg, &d->url, &d->body, &d->len) != 0 || !d->url || !d->body) {
+                delivery_free(d);
+                pthread_mutex_lock(&o->lock);
+                continue;
+            }
+        }
         long code = 0;
         if (!curl_ready) {
             curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
@@ -175,6 +188,34 @@ int outbox_start(struct outbox **out, struct metrics *m, int first_delay_ms)
     return 0;
 }
 
+/* Queues d now; 0, or -1 (d freed) when the queue is full or stopping. */
+static int queue_now(struct outbox *o, struct delivery *d)
+{
+    d->due_ms = now_ms();
+    pthread_mutex_lock(&o->lock);
+    int full = o->stopping || o->queued >= OUTBOX_QUEUE_MAX;
+    if (!full) enqueue(o, d);
+    pthread_mutex_unlock(&o->lock);
+    if (full) {
+        atomic_fetch_add(&o->m->deliveries_dropped, 1);
+        delivery_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+int outbox_run(struct outbox *o, outbox_job_fn job, void *arg)
+{
+    struct delivery *d = calloc(1, sizeof *d);
+    if (!d) {
+        job(arg, NULL, NULL, NULL);
+        return -1;
+    }
+    d->job = job;
+    d->job_arg = arg;
+    return queue_now(o, d);
+}
+
 int outbox_post(struct outbox *o, const char *url, const char *body, size_t len)
 {
     struct delivery *d = calloc(1, sizeof *d);
@@ -188,17 +229,7 @@ int outbox_post(struct outbox *o, const char *url, const char *body, size_t len)
     memcpy(d->body, body, len);
     d->body[len] = '\0';
     d->len = len;
-    d->due_ms = now_ms();
-    pthread_mutex_lock(&o->lock);
-    int full = o->stopping || o->queued >= OUTBOX_QUEUE_MAX;
-    if (!full) enqueue(o, d);
-    pthread_mutex_unlock(&o->lock);
-    if (full) {
-        atomic_fetch_add(&o->m->deliveries_dropped, 1);
-        delivery_free(d);
-        return -1;
-    }
-    return 0;
+    return queue_now(o, d);
 }
 
 void outbox_stop(struct outbox *o, int grace_ms)

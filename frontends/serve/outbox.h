@@ -17,6 +17,15 @@ struct outbox;
 int outbox_start(struct outbox **out, struct metrics *m, int first_delay_ms);
 /* Queues a POST of body to url (both copied). 0, or -1 when the queue is full or stopping. */
 int outbox_post(struct outbox *o, const char *url, const char *body, size_t len);
+/* A job: work to do on the outbox's thread (a Slack click's change, which may copy a snapshot
+ * for longer than Slack waits for an answer), which then says what to post. Called with
+ * url, body and len: does the work, sets *url and *body (malloc'd, taken by the outbox) and
+ * *len, frees arg, returns 0 (or -1: nothing to post). Called with NULL for them when it
+ * will never run (a full queue, a stop): frees arg only. */
+typedef int (*outbox_job_fn)(void *arg, char **url, char **body, size_t *len);
+/* Queues a job. 0, or -1 when the queue is full or stopping (the job was told, and freed
+ * its argument). */
+int outbox_run(struct outbox *o, outbox_job_fn job, void *arg);
 /* Takes no more posts, delivers what is queued for at most grace_ms, drops the rest (counted
  * and logged), and frees everything. */
 void outbox_stop(struct outbox *o, int grace_ms);

@@ -29,6 +29,10 @@ struct store *serve_thread_store(struct serve *sv);
  * queued is counted and logged as dropped. body may be NULL (it could not be made). */
 void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len);
 
+/* Runs job on the outbox's thread, then posts what it made (outbox_run); with no outbox, runs
+ * it here and drops what it made. */
+void serve_run(struct serve *sv, outbox_job_fn job, void *arg);
+
 /* Reads a signing secret from a file (its first line). 0, or -1 with a message in err. */
 int serve_read_secret(const char *path, char *out, size_t size, size_t *len, char *err, size_t errlen);
 

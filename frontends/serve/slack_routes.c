@@ -3,7 +3,9 @@
  * command line's. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../actions/execute.h"
 #include "../../intent/intent.h"
@@ -230,8 +232,51 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
     return 0;
 }
 
-/* POST /slack/interactions: the click is answered at once; the result replaces the original
- * message through response_url, from the outbox's thread. */
+/* A click, carried out on the outbox's thread: a change may copy a snapshot for longer than
+ * Slack waits for the click's answer. */
+struct click_job {
+    struct serve *sv;
+    char actor[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1], conversation[128], text[64];
+    char response_url[2048];
+};
+
+static int click_run(void *arg, char **url, char **body, size_t *len)
+{
+    struct click_job *j = arg;
+    if (!url) {
+        log_event("error", "click", "\"dropped\":true,\"why\":\"the outbox is full or stopping\"");
+        free(j);
+        return -1;
+    }
+    struct reply r;
+    reply_init(&r);
+    struct store *st = serve_thread_store(j->sv);
+    if (!st) {
+        reply_set(&r, RS_ERROR, "the access store cannot be opened: nothing was changed");
+    } else {
+        struct exec_ctx x = {.store = st,
+                             .actor = j->actor,
+                             .sandbox = j->sandbox,
+                             .now = (int64_t)time(NULL),
+                             .conversation = j->conversation};
+        /* The same words a person would type: the one pipeline decides. */
+        execute_text(&x, j->text, strlen(j->text), &r);
+        if (r.has_intent && r.it.kind < IK__COUNT && r.status < METRICS_STATUSES)
+            atomic_fetch_add_explicit(&j->sv->metrics.outcomes[r.it.kind][r.status], 1, memory_order_relaxed);
+    }
+    json_t *m = slack_message(&r);
+    if (m) json_object_set_new(m, "replace_original", json_true());
+    *body = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    *url = strdup(j->response_url);
+    *len = *body ? strlen(*body) : 0;
+    json_decref(m);
+    reply_clear(&r);
+    free(j);
+    return *body && *url ? 0 : -1;
+}
+
+/* POST /slack/interactions: the click is answered at once; it is carried out on the outbox's
+ * thread, and the result replaces the original message through response_url. */
 void slack_interactions(struct serve *sv, struct store *st, const struct http_request *rq,
                         struct http_response *rs)
 {
@@ -250,41 +295,32 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
         return;
     }
     struct click c;
-    if (read_click(p, &c, rs)) {
-        json_decref(p);
-        return;
-    }
-    if (!url_under_prefix(c.response_url, sv->slack_response_prefix)) {
+    struct click_job *j = NULL;
+    if (read_click(p, &c, rs)) goto out;
+    if (!url_under_prefix(c.response_url, sv->slack_response_prefix) || strlen(c.response_url) >= 2048) {
         log_event("warn", "slack_refused", "\"path\":\"%s\",\"why\":\"response_url outside the prefix\"",
                   rq->path);
         respond_error(rs, 400, "response_url is not Slack's");
-        json_decref(p);
-        return;
+        goto out;
     }
-    char actor[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1] = "default", conversation[128], text[64];
-    if (slack_actor(st, c.user, actor, sizeof actor) ||
-        store_slack_sandbox(st, c.team, c.channel, sandbox, sizeof sandbox) == STORE_ERROR) {
+    if (!(j = calloc(1, sizeof *j))) {
+        respond_error(rs, 500, "out of memory");
+        goto out;
+    }
+    j->sv = sv;
+    snprintf(j->sandbox, sizeof j->sandbox, "default");
+    if (slack_actor(st, c.user, j->actor, sizeof j->actor) ||
+        store_slack_sandbox(st, c.team, c.channel, j->sandbox, sizeof j->sandbox) == STORE_ERROR) {
         respond_error(rs, 500, "the access store failed");
-        json_decref(p);
-        return;
+        free(j);
+        goto out;
     }
-    snprintf(conversation, sizeof conversation, "slack:%s:%s", c.team, c.channel);
-    /* The same words a person would type: the one pipeline decides. */
-    snprintf(text, sizeof text, "%s %s", c.action, c.token);
-    struct exec_ctx x = {
-        .store = st, .actor = actor, .sandbox = sandbox, .now = rq->now, .conversation = conversation};
-    struct reply r;
-    reply_init(&r);
-    execute_text(&x, text, strlen(text), &r);
-    json_t *m = slack_message(&r);
-    if (m) json_object_set_new(m, "replace_original", json_true());
-    char *body = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    serve_deliver(sv, c.response_url, body, body ? strlen(body) : 0);
-    free(body);
-    json_decref(m);
-    json_decref(p);
-    count_outcome(rs, &r);
-    reply_clear(&r);
+    snprintf(j->conversation, sizeof j->conversation, "slack:%s:%s", c.team, c.channel);
+    snprintf(j->text, sizeof j->text, "%s %s", c.action, c.token);
+    snprintf(j->response_url, sizeof j->response_url, "%s", c.response_url);
+    serve_run(sv, click_run, j);
     rs->status = 200; /* Slack wants an empty 200 */
     rs->content_type = NULL;
+out:
+    json_decref(p);
 }
