@@ -108,11 +108,7 @@ int reply_write_json(const struct reply *r, char *buf, size_t size)
     if (!r->result) {
         lit(&o, "null");
     } else if (!o.over) {
-        size_t n = json_dumpb(r->result, o.buf + o.len, o.size - o.len, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (n == 0 || n >= o.size - o.len)
-            o.over = 1;
-        else
-            o.len += n;
+        put(&o, json_value_write(r->result, o.buf + o.len, o.size - o.len));
     }
     lit(&o, ",\"error\":");
     if (!r->has_error)

@@ -286,3 +286,57 @@ int json_string_write(const char *s, char *buf, size_t size)
     str(&w, s);
     return w.over ? -1 : (int)w.len;
 }
+
+/* Any jansson value, compact, keys in the order they were set (jansson 2.13 and later keep
+ * it): json_dumpb's callbacks and checks cost the server a tenth of a request. */
+static void value(struct jw *w, const json_t *v)
+{
+    char num[40];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *item;
+        int first = 1;
+        raw(w, "{", 1);
+        json_object_foreach((json_t *)v, k, item)
+        {
+            if (!first) raw(w, ",", 1);
+            first = 0;
+            str(w, k);
+            raw(w, ":", 1);
+            value(w, item);
+        }
+        raw(w, "}", 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *item;
+        raw(w, "[", 1);
+        json_array_foreach(v, i, item)
+        {
+            if (i) raw(w, ",", 1);
+            value(w, item);
+        }
+        raw(w, "]", 1);
+        break;
+    }
+    case JSON_STRING: str(w, json_string_value(v)); break;
+    case JSON_INTEGER:
+        raw(w, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        break;
+    case JSON_REAL: raw(w, num, (size_t)snprintf(num, sizeof num, "%.17g", json_real_value(v))); break;
+    case JSON_TRUE: lit(w, "true"); break;
+    case JSON_FALSE: lit(w, "false"); break;
+    case JSON_NULL: lit(w, "null"); break;
+    }
+}
+
+int json_value_write(const json_t *v, char *buf, size_t size)
+{
+    struct jw w = {buf, size, 0, 0};
+    if (size == 0) return -1;
+    buf[0] = '\0';
+    value(&w, v);
+    return w.over ? -1 : (int)w.len;
+}

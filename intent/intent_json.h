@@ -23,6 +23,11 @@ int parse_error_write_json(const char *status_name, const char *message, const c
 /* A JSON string of s, quoted and escaped as the writers above do. Same contract. */
 int json_string_write(const char *s, char *buf, size_t size);
 
+/* Any jansson value, compact, keys in insertion order (as json_dumpb with
+ * JSON_PRESERVE_ORDER, but without its cost). Same contract. A string holding a NUL is cut
+ * there (the results concierge makes hold none). */
+int json_value_write(const json_t *v, char *buf, size_t size);
+
 /* The same objects as new jansson values (the caller owns the reference), or NULL. */
 json_t *intent_to_json(const struct intent *it);
 json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint);
