@@ -339,11 +339,9 @@ static long slash(const char *team, const char *channel, const char *user, const
 }
 
 /* A click on Confirm or Cancel, as Slack posts it: the block_actions JSON in a form field. */
-static long click(const char *user, const char *action, const char *token, const char *response_path,
-                  struct resp *r)
+static long click_url(const char *user, const char *action, const char *token, const char *url,
+                      struct resp *r)
 {
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", lport, response_path);
     json_t *p = json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:s}, s:{s:s}, s:s, s:[{s:s, s:s, s:s, s:s}]}", "type",
                           "block_actions", "user", "id", user, "username", "someone", "team_id", "T1", "team",
                           "id", "T1", "channel", "id", "C1", "response_url", url, "actions", "action_id",
@@ -359,6 +357,15 @@ static long click(const char *user, const char *action, const char *token, const
     free(s);
     json_decref(p);
     return st;
+}
+
+/* A click whose response_url is the listener's response_path. */
+static long click(const char *user, const char *action, const char *token, const char *response_path,
+                  struct resp *r)
+{
+    char url[256];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", lport, response_path);
+    return click_url(user, action, token, url, r);
 }
 
 /* ---- The tests ------------------------------------------------------------------------ */
@@ -514,22 +521,17 @@ static void test_slack_refusals(void)
     slash("T1", "C1", "U1", "invite @fay as viewer", r);
     char token[16];
     snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
-    char url[128];
-    json_t *p = json_pack("{s:s, s:{s:s}, s:{s:s}, s:{s:s}, s:s, s:[{s:s, s:s}]}", "type", "block_actions",
-                          "user", "id", "U1", "team", "id", "T1", "channel", "id", "C1", "response_url",
-                          "https://evil.example/steal", "actions", "action_id", "confirm", "value", token);
-    char *s = json_dumps(p, JSON_COMPACT);
-    char *e = curl_easy_escape(NULL, s, 0);
-    snprintf(url, sizeof url, "%s", "");
-    size_t blen = strlen(e) + 16;
-    char *b = malloc(blen);
-    snprintf(b, blen, "payload=%s", e);
-    CHECK(slack_signed("/slack/interactions", b, 0, SECRET, r) == 400 && changes() == before,
+    CHECK(click_url("U1", "confirm", token, "https://evil.example/steal", r) == 400 && changes() == before,
           "a response_url outside Slack's prefix is 400 and nothing runs");
-    free(b);
-    curl_free(e);
-    free(s);
-    json_decref(p);
+    char climb[128];
+    snprintf(climb, sizeof climb, "http://127.0.0.1:%d/slack/../cb/x", lport);
+    CHECK(click_url("U1", "confirm", token, climb, r) == 400 && changes() == before,
+          "nor one that climbs out of the prefix with a dot segment");
+    int n0 = deliveries();
+    click("U1", "confirm", token, "/slack/r7", r);
+    const char *d = delivery(n0 + 1);
+    CHECK(d && strstr(d, "Invited @fay") && changes() == before + 1,
+          "the change was still pending, for a good click");
     json_decref(r->json);
     free(r);
 }
