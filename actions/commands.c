@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -754,6 +755,28 @@ static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, con
     return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
 }
 
+/* A snapshot made beside, waiting for its grant's transaction to end. */
+struct staged_snapshot {
+    char reader_dir[1024];
+    char source[NAME_MAX_LEN + 1];
+    char staged[SNAPSHOT_STAGED_MAX];
+};
+
+static void snapshot_after(struct exec_ctx *x, int committed, struct reply *r)
+{
+    struct staged_snapshot *ss = x->after_arg;
+    char err[512];
+    x->after_arg = NULL;
+    if (!committed)
+        snapshot_discard(ss->reader_dir, ss->staged);
+    else if (snapshot_swap(ss->reader_dir, ss->source, ss->staged, err, sizeof err))
+        reply_set(r, RS_ERROR,
+                  "the read grant is stored, but its snapshot could not be put in place: %s; say "
+                  "refresh to try again",
+                  err);
+    free(ss);
+}
+
 static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
                      struct st_event *e)
 {
@@ -770,11 +793,23 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         snprintf(r->summary, sizeof r->summary,
                  "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name, src.name);
     } else {
-        /* The copy is made (and swapped in) first; the grant is stored with it. */
-        if (snapshot_replace(src.source_dir, sb->source_dir, src.name, SNAPSHOT_LIMIT, err, sizeof err)) {
+        /* The copy is made first, beside; it is put in place only once the grant is stored
+         * (snapshot_after), so a failed commit never leaves a snapshot without its grant. */
+        struct staged_snapshot *ss = calloc(1, sizeof *ss);
+        if (!ss) {
+            reply_set(r, RS_ERROR, "out of memory");
+            return -1;
+        }
+        if (snapshot_prepare(src.source_dir, sb->source_dir, src.name, SNAPSHOT_LIMIT, ss->staged, err,
+                             sizeof err)) {
+            free(ss);
             reply_set(r, RS_REJECTED, "the snapshot of %s was not made: %s", src.name, err);
             return 0;
         }
+        snprintf(ss->reader_dir, sizeof ss->reader_dir, "%s", sb->source_dir);
+        snprintf(ss->source, sizeof ss->source, "%s", src.name);
+        x->after = snapshot_after;
+        x->after_arg = ss;
         if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
         snprintf(
             r->summary, sizeof r->summary, "%s sandbox %s's read-only snapshot of %s at %.200s/.shared/%s.",

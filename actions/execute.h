@@ -28,6 +28,11 @@ struct exec_ctx {
     int one_pending;
     /* A chat bot acts within one workspace: sandboxes outside it are not found. 0: any. */
     int64_t workspace_id;
+    /* Set by a handler whose change has a part outside the store (a snapshot to put in place
+     * only once its grant is stored): called once the transaction has ended, committed or
+     * not, then cleared. */
+    void (*after)(struct exec_ctx *x, int committed, struct reply *r);
+    void *after_arg;
 };
 
 /* Finds a sandbox the actor may be told of: one outside the context's workspace, missing,

@@ -603,8 +603,9 @@ static int swap_in(int shfd, const char *tmp, const char *name, char *err, size_
     return 0;
 }
 
-int snapshot_replace(const char *source_dir, const char *reader_dir, const char *source_name,
-                     unsigned long long limit_bytes, char *err, size_t errlen)
+int snapshot_prepare(const char *source_dir, const char *reader_dir, const char *source_name,
+                     unsigned long long limit_bytes, char staged[SNAPSHOT_STAGED_MAX], char *err,
+                     size_t errlen)
 {
     if (!valid_name(source_name)) return bad_name(source_name, err, errlen);
     if (!source_dir || !reader_dir) return fail(err, errlen, "a snapshot needs a source and a reader folder");
@@ -662,9 +663,9 @@ int snapshot_replace(const char *source_dir, const char *reader_dir, const char 
     if (seal_dir(c, tfd, sealfd, 0)) goto out;
     close(tfd);
     tfd = -1;
-    int swapped = swap_in(shfd, tmp, source_name, err, errlen);
-    rc = swapped == 0 ? 0 : -1;
-    if (swapped != -1) have_tmp = 0; /* tmp was the old copy: removed, or left where err says */
+    snprintf(staged, SNAPSHOT_STAGED_MAX, "%s", tmp);
+    have_tmp = 0; /* the caller's now: snapshot_swap or snapshot_discard */
+    rc = 0;
 out:
     if (tfd >= 0) close(tfd);
     if (srcfd >= 0) close(srcfd);
@@ -672,6 +673,36 @@ out:
     close(shfd);
     free(c);
     return rc;
+}
+
+int snapshot_swap(const char *reader_dir, const char *source_name, const char *staged, char *err,
+                  size_t errlen)
+{
+    if (!valid_name(source_name)) return bad_name(source_name, err, errlen);
+    int shfd;
+    if (open_shared(reader_dir, 0, &shfd, err, errlen)) return -1;
+    if (shfd < 0) return fail(err, errlen, "the staged snapshot in %s/.shared is gone", reader_dir);
+    int swapped = swap_in(shfd, staged, source_name, err, errlen);
+    if (swapped == -1) (void)remove_tree(shfd, staged, 0, NULL, 0);
+    close(shfd);
+    return swapped == 0 ? 0 : -1;
+}
+
+void snapshot_discard(const char *reader_dir, const char *staged)
+{
+    int shfd;
+    char err[256];
+    if (open_shared(reader_dir, 0, &shfd, err, sizeof err) || shfd < 0) return;
+    (void)remove_tree(shfd, staged, 0, NULL, 0);
+    close(shfd);
+}
+
+int snapshot_replace(const char *source_dir, const char *reader_dir, const char *source_name,
+                     unsigned long long limit_bytes, char *err, size_t errlen)
+{
+    char staged[SNAPSHOT_STAGED_MAX];
+    if (snapshot_prepare(source_dir, reader_dir, source_name, limit_bytes, staged, err, errlen)) return -1;
+    return snapshot_swap(reader_dir, source_name, staged, err, errlen);
 }
 
 int snapshot_remove(const char *reader_dir, const char *source_name, char *err, size_t errlen)

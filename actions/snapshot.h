@@ -12,6 +12,17 @@
  * replaced. 0, or -1 with a message for a person in err. */
 int snapshot_replace(const char *source_dir, const char *reader_dir, const char *source_name,
                      unsigned long long limit_bytes, char *err, size_t errlen);
+/* The same in two steps, so that a snapshot is put in place only once the grant it belongs
+ * to is stored: snapshot_prepare makes the sealed copy in a hidden folder beside (its name in
+ * staged); snapshot_swap puts it in place; snapshot_discard removes it instead. Each 0 or -1
+ * with err (discard says nothing). */
+#define SNAPSHOT_STAGED_MAX 256
+int snapshot_prepare(const char *source_dir, const char *reader_dir, const char *source_name,
+                     unsigned long long limit_bytes, char staged[SNAPSHOT_STAGED_MAX], char *err,
+                     size_t errlen);
+int snapshot_swap(const char *reader_dir, const char *source_name, const char *staged, char *err,
+                  size_t errlen);
+void snapshot_discard(const char *reader_dir, const char *staged);
 /* Removes reader_dir/.shared/<source_name>/ (read-only folders included). 0 (also when there was none), or
  * -1. */
 int snapshot_remove(const char *reader_dir, const char *source_name, char *err, size_t errlen);

@@ -452,6 +452,27 @@ static void test_depth(void)
     CHECK(!exists(at("reader/.shared/deep")), "the deep snapshot is gone");
 }
 
+/* In two steps: nothing is in place until the swap, and a discarded copy leaves nothing. */
+static void test_staged(void)
+{
+    char staged[SNAPSHOT_STAGED_MAX], names[1024];
+    mkdirs("staged");
+    CHECK(snapshot_prepare(at("src"), at("staged"), "src", GIB, staged, err, sizeof err) == 0,
+          "prepare a copy");
+    CHECK(!exists(at("staged/.shared/src")), "a prepared copy is not in place");
+    list_names(at("staged/.shared"), names, sizeof names);
+    CHECK(strcmp(names, staged) == 0 && staged[0] == '.', "it waits in one hidden folder");
+    snapshot_discard(at("staged"), staged);
+    list_names(at("staged/.shared"), names, sizeof names);
+    CHECK(names[0] == '\0', "a discarded copy leaves nothing");
+    CHECK(snapshot_prepare(at("src"), at("staged"), "src", GIB, staged, err, sizeof err) == 0 &&
+              snapshot_swap(at("staged"), "src", staged, err, sizeof err) == 0,
+          "prepare and swap");
+    list_names(at("staged/.shared"), names, sizeof names);
+    CHECK(strcmp(names, "src") == 0 && exists(at("staged/.shared/src/sub/deeper")),
+          "a swapped copy is in place, and nothing else is left");
+}
+
 static void test_remove(void)
 {
     err[0] = 0;
@@ -524,6 +545,7 @@ int main(void)
     test_limit();
     test_depth();
     test_remove();
+    test_staged();
     test_planted_links();
     test_reader_inside_source();
     rm_rf(base);
