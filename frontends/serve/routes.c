@@ -77,10 +77,40 @@ void serve_deliver(struct serve *sv, const char *url, const char *body, size_t l
                             : "the outbox is full or stopping");
 }
 
+/* A job on the jobs thread whose result goes to the deliveries' thread: a slow response_url
+ * never holds up the next click. */
+struct relay {
+    struct serve *sv;
+    outbox_job_fn job;
+    void *arg;
+};
+
+static int relay_run(void *a, char **url, char **body, size_t *len)
+{
+    struct relay *rl = a;
+    char *u = NULL, *b = NULL;
+    size_t n = 0;
+    if (!url)
+        rl->job(rl->arg, NULL, NULL, NULL);
+    else if (rl->job(rl->arg, &u, &b, &n) == 0)
+        serve_deliver(rl->sv, u, b, n);
+    free(u);
+    free(b);
+    free(rl);
+    (void)body, (void)len;
+    return -1; /* posted through the deliveries' outbox, not this one */
+}
+
 void serve_run(struct serve *sv, outbox_job_fn job, void *arg)
 {
+    struct relay *rl = sv->jobs ? malloc(sizeof *rl) : NULL;
+    if (rl) {
+        *rl = (struct relay){sv, job, arg};
+        outbox_run(sv->jobs, relay_run, rl); /* a refused job is told, and logs it */
+        return;
+    }
     if (sv->outbox) {
-        outbox_run(sv->outbox, job, arg); /* a refused job is told, and logs it */
+        outbox_run(sv->outbox, job, arg);
         return;
     }
     /* No outbox (the fuzzer): the job runs here, and what it would post is dropped. */

@@ -16,7 +16,8 @@ struct serve {
     /* A response_url must start with this (Slack's own host by default), so a leaked signing
      * secret cannot make concierge POST anywhere else. */
     char slack_response_prefix[512];
-    struct outbox *outbox; /* NULL: deliveries are dropped (the fuzzer) */
+    struct outbox *outbox; /* deliveries; NULL: they are dropped (the fuzzer) */
+    struct outbox *jobs;   /* Slack clicks, carried out apart from deliveries; NULL: on outbox */
     struct metrics metrics;
 };
 
@@ -29,8 +30,8 @@ struct store *serve_thread_store(struct serve *sv);
  * queued is counted and logged as dropped. body may be NULL (it could not be made). */
 void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len);
 
-/* Runs job on the outbox's thread, then posts what it made (outbox_run); with no outbox, runs
- * it here and drops what it made. */
+/* Runs job on the jobs' thread, then posts what it made from the deliveries' thread; without
+ * a jobs outbox, on the deliveries' thread; with neither, here, dropping what it made. */
 void serve_run(struct serve *sv, outbox_job_fn job, void *arg);
 
 /* Reads a signing secret from a file (its first line). 0, or -1 with a message in err. */

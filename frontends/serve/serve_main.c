@@ -156,7 +156,8 @@ int serve_main(int argc, char **argv)
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if (outbox_start(&sv.outbox, &sv.metrics, (int)retry_ms)) {
+    if (outbox_start(&sv.outbox, &sv.metrics, (int)retry_ms) ||
+        outbox_start(&sv.jobs, &sv.metrics, (int)retry_ms)) {
         fprintf(stderr, "concierge serve: cannot start the outbox\n");
         return EXIT_OTHER;
     }
@@ -164,6 +165,7 @@ int serve_main(int argc, char **argv)
     struct MHD_Daemon *d = server_start(&sv, &addr, (unsigned)threads, &port);
     if (!d) {
         fprintf(stderr, "concierge serve: cannot listen on %s\n", listen);
+        outbox_stop(sv.jobs, 0);
         outbox_stop(sv.outbox, 0);
         return EXIT_OTHER;
     }
@@ -174,6 +176,8 @@ int serve_main(int argc, char **argv)
     sigwait(&stop, &sig);
     log_event("notice", "stopping", "\"signal\":%d", sig);
     server_stop(&sv, d, SHUTDOWN_GRACE_MS);
+    /* Clicks in hand first (they make deliveries), then the deliveries. */
+    outbox_stop(sv.jobs, SHUTDOWN_GRACE_MS);
     outbox_stop(sv.outbox, SHUTDOWN_GRACE_MS);
     log_event("notice", "stopped", "\"in_flight\":%lld", (long long)atomic_load(&sv.metrics.in_flight));
     return EXIT_DONE;

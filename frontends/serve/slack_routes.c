@@ -232,7 +232,7 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
     return 0;
 }
 
-/* A click, carried out on the outbox's thread: a change may copy a snapshot for longer than
+/* A click, carried out on the jobs' thread (serve_run): a change may copy a snapshot for longer than
  * Slack waits for the click's answer. */
 struct click_job {
     struct serve *sv;

@@ -1,5 +1,5 @@
 /* Each thread's store (serve.h): SQLite connections are not shared between threads, so each
- * worker (and the outbox's thread, for Slack clicks) opens its own on first use, and a
+ * worker (and the jobs' thread, for Slack clicks) opens its own on first use, and a
  * pthread key closes it when the thread ends. */
 #include <pthread.h>
 
