@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "../intent/describe.h"
 #include "../intent/timecalc.h"
 #include "authorise.h"
+#include "digest.h"
 #include "snapshot.h"
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */
@@ -640,12 +640,11 @@ static int agent_check(struct exec_ctx *x, const struct st_sandbox *sb, struct i
 static int new_secret(char secret[70], unsigned char sha[32])
 {
     unsigned char raw[32];
-    unsigned int n = 0;
     if (RAND_bytes(raw, sizeof raw) != 1) return -1;
     memcpy(secret, "ck_", 3);
     for (int i = 0; i < 32; i++)
         snprintf(secret + 3 + 2 * i, 3, "%02x", raw[i]);
-    return EVP_Digest(secret, strlen(secret), sha, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+    return sha256_of(secret, strlen(secret), sha);
 }
 
 static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,

@@ -1,12 +1,11 @@
 /* The runtime's questions (runtime.h). */
 #include "runtime.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../intent/timecalc.h"
+#include "digest.h"
 #include "execute.h"
 
 enum action runtime_action(const char *name)
@@ -43,9 +42,8 @@ int runtime_key_verify(struct store *s, const char *sandbox, const char *agent, 
                        int64_t now, int64_t workspace_id, json_t **out)
 {
     unsigned char sha[32];
-    unsigned int n = 0;
     *out = NULL;
-    if (EVP_Digest(secret, strlen(secret), sha, &n, EVP_sha256(), NULL) != 1 || n != 32) return -1;
+    if (sha256_of(secret, strlen(secret), sha)) return -1;
     struct st_agent_key k;
     enum store_status st = store_agent_key_find(s, sha, &k);
     if (st == STORE_ERROR) return -1;

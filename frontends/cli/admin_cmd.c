@@ -1,10 +1,10 @@
 /* concierge admin: the set-up the language does not cover (interfaces.md). One row a
  * command: its words, how many names follow, and its handler. */
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../../actions/digest.h"
 #include "cli.h"
 #include "context.h"
 #include "store_open.h"
@@ -163,7 +163,6 @@ static int bot_add(struct store *s, const struct admin_args *a)
     int64_t ws;
     unsigned char raw[32], sha[32];
     char token[80];
-    unsigned int n = 0;
     if (!a->workspace) {
         fprintf(stderr, "usage: concierge admin bot add NAME --workspace WS [--callback-prefix URL]\n");
         return EXIT_USAGE;
@@ -176,7 +175,7 @@ static int bot_add(struct store *s, const struct admin_args *a)
     memcpy(token, "cbt_", 4);
     for (int i = 0; i < 32; i++)
         snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
-    if (EVP_Digest(token, strlen(token), sha, &n, EVP_sha256(), NULL) != 1 || n != 32) return EXIT_OTHER;
+    if (sha256_of(token, strlen(token), sha)) return EXIT_OTHER;
     enum store_status st = store_bot_add(s, a->names[0], ws, sha, a->callback_prefix);
     if (st != STORE_OK) return report(s, st, "");
     printf("bot added; its bearer token, shown this once:\n%s\n", token);

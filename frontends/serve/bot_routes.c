@@ -2,13 +2,12 @@
  * /v1/keys/verify. A bot's bearer token binds every request to the bot's workspace. */
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../../actions/digest.h"
 #include "../../actions/execute.h"
 #include "../../actions/runtime.h"
 #include "../../intent/intent.h"
@@ -20,12 +19,6 @@
 
 #define CONVERSATION_MAX 64
 #define TEXT_MAX         4096
-
-/* SHA-256, fetched once: OpenSSL 3 looks an algorithm up at every implicit use (EVP_sha256()
- * in EVP_Digest), under a lock, which cost the server a tenth of a request. */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-static void fetch_sha256(void) { sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL); }
 
 /* The bot of the request's bearer token. 0, or -1 with a 401 (or 500) set. Only the token's
  * SHA-256 is looked up: how long the look-up takes says nothing about the token, and the
@@ -43,10 +36,7 @@ static int bot_auth(struct store *st, const struct http_request *rq, struct st_b
         token++;
     size_t n = strlen(token);
     unsigned char sha[32];
-    unsigned int len = 0;
-    pthread_once(&sha256_once, fetch_sha256);
-    if (n == 0 || n > 256 || !sha256_md || EVP_Digest(token, n, sha, &len, sha256_md, NULL) != 1 ||
-        len != 32) {
+    if (n == 0 || n > 256 || sha256_of(token, n, sha)) {
         respond_error(rs, 401, "unknown bearer token");
         return -1;
     }
