@@ -188,8 +188,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(BOT_ADD,                                                                                               \
       "INSERT INTO bots (name, workspace_id, token_sha256, callback_prefix) VALUES (?1, ?2, ?3, ?4)")        \
     X(BOT_REMOVE, "DELETE FROM bots WHERE name = ?1")                                                        \
-    X(BOT_FIND,                                                                                              \
-      "SELECT id, name, workspace_id, callback_prefix, token_sha256 FROM bots WHERE token_sha256 = ?1")      \
+    X(BOT_FIND, "SELECT id, name, workspace_id, callback_prefix FROM bots WHERE token_sha256 = ?1")          \
     X(LINK_FIND, "SELECT principal FROM slack_links WHERE slack_user = ?1")                                  \
     X(MAP_FIND, "SELECT s.name FROM slack_maps m JOIN sandboxes s ON s.id = m.sandbox_id "                   \
                 "WHERE m.team = ?1 AND m.channel IN (?2, '') ORDER BY m.channel = '' LIMIT 1")               \
@@ -993,11 +992,6 @@ enum store_status store_bot_find(struct store *s, const unsigned char token_sha2
         copy_col(st, 1, out->name, sizeof out->name);
         out->workspace_id = sqlite3_column_int64(st, 2);
         copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix);
-        const void *h = sqlite3_column_blob(st, 4);
-        if (h && sqlite3_column_bytes(st, 4) == 32)
-            memcpy(out->token_sha256, h, 32);
-        else
-            memset(out->token_sha256, 0, 32);
     }
     done(st);
     return r;

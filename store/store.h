@@ -159,7 +159,6 @@ struct st_bot {
     char name[NAME_MAX_LEN + 1];
     int64_t workspace_id;
     char callback_prefix[1024];
-    unsigned char token_sha256[32];
 };
 /* The principal a Slack user ID is linked to; STORE_NOT_FOUND when it is not linked. */
 enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal,
