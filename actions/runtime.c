@@ -48,13 +48,7 @@ int runtime_key_verify(struct store *s, const char *sandbox, const char *agent, 
     enum store_status st = store_agent_key_find(s, sha, &k);
     if (st == STORE_ERROR) return -1;
     int valid = st == STORE_OK && strcmp(k.sandbox, sandbox) == 0 && strcmp(k.agent, agent) == 0 &&
-                (!k.has_expiry || k.expires_at > now);
-    if (valid && workspace_id) {
-        struct st_sandbox sb;
-        st = store_sandbox_find(s, sandbox, &sb);
-        if (st == STORE_ERROR) return -1;
-        valid = st == STORE_OK && sb.workspace_id == workspace_id;
-    }
+                (!k.has_expiry || k.expires_at > now) && (!workspace_id || k.workspace_id == workspace_id);
     if (!valid) {
         *out = json_pack("{s:b, s:n, s:n, s:n}", "valid", 0, "kind", "principal", "expires_at");
         return *out ? 0 : -1;

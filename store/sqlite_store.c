@@ -164,8 +164,9 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                            \
     X(KEY_REMOVE,                                                                                            \
       "DELETE FROM agent_keys WHERE sandbox_id = ?1 AND agent = ?2 AND (?3 IS NULL OR principal = ?3)")      \
-    X(KEY_FIND, "SELECT k.id, s.name, k.agent, k.kind, k.principal, k.expires_at FROM agent_keys k "         \
-                "JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.secret_sha256 = ?1")                        \
+    X(KEY_FIND,                                                                                              \
+      "SELECT k.id, s.name, k.agent, k.kind, k.principal, k.expires_at, s.workspace_id FROM agent_keys k "   \
+      "JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.secret_sha256 = ?1")                                  \
     X(CROSS_PUT,                                                                                             \
       "INSERT INTO cross_grants (reader_id, source_id, snapshot_at, granted_by) VALUES (?1, ?2, ?3, ?4) "    \
       "ON CONFLICT (reader_id, source_id) DO UPDATE SET snapshot_at = excluded.snapshot_at")                 \
@@ -424,8 +425,7 @@ void store_read_end(struct store *s)
     if (!s->reading) return;
     s->reading = 0;
     sqlite3_stmt *st = stmt(s, SQL_COMMIT);
-    if (!sqlite3_get_autocommit(s->db) && (!st || run(s, st, "ending a read") != STORE_OK))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(s->db) && (!st || run(s, st, "ending a read") != STORE_OK)) store_rollback(s);
 }
 
 enum store_status store_begin(struct store *s)
@@ -449,9 +449,10 @@ enum store_status store_commit(struct store *s)
     enum store_status r = st ? run(s, st, "committing") : STORE_ERROR;
     /* A commit that failed leaves the transaction open: it is rolled back here, so that the
      * caller's failure path is the same whether or not it rolls back too. */
-    if (r != STORE_OK && sqlite3_get_autocommit(s->db) == 0)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    end_writing(s);
+    if (r != STORE_OK)
+        store_rollback(s);
+    else
+        end_writing(s);
     return r;
 }
 
@@ -950,6 +951,7 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
         copy_col(st, 4, out->principal, sizeof out->principal);
         out->has_expiry = sqlite3_column_type(st, 5) != SQLITE_NULL;
         out->expires_at = out->has_expiry ? sqlite3_column_int64(st, 5) : 0;
+        out->workspace_id = sqlite3_column_int64(st, 6);
     }
     done(st);
     return r;

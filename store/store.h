@@ -117,6 +117,7 @@ struct st_agent_key {
     char principal[PRINCIPAL_MAX_LEN + 1]; /* "" for a key bound to no person */
     int has_expiry;
     int64_t expires_at;
+    int64_t workspace_id; /* the sandbox's */
 };
 
 enum store_status store_agent_key_add(struct store *s, int64_t sandbox_id, const char *agent,
