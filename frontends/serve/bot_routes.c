@@ -209,8 +209,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         rs->body = body;
         rs->len = len;
     }
-    rs->intent_kind = r.has_intent ? (int)r.it.kind : -1;
-    rs->reply_status = (int)r.status;
+    respond_outcome(rs, &r);
     if (callback && body) {
         /* The callback never carries a key secret (access.md): they are blanked first. */
         json_t *keys = r.result ? json_object_get(r.result, "keys") : NULL;

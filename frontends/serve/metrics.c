@@ -23,12 +23,16 @@ static int code_slot(int status)
     return METRICS_CODE_COUNT - 1;
 }
 
+void metrics_outcome(struct metrics *m, int intent_kind, int reply_status)
+{
+    if (intent_kind >= 0 && intent_kind < IK__COUNT && reply_status >= 0 && reply_status < METRICS_STATUSES)
+        atomic_fetch_add_explicit(&m->outcomes[intent_kind][reply_status], 1, memory_order_relaxed);
+}
+
 void metrics_count(struct metrics *m, enum route_id route, const struct http_response *rs, uint64_t us)
 {
     atomic_fetch_add_explicit(&m->requests[route][code_slot(rs->status)], 1, memory_order_relaxed);
-    if (rs->intent_kind >= 0 && rs->intent_kind < IK__COUNT && rs->reply_status >= 0 &&
-        rs->reply_status < METRICS_STATUSES)
-        atomic_fetch_add_explicit(&m->outcomes[rs->intent_kind][rs->reply_status], 1, memory_order_relaxed);
+    metrics_outcome(m, rs->intent_kind, rs->reply_status);
     int b = 0;
     while (b < METRICS_BUCKETS - 1 && us > bucket_us[b])
         b++;

@@ -26,6 +26,9 @@ struct metrics {
     _Atomic int64_t in_flight;
 };
 
+/* Counts one command's outcome (intent kind and reply status; -1 for none: not counted). A
+ * request's is counted by metrics_count; a Slack click's, carried out later, by itself. */
+void metrics_outcome(struct metrics *m, int intent_kind, int reply_status);
 /* Counts one answered request that took us microseconds. */
 void metrics_count(struct metrics *m, enum route_id route, const struct http_response *rs, uint64_t us);
 /* The text exposition format (version 0.0.4). */

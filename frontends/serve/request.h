@@ -38,6 +38,9 @@ void respond_json(struct http_response *rs, int status, struct json_t *o);
 /* Sets a body held in buf (copied). */
 void respond_text(struct http_response *rs, int status, const char *content_type, const char *buf,
                   size_t len);
+/* Notes what the command of a reply did, for the log and the metrics. */
+struct reply;
+void respond_outcome(struct http_response *rs, const struct reply *r);
 /* {"error": "…"} with the status. */
 void respond_error(struct http_response *rs, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../actions/reply.h"
 #include "request.h"
 
 void response_clear(struct http_response *rs)
@@ -54,4 +55,10 @@ void respond_error(struct http_response *rs, int status, const char *fmt, ...)
     json_t *o = json_pack("{s:s}", "error", msg);
     respond_json(rs, status, o);
     json_decref(o);
+}
+
+void respond_outcome(struct http_response *rs, const struct reply *r)
+{
+    rs->intent_kind = r->has_intent ? (int)r->it.kind : -1;
+    rs->reply_status = (int)r->status;
 }

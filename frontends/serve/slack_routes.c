@@ -108,12 +108,6 @@ static json_t *slack_message(const struct reply *r)
     return json_pack("{s:s, s:o}", "text", text, "blocks", blocks);
 }
 
-static void count_outcome(struct http_response *rs, const struct reply *r)
-{
-    rs->intent_kind = r->has_intent ? (int)r->it.kind : -1;
-    rs->reply_status = (int)r->status;
-}
-
 /* POST /slack/commands */
 void slack_commands(struct serve *sv, struct store *st, const struct http_request *rq,
                     struct http_response *rs)
@@ -172,7 +166,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     if (o) json_object_set_new(o, "response_type", json_string("ephemeral"));
     respond_json(rs, 200, o);
     json_decref(o);
-    count_outcome(rs, &r);
+    respond_outcome(rs, &r);
     reply_clear(&r);
 }
 
@@ -261,8 +255,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
                              .conversation = j->conversation};
         /* The same words a person would type: the one pipeline decides. */
         execute_text(&x, j->text, strlen(j->text), &r);
-        if (r.has_intent && r.it.kind < IK__COUNT && r.status < METRICS_STATUSES)
-            atomic_fetch_add_explicit(&j->sv->metrics.outcomes[r.it.kind][r.status], 1, memory_order_relaxed);
+        metrics_outcome(&j->sv->metrics, r.has_intent ? (int)r.it.kind : -1, (int)r.status);
     }
     json_t *m = slack_message(&r);
     if (m) json_object_set_new(m, "replace_original", json_true());
