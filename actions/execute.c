@@ -50,26 +50,7 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
 }
 
-/* The handler's part outside the store, once the transaction has ended. */
-static void run_after(struct exec_ctx *x, int committed, struct reply *r)
-{
-    void (*after)(struct exec_ctx *, int, struct reply *) = x->after;
-    x->after = NULL;
-    if (after) after(x, committed, r);
-}
-
-static void change_in_transaction(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
-                                  struct intent *it, struct reply *r);
-
 /* Runs a change in one transaction with its audit event. */
-static void run_change(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
-                       struct intent *it, struct reply *r)
-{
-    x->after = NULL;
-    change_in_transaction(x, cmd, sb, it, r);
-    run_after(x, r->status == RS_DONE, r);
-}
-
 static void change_in_transaction(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
                                   struct intent *it, struct reply *r)
 {
@@ -94,6 +75,17 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
         store_rollback(x->store);
         store_failed(x, r);
     }
+}
+
+/* The change, then the handler's part outside the store. */
+static void run_change(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
+                       struct intent *it, struct reply *r)
+{
+    x->after = NULL;
+    change_in_transaction(x, cmd, sb, it, r);
+    void (*after)(struct exec_ctx *, int, struct reply *) = x->after;
+    x->after = NULL;
+    if (after) after(x, r->status == RS_DONE, r);
 }
 
 /* Keeps a change pending under a new token. The intent is kept with the duration it came
