@@ -222,6 +222,19 @@ struct resp {
     json_t *json; /* the body parsed, or NULL */
 };
 
+static struct resp *resp_new(void)
+{
+    struct resp *r = calloc(1, sizeof *r);
+    if (!r) exit(2);
+    return r;
+}
+
+static void resp_free(struct resp *r)
+{
+    json_decref(r->json);
+    free(r);
+}
+
 static size_t collect(char *p, size_t size, size_t n, void *arg)
 {
     struct resp *r = arg;
@@ -285,21 +298,19 @@ static int is_error_body(const struct resp *r)
     return r->json && json_is_string(json_object_get(r->json, "error")) && json_object_size(r->json) == 1;
 }
 
-/* A chat bot's message. */
-static long bot(const char *token, const char *json, struct resp *r)
-{
-    char auth[256];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    const char *h[] = {auth, "Content-Type: application/json", NULL};
-    return http("POST", "/v1/messages", h, json, -1, r);
-}
-
+/* A bot's request to path, with its bearer token. */
 static long bot_to(const char *path, const char *token, const char *json, struct resp *r)
 {
     char auth[256];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
     const char *h[] = {auth, "Content-Type: application/json", NULL};
     return http("POST", path, h, json, -1, r);
+}
+
+/* A chat bot's message. */
+static long bot(const char *token, const char *json, struct resp *r)
+{
+    return bot_to("/v1/messages", token, json, r);
 }
 
 static long msg(const char *token, const char *conv, const char *user, const char *text, struct resp *r)
@@ -398,7 +409,7 @@ static void set_up(void)
 
 static void test_slack_flow(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     int64_t before = changes();
     CHECK(slash("T1", "C1", "U1", "invite @bob as viewer for 30 days", r) == 200,
           "a slash command is answered 200");
@@ -469,13 +480,12 @@ static void test_slack_flow(void)
     d = delivery(n0 + 6);
     CHECK(d && strstr(d, "Invited @dora") && got.failed == 2, "a failed delivery is retried until it lands");
     CHECK(changes() == before + 2, "and the change was made once");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_slack_refusals(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     int64_t before = changes(), waiting = pending();
     const char *body = "team_id=T1&channel_id=C1&user_id=U1&text=invite+%40eve+as+owner+of+nothing";
     const char *form = "Content-Type: application/x-www-form-urlencoded";
@@ -532,13 +542,12 @@ static void test_slack_refusals(void)
     const char *d = delivery(n0 + 1);
     CHECK(d && strstr(d, "Invited @fay") && changes() == before + 1,
           "the change was still pending, for a good click");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_bot_flow(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     int64_t before = changes();
     CHECK(msg(bot_helper, "c1", "@ann", "invite @carol as editor", r) == 200, "a bot's message is 200");
     CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0 && jstr(r->json, "token"),
@@ -596,13 +605,12 @@ static void test_bot_flow(void)
                  "{\"principal\":\"@carol\",\"sandbox\":\"demo\",\"action\":\"destroy\"}", r) == 200 &&
               strcmp(nz(jstr(r->json, "decision")), "deny") == 0,
           "and denies her destroying");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_workspace_bound(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     int64_t before = changes();
     /* @zed owns sandbox other, in globex; acme's bot may not act there, even as @zed. */
     bot(bot_helper, "{\"conversation\":\"w\",\"user\":\"@zed\",\"sandbox\":\"other\",\"text\":\"invite @x\"}",
@@ -624,13 +632,12 @@ static void test_workspace_bound(void)
               strcmp(nz(jstr(r->json, "rule")), "not-found") == 0,
           "/v1/check outside the bot's workspace is not found");
     CHECK(changes() == before, "nothing changed");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_callbacks_and_keys(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     char json[1024];
     int64_t before = changes();
     const char *outside[] = {"http://127.0.0.1:%d/cbx", "http://127.0.0.1:%d/cb/../slack/x",
@@ -693,13 +700,12 @@ static void test_callbacks_and_keys(void)
               json_is_false(json_object_get(r->json, "valid")) &&
               json_is_null(json_object_get(r->json, "kind")),
           "a wrong secret is not valid");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_bad_input(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     int64_t before = changes(), waiting = pending();
     static const struct {
         const char *body;
@@ -767,13 +773,12 @@ static void test_bad_input(void)
     CHECK(http("POST", "/healthz", NULL, "", 0, r) == 405, "POST /healthz is 405");
     CHECK(http("GET", "/nowhere", NULL, NULL, 0, r) == 404 && is_error_body(r), "an unknown path is 404");
     CHECK(changes() == before && pending() == waiting, "no bad request changed anything");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 static void test_operations(void)
 {
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 200 && strstr(r->body, "ok"), "/healthz is 200");
     CHECK(http("GET", "/metrics", NULL, NULL, 0, r) == 200, "/metrics is 200");
     CHECK(strstr(r->body, "concierge_http_requests_total{route=\"/v1/messages\",code=\"200\"}") &&
@@ -787,8 +792,7 @@ static void test_operations(void)
           "latency is a histogram");
     CHECK(strstr(r->body, "concierge_deliveries_total{result=\"retried\"} 2") != NULL,
           "the retried deliveries are counted");
-    json_decref(r->json);
-    free(r);
+    resp_free(r);
 }
 
 /* SIGTERM while a request is half sent: it is finished and answered, then the server exits 0. */
@@ -831,9 +835,9 @@ static void test_graceful_stop(void)
         nanosleep(&w, NULL);
     }
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exits 0 on SIGTERM");
-    struct resp *r = calloc(1, sizeof *r);
+    struct resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 0, "and listens no more");
-    free(r);
+    resp_free(r);
 }
 
 int main(int argc, char **argv)
