@@ -16,35 +16,40 @@
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */
 
-void commands_subjects_json(const struct intent *it, char *buf, size_t size)
+void commands_subjects_json(const struct intent *it, struct text *out)
 {
     json_t *a = json_array();
     for (int i = 0; a && i < it->n_principals; i++)
         json_array_append_new(a, json_string(it->principals[i].s));
-    size_t n = a ? json_dumpb(a, buf, size - 1, JSON_COMPACT) : 0;
-    buf[n < size ? n : 0] = '\0';
+    char *j = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    if (j)
+        text_puts(out, j);
+    else
+        out->oom = 1;
+    free(j);
     json_decref(a);
 }
 
 void commands_event(struct st_event *e, const struct exec_ctx *x, const struct intent *it,
-                    const char *outcome, const char *summary)
+                    const char *outcome, const char *summary, const char *subjects)
 {
     memset(e, 0, sizeof *e);
     e->at = x->now;
     snprintf(e->actor, sizeof e->actor, "%s", x->actor);
     snprintf(e->intent, sizeof e->intent, "%s", intent_kind_name(it->kind));
-    commands_subjects_json(it, e->subjects, sizeof e->subjects);
     snprintf(e->outcome, sizeof e->outcome, "%s", outcome);
-    snprintf(e->summary, sizeof e->summary, "%s", summary);
+    e->subjects = subjects;
+    e->summary = summary;
 }
 
-static void append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(struct reply *r, const char *fmt, ...)
+/* The summary anew, made like printf (the status is left as it is). */
+static void summary_set(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void summary_set(struct reply *r, const char *fmt, ...)
 {
-    size_t len = strlen(r->summary);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(r->summary + len, sizeof r->summary - len, fmt, ap);
+    text_reset(&r->summary);
+    text_vprintf(&r->summary, fmt, ap);
     va_end(ap);
 }
 
@@ -60,13 +65,7 @@ static json_t *instant_json(int has, int64_t t)
 static void past_tense(struct reply *r, const char *verb, const char *done)
 {
     size_t n = strlen(verb);
-    if (strncmp(r->summary, verb, n) != 0) return;
-    size_t d = strlen(done), rest = strlen(r->summary + n);
-    /* The past tense may be longer than the verb: the tail is cut to fit. */
-    if (d + rest >= sizeof r->summary) rest = sizeof r->summary - 1 - d;
-    memmove(r->summary + d, r->summary + n, rest);
-    memcpy(r->summary, done, d);
-    r->summary[d + rest] = '\0';
+    if (strncmp(r->summary.s, verb, n) == 0) text_replace_head(&r->summary, n, done);
 }
 
 static json_t *str_or_null(const char *s) { return s && *s ? json_string(s) : json_null(); }
@@ -104,7 +103,8 @@ static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const 
 
 static void describe(const struct intent *it, struct reply *r)
 {
-    describe_intent(it, r->summary, sizeof r->summary);
+    text_reset(&r->summary);
+    describe_intent(it, &r->summary);
 }
 
 /* Intents with nothing to resolve: only described. */
@@ -141,10 +141,15 @@ static json_t *grant_json(const struct st_grant *g)
     return o;
 }
 
-static void before_json(json_t *before, struct st_event *e)
+/* What was there before, whole, into the audit event. */
+static void before_json(json_t *before, struct audit_texts *au)
 {
-    size_t n = json_dumpb(before, e->before, sizeof e->before - 1, JSON_COMPACT);
-    e->before[n < sizeof e->before ? n : 0] = '\0';
+    char *j = json_dumps(before, JSON_COMPACT);
+    if (j)
+        text_puts(&au->before, j);
+    else
+        au->before.oom = 1;
+    free(j);
 }
 
 static int store_fail(struct exec_ctx *x, struct reply *r)
@@ -166,14 +171,14 @@ static int invite_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
         if (st == STORE_OK && live(&g, x->now)) {
             char w[160];
             grant_words(&g, w, sizeof w);
-            append(r, " This replaces %s's current grant (%s).", g.principal, w);
+            reply_append(r, " This replaces %s's current grant (%s).", g.principal, w);
         }
     }
     return 0;
 }
 
 static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                      struct st_event *e)
+                      struct audit_texts *au)
 {
     json_t *before = json_array(), *granted = json_array();
     for (int i = 0; i < it->n_principals; i++) {
@@ -194,7 +199,7 @@ static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
     }
     describe(it, r);
     past_tense(r, "Invite", "Invited");
-    before_json(before, e);
+    before_json(before, au);
     json_decref(before);
     r->result = json_pack("{s:o}", "grants", granted);
     return 0;
@@ -239,7 +244,7 @@ static int change_role_check(struct exec_ctx *x, const struct st_sandbox *sb, st
 
 /* Rewrites each principal's grant through fn, keeping the before in the audit event. */
 static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                          struct st_event *e,
+                          struct audit_texts *au,
                           void (*fn)(struct exec_ctx *, struct intent *, struct st_grant *))
 {
     json_t *before = json_array(), *after = json_array();
@@ -251,7 +256,7 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
         json_array_append_new(after, grant_json(&g));
     }
-    before_json(before, e);
+    before_json(before, au);
     json_decref(before);
     r->result = json_pack("{s:o}", "grants", after);
     return 0;
@@ -268,9 +273,9 @@ static void set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g)
 }
 
 static int change_role_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
-                           struct reply *r, struct st_event *e)
+                           struct reply *r, struct audit_texts *au)
 {
-    if (rewrite_grants(x, sb, it, r, e, set_role)) return -1;
+    if (rewrite_grants(x, sb, it, r, au, set_role)) return -1;
     describe(it, r);
     past_tense(r, "Change", "Changed");
     return 0;
@@ -299,37 +304,52 @@ static void set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant
 }
 
 static int set_expiry_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                          struct st_event *e)
+                          struct audit_texts *au)
 {
-    if (rewrite_grants(x, sb, it, r, e, set_expiry_of)) return -1;
-    snprintf(r->summary, sizeof r->summary, "Set the expiry of ");
+    if (rewrite_grants(x, sb, it, r, au, set_expiry_of)) return -1;
+    summary_set(r, "Set the expiry of ");
     for (int i = 0; i < it->n_principals; i++)
-        append(r, "%s%s", i ? ", " : "", it->principals[i].s);
-    append(r, "'s access to sandbox %s%s%s", sb->name, it->project[0] ? ", project " : "", it->project);
+        reply_append(r, "%s%s", i ? ", " : "", it->principals[i].s);
+    reply_append(r, "'s access to sandbox %s%s%s", sb->name, it->project[0] ? ", project " : "", it->project);
     json_t *g0 = json_array_get(json_object_get(r->result, "grants"), 0);
     const char *exp = json_string_value(json_object_get(g0, "expires_at"));
     if (exp)
-        append(r, ": now until %s.", exp);
+        reply_append(r, ": now until %s.", exp);
     else
-        append(r, ": no expiry.");
+        reply_append(r, ": no expiry.");
     return 0;
 }
 
 /* ---- revoke ----------------------------------------------------------------------------------- */
 
+/* The grants a revoke takes away: every one, however many (ids grow with them). */
 struct gather {
     const char *project;
     json_t *grants; /* the grants that go */
-    int64_t ids[64];
-    int n;
+    int64_t *ids;
+    size_t n, cap;
+    int oom;
 };
 
 static int gather_grant(void *ctx, const struct st_grant *g)
 {
     struct gather *ga = ctx;
     if (ga->project[0] && strcmp(g->project, ga->project) != 0) return 0;
-    if (ga->n < 64) ga->ids[ga->n++] = g->id;
-    json_array_append_new(ga->grants, grant_json(g));
+    if (ga->n == ga->cap) {
+        size_t cap = ga->cap ? 2 * ga->cap : 16;
+        int64_t *ids = realloc(ga->ids, cap * sizeof *ids);
+        if (!ids) {
+            ga->oom = 1;
+            return 1; /* stops the walk: the revoke is refused whole */
+        }
+        ga->ids = ids;
+        ga->cap = cap;
+    }
+    ga->ids[ga->n++] = g->id;
+    if (json_array_append_new(ga->grants, grant_json(g))) {
+        ga->oom = 1;
+        return 1;
+    }
     return 0;
 }
 
@@ -338,7 +358,8 @@ static int revoke_gather(struct exec_ctx *x, const struct st_sandbox *sb, const 
 {
     ga->project = project;
     ga->n = 0;
-    if (store_grant_each(x->store, sb->id, p, gather_grant, ga) != STORE_OK) return -1;
+    ga->oom = 0;
+    if (store_grant_each(x->store, sb->id, p, gather_grant, ga) != STORE_OK || ga->oom) return -1;
     *collaborator = project[0] ? 0 : store_is_collaborator(x->store, sb->id, p);
     return *collaborator < 0 ? -1 : 0;
 }
@@ -346,60 +367,72 @@ static int revoke_gather(struct exec_ctx *x, const struct st_sandbox *sb, const 
 static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
 {
     if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
-    snprintf(r->summary, sizeof r->summary, "Revoke:");
-    for (int i = 0; i < it->n_principals; i++) {
-        struct gather ga = {.grants = json_array()};
+    summary_set(r, "Revoke:");
+    struct gather ga = {0};
+    int rc = 0;
+    for (int i = 0; i < it->n_principals && rc == 0; i++) {
         int collab;
-        if (revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
-            json_decref(ga.grants);
-            return store_fail(x, r);
-        }
-        if (ga.n == 0 && !collab) {
-            json_decref(ga.grants);
+        ga.grants = json_array();
+        if (!ga.grants || revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
+            rc = ga.oom || !ga.grants ? (reply_set(r, RS_ERROR, "out of memory"), -1) : store_fail(x, r);
+        } else if (ga.n == 0 && !collab) {
             reply_set(r, RS_REJECTED, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
                       it->project[0] ? " in project " : "", it->project);
-            return -1;
+            rc = -1;
+        } else {
+            size_t k;
+            json_t *g;
+            json_array_foreach(ga.grants, k, g)
+            {
+                const char *proj = json_string_value(json_object_get(g, "project"));
+                reply_append(r, " %s's %s grant %s%s;", it->principals[i].s,
+                             json_string_value(json_object_get(g, "role")),
+                             proj ? "in project " : "sandbox-wide", proj ? proj : "");
+            }
+            if (collab) reply_append(r, " %s as a collaborator;", it->principals[i].s);
         }
-        size_t k;
-        json_t *g;
-        json_array_foreach(ga.grants, k, g)
-        {
-            const char *proj = json_string_value(json_object_get(g, "project"));
-            append(r, " %s's %s grant %s%s;", it->principals[i].s,
-                   json_string_value(json_object_get(g, "role")), proj ? "in project " : "sandbox-wide",
-                   proj ? proj : "");
-        }
-        if (collab) append(r, " %s as a collaborator;", it->principals[i].s);
         json_decref(ga.grants);
     }
-    size_t len = strlen(r->summary);
-    if (len && r->summary[len - 1] == ';') r->summary[len - 1] = '.';
-    append(r, " (sandbox %s)", sb->name);
+    free(ga.ids);
+    if (rc) return rc;
+    if (r->summary.len && r->summary.s[r->summary.len - 1] == ';') r->summary.s[r->summary.len - 1] = '.';
+    reply_append(r, " (sandbox %s)", sb->name);
     return 0;
 }
 
 static int revoke_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                      struct st_event *e)
+                      struct audit_texts *au)
 {
     json_t *gone = json_array();
-    for (int i = 0; i < it->n_principals; i++) {
-        struct gather ga = {.grants = gone};
+    struct gather ga = {.grants = gone};
+    size_t total = 0;
+    for (int i = 0; gone && i < it->n_principals; i++) {
         int collab;
         if (revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) goto fail;
-        for (int k = 0; k < ga.n; k++)
+        for (size_t k = 0; k < ga.n; k++)
             if (store_grant_delete(x->store, ga.ids[k]) != STORE_OK) goto fail;
+        total += ga.n;
         if (collab && store_collaborator_remove(x->store, sb->id, it->principals[i].s) != STORE_OK) goto fail;
     }
-    before_json(gone, e);
-    snprintf(r->summary, sizeof r->summary, "Revoked ");
+    if (!gone || json_array_size(gone) != total) goto fail;
+    before_json(gone, au);
+    summary_set(r, "Revoked ");
     for (int i = 0; i < it->n_principals; i++)
-        append(r, "%s%s", i ? ", " : "", it->principals[i].s);
-    append(r, "'s access to %s%s%s.", it->project[0] ? "project " : "sandbox ",
-           it->project[0] ? it->project : sb->name, it->project[0] ? "" : "");
+        reply_append(r, "%s%s", i ? ", " : "", it->principals[i].s);
+    reply_append(r, "'s access to %s%s", it->project[0] ? "project " : "sandbox ",
+                 it->project[0] ? it->project : sb->name);
+    if (total > 1) reply_append(r, " (%zu grants)", total);
+    reply_append(r, ".");
     r->result = json_pack("{s:o}", "revoked", gone);
+    free(ga.ids);
     return 0;
 fail:
+    free(ga.ids);
     json_decref(gone);
+    if (ga.oom || !gone) {
+        reply_set(r, RS_ERROR, "out of memory: nothing was changed");
+        return -1;
+    }
     return store_fail(x, r);
 }
 
@@ -430,9 +463,9 @@ static int list_check(struct exec_ctx *x, const struct st_sandbox *sb, struct in
 }
 
 static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                    struct st_event *e)
+                    struct audit_texts *au)
 {
-    (void)e;
+    (void)au;
     struct listing l = {it, x->now, json_array()};
     if (!it->role) {
         json_t *o = json_object();
@@ -449,17 +482,18 @@ static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
         return store_fail(x, r);
     }
     size_t n = json_array_size(l.members);
-    snprintf(r->summary, sizeof r->summary, "%zu with access to sandbox %s%s%s:", n, sb->name,
-             it->project[0] ? ", project " : "", it->project);
+    summary_set(r, "%zu with access to sandbox %s%s%s:", n, sb->name, it->project[0] ? ", project " : "",
+                it->project);
     size_t k;
     json_t *m;
     json_array_foreach(l.members, k, m)
     {
         const char *proj = json_string_value(json_object_get(m, "project"));
         const char *exp = json_string_value(json_object_get(m, "expires_at"));
-        append(r, "%s %s (%s%s%s%s%s)", k ? "," : "", json_string_value(json_object_get(m, "principal")),
-               json_string_value(json_object_get(m, "role")), proj ? ", project " : "", proj ? proj : "",
-               exp ? ", until " : "", exp ? exp : "");
+        reply_append(r, "%s %s (%s%s%s%s%s)", k ? "," : "",
+                     json_string_value(json_object_get(m, "principal")),
+                     json_string_value(json_object_get(m, "role")), proj ? ", project " : "",
+                     proj ? proj : "", exp ? ", until " : "", exp ? exp : "");
     }
     r->result = json_pack("{s:o}", "members", l.members);
     return 0;
@@ -476,11 +510,11 @@ static int check_access_check(struct exec_ctx *x, const struct st_sandbox *sb, s
 }
 
 static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
-                            struct reply *r, struct st_event *e)
+                            struct reply *r, struct audit_texts *au)
 {
-    (void)e;
+    (void)au;
     json_t *decisions = json_array();
-    r->summary[0] = '\0';
+    text_reset(&r->summary);
     for (int i = 0; i < it->n_principals; i++) {
         for (int a = ACT_READ; a < ACT__COUNT; a++) {
             if (it->action && a != (int)it->action) continue;
@@ -493,8 +527,8 @@ static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, str
                                   json_pack("{s:s, s:s, s:s, s:s, s:s}", "principal", it->principals[i].s,
                                             "action", action_name((enum action)a), "decision",
                                             d.allow ? "allow" : "deny", "rule", d.rule, "reason", d.reason));
-            append(r, "%s%s %s: %s (%s)", r->summary[0] ? "; " : "", it->principals[i].s,
-                   action_name((enum action)a), d.allow ? "allow" : "deny", d.rule);
+            reply_append(r, "%s%s %s: %s (%s)", r->summary.len ? "; " : "", it->principals[i].s,
+                         action_name((enum action)a), d.allow ? "allow" : "deny", d.rule);
         }
     }
     r->result = json_pack("{s:o}", "decisions", decisions);
@@ -529,28 +563,23 @@ static int audit_event(void *ctx, const struct st_event *e)
 }
 
 static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                     struct st_event *e)
+                     struct audit_texts *au)
 {
-    (void)e;
+    (void)au;
     struct audit_walk w = {it, json_array()};
     if (store_audit_each(x->store, sb->id, it->has_since ? it->since : 0, NULL, 0, audit_event, &w) !=
         STORE_OK) {
         json_decref(w.events);
         return store_fail(x, r);
     }
-    snprintf(r->summary, sizeof r->summary, "%zu events in the audit log of sandbox %s",
-             json_array_size(w.events), sb->name);
+    summary_set(r, "%zu events in the audit log of sandbox %s", json_array_size(w.events), sb->name);
     size_t k;
     json_t *ev;
     json_array_foreach(w.events, k, ev)
     {
-        if (k >= 5) {
-            append(r, "; …");
-            break;
-        }
-        append(r, "%s %s %s: %s", k ? ";" : ":", json_string_value(json_object_get(ev, "at")),
-               json_string_value(json_object_get(ev, "outcome")),
-               json_string_value(json_object_get(ev, "summary")));
+        reply_append(r, "%s %s %s: %s", k ? ";" : ":", json_string_value(json_object_get(ev, "at")),
+                     json_string_value(json_object_get(ev, "outcome")),
+                     json_string_value(json_object_get(ev, "summary")));
     }
     r->result = json_pack("{s:o}", "events", w.events);
     return 0;
@@ -575,17 +604,17 @@ static int mode_check(struct exec_ctx *x, const struct st_sandbox *sb, struct in
 }
 
 static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                    struct st_event *e)
+                    struct audit_texts *au)
 {
-    snprintf(e->before, sizeof e->before, "{\"mode\":\"%s\"}", mode_name(sb->mode));
+    text_printf(&au->before, "{\"mode\":\"%s\"}", mode_name(sb->mode));
     if (store_sandbox_set_mode(x->store, sb->id, it->mode) != STORE_OK) return store_fail(x, r);
     for (int i = 0; i < it->n_principals; i++)
         if (store_collaborator_add(x->store, sb->id, it->principals[i].s) != STORE_OK)
             return store_fail(x, r);
-    snprintf(r->summary, sizeof r->summary, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
+    summary_set(r, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
     for (int i = 0; i < it->n_principals; i++)
-        append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
-    append(r, ".");
+        reply_append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
+    reply_append(r, ".");
     return 0;
 }
 
@@ -596,10 +625,10 @@ static int add_name(void *ctx, const char *name)
 }
 
 static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                         struct st_event *e)
+                         struct audit_texts *au)
 {
     (void)it;
-    (void)e;
+    (void)au;
     json_t *collab = json_array();
     if (store_collaborator_each(x->store, sb->id, add_name, collab) != STORE_OK) {
         json_decref(collab);
@@ -608,9 +637,9 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
     const char *secrets = sb->mode == MODE_PRIVATE        ? "all"
                           : sb->mode == MODE_COLLABORATED ? "listed"
                                                           : "none";
-    snprintf(r->summary, sizeof r->summary, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
-    if (sb->mode == MODE_COLLABORATED) append(r, "; %zu collaborators", json_array_size(collab));
-    append(r, ".");
+    summary_set(r, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
+    if (sb->mode == MODE_COLLABORATED) reply_append(r, "; %zu collaborators", json_array_size(collab));
+    reply_append(r, ".");
     r->result = json_pack("{s:s, s:o, s:s}", "mode", mode_name(sb->mode), "collaborators", collab, "secrets",
                           secrets);
     return 0;
@@ -648,9 +677,9 @@ static int new_secret(char secret[70], unsigned char sha[32])
 }
 
 static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
-                           struct reply *r, struct st_event *e)
+                           struct reply *r, struct audit_texts *au)
 {
-    (void)e;
+    (void)au;
     json_t *keys = json_array();
     int n = it->n_principals ? it->n_principals : 1; /* no one named: one key bound to no person */
     for (int i = 0; i < n; i++) {
@@ -675,15 +704,15 @@ static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
     /* The summary goes to the audit log: it never holds a secret. */
     describe(it, r);
     past_tense(r, "Create", "Created");
-    append(r, " The secret is shown this once, in the result.");
+    reply_append(r, " The secret is shown this once, in the result.");
     r->result = json_pack("{s:o}", "keys", keys);
     return 0;
 }
 
 static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
-                             struct reply *r, struct st_event *e)
+                             struct reply *r, struct audit_texts *au)
 {
-    (void)e;
+    (void)au;
     int total = 0;
     for (int i = 0; i < (it->n_principals ? it->n_principals : 1); i++) {
         int removed = 0;
@@ -698,7 +727,7 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
     }
     describe(it, r);
     past_tense(r, "Revoke", "Revoked");
-    append(r, " (%d key%s)", total, total == 1 ? "" : "s");
+    reply_append(r, " (%d key%s)", total, total == 1 ? "" : "s");
     return 0;
 }
 
@@ -749,8 +778,9 @@ static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, con
                            const struct reply *r)
 {
     struct st_event e;
-    commands_event(&e, x, it, "done", r->summary);
-    snprintf(e.subjects, sizeof e.subjects, "[\"%s\"]", it->sandbox);
+    char subjects[NAME_MAX_LEN + 8];
+    snprintf(subjects, sizeof subjects, "[\"%s\"]", it->sandbox);
+    commands_event(&e, x, it, "done", r->summary.s, subjects);
     return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
 }
 
@@ -777,20 +807,20 @@ static void snapshot_after(struct exec_ctx *x, int committed, struct reply *r)
 }
 
 static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                     struct st_event *e)
+                     struct audit_texts *au)
 {
     struct st_sandbox src;
     char err[512];
     if (store_sandbox_find(x->store, it->source, &src) != STORE_OK) return store_fail(x, r);
-    snprintf(e->subjects, sizeof e->subjects, "[\"%s\"]", src.name);
+    text_printf(&au->subjects, "[\"%s\"]", src.name);
     if (it->kind == IK_REVOKE_CROSS) {
         if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
         if (snapshot_remove(sb->source_dir, src.name, err, sizeof err)) {
             reply_set(r, RS_ERROR, "the snapshot could not be removed: %s", err);
             return -1;
         }
-        snprintf(r->summary, sizeof r->summary,
-                 "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name, src.name);
+        summary_set(r, "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name,
+                    src.name);
     } else {
         /* The copy is made first, beside; it is put in place only once the grant is stored
          * (snapshot_after), so a failed commit never leaves a snapshot without its grant. */
@@ -810,9 +840,9 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         x->after = snapshot_after;
         x->after_arg = ss;
         if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
-        snprintf(
-            r->summary, sizeof r->summary, "%s sandbox %s's read-only snapshot of %s at %.200s/.shared/%s.",
-            it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir, src.name);
+        summary_set(r, "%s sandbox %s's read-only snapshot of %s at %.200s/.shared/%s.",
+                    it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir,
+                    src.name);
     }
     return audit_on_source(x, &src, it, r) ? store_fail(x, r) : 0;
 }
@@ -820,21 +850,20 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
 /* ---- help -------------------------------------------------------------------------------------------- */
 
 static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                    struct st_event *e)
+                    struct audit_texts *au)
 {
     (void)x;
     (void)sb;
-    (void)e;
+    (void)au;
     json_t *lines = json_array();
     if (it->topic) {
         json_array_append_new(lines, json_string(intent_kind_help(it->topic)));
-        snprintf(r->summary, sizeof r->summary, "%s: %s", intent_kind_name(it->topic),
-                 intent_kind_help(it->topic));
+        summary_set(r, "%s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
     } else {
-        snprintf(r->summary, sizeof r->summary, "You can say:");
+        summary_set(r, "You can say:");
         for (int k = 1; k < IK__COUNT; k++) {
             json_array_append_new(lines, json_string(intent_kind_help((enum intent_kind)k)));
-            append(r, "%s %s", k > 1 ? ";" : "", intent_kind_help((enum intent_kind)k));
+            reply_append(r, "%s %s", k > 1 ? ";" : "", intent_kind_help((enum intent_kind)k));
         }
     }
     r->result = json_pack("{s:o, s:o}", "topic",

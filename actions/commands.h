@@ -6,28 +6,35 @@
 
 #include "execute.h"
 
+/* What a change's handler adds to its audit event, of any length (a revoke of seventy
+ * grants keeps all seventy in before). */
+struct audit_texts {
+    struct text subjects; /* a JSON array; left empty: the intent's principals */
+    struct text before;   /* JSON of what was there before the change; empty for none */
+};
+
 struct command {
     enum intent_kind kind;
     /* Resolves the names of the intent and describes it in r->summary; on a rejection
      * sets r (status, summary) and returns -1. No writes. */
     int (*check)(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r);
     /* Carries it out. For a change it runs inside the dispatcher's transaction and fills
-     * the audit event's subjects and before (e is NULL for a read-only intent); it sets
+     * the audit event's subjects and before (au is NULL for a read-only intent); it sets
      * r->summary to what was done and r->result. 0, or -1 on a store failure. A rejection
      * found only now sets r->status and returns 0. */
     int (*run)(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-               struct st_event *e);
+               struct audit_texts *au);
 };
 
 /* The row of an intent, or NULL for an intent this version cannot carry out. */
 const struct command *command_for(enum intent_kind kind);
 
 /* The intent's principals as a JSON array, for the audit event. */
-void commands_subjects_json(const struct intent *it, char *buf, size_t size);
+void commands_subjects_json(const struct intent *it, struct text *out);
 
-/* An audit event of the actor's intent at now, with this outcome and summary; subjects
- * are the intent's principals. */
+/* An audit event of the actor's intent at now, with this outcome, summary and subjects (a
+ * JSON array), which e borrows. */
 void commands_event(struct st_event *e, const struct exec_ctx *x, const struct intent *it,
-                    const char *outcome, const char *summary);
+                    const char *outcome, const char *summary, const char *subjects);
 
 #endif

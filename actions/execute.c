@@ -36,18 +36,24 @@ static int new_token(char out[TOKEN_MAX_LEN + 1])
     return -1;
 }
 
-/* Audits a denial in its own transaction: nothing else changes. */
+/* Audits a denial in its own transaction: nothing else changes. A denial that cannot be
+ * recorded is an error, not a quiet denial (nothing unaudited). */
 static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
-                         const struct reply *r)
+                         struct reply *r)
 {
+    struct text subjects = TEXT_INIT;
+    commands_subjects_json(it, &subjects);
     struct st_event e;
-    commands_event(&e, x, it, "denied", r->summary);
-    if (store_begin(x->store) == STORE_OK) {
-        if (store_audit_append(x->store, sb->id, &e) == STORE_OK)
-            store_commit(x->store);
-        else
-            store_rollback(x->store);
+    commands_event(&e, x, it, "denied", r->summary.s, subjects.s);
+    int ok = !text_failed(&subjects) && store_begin(x->store) == STORE_OK;
+    if (ok && (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK)) {
+        store_rollback(x->store);
+        ok = 0;
     }
+    text_free(&subjects);
+    if (!ok)
+        reply_set(r, RS_ERROR, "the denial could not be recorded in the audit log: %s",
+                  store_errmsg(x->store));
 }
 
 /* Runs a change in one transaction with its audit event. */
@@ -58,23 +64,29 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
         store_failed(x, r);
         return;
     }
-    struct st_event e;
-    memset(&e, 0, sizeof e);
-    if (cmd->run(x, sb, it, r, &e) != 0 || r->status != RS_DONE) {
+    struct audit_texts au = {TEXT_INIT, TEXT_INIT};
+    if (cmd->run(x, sb, it, r, &au) != 0 || r->status != RS_DONE) {
         store_rollback(x->store);
         if (r->status == RS_DONE) store_failed(x, r);
-        return;
+        goto out;
     }
     /* The handler may have said the subjects (a cross grant's sandbox) and what was before. */
-    struct st_event done;
-    commands_event(&done, x, it, "done", r->summary);
-    if (e.subjects[0]) memcpy(done.subjects, e.subjects, sizeof done.subjects);
-    memcpy(done.before, e.before, sizeof done.before);
-    e = done;
+    if (!au.subjects.len) commands_subjects_json(it, &au.subjects);
+    if (text_failed(&au.subjects) || text_failed(&au.before) || text_failed(&r->summary)) {
+        store_rollback(x->store);
+        reply_set(r, RS_ERROR, "out of memory: nothing was changed");
+        goto out;
+    }
+    struct st_event e;
+    commands_event(&e, x, it, "done", r->summary.s, au.subjects.s);
+    e.before = au.before.s;
     if (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK) {
         store_rollback(x->store);
         store_failed(x, r);
     }
+out:
+    text_free(&au.subjects);
+    text_free(&au.before);
 }
 
 /* The change, then the handler's part outside the store. */
@@ -123,7 +135,7 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     int dropped = 0;
     enum store_status st = store_pending_purge(x->store, x->now);
     if (st == STORE_OK && x->one_pending && x->conversation && x->conversation[0])
-        st = store_pending_drop_conversation(x->store, x->conversation, replaced, &dropped);
+        st = store_pending_drop_conversation(x->store, x->conversation, x->actor, replaced, &dropped);
     for (int attempt = 0; st == STORE_OK && attempt < 8; attempt++) {
         if (new_token(p.token)) {
             store_rollback(x->store);
@@ -145,12 +157,9 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
     memcpy(r->token, p.token, sizeof r->token);
     r->status = RS_NEEDS_CONFIRMATION;
-    size_t len = strlen(r->summary);
-    snprintf(r->summary + len, sizeof r->summary - len, " To carry it out, say: confirm %s", p.token);
-    len = strlen(r->summary);
+    reply_append(r, " To carry it out, say: confirm %s", p.token);
     if (dropped)
-        snprintf(r->summary + len, sizeof r->summary - len,
-                 " (It replaces change %s, which was waiting in this conversation.)", replaced);
+        reply_append(r, " (It replaces change %s, which was waiting in this conversation.)", replaced);
 }
 
 int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r)
@@ -198,7 +207,11 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         return;
     }
     /* 3. Resolve and describe. */
-    if (cmd->check(x, &sb, it, r) != 0) return;
+    if (cmd->check(x, &sb, it, r) != 0) {
+        /* A denial found while resolving (the source of a cross grant) is audited too. */
+        if (r->status == RS_DENIED) audit_denial(x, &sb, it, r);
+        return;
+    }
     if (!intent_kind_mutates(it->kind)) {
         /* Read-only intents run at once; their handler fills the result. */
         r->status = RS_DONE;
@@ -211,7 +224,7 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
             keep_pending(x, &sb, it, r);
             return;
         }
-        if (!x->ask(x->ask_arg, r->summary)) {
+        if (!x->ask(x->ask_arg, r->summary.s)) {
             reply_set(r, RS_CANCELLED, "cancelled: nothing was changed");
             return;
         }
@@ -267,10 +280,13 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
     }
     if (!mine || p.expires_at <= x->now) {
         /* Someone else's token stays theirs; a lapsed one is gone for good. */
-        if (mine)
-            store_commit(x->store);
-        else
+        if (!mine) {
             store_rollback(x->store);
+        } else if (store_commit(x->store) != STORE_OK) {
+            store_rollback(x->store);
+            store_failed(x, r);
+            return;
+        }
         reply_set(r, RS_REJECTED,
                   mine ? "change %s has lapsed (changes wait 10 minutes); ask again"
                        : "change %s not found: it was carried out or cancelled already, it "

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../intent/intent_json.h"
@@ -10,7 +11,8 @@ void reply_init(struct reply *r)
 {
     r->status = RS_ERROR;
     r->has_intent = 0;
-    r->summary[0] = r->rule[0] = r->token[0] = '\0';
+    text_init(&r->summary);
+    r->rule[0] = r->token[0] = '\0';
     r->result = NULL;
     r->has_error = 0;
 }
@@ -19,6 +21,7 @@ void reply_clear(struct reply *r)
 {
     json_decref(r->result);
     r->result = NULL;
+    text_free(&r->summary);
 }
 
 const char *reply_status_name(enum reply_status st)
@@ -48,7 +51,16 @@ void reply_set(struct reply *r, enum reply_status st, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     r->status = st;
-    vsnprintf(r->summary, sizeof r->summary, fmt, ap);
+    text_reset(&r->summary);
+    text_vprintf(&r->summary, fmt, ap);
+    va_end(ap);
+}
+
+void reply_append(struct reply *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(&r->summary, fmt, ap);
     va_end(ap);
 }
 
@@ -99,7 +111,7 @@ int reply_write_json(const struct reply *r, char *buf, size_t size)
     else if (!o.over)
         put(&o, intent_write_json(&r->it, o.buf + o.len, o.size - o.len));
     lit(&o, ",\"summary\":");
-    if (!o.over) put(&o, json_string_write(r->summary, o.buf + o.len, o.size - o.len));
+    if (!o.over) put(&o, json_string_write(r->summary.s, o.buf + o.len, o.size - o.len));
     lit(&o, ",\"rule\":");
     string_or_null(&o, r->rule);
     lit(&o, ",\"token\":");
@@ -120,4 +132,20 @@ int reply_write_json(const struct reply *r, char *buf, size_t size)
     if (o.over) return -1;
     buf[o.len] = '\0';
     return (int)o.len;
+}
+
+char *reply_json(const struct reply *r, size_t *len)
+{
+    /* A summary escapes to at most 6 bytes a byte; the rest is measured by trying. */
+    for (size_t size = 16384 + 6 * r->summary.len;; size *= 4) {
+        char *buf = malloc(size);
+        if (!buf) return NULL;
+        int n = reply_write_json(r, buf, size);
+        if (n >= 0) {
+            *len = (size_t)n;
+            return buf;
+        }
+        free(buf);
+        if (size > (size_t)-1 / 8) return NULL;
+    }
 }

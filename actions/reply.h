@@ -7,6 +7,7 @@
 
 #include "../grammar/parse.h"
 #include "../intent/intent.h"
+#include "../intent/text.h"
 
 #define REPLY_STATUSES(X)                                                                                    \
     X(DONE, "done", 0)                                                                                       \
@@ -28,7 +29,7 @@ struct reply {
     enum reply_status status;
     int has_intent;
     struct intent it;
-    char summary[1024];
+    struct text summary; /* whole, however long (a thousand members, seventy grants) */
     char rule[40];
     char token[TOKEN_MAX_LEN + 1];
     json_t *result; /* owned by the reply; NULL is null */
@@ -37,15 +38,19 @@ struct reply {
 };
 
 void reply_init(struct reply *r);
-void reply_clear(struct reply *r); /* frees the result */
+void reply_clear(struct reply *r); /* frees the summary and the result */
 const char *reply_status_name(enum reply_status st);
 int reply_exit_code(enum reply_status st);
 
 /* The --json line (no newline). Returns its length, or -1 when it does not fit. */
 int reply_write_json(const struct reply *r, char *buf, size_t size);
+/* The same in a buffer of its own size (the caller frees it); NULL when out of memory. */
+char *reply_json(const struct reply *r, size_t *len);
 
 /* Sets the status and a summary made like printf. */
 void reply_set(struct reply *r, enum reply_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Adds to the summary, like printf. */
+void reply_append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -144,7 +144,7 @@ static void exec_one(struct exec_bench *b, const char *text)
     execute_text(&x, text, strlen(text), &r);
     if (r.status != RS_DONE && b->failed++ == 0)
         snprintf(b->first_failure, sizeof b->first_failure, "\"%s\": %s: %s", text,
-                 reply_status_name(r.status), r.summary);
+                 reply_status_name(r.status), r.summary.s);
     reply_clear(&r);
 }
 
@@ -370,7 +370,7 @@ static void bench_exec_check(struct store *s, long n, double seconds)
         reply_init(&r);
         execute_text(&x, text, strlen(text), &r);
         if (r.status != RS_DONE && failed++ == 0)
-            fprintf(stderr, "bench_exec: \"%s\": %s: %s\n", text, reply_status_name(r.status), r.summary);
+            fprintf(stderr, "bench_exec: \"%s\": %s: %s\n", text, reply_status_name(r.status), r.summary.s);
         reply_clear(&r);
         calls++;
         t = now_s() - t0;

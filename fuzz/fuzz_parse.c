@@ -39,9 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum parse_status st = parse_phrase((const char *)data, size, &ctx, &it, &err);
     json_t *o;
     if (st == PARSE_OK) {
-        char buf[1024];
-        int n = describe_intent(&it, buf, sizeof buf);
-        if (n < 0 || (size_t)n >= sizeof buf || strlen(buf) != (size_t)n) abort();
+        struct text desc = TEXT_INIT;
+        describe_intent(&it, &desc);
+        if (desc.len == 0 || strlen(desc.s) != desc.len) abort();
+        text_free(&desc);
         o = intent_to_json(&it);
     } else {
         /* Both strings must be terminated and within their arrays. */

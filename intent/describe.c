@@ -14,24 +14,17 @@ void describe_instant(int64_t t, char *buf, size_t size)
     if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%a %d %b %Y %H:%M %Z", &tm)) snprintf(buf, size, "?");
 }
 
-struct out {
-    char *buf;
-    size_t size, len;
-};
-
-static void put(struct out *o, const char *fmt, ...)
+static void put(struct text *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *o, const char *fmt, ...)
 {
-    if (o->len + 1 >= o->size) return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+    text_vprintf(o, fmt, ap);
     va_end(ap);
-    if (n > 0) o->len += (size_t)n;
-    if (o->len >= o->size) o->len = o->size - 1;
 }
 
 /* A length of time in words: "1 year 6 months", "14 days", "1 hour 30 minutes". */
-static void duration_words(struct out *o, const struct duration *d)
+static void duration_words(struct text *o, const struct duration *d)
 {
     const struct {
         int64_t v;
@@ -64,13 +57,13 @@ static const char *action_words(enum action a)
     }
 }
 
-static void who(struct out *o, const struct intent *it)
+static void who(struct text *o, const struct intent *it)
 {
     for (int i = 0; i < it->n_principals; i++)
         put(o, "%s%s", i == 0 ? "" : (i == it->n_principals - 1 ? " and " : ", "), it->principals[i].s);
 }
 
-static void scope(struct out *o, const struct intent *it)
+static void scope(struct text *o, const struct intent *it)
 {
     if (it->project[0])
         put(o, ", only in project %s", it->project);
@@ -78,7 +71,7 @@ static void scope(struct out *o, const struct intent *it)
         put(o, ", sandbox-wide");
 }
 
-static void until(struct out *o, const struct intent *it)
+static void until(struct text *o, const struct intent *it)
 {
     char when[64];
     if (it->has_expires_at) {
@@ -89,122 +82,119 @@ static void until(struct out *o, const struct intent *it)
     }
 }
 
-int describe_intent(const struct intent *it, char *buf, size_t size)
+void describe_intent(const struct intent *it, struct text *out)
 {
-    struct out o = {buf, size, 0};
+    struct text *o = out;
     char when[64];
-    buf[0] = '\0';
     switch (it->kind) {
     case IK_INVITE:
-        put(&o, "Invite ");
-        who(&o, it);
-        put(&o, " to sandbox %s as %s", it->sandbox, role_name(it->role));
-        scope(&o, it);
-        until(&o, it);
-        put(&o, ".");
+        put(o, "Invite ");
+        who(o, it);
+        put(o, " to sandbox %s as %s", it->sandbox, role_name(it->role));
+        scope(o, it);
+        until(o, it);
+        put(o, ".");
         break;
     case IK_CHANGE_ROLE:
-        put(&o, "Change the role of ");
-        who(&o, it);
-        put(&o, " in sandbox %s%s%s to %s, keeping the expiry.", it->sandbox,
+        put(o, "Change the role of ");
+        who(o, it);
+        put(o, " in sandbox %s%s%s to %s, keeping the expiry.", it->sandbox,
             it->project[0] ? ", project " : "", it->project, role_name(it->role));
         break;
     case IK_REVOKE:
-        put(&o, "Revoke ");
-        who(&o, it);
+        put(o, "Revoke ");
+        who(o, it);
         if (it->project[0])
-            put(&o, "'s access to project %s in sandbox %s.", it->project, it->sandbox);
+            put(o, "'s access to project %s in sandbox %s.", it->project, it->sandbox);
         else
-            put(&o, "'s access to sandbox %s (every grant, every project).", it->sandbox);
+            put(o, "'s access to sandbox %s (every grant, every project).", it->sandbox);
         break;
     case IK_SET_EXPIRY:
-        put(&o, "Set the expiry of ");
-        who(&o, it);
-        put(&o, "'s access to sandbox %s%s%s: ", it->sandbox, it->project[0] ? ", project " : "",
-            it->project);
+        put(o, "Set the expiry of ");
+        who(o, it);
+        put(o, "'s access to sandbox %s%s%s: ", it->sandbox, it->project[0] ? ", project " : "", it->project);
         if (it->has_extend_by) {
-            put(&o, "extend it by ");
-            duration_words(&o, &it->extend_by);
-            put(&o, ".");
+            put(o, "extend it by ");
+            duration_words(o, &it->extend_by);
+            put(o, ".");
         } else if (it->has_expires_at) {
             describe_instant(it->expires_at, when, sizeof when);
-            put(&o, "until %s.", when);
+            put(o, "until %s.", when);
         } else {
-            put(&o, "no expiry.");
+            put(o, "no expiry.");
         }
         break;
     case IK_LIST_ACCESS:
-        put(&o, "List %s with access to sandbox %s%s%s.",
+        put(o, "List %s with access to sandbox %s%s%s.",
             it->role ? (it->role == ROLE_EDITOR ? "the editors" : "the viewers") : "everyone", it->sandbox,
             it->project[0] ? ", project " : "", it->project);
         break;
     case IK_CHECK_ACCESS:
-        put(&o, "Check whether ");
-        who(&o, it);
-        put(&o, " may %s", action_words(it->action));
-        put(&o, " in sandbox %s%s%s.", it->sandbox, it->project[0] ? ", project " : "", it->project);
+        put(o, "Check whether ");
+        who(o, it);
+        put(o, " may %s", action_words(it->action));
+        put(o, " in sandbox %s%s%s.", it->sandbox, it->project[0] ? ", project " : "", it->project);
         break;
     case IK_SHOW_AUDIT:
-        put(&o, "Show the audit log of sandbox %s", it->sandbox);
+        put(o, "Show the audit log of sandbox %s", it->sandbox);
         if (it->n_principals) {
-            put(&o, " about ");
-            who(&o, it);
+            put(o, " about ");
+            who(o, it);
         }
         if (it->has_since) {
             describe_instant(it->since, when, sizeof when);
-            put(&o, " since %s", when);
+            put(o, " since %s", when);
         }
-        put(&o, ".");
+        put(o, ".");
         break;
     case IK_SET_MODE:
-        put(&o, "Set the sharing mode of sandbox %s to %s", it->sandbox, mode_name(it->mode));
+        put(o, "Set the sharing mode of sandbox %s to %s", it->sandbox, mode_name(it->mode));
         if (it->n_principals) {
-            put(&o, ", adding ");
-            who(&o, it);
-            put(&o, " as collaborators");
+            put(o, ", adding ");
+            who(o, it);
+            put(o, " as collaborators");
         }
-        put(&o, ".");
+        put(o, ".");
         break;
-    case IK_SHOW_MODE: put(&o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
+    case IK_SHOW_MODE: put(o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
     case IK_SHARE_AGENT:
-        put(&o, "Create %s %s key for agent %s in sandbox %s", it->key == KEY_DELEGATE ? "a" : "an",
+        put(o, "Create %s %s key for agent %s in sandbox %s", it->key == KEY_DELEGATE ? "a" : "an",
             key_kind_name(it->key), it->agent, it->sandbox);
         if (it->n_principals) {
-            put(&o, " for ");
-            who(&o, it);
+            put(o, " for ");
+            who(o, it);
         } else
-            put(&o, ", bound to no person");
-        until(&o, it);
-        put(&o, ".");
+            put(o, ", bound to no person");
+        until(o, it);
+        put(o, ".");
         break;
     case IK_UNSHARE_AGENT:
-        put(&o, "Revoke ");
+        put(o, "Revoke ");
         if (it->n_principals) {
-            who(&o, it);
-            put(&o, "'s keys");
+            who(o, it);
+            put(o, "'s keys");
         } else
-            put(&o, "every key");
-        put(&o, " for agent %s in sandbox %s.", it->agent, it->sandbox);
+            put(o, "every key");
+        put(o, " for agent %s in sandbox %s.", it->agent, it->sandbox);
         break;
     case IK_GRANT_CROSS:
-        put(&o, "Give sandbox %s a read-only snapshot of sandbox %s's source.", it->sandbox, it->source);
+        put(o, "Give sandbox %s a read-only snapshot of sandbox %s's source.", it->sandbox, it->source);
         break;
     case IK_REFRESH_CROSS:
-        put(&o, "Refresh sandbox %s's snapshot of sandbox %s.", it->sandbox, it->source);
+        put(o, "Refresh sandbox %s's snapshot of sandbox %s.", it->sandbox, it->source);
         break;
     case IK_REVOKE_CROSS:
-        put(&o, "Revoke sandbox %s's read access to sandbox %s and remove its snapshot.", it->sandbox,
+        put(o, "Revoke sandbox %s's read access to sandbox %s and remove its snapshot.", it->sandbox,
             it->source);
         break;
     case IK_HELP:
         if (it->topic)
-            put(&o, "Help on %s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
+            put(o, "Help on %s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
         else
-            put(&o, "Help: what you can ask.");
+            put(o, "Help: what you can ask.");
         break;
-    case IK_CONFIRM: put(&o, it->token[0] ? "Confirm %s." : "Confirm the pending change.", it->token); break;
-    case IK_CANCEL: put(&o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token); break;
+    case IK_CONFIRM: put(o, it->token[0] ? "Confirm %s." : "Confirm the pending change.", it->token); break;
+    case IK_CANCEL: put(o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token); break;
     default: break;
     }
-    return (int)o.len;
 }

@@ -4,9 +4,10 @@
 #define CONCIERGE_DESCRIBE_H
 #include <stddef.h>
 #include "intent.h"
+#include "text.h"
 
-/* Writes the sentence into buf; returns its length (truncated to size - 1). */
-int describe_intent(const struct intent *it, char *buf, size_t size);
+/* Appends the sentence to out (whole: it grows as needed). */
+void describe_intent(const struct intent *it, struct text *out);
 
 /* An instant for a person, in the context zone: "Fri 18 Dec 2026 15:30 UTC". */
 void describe_instant(int64_t t, char *buf, size_t size);

@@ -159,7 +159,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(PENDING_OF, "SELECT token, count(*) OVER () FROM pending WHERE actor = ?1 AND conversation = ?2 AND "  \
                   "expires_at > ?3 ORDER BY created_at DESC, rowid DESC LIMIT 1")                            \
     X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
-    X(PENDING_DROP_CONV, "DELETE FROM pending WHERE conversation = ?1 RETURNING token")                      \
+    X(PENDING_DROP_CONV, "DELETE FROM pending WHERE conversation = ?1 AND actor = ?2 RETURNING token")       \
     X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
                "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                            \
     X(KEY_REMOVE,                                                                                            \
@@ -219,6 +219,7 @@ struct store {
     char err[256];
     int writing; /* holds writer_lock: between store_begin and the end of its transaction */
     int reading; /* in a read transaction of store_read_begin */
+    int last_rc; /* SQLite's code of the last exec_sql, to decide retries by code, not words */
 };
 
 /* Writers of one process queue here, in order, instead of in SQLite's busy handler, which
@@ -267,6 +268,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* A text column as it is, of any length, valid until the statement steps again. */
+static const char *col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}
+
 static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
@@ -297,7 +305,8 @@ static enum store_status run(struct store *s, sqlite3_stmt *st, const char *what
 static enum store_status exec_sql(struct store *s, const char *sql, const char *what)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK) return STORE_OK;
+    s->last_rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (s->last_rc == SQLITE_OK) return STORE_OK;
     snprintf(s->err, sizeof s->err, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
     sqlite3_free(msg);
     return STORE_ERROR;
@@ -384,7 +393,7 @@ enum store_status store_open(const char *path, int flags, struct store **out, ch
         if (exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                      "setting up the store") == STORE_OK)
             break;
-        if (attempt >= 100 || !strstr(s->err, "locked")) goto out;
+        if (attempt >= 100 || (s->last_rc != SQLITE_BUSY && s->last_rc != SQLITE_LOCKED)) goto out;
         usleep(50000);
     }
     st = migrate(s);
@@ -735,10 +744,10 @@ enum store_status store_audit_append(struct store *s, int64_t sb, const struct s
     sqlite3_bind_int64(st, 2, e->at);
     bind_text(st, 3, e->actor);
     bind_text(st, 4, e->intent);
-    bind_text(st, 5, e->subjects[0] ? e->subjects : "[]");
+    bind_text(st, 5, e->subjects && e->subjects[0] ? e->subjects : "[]");
     bind_text(st, 6, e->outcome);
-    bind_text(st, 7, e->summary);
-    bind_text(st, 8, e->before);
+    bind_text(st, 7, e->summary ? e->summary : "");
+    bind_text(st, 8, e->before ? e->before : "");
     return run(s, st, "writing the audit event");
 }
 
@@ -759,10 +768,10 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
         copy_col(st, 2, e.sandbox, sizeof e.sandbox);
         copy_col(st, 3, e.actor, sizeof e.actor);
         copy_col(st, 4, e.intent, sizeof e.intent);
-        copy_col(st, 5, e.subjects, sizeof e.subjects);
+        e.subjects = col_text(st, 5);
         copy_col(st, 6, e.outcome, sizeof e.outcome);
-        copy_col(st, 7, e.summary, sizeof e.summary);
-        copy_col(st, 8, e.before, sizeof e.before);
+        e.summary = col_text(st, 7);
+        e.before = col_text(st, 8);
         if (fn(ctx, &e)) {
             rc = SQLITE_DONE;
             break;
@@ -831,11 +840,13 @@ enum store_status store_pending_of(struct store *s, const char *actor, const cha
 }
 
 enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
-                                                  char token[TOKEN_MAX_LEN + 1], int *dropped)
+                                                  const char *actor, char token[TOKEN_MAX_LEN + 1],
+                                                  int *dropped)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_DROP_CONV);
     if (!st) return STORE_ERROR;
     bind_text(st, 1, conversation);
+    bind_text(st, 2, actor);
     int rc;
     *dropped = 0;
     token[0] = '\0';

@@ -185,10 +185,12 @@ struct st_event {
     char sandbox[NAME_MAX_LEN + 1];
     char actor[PRINCIPAL_MAX_LEN + 1];
     char intent[24];
-    char subjects[2048]; /* a JSON array of principals or names */
-    char outcome[16];    /* done, denied, rejected */
-    char summary[1024];
-    char before[2048]; /* JSON of what was there before a change, or "" */
+    char outcome[16]; /* done, denied, rejected */
+    /* Texts of any length: borrowed from the caller on append; on reading, valid only
+     * during the callback (copy what must outlive it). */
+    const char *subjects; /* a JSON array of principals or names; NULL is [] */
+    const char *summary;
+    const char *before; /* JSON of what was there before a change; NULL or "" for none */
 };
 
 enum store_status store_audit_append(struct store *s, int64_t sandbox_id, const struct st_event *e);
@@ -216,10 +218,12 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
  * now: *count gets how many, token the newest one's. */
 enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
                                    char token[TOKEN_MAX_LEN + 1], int *count);
-/* Forgets the changes pending in a conversation (a chat bot's conversation holds at most
- * one): *dropped gets how many, token one of theirs. */
+/* Forgets the actor's changes pending in a conversation (a chat bot's conversation holds at
+ * most one a person; another person's stays theirs): *dropped gets how many, token one of
+ * them. */
 enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
-                                                  char token[TOKEN_MAX_LEN + 1], int *dropped);
+                                                  const char *actor, char token[TOKEN_MAX_LEN + 1],
+                                                  int *dropped);
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 

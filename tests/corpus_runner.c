@@ -58,14 +58,17 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
     }
     /* "describe": the sentence for a person, when the case gives one. */
     const char *want_desc = json_string_value(json_object_get(cs, "describe"));
-    char desc[1024] = "";
-    if (st == PARSE_OK) describe_intent(&it, desc, sizeof desc);
+    struct text descr = TEXT_INIT;
+    if (st == PARSE_OK) describe_intent(&it, &descr);
+    const char *desc = descr.s;
     if (ok && want_desc && strcmp(desc, want_desc) != 0) {
         printf("FAIL %s:%d: %s\n  want sentence: %s\n  got sentence:  %s\n", file, lineno, text, want_desc,
                desc);
+        text_free(&descr);
         json_decref(got);
         return 0;
     }
+    text_free(&descr);
     if (!ok) {
         char *g = json_dumps(got, JSON_COMPACT | JSON_PRESERVE_ORDER);
         char *w = json_dumps(expect, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -38,9 +38,10 @@ static void parse_one(struct parse_run *run, const char *text, size_t len)
     }
     if (st == PARSE_OK) {
         if (run->opt->quiet) return;
-        char buf[1024];
-        describe_intent(&it, buf, sizeof buf);
-        puts(buf);
+        struct text desc = TEXT_INIT;
+        describe_intent(&it, &desc);
+        puts(text_failed(&desc) ? "error: out of memory" : desc.s);
+        text_free(&desc);
     } else {
         printf("%s: %s%s%s\n", st == PARSE_INVALID ? "invalid" : "not understood", err.message,
                err.hint[0] ? "; " : "", err.hint);

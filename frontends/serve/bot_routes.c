@@ -122,22 +122,6 @@ static int callback_ok(const char *url, const char *prefix)
            url_under_prefix(url, prefix);
 }
 
-/* The reply object of interfaces.md, in a buffer the caller frees. */
-static char *reply_text(const struct reply *r, size_t *len)
-{
-    for (size_t size = 16384; size <= (64u << 20); size *= 8) {
-        char *buf = malloc(size);
-        if (!buf) return NULL;
-        int n = reply_write_json(r, buf, size);
-        if (n >= 0) {
-            *len = (size_t)n;
-            return buf;
-        }
-        free(buf);
-    }
-    return NULL;
-}
-
 /* POST /v1/messages */
 void bot_messages(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
 {
@@ -199,9 +183,9 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
     reply_init(&r);
     execute_text(&x, text, strlen(text), &r);
     size_t len = 0;
-    char *body = reply_text(&r, &len);
+    char *body = reply_json(&r, &len);
     if (!body) {
-        respond_error(rs, 500, "the reply does not fit");
+        respond_error(rs, 500, "out of memory");
     } else {
         response_clear(rs);
         rs->status = 200;
@@ -216,7 +200,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         size_t i;
         json_t *k;
         json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
-        char *cb = reply_text(&r, &len);
+        char *cb = reply_json(&r, &len);
         serve_deliver(sv, callback, cb, cb ? len : 0);
         free(cb);
     }

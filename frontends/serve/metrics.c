@@ -1,6 +1,8 @@
 /* Metrics (metrics.h). */
 #include "metrics.h"
 
+#include "../../intent/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,102 +43,74 @@ void metrics_count(struct metrics *m, enum route_id route, const struct http_res
     atomic_fetch_add_explicit(&m->latency_sum_us, us, memory_order_relaxed);
 }
 
-struct text {
-    char *buf;
-    size_t len, cap;
-    int failed;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct text *t, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = t->failed ? 0 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-        va_end(ap);
-        if (n < 0) t->failed = 1;
-        if (t->failed) return;
-        if ((size_t)n < t->cap - t->len) {
-            t->len += (size_t)n;
-            return;
-        }
-        char *grown = realloc(t->buf, t->cap * 2 + (size_t)n);
-        if (!grown) {
-            t->failed = 1;
-            return;
-        }
-        t->buf = grown;
-        t->cap = t->cap * 2 + (size_t)n;
-    }
-}
-
 static uint64_t get(_Atomic uint64_t *v) { return atomic_load_explicit(v, memory_order_relaxed); }
 
 void metrics_render(struct metrics *m, struct http_response *rs)
 {
-    struct text t = {malloc(16384), 0, 16384, 0};
-    if (!t.buf) t.failed = 1;
-    add(&t, "# HELP concierge_http_requests_total HTTP requests answered, by route and status code.\n"
-            "# TYPE concierge_http_requests_total counter\n");
+    struct text t = TEXT_INIT;
+    text_printf(&t, "# HELP concierge_http_requests_total HTTP requests answered, by route and status code.\n"
+                    "# TYPE concierge_http_requests_total counter\n");
     for (int r = 0; r < ROUTE__COUNT; r++)
         for (int c = 0; c < METRICS_CODE_COUNT; c++) {
             uint64_t v = get(&m->requests[r][c]);
             if (!v) continue;
             if (c < METRICS_CODE_COUNT - 1)
-                add(&t, "concierge_http_requests_total{route=\"%s\",code=\"%d\"} %llu\n",
-                    route_path((enum route_id)r), codes[c], (unsigned long long)v);
+                text_printf(&t, "concierge_http_requests_total{route=\"%s\",code=\"%d\"} %llu\n",
+                            route_path((enum route_id)r), codes[c], (unsigned long long)v);
             else
-                add(&t, "concierge_http_requests_total{route=\"%s\",code=\"other\"} %llu\n",
-                    route_path((enum route_id)r), (unsigned long long)v);
+                text_printf(&t, "concierge_http_requests_total{route=\"%s\",code=\"other\"} %llu\n",
+                            route_path((enum route_id)r), (unsigned long long)v);
         }
-    add(&t, "# HELP concierge_outcomes_total Commands answered, by intent and reply status.\n"
-            "# TYPE concierge_outcomes_total counter\n");
+    text_printf(&t, "# HELP concierge_outcomes_total Commands answered, by intent and reply status.\n"
+                    "# TYPE concierge_outcomes_total counter\n");
     for (int k = 0; k < IK__COUNT; k++)
         for (int s = 0; s < METRICS_STATUSES; s++) {
             uint64_t v = get(&m->outcomes[k][s]);
             if (v)
-                add(&t, "concierge_outcomes_total{intent=\"%s\",status=\"%s\"} %llu\n",
-                    intent_kind_name((enum intent_kind)k), reply_status_name((enum reply_status)s),
-                    (unsigned long long)v);
+                text_printf(&t, "concierge_outcomes_total{intent=\"%s\",status=\"%s\"} %llu\n",
+                            intent_kind_name((enum intent_kind)k), reply_status_name((enum reply_status)s),
+                            (unsigned long long)v);
         }
-    add(&t, "# HELP concierge_http_request_duration_seconds Time from a request's arrival to its answer.\n"
+    text_printf(
+        &t, "# HELP concierge_http_request_duration_seconds Time from a request's arrival to its answer.\n"
             "# TYPE concierge_http_request_duration_seconds histogram\n");
     uint64_t cumulative = 0;
     for (int b = 0; b < METRICS_BUCKETS; b++) {
         cumulative += get(&m->latency_bucket[b]);
         if (b < METRICS_BUCKETS - 1)
-            add(&t, "concierge_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucket_us[b] / 1e6,
-                (unsigned long long)cumulative);
+            text_printf(&t, "concierge_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                        bucket_us[b] / 1e6, (unsigned long long)cumulative);
         else
-            add(&t, "concierge_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-                (unsigned long long)cumulative);
+            text_printf(&t, "concierge_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+                        (unsigned long long)cumulative);
     }
-    add(&t, "concierge_http_request_duration_seconds_sum %.6f\n", get(&m->latency_sum_us) / 1e6);
-    add(&t, "concierge_http_request_duration_seconds_count %llu\n",
-        (unsigned long long)get(&m->latency_count));
-    add(&t,
-        "# HELP concierge_deliveries_total POSTs to response_url and callback_url, by result.\n"
-        "# TYPE concierge_deliveries_total counter\n"
-        "concierge_deliveries_total{result=\"ok\"} %llu\n"
-        "concierge_deliveries_total{result=\"failed\"} %llu\n"
-        "concierge_deliveries_total{result=\"retried\"} %llu\n"
-        "concierge_deliveries_total{result=\"dropped\"} %llu\n",
-        (unsigned long long)get(&m->deliveries_ok), (unsigned long long)get(&m->deliveries_failed),
-        (unsigned long long)get(&m->deliveries_retried), (unsigned long long)get(&m->deliveries_dropped));
-    add(&t,
-        "# HELP concierge_http_requests_in_flight Requests being answered now.\n"
-        "# TYPE concierge_http_requests_in_flight gauge\n"
-        "concierge_http_requests_in_flight %lld\n",
-        (long long)atomic_load(&m->in_flight));
-    if (t.failed) {
-        free(t.buf);
+    text_printf(&t, "concierge_http_request_duration_seconds_sum %.6f\n", get(&m->latency_sum_us) / 1e6);
+    text_printf(&t, "concierge_http_request_duration_seconds_count %llu\n",
+                (unsigned long long)get(&m->latency_count));
+    text_printf(&t,
+                "# HELP concierge_deliveries_total POSTs to response_url and callback_url, by result.\n"
+                "# TYPE concierge_deliveries_total counter\n"
+                "concierge_deliveries_total{result=\"ok\"} %llu\n"
+                "concierge_deliveries_total{result=\"failed\"} %llu\n"
+                "concierge_deliveries_total{result=\"retried\"} %llu\n"
+                "concierge_deliveries_total{result=\"dropped\"} %llu\n",
+                (unsigned long long)get(&m->deliveries_ok), (unsigned long long)get(&m->deliveries_failed),
+                (unsigned long long)get(&m->deliveries_retried),
+                (unsigned long long)get(&m->deliveries_dropped));
+    text_printf(&t,
+                "# HELP concierge_http_requests_in_flight Requests being answered now.\n"
+                "# TYPE concierge_http_requests_in_flight gauge\n"
+                "concierge_http_requests_in_flight %lld\n",
+                (long long)atomic_load(&m->in_flight));
+    size_t len = t.len;
+    char *body = text_take(&t);
+    if (!body) {
         respond_error(rs, 500, "out of memory");
         return;
     }
     response_clear(rs);
     rs->status = 200;
     rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
-    rs->body = t.buf;
-    rs->len = t.len;
+    rs->body = body;
+    rs->len = len;
 }

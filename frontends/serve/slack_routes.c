@@ -12,6 +12,7 @@
 #include "../../store/store.h"
 #include "form.h"
 #include "log.h"
+#include "render_slack.h"
 #include "routes.h"
 #include "serve.h"
 #include "slack_sig.h"
@@ -52,60 +53,6 @@ static int slack_actor(struct store *st, const char *user, char *actor, size_t s
     if (s == STORE_ERROR) return -1;
     if (s == STORE_NOT_FOUND) snprintf(actor, size, "%s", id);
     return 0;
-}
-
-/* Text for Slack's mrkdwn: &, < and > escaped, as Slack asks. */
-static void mrkdwn(const char *in, char *out, size_t size)
-{
-    size_t o = 0;
-    for (; *in && o + 6 < size; in++) {
-        const char *e = *in == '&' ? "&amp;" : *in == '<' ? "&lt;" : *in == '>' ? "&gt;" : NULL;
-        if (e) {
-            size_t n = strlen(e);
-            memcpy(out + o, e, n);
-            o += n;
-        } else {
-            out[o++] = *in;
-        }
-    }
-    out[o] = '\0';
-}
-
-static json_t *button(const char *label, const char *action, const char *token, const char *style)
-{
-    json_t *b = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "type", "button", "text", "type", "plain_text",
-                          "text", label, "action_id", action, "value", token);
-    if (b && style) json_object_set_new(b, "style", json_string(style));
-    return b;
-}
-
-/* The Block Kit message for a reply: its summary, the secrets a share_agent made (ephemeral:
- * only the one who asked sees them), and Confirm / Cancel while a change waits. */
-static json_t *slack_message(const struct reply *r)
-{
-    char text[4096];
-    size_t o = 0;
-    mrkdwn(r->summary, text, sizeof text);
-    o = strlen(text);
-    json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
-    size_t i;
-    json_t *k;
-    json_array_foreach(keys, i, k)
-    {
-        const char *p = json_string_value(json_object_get(k, "principal"));
-        const char *secret = json_string_value(json_object_get(k, "secret"));
-        if (secret && o + 128 < sizeof text)
-            o += (size_t)snprintf(text + o, sizeof text - o, "\nsecret%s%s: `%s`", p ? " for " : "",
-                                  p ? p : "", secret);
-    }
-    json_t *blocks =
-        json_pack("[{s:s, s:{s:s, s:s}}]", "type", "section", "text", "type", "mrkdwn", "text", text);
-    if (blocks && r->status == RS_NEEDS_CONFIRMATION)
-        json_array_append_new(blocks, json_pack("{s:s, s:s, s:[o, o]}", "type", "actions", "block_id",
-                                                "concierge_confirm", "elements",
-                                                button("Confirm", "confirm", r->token, "primary"),
-                                                button("Cancel", "cancel", r->token, NULL)));
-    return json_pack("{s:s, s:o}", "text", text, "blocks", blocks);
 }
 
 /* POST /slack/commands */
@@ -162,7 +109,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     /* A bare /concierge asks for help. */
     if (n == 0) n = snprintf(text, sizeof text, "help");
     execute_text(&x, text, (size_t)n, &r);
-    json_t *o = slack_message(&r);
+    json_t *o = render_slack(&r);
     if (o) json_object_set_new(o, "response_type", json_string("ephemeral"));
     respond_json(rs, 200, o);
     json_decref(o);
@@ -257,7 +204,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
         execute_text(&x, j->text, strlen(j->text), &r);
         metrics_outcome(&j->sv->metrics, r.has_intent ? (int)r.it.kind : -1, (int)r.status);
     }
-    json_t *m = slack_message(&r);
+    json_t *m = render_slack(&r);
     if (m) json_object_set_new(m, "replace_original", json_true());
     *body = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     *url = strdup(j->response_url);
