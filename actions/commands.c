@@ -784,11 +784,13 @@ static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, con
     return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
 }
 
-/* A snapshot made beside, waiting for its grant's transaction to end. */
+/* A snapshot made beside (a grant or refresh) or withdrawn beside (a revoke), waiting for
+ * its transaction to end: nothing on disk changes for good before the store does. */
 struct staged_snapshot {
-    char reader_dir[1024];
+    char reader_dir[sizeof((struct st_sandbox *)0)->source_dir];
     char source[NAME_MAX_LEN + 1];
     char staged[SNAPSHOT_STAGED_MAX];
+    int revoking;
 };
 
 static void snapshot_after(struct exec_ctx *x, int committed, struct reply *r)
@@ -796,13 +798,20 @@ static void snapshot_after(struct exec_ctx *x, int committed, struct reply *r)
     struct staged_snapshot *ss = x->after_arg;
     char err[512];
     x->after_arg = NULL;
-    if (!committed)
+    if (ss->revoking && !ss->staged[0]) {
+        /* There was no snapshot to withdraw. */
+    } else if (ss->revoking ? committed : !committed) {
         snapshot_discard(ss->reader_dir, ss->staged);
-    else if (snapshot_swap(ss->reader_dir, ss->source, ss->staged, err, sizeof err))
-        reply_set(r, RS_ERROR,
-                  "the read grant is stored, but its snapshot could not be put in place: %s; say "
-                  "refresh to try again",
-                  err);
+    } else if (snapshot_swap(ss->reader_dir, ss->source, ss->staged, err, sizeof err)) {
+        if (ss->revoking)
+            reply_set(r, RS_ERROR,
+                      "the revocation was not stored, and the snapshot could not be put back: %s", err);
+        else
+            reply_set(r, RS_ERROR,
+                      "the read grant is stored, but its snapshot could not be put in place: %s; say "
+                      "refresh to try again",
+                      err);
+    }
     free(ss);
 }
 
@@ -813,34 +822,39 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
     char err[512];
     if (store_sandbox_find(x->store, it->source, &src) != STORE_OK) return store_fail(x, r);
     text_printf(&au->subjects, "[\"%s\"]", src.name);
-    if (it->kind == IK_REVOKE_CROSS) {
-        if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
-        if (snapshot_remove(sb->source_dir, src.name, err, sizeof err)) {
+    struct staged_snapshot *ss = calloc(1, sizeof *ss);
+    if (!ss) {
+        reply_set(r, RS_ERROR, "out of memory");
+        return -1;
+    }
+    snprintf(ss->reader_dir, sizeof ss->reader_dir, "%s", sb->source_dir);
+    snprintf(ss->source, sizeof ss->source, "%s", src.name);
+    ss->revoking = it->kind == IK_REVOKE_CROSS;
+    if (ss->revoking) {
+        /* Withdrawn beside now, removed only once the revocation is stored (snapshot_after). */
+        if (snapshot_withdraw(sb->source_dir, src.name, ss->staged, err, sizeof err)) {
+            free(ss);
             reply_set(r, RS_ERROR, "the snapshot could not be removed: %s", err);
             return -1;
         }
+        x->after = snapshot_after;
+        x->after_arg = ss;
+        if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
         summary_set(r, "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name,
                     src.name);
     } else {
         /* The copy is made first, beside; it is put in place only once the grant is stored
          * (snapshot_after), so a failed commit never leaves a snapshot without its grant. */
-        struct staged_snapshot *ss = calloc(1, sizeof *ss);
-        if (!ss) {
-            reply_set(r, RS_ERROR, "out of memory");
-            return -1;
-        }
         if (snapshot_prepare(src.source_dir, sb->source_dir, src.name, SNAPSHOT_LIMIT, ss->staged, err,
                              sizeof err)) {
             free(ss);
             reply_set(r, RS_REJECTED, "the snapshot of %s was not made: %s", src.name, err);
             return 0;
         }
-        snprintf(ss->reader_dir, sizeof ss->reader_dir, "%s", sb->source_dir);
-        snprintf(ss->source, sizeof ss->source, "%s", src.name);
         x->after = snapshot_after;
         x->after_arg = ss;
         if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
-        summary_set(r, "%s sandbox %s's read-only snapshot of %s at %.200s/.shared/%s.",
+        summary_set(r, "%s sandbox %s's read-only snapshot of %s at %s/.shared/%s.",
                     it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir,
                     src.name);
     }

@@ -726,3 +726,23 @@ int snapshot_remove(const char *reader_dir, const char *source_name, char *err, 
     close(shfd);
     return rc;
 }
+
+int snapshot_withdraw(const char *reader_dir, const char *source_name, char hidden[SNAPSHOT_STAGED_MAX],
+                      char *err, size_t errlen)
+{
+    hidden[0] = '\0';
+    if (!valid_name(source_name)) return bad_name(source_name, err, errlen);
+    if (!reader_dir) return fail(err, errlen, "no reader folder given");
+    int shfd;
+    if (open_shared(reader_dir, 0, &shfd, err, errlen)) return -1;
+    if (shfd < 0) return 0;
+    int rc = 0;
+    hidden_name(hidden, SNAPSHOT_STAGED_MAX, source_name, "old", 0);
+    if (renameat(shfd, source_name, shfd, hidden)) {
+        if (errno != ENOENT)
+            rc = fail(err, errlen, "could not withdraw the snapshot of %s: %s", source_name, strerror(errno));
+        hidden[0] = '\0';
+    }
+    close(shfd);
+    return rc;
+}

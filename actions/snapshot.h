@@ -26,5 +26,12 @@ void snapshot_discard(const char *reader_dir, const char *staged);
 /* Removes reader_dir/.shared/<source_name>/ (read-only folders included). 0 (also when there was none), or
  * -1. */
 int snapshot_remove(const char *reader_dir, const char *source_name, char *err, size_t errlen);
+/* Revoking in two steps, for the same reason: snapshot_withdraw hides the snapshot under a
+ * name beside it (hidden, "" when there was none), so the reader no longer sees it; once the
+ * revocation is stored, snapshot_discard(reader_dir, hidden) removes it, and if the
+ * revocation is not stored, snapshot_swap(reader_dir, source_name, hidden) puts it back.
+ * 0, or -1 with err (nothing moved). */
+int snapshot_withdraw(const char *reader_dir, const char *source_name, char hidden[SNAPSHOT_STAGED_MAX],
+                      char *err, size_t errlen);
 
 #endif
