@@ -268,6 +268,15 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
+/* The store never keeps what it could not give back whole: a value longer than the record
+ * it is read back into is refused at the door, naming it (never cut on the way out). */
+static int too_long(struct store *s, const char *what, const char *v, size_t max)
+{
+    if (!v || strlen(v) <= max) return 0;
+    snprintf(s->err, sizeof s->err, "%s is longer than %zu bytes", what, max);
+    return 1;
+}
+
 /* A text column as it is, of any length, valid until the statement steps again. */
 static const char *col_text(sqlite3_stmt *st, int col)
 {
@@ -486,6 +495,7 @@ static enum mode mode_of(const unsigned char *t)
 
 enum store_status store_workspace_add(struct store *s, const char *name, enum mode default_mode, int64_t *id)
 {
+    if (too_long(s, "a workspace name", name, NAME_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_WS_ADD);
     if (!st) return STORE_ERROR;
     bind_text(st, 1, name);
@@ -523,6 +533,7 @@ static enum store_status ws_principal(struct store *s, enum stmt_id id, int64_t 
 
 enum store_status store_member_add(struct store *s, int64_t ws, const char *p)
 {
+    if (too_long(s, "a principal", p, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
     return ws_principal(s, SQL_MEMBER_ADD, ws, p, "adding a workspace member");
 }
 
@@ -554,6 +565,10 @@ int store_is_member(struct store *s, int64_t ws, const char *p)
 enum store_status store_sandbox_add(struct store *s, const char *name, const char *owner, int64_t ws,
                                     const char *source_dir, enum mode mode, int64_t *id)
 {
+    if (too_long(s, "a sandbox name", name, NAME_MAX_LEN) ||
+        too_long(s, "the owner", owner, PRINCIPAL_MAX_LEN) ||
+        too_long(s, "the source folder's path", source_dir, SOURCE_DIR_MAX))
+        return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_SB_ADD);
     if (!st) return STORE_ERROR;
     if (mode == MODE_NONE) {
@@ -628,6 +643,7 @@ static sqlite3_stmt *thing_stmt(struct store *s, enum stmt_id id, int64_t sb, co
 
 enum store_status store_thing_add(struct store *s, int64_t sb, const char *kind, const char *name)
 {
+    if (too_long(s, kind, name, NAME_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = thing_stmt(s, SQL_THING_ADD, sb, kind, name);
     return st ? run(s, st, kind[0] == 'p' ? "adding the project" : "adding the agent") : STORE_ERROR;
 }
@@ -667,6 +683,10 @@ static void grant_row(sqlite3_stmt *st, struct st_grant *g)
 
 enum store_status store_grant_put(struct store *s, int64_t sb, struct st_grant *g)
 {
+    if (too_long(s, "a principal", g->principal, PRINCIPAL_MAX_LEN) ||
+        too_long(s, "a project name", g->project, NAME_MAX_LEN) ||
+        too_long(s, "the granter", g->granted_by, PRINCIPAL_MAX_LEN))
+        return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_GRANT_PUT);
     if (!st) return STORE_ERROR;
     if (g->role != ROLE_EDITOR && g->role != ROLE_VIEWER) {
@@ -877,6 +897,7 @@ static sqlite3_stmt *sb_principal(struct store *s, enum stmt_id id, int64_t sb, 
 
 enum store_status store_collaborator_add(struct store *s, int64_t sb, const char *p)
 {
+    if (too_long(s, "a principal", p, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_ADD, sb, p);
     return st ? run(s, st, "adding a collaborator") : STORE_ERROR;
 }
@@ -1085,6 +1106,8 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
  * principal already had a grant for the same (sandbox, project), its own stands. */
 enum store_status store_slack_link(struct store *s, const char *u, const char *p)
 {
+    if (too_long(s, "a Slack user", u, PRINCIPAL_MAX_LEN) || too_long(s, "a principal", p, PRINCIPAL_MAX_LEN))
+        return STORE_ERROR;
     static const enum stmt_id steps[] = {SQL_LINK,
                                          SQL_LINK_GRANTS,
                                          SQL_LINK_GRANTS_LEFT,
@@ -1132,6 +1155,9 @@ enum store_status store_slack_unmap(struct store *s, const char *team, const cha
 enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, const unsigned char sha[32],
                                 const char *prefix)
 {
+    if (too_long(s, "a bot name", name, NAME_MAX_LEN) ||
+        too_long(s, "the callback prefix", prefix, CALLBACK_PREFIX_MAX))
+        return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_BOT_ADD);
     if (!st) return STORE_ERROR;
     bind_text(st, 1, name);

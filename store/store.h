@@ -19,6 +19,11 @@ enum store_status {
     STORE_ERROR,     /* anything else: I/O, corruption, a full disk */
 };
 
+/* Limits of what the store keeps, refused at its door (a longer value would not come back
+ * whole): names and principals as intent.h says, and these. */
+#define SOURCE_DIR_MAX      1023 /* a sandbox's source folder */
+#define CALLBACK_PREFIX_MAX 1023 /* a bot's callback prefix */
+
 #define STORE_CREATE 1 /* store_open: create the file (0600) if it is missing */
 
 /* Opens (and migrates) the store at path. WAL, foreign keys, a busy timeout,
@@ -50,7 +55,7 @@ struct st_sandbox {
     char workspace[NAME_MAX_LEN + 1];
     char owner[PRINCIPAL_MAX_LEN + 1];
     enum mode mode;
-    char source_dir[1024];
+    char source_dir[SOURCE_DIR_MAX + 1];
 };
 
 enum store_status store_workspace_add(struct store *s, const char *name, enum mode default_mode, int64_t *id);
@@ -159,7 +164,7 @@ struct st_bot {
     int64_t id;
     char name[NAME_MAX_LEN + 1];
     int64_t workspace_id;
-    char callback_prefix[1024];
+    char callback_prefix[CALLBACK_PREFIX_MAX + 1];
 };
 /* The principal a Slack user ID is linked to; STORE_NOT_FOUND when it is not linked. */
 enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal,
