@@ -13,26 +13,28 @@
 
 #include "phrase.h"
 
-/* Levenshtein distance between a[0..la) and b[0..lb), or a number above maxd as soon as a
- * whole row exceeds maxd (the distance can only grow from there). */
+/* Edit distance between a[0..la) and b[0..lb), counting a swap of two neighbouring letters
+ * as one edit (optimal string alignment: `lsit` is one edit from `list`), or maxd + 1 when
+ * it is more than maxd. */
 static int edit_distance(const char *a, int la, const char *b, int lb, int maxd)
 {
-    int prev[40], cur[40];
+    int d[40][40];
     if (la >= 39 || lb >= 39) return maxd + 1;
+    for (int i = 0; i <= la; i++)
+        d[i][0] = i;
     for (int j = 0; j <= lb; j++)
-        prev[j] = j;
+        d[0][j] = j;
     for (int i = 1; i <= la; i++) {
-        int row_min = cur[0] = i;
         for (int j = 1; j <= lb; j++) {
-            int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            int del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            if (cur[j] < row_min) row_min = cur[j];
+            int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-        if (row_min > maxd) return maxd + 1;
-        memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
     }
-    return prev[lb];
+    return d[la][lb] > maxd ? maxd + 1 : d[la][lb];
 }
 
 /* The keyword spellings grouped by first letter, so that a misspelt word is compared with
@@ -95,6 +97,13 @@ static void try_delete(const struct phrase *ph, int pos, int cost, struct repair
     best->op = 2;
 }
 
+static int names_someone(const struct phrase *ph)
+{
+    for (int i = 0; i < ph->tl.n; i++)
+        if (ph->codes[i] == T_PRINC) return 1;
+    return 0;
+}
+
 static void search_at(const struct phrase *ph, int pos, struct repair *best)
 {
     const struct token *t = &ph->tl.t[pos];
@@ -102,8 +111,11 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
     char buf[80];
     if (t->code == T_WORD) {
         if (t->len <= 64) {
+            /* A bare word as @name, unless the phrase names someone already: then a stray
+             * word is dropped rather than made a person (`revoke @bob maybe` hints
+             * `revoke @bob`, never `revoke @bob @maybe`; language.md, Refusals). */
             snprintf(buf, sizeof buf, "@%.*s", (int)t->len, w);
-            try_sub(ph, pos, T_PRINC, buf, 2, best);
+            try_sub(ph, pos, T_PRINC, buf, names_someone(ph) ? 10 : 4, best);
         }
         if (t->len >= 3 && w[0] >= 'a' && w[0] <= 'z') {
             pthread_once(&by_letter_once, build_by_letter);
@@ -115,42 +127,48 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
                 int maxd = t->len >= 6 ? 2 : 1;
                 if (diff > maxd) continue;
                 int d = edit_distance(w, t->len, sp, sl, maxd);
-                if (d <= maxd) try_sub(ph, pos, tok_spellings[k].code, sp, d, best);
+                /* Costs are doubled so that, at one distance, a spelling at least as long as
+                 * the typo wins (a typo drops a letter more often than it adds one:
+                 * `viewr` is `viewer` rather than `view`). */
+                if (d <= maxd) try_sub(ph, pos, tok_spellings[k].code, sp, 2 * d + (sl < t->len), best);
             }
         }
     }
     if (t->code == T_WORD || t->code == T_ADMIN) {
-        try_sub(ph, pos, T_EDITOR, "editor", 3, best);
-        try_sub(ph, pos, T_VIEWER, "viewer", 3, best);
+        try_sub(ph, pos, T_EDITOR, "editor", 6, best);
+        try_sub(ph, pos, T_VIEWER, "viewer", 6, best);
     }
-    if (pos == ph->tl.n - 1) try_delete(ph, pos, 4, best); /* a stray last word only */
+    if (pos == ph->tl.n - 1) try_delete(ph, pos, 8, best); /* a stray last word only */
 }
 
-/* Appends s[0..n) to out, keeping it terminated and within size. */
-static void append(char *out, size_t size, size_t *o, const char *s, size_t n)
+/* Appends s[0..n) to out, keeping it terminated: 0, or -1 when it does not fit (nothing is
+ * cut: the caller then gives no repaired phrase). */
+static int append(char *out, size_t size, size_t *o, const char *s, size_t n)
 {
-    if (*o + 1 >= size) return;
-    if (n > size - 1 - *o) n = size - 1 - *o;
+    if (n >= size - *o) return -1;
     memcpy(out + *o, s, n);
     *o += n;
     out[*o] = '\0';
+    return 0;
 }
 
 /* The phrase as the repair would have it, from the tokens (padding already gone). */
-static void render(const struct phrase *ph, const struct repair *r, char *out, size_t size)
+static int render(const struct phrase *ph, const struct repair *r, char *out, size_t size)
 {
     size_t o = 0;
+    int bad = 0;
     out[0] = '\0';
-    for (int i = 0; i < ph->tl.n; i++) {
+    for (int i = 0; i < ph->tl.n && !bad; i++) {
         if (r->op == 2 && i == r->pos) continue;
         const struct token *t = &ph->tl.t[i];
         int glued = t->code == T_COMMA || t->code == T_POSS; /* no space before , or 's */
-        if (o && !(glued && !(r->op == 1 && i == r->pos))) append(out, size, &o, " ", 1);
+        if (o && !(glued && !(r->op == 1 && i == r->pos))) bad |= append(out, size, &o, " ", 1);
         if (r->op == 1 && i == r->pos)
-            append(out, size, &o, r->text, strlen(r->text));
+            bad |= append(out, size, &o, r->text, strlen(r->text));
         else
-            append(out, size, &o, ph->text + t->start, t->len);
+            bad |= append(out, size, &o, ph->text + t->start, t->len);
     }
+    return bad ? -1 : 0;
 }
 
 static int is_verb(int c)
@@ -263,13 +281,12 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
             buf[0] = '@';
             memcpy(buf + 1, ph->text + t->start, t->len);
             buf[t->len + 1] = '\0';
-            try_sub(ph, i, T_PRINC, buf, 2, &best);
+            try_sub(ph, i, T_PRINC, buf, 4, &best);
         }
     }
-    char hint[256];
-    if (best.cost) {
-        char fixed[200];
-        render(ph, &best, fixed, sizeof fixed);
+    char hint[PARSE_HINT_MAX];
+    char fixed[PARSE_HINT_MAX - 64];
+    if (best.cost && render(ph, &best, fixed, sizeof fixed) == 0) {
         snprintf(hint, sizeof hint, "did you mean: %s", fixed);
         if (best.op == 1 && (best.code == T_EDITOR || best.code == T_VIEWER))
             snprintf(hint, sizeof hint, "roles are editor and viewer; did you mean: %s", fixed);

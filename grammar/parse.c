@@ -16,9 +16,11 @@ const char *parse_status_name(enum parse_status st)
     return "error";
 }
 
-static void copy_bounded(char *dst, size_t size, const char *src)
+/* src whole, or nothing when it does not fit: a cut hint could say something else. */
+static void copy_whole(char *dst, size_t size, const char *src)
 {
-    size_t n = src ? strnlen(src, size - 1) : 0;
+    size_t n = src ? strnlen(src, size) : 0;
+    if (n == size) n = 0;
     memcpy(dst, src ? src : "", n);
     dst[n] = '\0';
 }
@@ -26,8 +28,8 @@ static void copy_bounded(char *dst, size_t size, const char *src)
 void set_error(struct parse_error *err, enum parse_status st, const char *msg, const char *hint)
 {
     err->status = st;
-    copy_bounded(err->message, sizeof err->message, msg);
-    copy_bounded(err->hint, sizeof err->hint, hint);
+    copy_whole(err->message, sizeof err->message, msg);
+    copy_whole(err->hint, sizeof err->hint, hint);
 }
 
 enum parse_status parse_phrase(const char *text, size_t len, const struct parse_ctx *ctx, struct intent *out,

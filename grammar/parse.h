@@ -18,10 +18,15 @@ enum parse_status {
     PARSE_INVALID,        /* understood, but cannot be meant (owner grants, past dates) */
 };
 
+/* A hint may hold the whole phrase repaired: at most 1,000 bytes of text, a space between
+ * any two of its tokens, and one replaced word. A hint that would not fit is not given at
+ * all (never a cut phrase, which could name someone else). */
+#define PARSE_HINT_MAX 2304
+
 struct parse_error {
     enum parse_status status;
-    char message[256];
-    char hint[256]; /* "" when there is none */
+    char message[256];         /* messages are the grammar's own sentences, all shorter */
+    char hint[PARSE_HINT_MAX]; /* "" when there is none */
 };
 
 const char *parse_status_name(enum parse_status st);
