@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../intent/text.h"
+
 static int verbosity = 2;
 
 void log_set_verbosity(int v) { verbosity = v; }
@@ -19,27 +21,31 @@ void log_event(const char *level, const char *event, const char *fields, ...)
                : strcmp(level, "warn") == 0                                ? 1
                                                                            : 2;
     if (rank > verbosity) return;
-    char line[2048];
+    /* Built whole, then written in one write(2) so lines of threads never interleave. */
+    struct text line = TEXT_INIT;
     struct timeval tv;
     struct tm tm;
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);
-    int n = snprintf(line, sizeof line,
-                     "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\",\"level\":\"%s\",\"event\":\"%s\"",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     (int)(tv.tv_usec / 1000), level, event);
-    if (n < 0 || (size_t)n >= sizeof line) return;
+    text_printf(&line, "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\",\"level\":\"%s\",\"event\":\"%s\"",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                (int)(tv.tv_usec / 1000), level, event);
     if (fields && *fields) {
-        line[n++] = ',';
+        text_puts(&line, ",");
         va_list ap;
         va_start(ap, fields);
-        int m = vsnprintf(line + n, sizeof line - (size_t)n - 2, fields, ap);
+        text_vprintf(&line, fields, ap);
         va_end(ap);
-        if (m < 0) return;
-        n += (size_t)m < sizeof line - (size_t)n - 2 ? m : (int)(sizeof line - (size_t)n - 3);
     }
-    line[n++] = '}';
-    line[n++] = '\n';
-    ssize_t w = write(2, line, (size_t)n);
+    text_puts(&line, "}\n");
+    if (text_failed(&line)) {
+        static const char oom[] = "{\"level\":\"error\",\"event\":\"log_out_of_memory\"}\n";
+        text_free(&line);
+        ssize_t w = write(2, oom, sizeof oom - 1);
+        (void)w;
+        return;
+    }
+    ssize_t w = write(2, line.s, line.len);
     (void)w;
+    text_free(&line);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../intent/text.h"
 #include "../../actions/reply.h"
 #include "request.h"
 
@@ -47,14 +48,15 @@ void respond_json(struct http_response *rs, int status, json_t *o)
 
 void respond_error(struct http_response *rs, int status, const char *fmt, ...)
 {
-    char msg[512];
+    struct text msg = TEXT_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    text_vprintf(&msg, fmt, ap);
     va_end(ap);
-    json_t *o = json_pack("{s:s}", "error", msg);
-    respond_json(rs, status, o);
+    json_t *o = text_failed(&msg) ? NULL : json_pack("{s:s}", "error", msg.s);
+    respond_json(rs, status, o); /* NULL: a 500 "out of memory" */
     json_decref(o);
+    text_free(&msg);
 }
 
 void respond_outcome(struct http_response *rs, const struct reply *r)
