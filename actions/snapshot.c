@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,52 +27,64 @@
 #define REL_MAX       ((MAX_DEPTH + 2) * 256)
 #define TARGET_MAX    4096
 
-/* What is left out, as access.md lists it. A pattern is matched (fnmatch) against the name
- * of every file, folder or link at any depth; an AT_ROOT pattern is instead a path from the
- * tree's root, compared whole. A match leaves out the entry and all below it. */
-enum where { ANYWHERE, AT_ROOT };
+/* What is left out: access.md's list, as one table. Every pattern is matched (fnmatch,
+ * without regard to case, so ".ENV", "ID_RSA" and "Server.PEM" are caught) at any depth,
+ * and a match leaves out the entry and everything below it.
+ *   NAME:   against the entry's own name, wherever it is;
+ *   IN_GIT: against the entry's path inside the nearest enclosing ".git" folder, with "*"
+ *           crossing "/": so every git folder (the root's, a nested repository's, a
+ *           vendored one's) and every submodule's under .git/modules/ is covered. */
+enum scope { NAME, IN_GIT };
 static const struct exclusion {
     const char *pattern;
-    enum where where;
+    enum scope scope;
 } exclusions[] = {
-    /* environment files */
-    {".env", ANYWHERE},
-    {".envrc", ANYWHERE},
-    {".env*", ANYWHERE},
-    /* credential files */
-    {"credentials.json", ANYWHERE},
-    {"service-account.json", ANYWHERE},
-    {".npmrc", ANYWHERE},
-    {".pypirc", ANYWHERE},
-    {".netrc", ANYWHERE},
-    {".htpasswd", ANYWHERE},
-    {".pgpass", ANYWHERE},
-    {"*.pem", ANYWHERE},
-    {"*.key", ANYWHERE},
-    {"id_rsa*", ANYWHERE},
-    {"id_ed25519*", ANYWHERE},
-    /* configuration folders that often hold tokens */
-    {".zeroclaw", ANYWHERE},
-    {".claude", ANYWHERE},
-    {".codex", ANYWHERE},
-    {".cursor", ANYWHERE},
-    {".config", ANYWHERE},
-    {".vscode", ANYWHERE},
-    {".idea", ANYWHERE},
-    {".docker", ANYWHERE},
-    {".ssh", ANYWHERE},
-    {".aws", ANYWHERE},
-    {".gnupg", ANYWHERE},
-    /* dependency folders */
-    {"node_modules", ANYWHERE},
-    {".yarn", ANYWHERE},
-    {".pnpm-store", ANYWHERE},
-    /* git internals (remote URLs in the config can hold credentials) */
-    {".git/objects", AT_ROOT},
-    {".git/lfs", AT_ROOT},
-    {".git/config", AT_ROOT},
-    /* the source's own snapshots: never passed on to a third sandbox */
-    {".shared", AT_ROOT},
+    /* Environment files hold secrets by design; ".env*" covers .env, .envrc, .env.local. */
+    {".env*", NAME},
+    /* Credential files: cloud, package-registry and database logins. */
+    {"credentials.json", NAME},
+    {"service-account.json", NAME},
+    {".npmrc", NAME},
+    {".pypirc", NAME},
+    {".netrc", NAME},
+    {".htpasswd", NAME},
+    {".pgpass", NAME},
+    {".git-credentials", NAME}, /* git's "store" helper keeps tokens here in plain text */
+    /* Private keys and certificates, and SSH keys ("id_rsa*" takes the .pub halves too, as
+     * access.md lists it: a name alone does not tell a key from its public half). */
+    {"*.pem", NAME},
+    {"*.key", NAME},
+    {"id_rsa*", NAME},
+    {"id_ed25519*", NAME},
+    /* Configuration folders that often hold tokens (editors, agents, clouds, ssh, gpg). */
+    {".zeroclaw", NAME},
+    {".claude", NAME},
+    {".codex", NAME},
+    {".cursor", NAME},
+    {".config", NAME},
+    {".vscode", NAME},
+    {".idea", NAME},
+    {".docker", NAME},
+    {".ssh", NAME},
+    {".aws", NAME},
+    {".gnupg", NAME},
+    /* Dependency folders: large, rebuilt from the lock file, and their caches can hold
+     * registry tokens. */
+    {"node_modules", NAME},
+    {".yarn", NAME},
+    {".pnpm-store", NAME},
+    /* Another sandbox's snapshots, at any depth: a snapshot is never passed on to a third. */
+    {".shared", NAME},
+    /* Git internals: the config's remote URLs can hold credentials; objects and lfs are
+     * the whole history (secrets once committed and removed) and large. */
+    {"config", IN_GIT},
+    {"objects", IN_GIT},
+    {"lfs", IN_GIT},
+    /* Submodules' own git folders (.git/modules/<name>/, names may hold "/", and nested
+     * submodules are .git/modules/a/modules/b/). */
+    {"modules/*/config", IN_GIT},
+    {"modules/*/objects", IN_GIT},
+    {"modules/*/lfs", IN_GIT},
 };
 
 struct copy {
@@ -149,11 +162,23 @@ static void rel_pop(struct copy *c, size_t saved)
     c->rel[saved] = 0;
 }
 
+/* The part of rel below its nearest enclosing ".git" folder (any case), or NULL when it is
+ * in none. The last part of rel is the entry itself, never taken for its own folder. */
+static const char *inside_git(const char *rel)
+{
+    const char *found = NULL;
+    for (const char *p = rel, *slash; (slash = strchr(p, '/')); p = slash + 1)
+        if (slash - p == 4 && strncasecmp(p, ".git", 4) == 0) found = slash + 1;
+    return found;
+}
+
+/* Whether the entry name, at rel from the tree's root, is left out (the table above). */
 static int excluded(const char *name, const char *rel)
 {
+    const char *in_git = inside_git(rel);
     for (size_t i = 0; i < sizeof exclusions / sizeof exclusions[0]; i++) {
-        const struct exclusion *x = &exclusions[i];
-        if (x->where == AT_ROOT ? strcmp(x->pattern, rel) == 0 : fnmatch(x->pattern, name, 0) == 0) return 1;
+        const char *subject = exclusions[i].scope == NAME ? name : in_git;
+        if (subject && fnmatch(exclusions[i].pattern, subject, FNM_CASEFOLD) == 0) return 1;
     }
     return 0;
 }

@@ -531,6 +531,136 @@ static void test_reader_inside_source(void)
           "the snapshot does not copy itself");
 }
 
+/* ---- the exclusion rule, as data ------------------------------------------------------- */
+
+/* Each path is written (its content is its own path) at the root and nested, in its own
+ * case, in upper case and in mixed case; kept paths must be copied byte for byte, the others
+ * left out. access.md: every name is matched without regard to case and at any depth. */
+static const struct {
+    const char *path;
+    int kept;
+} rule_cases[] = {
+    /* environment files */
+    {".env", 0},
+    {".envrc", 0},
+    {".env.local", 0},
+    {".env.production", 0},
+    /* credential files */
+    {"credentials.json", 0},
+    {"service-account.json", 0},
+    {".npmrc", 0},
+    {".pypirc", 0},
+    {".netrc", 0},
+    {".htpasswd", 0},
+    {".pgpass", 0},
+    {"server.pem", 0},
+    {"tls.key", 0},
+    {"id_rsa", 0},
+    {"id_rsa.pub", 0},
+    {"id_ed25519", 0},
+    {"id_ed25519.pub", 0},
+    {".git-credentials", 0},
+    /* configuration folders */
+    {".zeroclaw/t", 0},
+    {".claude/t", 0},
+    {".codex/t", 0},
+    {".cursor/t", 0},
+    {".config/t", 0},
+    {".vscode/t", 0},
+    {".idea/t", 0},
+    {".docker/t", 0},
+    {".ssh/t", 0},
+    {".aws/t", 0},
+    {".gnupg/t", 0},
+    /* dependency folders */
+    {"node_modules/p/index.js", 0},
+    {".yarn/cache/z", 0},
+    {".pnpm-store/v3/f", 0},
+    /* git internals, in every git folder */
+    {".git/config", 0},
+    {".git/objects/ab/cdef", 0},
+    {".git/lfs/objects/x", 0},
+    {".git/modules/sub/config", 0},
+    {".git/modules/sub/objects/ab/cd", 0},
+    {".git/modules/sub/lfs/x", 0},
+    {".git/modules/libs/foo/config", 0},    /* a submodule whose name holds a "/" */
+    {".git/modules/a/modules/b/config", 0}, /* a submodule's submodule */
+    {"a/b/.git/config", 0},                 /* a nested repository */
+    {"vendor/lib/.git/objects/ab/cd", 0},
+    /* any .shared folder: a third sandbox's snapshot is never passed on */
+    {".shared/other/secret", 0},
+    {"x/.shared/other/secret", 0},
+    /* near misses: all copied */
+    {"environment.md", 1},
+    {"env.txt", 1},
+    {"keys.txt", 1},
+    {"my.keys", 1},
+    {"pem.md", 1},
+    {"notes.pem.txt", 1},
+    {"config", 1},
+    {"src/config", 1},
+    {"shared/notes.md", 1},
+    {".github/workflows/x.yml", 1},
+    {"src/.gitignore", 1},
+    {".gitmodules", 1},
+    {"lib/.git", 1}, /* a submodule's ".git" file: only "gitdir: ..." */
+    {".git/HEAD", 1},
+    {".git/refs/heads/main", 1},
+    {".git/refs/heads/config", 1}, /* a branch named config, not the git folder's config */
+    {".git/modules/sub/HEAD", 1},
+    {"a/b/.git/HEAD", 1},
+};
+static const char *rule_levels[] = {"", "in/side/"};
+enum { AS_IS, UPPER, MIXED, CASES };
+
+/* rel with its letters in the given case (MIXED: every other letter upper). */
+static void recase(char *out, size_t n, const char *rel, int how)
+{
+    size_t i = 0;
+    int letters = 0;
+    for (; rel[i] && i + 1 < n; i++) {
+        char ch = rel[i];
+        int up = how == UPPER || (how == MIXED && (letters++ % 2 == 0));
+        if (ch >= 'a' && ch <= 'z' && up) ch = (char)(ch - 'a' + 'A');
+        out[i] = ch;
+    }
+    out[i] = 0;
+}
+
+static void test_exclusion_rule(void)
+{
+    char rel[256], path[512], snap[512];
+    for (size_t i = 0; i < COUNT(rule_cases); i++)
+        for (size_t l = 0; l < COUNT(rule_levels); l++)
+            for (int how = 0; how < CASES; how++) {
+                recase(rel, sizeof rel, rule_cases[i].path, how);
+                snprintf(path, sizeof path, "cred/%s%s", rule_levels[l], rel);
+                put_s(path, path);
+            }
+    mkdirs("rcred");
+    err[0] = 0;
+    int rc = snapshot_replace(at("cred"), at("rcred"), "cred", GIB, err, sizeof err);
+    CHECK(rc == 0, "the snapshot of the exclusion cases is made");
+    if (rc) printf("  err: %s\n", err);
+    int kept = 0;
+    for (size_t i = 0; i < COUNT(rule_cases); i++)
+        for (size_t l = 0; l < COUNT(rule_levels); l++)
+            for (int how = 0; how < CASES; how++) {
+                recase(rel, sizeof rel, rule_cases[i].path, how);
+                snprintf(path, sizeof path, "cred/%s%s", rule_levels[l], rel);
+                snprintf(snap, sizeof snap, "rcred/.shared/cred/%s%s", rule_levels[l], rel);
+                if (rule_cases[i].kept) {
+                    CHECK(has_text(at(snap), path), snap);
+                    kept++;
+                } else {
+                    CHECK(!exists(at(snap)), snap);
+                }
+            }
+    int bad = 0, files = 0, dirs = 0;
+    count_bad_modes(at("rcred/.shared/cred"), &bad, &files, &dirs);
+    CHECK(bad == 0 && files == kept, "the kept files, and nothing else, are in the snapshot");
+}
+
 int main(void)
 {
     umask(077); /* the modes asked for must not depend on the umask */
@@ -548,6 +678,7 @@ int main(void)
     test_staged();
     test_planted_links();
     test_reader_inside_source();
+    test_exclusion_rule();
     rm_rf(base);
     CHECK(!exists(base), "the temporary folders are cleaned up");
     return CHECK_SUMMARY();
