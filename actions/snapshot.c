@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,66 +24,105 @@
 #define MAX_DEPTH     64  /* folders below the snapshot's root */
 #define MAX_LINK_HOPS 40  /* as the kernel's own limit before ELOOP */
 #define NAME_LIMIT    200 /* longest source_name: room is left for the hidden names' affixes */
-#define REL_MAX       ((MAX_DEPTH + 2) * 256)
-#define TARGET_MAX    4096
+#define HIDDEN_MAX    256 /* a hidden name: "." NAME_LIMIT "." kind "-" pid "-" 6 hex digits */
 
-/* What is left out, as access.md lists it. A pattern is matched (fnmatch) against the name
- * of every file, folder or link at any depth; an AT_ROOT pattern is instead a path from the
- * tree's root, compared whole. A match leaves out the entry and all below it. */
-enum where { ANYWHERE, AT_ROOT };
+/* What is left out: access.md's list, as one table. Every pattern is matched (fnmatch,
+ * without regard to case, so ".ENV", "ID_RSA" and "Server.PEM" are caught) at any depth,
+ * and a match leaves out the entry and everything below it.
+ *   NAME:   against the entry's own name, wherever it is;
+ *   IN_GIT: against the entry's path inside the nearest enclosing ".git" folder, with "*"
+ *           crossing "/": so every git folder (the root's, a nested repository's, a
+ *           vendored one's) and every submodule's under .git/modules/ is covered. */
+enum scope { NAME, IN_GIT };
 static const struct exclusion {
     const char *pattern;
-    enum where where;
+    enum scope scope;
 } exclusions[] = {
-    /* environment files */
-    {".env", ANYWHERE},
-    {".envrc", ANYWHERE},
-    {".env*", ANYWHERE},
-    /* credential files */
-    {"credentials.json", ANYWHERE},
-    {"service-account.json", ANYWHERE},
-    {".npmrc", ANYWHERE},
-    {".pypirc", ANYWHERE},
-    {".netrc", ANYWHERE},
-    {".htpasswd", ANYWHERE},
-    {".pgpass", ANYWHERE},
-    {"*.pem", ANYWHERE},
-    {"*.key", ANYWHERE},
-    {"id_rsa*", ANYWHERE},
-    {"id_ed25519*", ANYWHERE},
-    /* configuration folders that often hold tokens */
-    {".zeroclaw", ANYWHERE},
-    {".claude", ANYWHERE},
-    {".codex", ANYWHERE},
-    {".cursor", ANYWHERE},
-    {".config", ANYWHERE},
-    {".vscode", ANYWHERE},
-    {".idea", ANYWHERE},
-    {".docker", ANYWHERE},
-    {".ssh", ANYWHERE},
-    {".aws", ANYWHERE},
-    {".gnupg", ANYWHERE},
-    /* dependency folders */
-    {"node_modules", ANYWHERE},
-    {".yarn", ANYWHERE},
-    {".pnpm-store", ANYWHERE},
-    /* git internals (remote URLs in the config can hold credentials) */
-    {".git/objects", AT_ROOT},
-    {".git/lfs", AT_ROOT},
-    {".git/config", AT_ROOT},
-    /* the source's own snapshots: never passed on to a third sandbox */
-    {".shared", AT_ROOT},
+    /* Environment files hold secrets by design; ".env*" covers .env, .envrc, .env.local. */
+    {".env*", NAME},
+    /* Credential files: cloud, package-registry and database logins. */
+    {"credentials.json", NAME},
+    {"service-account.json", NAME},
+    {".npmrc", NAME},
+    {".pypirc", NAME},
+    {".netrc", NAME},
+    {".htpasswd", NAME},
+    {".pgpass", NAME},
+    {".git-credentials", NAME}, /* git's "store" helper keeps tokens here in plain text */
+    /* Private keys and certificates, and SSH keys ("id_rsa*" takes the .pub halves too, as
+     * access.md lists it: a name alone does not tell a key from its public half). */
+    {"*.pem", NAME},
+    {"*.key", NAME},
+    {"id_rsa*", NAME},
+    {"id_ed25519*", NAME},
+    /* Configuration folders that often hold tokens (editors, agents, clouds, ssh, gpg). */
+    {".zeroclaw", NAME},
+    {".claude", NAME},
+    {".codex", NAME},
+    {".cursor", NAME},
+    {".config", NAME},
+    {".vscode", NAME},
+    {".idea", NAME},
+    {".docker", NAME},
+    {".ssh", NAME},
+    {".aws", NAME},
+    {".gnupg", NAME},
+    /* Dependency folders: large, rebuilt from the lock file, and their caches can hold
+     * registry tokens. */
+    {"node_modules", NAME},
+    {".yarn", NAME},
+    {".pnpm-store", NAME},
+    /* Another sandbox's snapshots, at any depth: a snapshot is never passed on to a third. */
+    {".shared", NAME},
+    /* Git internals: the config's remote URLs can hold credentials; objects and lfs are
+     * the whole history (secrets once committed and removed) and large. */
+    {"config", IN_GIT},
+    {"objects", IN_GIT},
+    {"lfs", IN_GIT},
+    /* Submodules' own git folders (.git/modules/<name>/, names may hold "/", and nested
+     * submodules are .git/modules/a/modules/b/). */
+    {"modules/*/config", IN_GIT},
+    {"modules/*/objects", IN_GIT},
+    {"modules/*/lfs", IN_GIT},
 };
+
+/* A string that grows as needed, so a path or a link's target is never cut to fit. */
+struct str {
+    char *s;
+    size_t len, cap;
+};
+
+/* Room for need bytes (the terminating 0 included). 0, or -1 out of memory. */
+static int str_reserve(struct str *p, size_t need)
+{
+    if (need <= p->cap) return 0;
+    size_t cap = p->cap ? p->cap : 256;
+    while (cap < need) {
+        if (cap > (size_t)-1 / 2) return -1;
+        cap *= 2;
+    }
+    char *s = realloc(p->s, cap);
+    if (!s) return -1;
+    p->s = s;
+    p->cap = cap;
+    return 0;
+}
+
+static void str_free(struct str *p)
+{
+    free(p->s);
+    *p = (struct str){0};
+}
 
 struct copy {
     const char *name; /* the source sandbox, for messages */
     unsigned long long limit, total;
-    dev_t skip_dev[2]; /* the reader's .shared and the copy being built, should they lie */
-    ino_t skip_ino[2]; /* inside the source tree: never copied into themselves */
-    char rel[REL_MAX]; /* the entry at hand, as a path from the tree's root */
-    size_t rel_len;
-    char cur[REL_MAX], pend[REL_MAX], link[TARGET_MAX]; /* for following links in the copy */
-    char buf[1 << 16];
+    dev_t skip_dev[2];          /* the reader's .shared and the copy being built, should they lie */
+    ino_t skip_ino[2];          /* inside the source tree: never copied into themselves */
+    struct str rel;             /* the entry at hand, as a path from the tree's root */
+    struct str target;          /* a link's target, as read */
+    struct str cur, pend, link; /* for following links in the copy */
+    char buf[1 << 16];          /* file contents on their way; not a path */
     char *err;
     size_t errlen;
 };
@@ -92,8 +132,10 @@ __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, 
     if (err && errlen) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
+        int n = vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
+        if (n >= 0 && (size_t)n >= errlen && errlen > 4)
+            memcpy(err + errlen - 4, "...", 4); /* a cut message says so */
     }
     return -1;
 }
@@ -110,52 +152,94 @@ static int valid_name(const char *s)
 
 static int bad_name(const char *s, char *err, size_t errlen)
 {
-    char shown[68];
+    char shown[68]; /* a bad name is shown, made printable; past 64 bytes it is marked as cut */
     size_t i = 0;
     for (; s && s[i] && i < 64; i++)
         shown[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
     shown[i] = 0;
     return fail(err, errlen,
-                "\"%s\" is not a sandbox name (lower-case letters, digits, \"_\" and \"-\", starting with "
+                "\"%s%s\" is not a sandbox name (lower-case letters, digits, \"_\" and \"-\", starting with "
                 "a letter or digit)",
-                shown);
+                shown, s && s[i] ? "..." : "");
 }
 
-/* A hidden name beside the snapshot, unlikely to be taken. */
-static void hidden_name(char *out, size_t outlen, const char *name, const char *kind, unsigned attempt)
+/* The longest hidden name (NAME_LIMIT, the longest kind "new", a 64-bit pid, 6 hex digits)
+ * fits in HIDDEN_MAX, in what the caller of snapshot_prepare keeps, and in a file name. */
+_Static_assert(1 + NAME_LIMIT + 1 + 3 + 1 + 20 + 1 + 6 < HIDDEN_MAX, "hidden names fit");
+_Static_assert(HIDDEN_MAX <= SNAPSHOT_STAGED_MAX && HIDDEN_MAX <= 256, "hidden names fit");
+
+/* A hidden name beside the snapshot, unlikely to be taken, into out[HIDDEN_MAX]. 0, or -1
+ * if it did not fit (never, by the assertions above; checked all the same). */
+static int hidden_name(char out[HIDDEN_MAX], const char *name, const char *kind, unsigned attempt)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     unsigned long r = ((unsigned long)ts.tv_nsec ^ (attempt * 2654435761u)) & 0xffffffUL;
-    snprintf(out, outlen, ".%s.%s-%ld-%06lx", name, kind, (long)getpid(), r);
+    int n = snprintf(out, HIDDEN_MAX, ".%s.%s-%ld-%06lx", name, kind, (long)getpid(), r);
+    return n > 0 && n < HIDDEN_MAX ? 0 : -1;
 }
 
-static const char *where_of(const struct copy *c) { return c->rel_len ? c->rel : "the top folder"; }
+static const char *where_of(const struct copy *c) { return c->rel.len ? c->rel.s : "the top folder"; }
 
+/* Appends "/name" to c->rel (grown as needed); *saved is what rel_pop takes back. 0, or -1
+ * out of memory. */
 static int rel_push(struct copy *c, const char *name, size_t *saved)
 {
-    size_t n = strlen(name), at = c->rel_len;
-    if (at + 1 + n + 1 > sizeof c->rel) return -1;
+    size_t n = strlen(name), at = c->rel.len;
+    if (str_reserve(&c->rel, at + 1 + n + 1)) return -1;
     *saved = at;
-    if (at) c->rel[at++] = '/';
-    memcpy(c->rel + at, name, n + 1);
-    c->rel_len = at + n;
+    if (at) c->rel.s[at++] = '/';
+    memcpy(c->rel.s + at, name, n + 1);
+    c->rel.len = at + n;
     return 0;
 }
 
 static void rel_pop(struct copy *c, size_t saved)
 {
-    c->rel_len = saved;
-    c->rel[saved] = 0;
+    c->rel.len = saved;
+    c->rel.s[saved] = 0;
 }
 
+/* The part of rel below its nearest enclosing ".git" folder (any case), or NULL when it is
+ * in none. The last part of rel is the entry itself, never taken for its own folder. */
+static const char *inside_git(const char *rel)
+{
+    const char *found = NULL;
+    for (const char *p = rel, *slash; (slash = strchr(p, '/')); p = slash + 1)
+        if (slash - p == 4 && strncasecmp(p, ".git", 4) == 0) found = slash + 1;
+    return found;
+}
+
+/* Whether the entry name, at rel from the tree's root, is left out (the table above). */
 static int excluded(const char *name, const char *rel)
 {
+    const char *in_git = inside_git(rel);
     for (size_t i = 0; i < sizeof exclusions / sizeof exclusions[0]; i++) {
-        const struct exclusion *x = &exclusions[i];
-        if (x->where == AT_ROOT ? strcmp(x->pattern, rel) == 0 : fnmatch(x->pattern, name, 0) == 0) return 1;
+        const char *subject = exclusions[i].scope == NAME ? name : in_git;
+        if (subject && fnmatch(exclusions[i].pattern, subject, FNM_CASEFOLD) == 0) return 1;
     }
     return 0;
+}
+
+/* Reads the link name in fd into out, grown until the whole target fits. Its length, or
+ * -1 with errno (ENOMEM when out could not grow). */
+static ssize_t read_link(int fd, const char *name, struct str *out)
+{
+    size_t want = out->cap > 256 ? out->cap : 256;
+    for (;;) {
+        if (str_reserve(out, want)) {
+            errno = ENOMEM;
+            return -1;
+        }
+        ssize_t n = readlinkat(fd, name, out->s, out->cap);
+        if (n < 0) return -1;
+        if ((size_t)n < out->cap) {
+            out->s[n] = 0;
+            out->len = (size_t)n;
+            return n;
+        }
+        want = out->cap * 2; /* filled to the brim: it may be longer */
+    }
 }
 
 static int is_skipped(const struct copy *c, const struct stat *st)
@@ -195,17 +279,19 @@ static int lexically_inside(const char *target, int depth)
 
 /* Follows target as the kernel would, from the folder c->rel of the copy (rootfd), through
  * the links the copy holds. 0 when that leaves the copy, meets an absolute link or takes too
- * many links; 1 otherwise (a missing name ends the walk: a dangling link leads nowhere). A
- * lexically harmless target can still climb out through another link (y -> d/../.. with
- * d -> ../e), which is why the copy is checked as a whole once it is complete. */
+ * many links; 1 otherwise (a missing name ends the walk: a dangling link leads nowhere); -1
+ * out of memory. The paths walked grow as needed: a long chain is never taken for a way
+ * out. A lexically harmless target can still climb out through another link (y -> d/../..
+ * with d -> ../e), which is why the copy is checked as a whole once it is complete. */
 static int physically_inside(struct copy *c, int rootfd, const char *target)
 {
-    char *cur = c->cur, *pend = c->pend;
-    size_t cl = c->rel_len, at = 0;
+    size_t cl = c->rel.len, at = 0, tl = strlen(target);
     int hops = 0;
-    memcpy(cur, c->rel, cl + 1);
-    if (target[0] == '/' || strlen(target) >= sizeof c->pend) return 0;
-    memcpy(pend, target, strlen(target) + 1);
+    if (target[0] == '/') return 0;
+    if (str_reserve(&c->cur, cl + 1) || str_reserve(&c->pend, tl + 1)) return -1;
+    char *cur = c->cur.s, *pend = c->pend.s;
+    memcpy(cur, c->rel.s, cl + 1);
+    memcpy(pend, target, tl + 1);
     for (;;) {
         while (pend[at] == '/')
             at++;
@@ -226,7 +312,8 @@ static int physically_inside(struct copy *c, int rootfd, const char *target)
             continue;
         }
         size_t saved = cl;
-        if (cl + 1 + n + 1 > sizeof c->cur) return 0;
+        if (str_reserve(&c->cur, cl + 1 + n + 1)) return -1;
+        cur = c->cur.s;
         if (cl) cur[cl++] = '/';
         memcpy(cur + cl, p, n);
         cl += n;
@@ -238,14 +325,16 @@ static int physically_inside(struct copy *c, int rootfd, const char *target)
             continue;
         }
         if (++hops > MAX_LINK_HOPS) return 0;
-        ssize_t ln = readlinkat(rootfd, cur, c->link, sizeof c->link);
-        if (ln <= 0 || (size_t)ln >= sizeof c->link || c->link[0] == '/') return 0;
+        ssize_t ln = read_link(rootfd, cur, &c->link);
+        if (ln < 0) return errno == ENOMEM ? -1 : 0;
+        if (ln == 0 || c->link.s[0] == '/') return 0;
         cl = saved; /* the link's own folder: its target is read from there */
         cur[cl] = 0;
         size_t rl = strlen(pend + rest);
-        if ((size_t)ln + rl + 1 > sizeof c->pend) return 0;
+        if (str_reserve(&c->pend, (size_t)ln + rl + 1)) return -1;
+        pend = c->pend.s;
         memmove(pend + ln, pend + rest, rl + 1);
-        memcpy(pend, c->link, (size_t)ln);
+        memcpy(pend, c->link.s, (size_t)ln);
         at = 0;
     }
 }
@@ -269,13 +358,13 @@ static int copy_file(struct copy *c, int sfd, int dfd, const char *name)
     int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (in < 0) {
         if (errno == ENOENT || errno == ELOOP) return 0; /* gone, or a link now: as if never there */
-        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel, c->name, strerror(errno));
+        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel.s, c->name, strerror(errno));
     }
     struct stat st;
     if (fstat(in, &st)) {
         int e = errno;
         close(in);
-        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel, c->name, strerror(e));
+        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel.s, c->name, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) { /* replaced since it was listed */
         close(in);
@@ -289,14 +378,14 @@ static int copy_file(struct copy *c, int sfd, int dfd, const char *name)
     if (out < 0) {
         int e = errno;
         close(in);
-        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(e));
+        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(e));
     }
     int rc = 0;
     for (;;) {
         ssize_t n = read(in, c->buf, sizeof c->buf);
         if (n < 0) {
             if (errno == EINTR) continue;
-            rc = fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel, c->name, strerror(errno));
+            rc = fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel.s, c->name, strerror(errno));
             break;
         }
         if (n == 0) break;
@@ -306,17 +395,17 @@ static int copy_file(struct copy *c, int sfd, int dfd, const char *name)
         }
         c->total += (unsigned long long)n;
         if (write_all(out, c->buf, (size_t)n)) {
-            rc = fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(errno));
+            rc = fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(errno));
             break;
         }
     }
     if (rc == 0) {
         struct timespec times[2] = {st.st_atim, st.st_mtim};
         if (fchmod(out, 0444) || futimens(out, times))
-            rc = fail(c->err, c->errlen, "could not seal the copy of %s: %s", c->rel, strerror(errno));
+            rc = fail(c->err, c->errlen, "could not seal the copy of %s: %s", c->rel.s, strerror(errno));
     }
     if (close(out) && rc == 0)
-        rc = fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(errno));
+        rc = fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(errno));
     close(in);
     return rc;
 }
@@ -325,18 +414,15 @@ static int copy_file(struct copy *c, int sfd, int dfd, const char *name)
  * inside the tree by name; left out otherwise. */
 static int copy_link(struct copy *c, int sfd, int dfd, const char *name, int depth)
 {
-    char target[TARGET_MAX];
-    ssize_t n = readlinkat(sfd, name, target, sizeof target);
-    if (n < 0) {
+    if (read_link(sfd, name, &c->target) < 0) {
         if (errno == ENOENT || errno == EINVAL) return 0; /* gone, or no longer a link */
-        return fail(c->err, c->errlen, "could not read the link %s in %s: %s", c->rel, c->name,
+        return fail(c->err, c->errlen, "could not read the link %s in %s: %s", c->rel.s, c->name,
                     strerror(errno));
     }
-    if ((size_t)n >= sizeof target) return 0; /* longer than any path: left out */
-    target[n] = 0;
+    const char *target = c->target.s;
     if (!lexically_inside(target, depth)) return 0;
     if (symlinkat(target, dfd, name))
-        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(errno));
+        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(errno));
     return 0;
 }
 
@@ -345,11 +431,11 @@ static int copy_dir(struct copy *c, int sfd, int dfd, int depth);
 /* One entry of a source folder (its path is c->rel), copied into dfd. */
 static int copy_entry(struct copy *c, int sfd, int dfd, const char *name, int depth)
 {
-    if (excluded(name, c->rel)) return 0;
+    if (excluded(name, c->rel.s)) return 0;
     struct stat st;
     if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
         if (errno == ENOENT) return 0;
-        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel, c->name, strerror(errno));
+        return fail(c->err, c->errlen, "could not read %s in %s: %s", c->rel.s, c->name, strerror(errno));
     }
     if (S_ISREG(st.st_mode)) return copy_file(c, sfd, dfd, name);
     if (S_ISLNK(st.st_mode)) return copy_link(c, sfd, dfd, name, depth);
@@ -357,7 +443,7 @@ static int copy_entry(struct copy *c, int sfd, int dfd, const char *name, int de
     int sub = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (sub < 0) {
         if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) return 0; /* replaced since listed */
-        return fail(c->err, c->errlen, "could not open the folder %s in %s: %s", c->rel, c->name,
+        return fail(c->err, c->errlen, "could not open the folder %s in %s: %s", c->rel.s, c->name,
                     strerror(errno));
     }
     if (fstat(sub, &st) || is_skipped(c, &st)) {
@@ -368,18 +454,18 @@ static int copy_entry(struct copy *c, int sfd, int dfd, const char *name, int de
         close(sub);
         return fail(c->err, c->errlen,
                     "the folder %s in %s is nested more than %d folders deep, past what a snapshot copies",
-                    c->rel, c->name, MAX_DEPTH);
+                    c->rel.s, c->name, MAX_DEPTH);
     }
     if (mkdirat(dfd, name, 0700)) {
         int e = errno;
         close(sub);
-        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(e));
+        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(e));
     }
     int out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (out < 0) {
         int e = errno;
         close(sub);
-        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel, strerror(e));
+        return fail(c->err, c->errlen, "could not write the copy of %s: %s", c->rel.s, strerror(e));
     }
     int rc = copy_dir(c, sub, out, depth + 1);
     close(out);
@@ -408,7 +494,7 @@ static int copy_dir(struct copy *c, int sfd, int dfd, int depth)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         size_t saved;
         if (rel_push(c, e->d_name, &saved)) {
-            rc = fail(c->err, c->errlen, "a path in %s is too long to copy", c->name);
+            rc = fail(c->err, c->errlen, "out of memory for a path in %s", c->name);
             break;
         }
         rc = copy_entry(c, dirfd(d), dfd, e->d_name, depth);
@@ -448,11 +534,11 @@ static int seal_dir(struct copy *c, int rootfd, int fd, int depth)
             break;
         }
         if (S_ISLNK(st.st_mode)) {
-            ssize_t n = readlinkat(dirfd(d), name, c->buf, TARGET_MAX);
-            int keep = n > 0 && n < TARGET_MAX;
-            if (keep) {
-                c->buf[n] = 0;
-                keep = physically_inside(c, rootfd, c->buf);
+            ssize_t n = read_link(dirfd(d), name, &c->target);
+            int keep = n > 0 ? physically_inside(c, rootfd, c->target.s) : 0;
+            if (keep < 0 || (n < 0 && errno == ENOMEM)) {
+                rc = fail(c->err, c->errlen, "out of memory following the link %s in the copy", name);
+                break;
             }
             if (!keep && unlinkat(dirfd(d), name, 0)) {
                 rc = fail(c->err, c->errlen, "could not drop the link %s from the copy: %s", name,
@@ -468,7 +554,7 @@ static int seal_dir(struct copy *c, int rootfd, int fd, int depth)
             int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0 || rel_push(c, name, &saved)) {
                 rc = fail(c->err, c->errlen, "could not seal the copy of %s: %s", name,
-                          sub < 0 ? strerror(errno) : "path too long");
+                          sub < 0 ? strerror(errno) : "out of memory");
                 if (sub >= 0) close(sub);
                 break;
             }
@@ -569,7 +655,7 @@ static int open_shared(const char *reader_dir, int create, int *out, char *err, 
  * old one could not be removed (named in err). */
 static int swap_in(int shfd, const char *tmp, const char *name, char *err, size_t errlen)
 {
-    char why[512], old[256];
+    char why[512], old[HIDDEN_MAX];
     if (renameat2(shfd, tmp, shfd, name, RENAME_EXCHANGE) == 0) {
         if (remove_tree(shfd, tmp, 0, why, sizeof why))
             return fail(err, errlen,
@@ -582,7 +668,8 @@ static int swap_in(int shfd, const char *tmp, const char *name, char *err, size_
     if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP) {
         /* A filesystem without RENAME_EXCHANGE: move the old copy aside, then the new in. A
          * reader may find no snapshot for that instant, but never a partial one. */
-        hidden_name(old, sizeof old, name, "old", 0);
+        if (hidden_name(old, name, "old", 0))
+            return fail(err, errlen, "could not name a folder beside the snapshot of %s", name);
         if (renameat(shfd, name, shfd, old) == 0)
             aside = 1;
         else if ((e = errno) != ENOENT)
@@ -610,7 +697,7 @@ int snapshot_prepare(const char *source_dir, const char *reader_dir, const char 
     if (!valid_name(source_name)) return bad_name(source_name, err, errlen);
     if (!source_dir || !reader_dir) return fail(err, errlen, "a snapshot needs a source and a reader folder");
     int shfd, srcfd = -1, tfd = -1, rc = -1, have_tmp = 0;
-    char tmp[256];
+    char tmp[HIDDEN_MAX];
     struct copy *c = NULL;
     struct stat st;
     if (open_shared(reader_dir, 1, &shfd, err, errlen)) return -1;
@@ -628,6 +715,11 @@ int snapshot_prepare(const char *source_dir, const char *reader_dir, const char 
     c->limit = limit_bytes;
     c->err = err;
     c->errlen = errlen;
+    if (str_reserve(&c->rel, 1)) {
+        fail(err, errlen, "out of memory");
+        goto out;
+    }
+    c->rel.s[0] = 0;
     if (fstat(shfd, &st)) {
         fail(err, errlen, "could not read %s/.shared: %s", reader_dir, strerror(errno));
         goto out;
@@ -635,7 +727,10 @@ int snapshot_prepare(const char *source_dir, const char *reader_dir, const char 
     c->skip_dev[0] = st.st_dev;
     c->skip_ino[0] = st.st_ino;
     for (unsigned attempt = 0; !have_tmp && attempt < 100; attempt++) {
-        hidden_name(tmp, sizeof tmp, source_name, "new", attempt);
+        if (hidden_name(tmp, source_name, "new", attempt)) {
+            errno = ENAMETOOLONG;
+            break;
+        }
         if (mkdirat(shfd, tmp, 0700) == 0)
             have_tmp = 1;
         else if (errno != EEXIST)
@@ -671,7 +766,14 @@ out:
     if (srcfd >= 0) close(srcfd);
     if (have_tmp) (void)remove_tree(shfd, tmp, 0, NULL, 0);
     close(shfd);
-    free(c);
+    if (c) {
+        str_free(&c->rel);
+        str_free(&c->target);
+        str_free(&c->cur);
+        str_free(&c->pend);
+        str_free(&c->link);
+        free(c);
+    }
     return rc;
 }
 
@@ -713,10 +815,11 @@ int snapshot_remove(const char *reader_dir, const char *source_name, char *err, 
     if (open_shared(reader_dir, 0, &shfd, err, errlen)) return -1;
     if (shfd < 0) return 0;
     /* Hidden first, so a reader never finds half a removed snapshot. */
-    char old[256], why[512];
+    char old[HIDDEN_MAX], why[512];
     int rc = 0;
-    hidden_name(old, sizeof old, source_name, "old", 0);
-    if (renameat(shfd, source_name, shfd, old)) {
+    if (hidden_name(old, source_name, "old", 0)) {
+        rc = fail(err, errlen, "could not name a folder beside the snapshot of %s", source_name);
+    } else if (renameat(shfd, source_name, shfd, old)) {
         if (errno != ENOENT)
             rc = fail(err, errlen, "could not remove the snapshot of %s: %s", source_name, strerror(errno));
     } else if (remove_tree(shfd, old, 0, why, sizeof why)) {

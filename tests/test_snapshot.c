@@ -147,18 +147,23 @@ static void count_bad_modes(const char *path, int *bad, int *files, int *dirs)
     closedir(d);
 }
 
-/* The names in a folder, space-separated and sorted, into out ("" when none or missing). */
+/* The names in a folder, space-separated and sorted, into out ("" when none or missing).
+ * Past 32 names it ends with " +more", so a long listing never compares equal to a short one. */
 static void list_names(const char *path, char *out, size_t n)
 {
     char names[32][256];
-    int k = 0;
+    int k = 0, more = 0;
     out[0] = 0;
     DIR *d = opendir(path);
     if (!d) return;
     struct dirent *e;
-    while ((e = readdir(d)) && k < 32)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            snprintf(names[k++], sizeof names[0], "%s", e->d_name);
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            if (k < 32)
+                snprintf(names[k++], sizeof names[0], "%s", e->d_name);
+            else
+                more = 1;
+        }
     closedir(d);
     for (int i = 0; i < k; i++)
         for (int j = i + 1; j < k; j++)
@@ -171,6 +176,10 @@ static void list_names(const char *path, char *out, size_t n)
     for (int i = 0; i < k; i++) {
         size_t len = strlen(out);
         snprintf(out + len, n - len, "%s%s", i ? " " : "", names[i]);
+    }
+    if (more) {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, " +more");
     }
 }
 
@@ -283,6 +292,10 @@ static void test_bad_names(void)
         CHECK(snapshot_remove(at("rbad"), bad[i], err, sizeof err) == -1 && err[0],
               "snapshot_remove refuses a bad source_name");
     }
+    char small[24];
+    CHECK(snapshot_replace(at("src"), at("rbad"), "A", GIB, small, sizeof small) == -1 &&
+              strlen(small) == sizeof small - 1 && strcmp(small + sizeof small - 4, "...") == 0,
+          "a message cut to the caller's buffer ends with \"...\"");
     CHECK(!exists(at("rbad/.shared")), "a refused name touches nothing (no .shared made)");
     CHECK(!exists(at("x")), "\"../x\" reached nothing outside");
 }
@@ -447,6 +460,8 @@ static void test_depth(void)
     CHECK(snapshot_replace(at("deep"), at("reader"), "deep", GIB, err, sizeof err) == -1,
           "65 nested folders are refused");
     CHECK(strstr(err, "64") != NULL, "the refusal names the depth limit");
+    CHECK(strstr(err, "d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d") != NULL,
+          "and the folder's whole path");
     CHECK(has_text(at(snap), "leaf\n"), "the previous deep snapshot is kept");
     CHECK(snapshot_remove(at("reader"), "deep", err, sizeof err) == 0, "a 64-deep snapshot is removed");
     CHECK(!exists(at("reader/.shared/deep")), "the deep snapshot is gone");
@@ -531,6 +546,193 @@ static void test_reader_inside_source(void)
           "the snapshot does not copy itself");
 }
 
+/* ---- the exclusion rule, as data ------------------------------------------------------- */
+
+/* Each path is written (its content is its own path) at the root and nested, in its own
+ * case, in upper case and in mixed case; kept paths must be copied byte for byte, the others
+ * left out. access.md: every name is matched without regard to case and at any depth. */
+static const struct {
+    const char *path;
+    int kept;
+} rule_cases[] = {
+    /* environment files */
+    {".env", 0},
+    {".envrc", 0},
+    {".env.local", 0},
+    {".env.production", 0},
+    /* credential files */
+    {"credentials.json", 0},
+    {"service-account.json", 0},
+    {".npmrc", 0},
+    {".pypirc", 0},
+    {".netrc", 0},
+    {".htpasswd", 0},
+    {".pgpass", 0},
+    {"server.pem", 0},
+    {"tls.key", 0},
+    {"id_rsa", 0},
+    {"id_rsa.pub", 0},
+    {"id_ed25519", 0},
+    {"id_ed25519.pub", 0},
+    {".git-credentials", 0},
+    /* configuration folders */
+    {".zeroclaw/t", 0},
+    {".claude/t", 0},
+    {".codex/t", 0},
+    {".cursor/t", 0},
+    {".config/t", 0},
+    {".vscode/t", 0},
+    {".idea/t", 0},
+    {".docker/t", 0},
+    {".ssh/t", 0},
+    {".aws/t", 0},
+    {".gnupg/t", 0},
+    /* dependency folders */
+    {"node_modules/p/index.js", 0},
+    {".yarn/cache/z", 0},
+    {".pnpm-store/v3/f", 0},
+    /* git internals, in every git folder */
+    {".git/config", 0},
+    {".git/objects/ab/cdef", 0},
+    {".git/lfs/objects/x", 0},
+    {".git/modules/sub/config", 0},
+    {".git/modules/sub/objects/ab/cd", 0},
+    {".git/modules/sub/lfs/x", 0},
+    {".git/modules/libs/foo/config", 0},    /* a submodule whose name holds a "/" */
+    {".git/modules/a/modules/b/config", 0}, /* a submodule's submodule */
+    {"a/b/.git/config", 0},                 /* a nested repository */
+    {"vendor/lib/.git/objects/ab/cd", 0},
+    /* any .shared folder: a third sandbox's snapshot is never passed on */
+    {".shared/other/secret", 0},
+    {"x/.shared/other/secret", 0},
+    /* near misses: all copied */
+    {"environment.md", 1},
+    {"env.txt", 1},
+    {"keys.txt", 1},
+    {"my.keys", 1},
+    {"pem.md", 1},
+    {"notes.pem.txt", 1},
+    {"config", 1},
+    {"src/config", 1},
+    {"shared/notes.md", 1},
+    {".github/workflows/x.yml", 1},
+    {"src/.gitignore", 1},
+    {".gitmodules", 1},
+    {"lib/.git", 1}, /* a submodule's ".git" file: only "gitdir: ..." */
+    {".git/HEAD", 1},
+    {".git/refs/heads/main", 1},
+    {".git/refs/heads/config", 1}, /* a branch named config, not the git folder's config */
+    {".git/modules/sub/HEAD", 1},
+    {"a/b/.git/HEAD", 1},
+};
+static const char *rule_levels[] = {"", "in/side/"};
+enum { AS_IS, UPPER, MIXED, CASES };
+
+/* rel with its letters in the given case (MIXED: every other letter upper). */
+static void recase(char *out, size_t n, const char *rel, int how)
+{
+    size_t i = 0;
+    int letters = 0;
+    for (; rel[i] && i + 1 < n; i++) {
+        char ch = rel[i];
+        int up = how == UPPER || (how == MIXED && (letters++ % 2 == 0));
+        if (ch >= 'a' && ch <= 'z' && up) ch = (char)(ch - 'a' + 'A');
+        out[i] = ch;
+    }
+    out[i] = 0;
+}
+
+static void test_exclusion_rule(void)
+{
+    char rel[256], path[512], snap[512];
+    for (size_t i = 0; i < COUNT(rule_cases); i++)
+        for (size_t l = 0; l < COUNT(rule_levels); l++)
+            for (int how = 0; how < CASES; how++) {
+                recase(rel, sizeof rel, rule_cases[i].path, how);
+                snprintf(path, sizeof path, "cred/%s%s", rule_levels[l], rel);
+                put_s(path, path);
+            }
+    mkdirs("rcred");
+    err[0] = 0;
+    int rc = snapshot_replace(at("cred"), at("rcred"), "cred", GIB, err, sizeof err);
+    CHECK(rc == 0, "the snapshot of the exclusion cases is made");
+    if (rc) printf("  err: %s\n", err);
+    int kept = 0;
+    for (size_t i = 0; i < COUNT(rule_cases); i++)
+        for (size_t l = 0; l < COUNT(rule_levels); l++)
+            for (int how = 0; how < CASES; how++) {
+                recase(rel, sizeof rel, rule_cases[i].path, how);
+                snprintf(path, sizeof path, "cred/%s%s", rule_levels[l], rel);
+                snprintf(snap, sizeof snap, "rcred/.shared/cred/%s%s", rule_levels[l], rel);
+                if (rule_cases[i].kept) {
+                    CHECK(has_text(at(snap), path), snap);
+                    kept++;
+                } else {
+                    CHECK(!exists(at(snap)), snap);
+                }
+            }
+    int bad = 0, files = 0, dirs = 0;
+    count_bad_modes(at("rcred/.shared/cred"), &bad, &files, &dirs);
+    CHECK(bad == 0 && files == kept, "the kept files, and nothing else, are in the snapshot");
+}
+
+/* ---- limits ----------------------------------------------------------------------------- */
+
+/* 10,000 files in nested folders: every one is in the snapshot with its content. */
+static void test_many_files(void)
+{
+    char rel[128], snap[160];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(rel, sizeof rel, "many/d%02d/e%02d/f%03d.txt", i / 1000, i / 100 % 10, i % 100);
+        put_s(rel, rel);
+    }
+    mkdirs("rmany");
+    err[0] = 0;
+    int rc = snapshot_replace(at("many"), at("rmany"), "many", GIB, err, sizeof err);
+    CHECK(rc == 0, "a tree of 10,000 files is copied");
+    if (rc) printf("  err: %s\n", err);
+    int missing = 0;
+    for (int i = 0; i < 10000; i++) {
+        snprintf(rel, sizeof rel, "many/d%02d/e%02d/f%03d.txt", i / 1000, i / 100 % 10, i % 100);
+        snprintf(snap, sizeof snap, "rmany/.shared/%s", rel);
+        if (!has_text(at(snap), rel)) {
+            if (missing++ < 5) printf("  missing or different: %s\n", snap);
+        }
+    }
+    CHECK(missing == 0, "each of the 10,000 files is in the snapshot with its content");
+    int bad = 0, files = 0, dirs = 0;
+    count_bad_modes(at("rmany/.shared/many"), &bad, &files, &dirs);
+    CHECK(bad == 0 && files == 10000 && dirs == 1 + 10 + 100, "exactly those files and folders, sealed");
+}
+
+/* A link that stays inside, but whose resolution passes through five links with long
+ * targets (each "lN/" and then 4,000 bytes of "./"): the path still to follow grows past
+ * 16 KiB, and must not be taken for a way out. */
+static void test_long_link_chain(void)
+{
+    static char target[4096];
+    mkdirs("chain/d");
+    put_s("chain/d/t.txt", "t\n");
+    symlink("d", at("chain/l6"));
+    for (int k = 5; k >= 1; k--) {
+        int n = snprintf(target, sizeof target, "l%d", k + 1);
+        for (int j = 0; j < 2000; j++)
+            n += snprintf(target + n, sizeof target - (size_t)n, "/.");
+        char name[32];
+        snprintf(name, sizeof name, "chain/l%d", k);
+        symlink(target, at(name));
+    }
+    mkdirs("rchain");
+    err[0] = 0;
+    int rc = snapshot_replace(at("chain"), at("rchain"), "chain", GIB, err, sizeof err);
+    CHECK(rc == 0, "a tree with a long chain of links is copied");
+    if (rc) printf("  err: %s\n", err);
+    char t1[4096];
+    snprintf(t1, sizeof t1, "%s", target); /* l1's target, the last one made */
+    CHECK(is_link_to(at("rchain/.shared/chain/l1"), t1), "a link through five long links is kept");
+    CHECK(has_text(at("rchain/.shared/chain/l1/t.txt"), "t\n"), "and it resolves inside the copy");
+}
+
 int main(void)
 {
     umask(077); /* the modes asked for must not depend on the umask */
@@ -548,6 +750,9 @@ int main(void)
     test_staged();
     test_planted_links();
     test_reader_inside_source();
+    test_exclusion_rule();
+    test_many_files();
+    test_long_link_chain();
     rm_rf(base);
     CHECK(!exists(base), "the temporary folders are cleaned up");
     return CHECK_SUMMARY();
