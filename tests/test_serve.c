@@ -640,9 +640,15 @@ static void test_callbacks_and_keys(void)
     struct resp *r = resp_new();
     char json[1024];
     int64_t before = changes();
-    const char *outside[] = {"http://127.0.0.1:%d/cbx", "http://127.0.0.1:%d/cb/../slack/x",
-                             "http://127.0.0.1:%d/cb/%%2e%%2e/x", "https://evil.example/cb/",
-                             "http://127.0.0.1:%d/c"};
+    const char *outside[] = {"http://127.0.0.1:%d/cbx",
+                             "http://127.0.0.1:%d/cb/../slack/x",
+                             "http://127.0.0.1:%d/cb/%%2e%%2e/x",
+                             "https://evil.example/cb/",
+                             "http://127.0.0.1:%d/c",
+                             "http://127.0.0.1:%d/cb/..%%2fslack/x",
+                             "http://127.0.0.1:%d/cb/..;/slack/x",
+                             "http://127.0.0.1:%d/cb/.%%2E/slack/x"};
+    int d0 = deliveries();
     for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
         char url[256];
         snprintf(url, sizeof url, outside[i], lport);
@@ -650,8 +656,11 @@ static void test_callbacks_and_keys(void)
             json, sizeof json,
             "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"%s\"}",
             url);
-        CHECK(bot(bot_helper, json, r) == 400 && is_error_body(r), url);
+        CHECK(bot(bot_helper, json, r) == 400 && is_error_body(r) &&
+                  strncmp(nz(jstr(r->json, "error")), "callback_url is refused: ", 25) == 0,
+              url);
     }
+    CHECK(deliveries() == d0, "nothing was posted to a refused callback_url");
     snprintf(json, sizeof json,
              "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"http://"
              "127.0.0.1:%d/cb/x\"}",
