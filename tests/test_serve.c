@@ -804,6 +804,69 @@ static void test_operations(void)
     resp_free(r);
 }
 
+/* A connected socket to the server, or -1. */
+static int connect_server(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) close(fd), fd = -1;
+    return fd;
+}
+
+/* Sends raw bytes as one request and reads the answer until the server closes (or 10 s
+ * pass); 0, or -1 when it could not be sent. */
+static int raw_request(const char *req, char *out, size_t size)
+{
+    out[0] = '\0';
+    int fd = connect_server();
+    if (fd < 0) return -1;
+    if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) return close(fd), -1;
+    size_t n = 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (n < size - 1 && poll(&p, 1, 10000) > 0) {
+        ssize_t k = read(fd, out + n, size - 1 - n);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    out[n] = '\0';
+    close(fd);
+    return 0;
+}
+
+/* Two Content-Length headers (or one beside Transfer-Encoding) are refused with a JSON 400
+ * before anything reads the body: a proxy may have framed it by the other one. */
+static void test_framing(void)
+{
+    int64_t before = changes(), waiting = pending();
+    const char *body = "{\"conversation\":\"dup\",\"user\":\"@ann\",\"text\":\"invite @dupe as viewer\"}";
+    const struct {
+        const char *headers;
+        const char *what;
+    } cases[] = {
+        {"Content-Length: %zu\r\nContent-Length: 5\r\n", "two Content-Length headers that differ are 400"},
+        {"Content-Length: %zu\r\ncontent-length: %zu\r\n", "two equal Content-Length headers are 400 too"},
+        {"Content-Length: %zu\r\nTransfer-Encoding: chunked\r\n",
+         "Content-Length with Transfer-Encoding is 400"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char framing[256], req[1024], answer[4096];
+        snprintf(framing, sizeof framing, cases[i].headers, strlen(body), strlen(body));
+        snprintf(req, sizeof req,
+                 "POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: "
+                 "application/json\r\n%s\r\n%s",
+                 bot_helper, framing, body);
+        CHECK(raw_request(req, answer, sizeof answer) == 0, "a raw request is sent");
+        const char *json = strstr(answer, "\r\n\r\n");
+        json_t *o = json ? json_loads(json + 4, 0, NULL) : NULL;
+        CHECK(strncmp(answer, "HTTP/1.1 400", 12) == 0 && o && json_object_size(o) == 1 &&
+                  strstr(nz(json_string_value(json_object_get(o, "error"))), "Content-Length"),
+              cases[i].what);
+        json_decref(o);
+    }
+    CHECK(changes() == before && pending() == waiting, "no refused request reached a handler");
+}
+
 /* SIGTERM while a request is half sent: it is finished and answered, then the server exits 0. */
 static void test_graceful_stop(void)
 {
@@ -874,6 +937,7 @@ int main(int argc, char **argv)
     test_workspace_bound();
     test_callbacks_and_keys();
     test_bad_input();
+    test_framing();
     test_operations();
     test_graceful_stop();
     if (server > 0 && waitpid(server, NULL, WNOHANG) == 0) kill(server, SIGKILL), waitpid(server, NULL, 0);

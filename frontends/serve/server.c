@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../../store/store.h"
@@ -59,6 +60,33 @@ static void finish(struct serve *sv, const char *method, enum route_id route, st
               rs->status, (unsigned long long)us, extra);
 }
 
+/* How many Content-Length and Transfer-Encoding headers a request has. */
+struct framing {
+    int content_length, transfer_encoding;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind, (void)value;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) f->content_length++;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) f->transfer_encoding++;
+    return MHD_YES;
+}
+
+/* Why a request's body framing is ambiguous, or NULL. libmicrohttpd reads the body by the
+ * first Content-Length and ignores the rest, while a proxy in front may have read it by
+ * another: the two would split the stream into different requests (request smuggling). */
+static const char *framing_refusal(struct MHD_Connection *c)
+{
+    struct framing f = {0, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    if (f.content_length > 1) return "the request has more than one Content-Length header";
+    if (f.content_length && f.transfer_encoding)
+        return "the request has both Content-Length and Transfer-Encoding headers";
+    return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **state)
 {
@@ -71,11 +99,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         pr->start_us = mono_us();
         atomic_fetch_add(&sv->metrics.in_flight, 1);
         *state = pr;
-        /* A body declared too large is refused before it is read. */
+        /* An ambiguous body, or one declared too large, is refused before it is read (an
+         * answer given now makes libmicrohttpd close the connection after it, unread). */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > BODY_LIMIT) {
+        const char *ambiguous = framing_refusal(c);
+        if (ambiguous || (cl && strtoull(cl, NULL, 10) > BODY_LIMIT)) {
             struct http_response rs = {.intent_kind = -1, .reply_status = -1};
-            respond_error(&rs, 413, "the body is larger than %d bytes", BODY_LIMIT);
+            if (ambiguous)
+                respond_error(&rs, 400, "%s", ambiguous);
+            else
+                respond_error(&rs, 413, "the body is larger than %d bytes", BODY_LIMIT);
             enum MHD_Result r = send_response(c, &rs);
             finish(sv, method, route_find(url), &rs, pr->start_us);
             response_clear(&rs);
