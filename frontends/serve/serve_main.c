@@ -2,7 +2,6 @@
  * come from the environment or a file, never from flags (a flag shows in ps). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,7 +161,7 @@ int serve_main(int argc, char **argv)
         return EXIT_OTHER;
     }
     int port = 0;
-    struct MHD_Daemon *d = server_start(&sv, &addr, (unsigned)threads, &port);
+    struct server *d = server_start(&sv, &addr, (unsigned)threads, &port);
     if (!d) {
         fprintf(stderr, "concierge serve: cannot listen on %s\n", listen);
         outbox_stop(sv.jobs, 0);
