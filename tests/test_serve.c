@@ -975,6 +975,20 @@ static void test_slow_clients(void)
     resp_free(r);
 }
 
+/* An option that does not fit is refused, never cut: a --slack-response-prefix cut short
+ * would take more URLs than the one given. */
+static void test_options(void)
+{
+    char prefix[600], cmd[1400];
+    memset(prefix, 'a', sizeof prefix - 1);
+    prefix[sizeof prefix - 1] = '\0';
+    memcpy(prefix, "https://", 8);
+    snprintf(cmd, sizeof cmd, "'%s' serve --db '%s/none.db' --slack-response-prefix '%s' 2>/dev/null", bin,
+             dir, prefix);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2, "a --slack-response-prefix over 511 bytes is a usage error");
+}
+
 /* SIGTERM while a request is half sent: it is finished and answered, then the server exits 0. */
 static void test_graceful_stop(void)
 {
@@ -1038,6 +1052,7 @@ int main(int argc, char **argv)
     if (!listener) return 2;
     lport = MHD_get_daemon_info(listener, MHD_DAEMON_INFO_BIND_PORT)->port;
     set_up();
+    test_options();
     start_server();
     test_slack_flow();
     test_slack_refusals();

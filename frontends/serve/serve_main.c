@@ -101,8 +101,11 @@ int serve_main(int argc, char **argv)
             tz = v;
         else if (strcmp(a, "--slack-signing-secret-file") == 0)
             secret_file = v;
+        else if (strcmp(a, "--slack-response-prefix") == 0 && strlen(v) >= sizeof sv.slack_response_prefix)
+            /* Cut short, the prefix would take more URLs than the one given. */
+            return usage("--slack-response-prefix takes at most 511 bytes, not", v);
         else if (strcmp(a, "--slack-response-prefix") == 0)
-            snprintf(sv.slack_response_prefix, sizeof sv.slack_response_prefix, "%s", v);
+            memcpy(sv.slack_response_prefix, v, strlen(v) + 1);
         else if (strcmp(a, "--log") == 0)
             log_level = v;
         else if (strcmp(a, "--threads") == 0 && ((threads = strtol(v, &end, 10)) < 1 || threads > 64 || *end))
