@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -640,9 +641,15 @@ static void test_callbacks_and_keys(void)
     struct resp *r = resp_new();
     char json[1024];
     int64_t before = changes();
-    const char *outside[] = {"http://127.0.0.1:%d/cbx", "http://127.0.0.1:%d/cb/../slack/x",
-                             "http://127.0.0.1:%d/cb/%%2e%%2e/x", "https://evil.example/cb/",
-                             "http://127.0.0.1:%d/c"};
+    const char *outside[] = {"http://127.0.0.1:%d/cbx",
+                             "http://127.0.0.1:%d/cb/../slack/x",
+                             "http://127.0.0.1:%d/cb/%%2e%%2e/x",
+                             "https://evil.example/cb/",
+                             "http://127.0.0.1:%d/c",
+                             "http://127.0.0.1:%d/cb/..%%2fslack/x",
+                             "http://127.0.0.1:%d/cb/..;/slack/x",
+                             "http://127.0.0.1:%d/cb/.%%2E/slack/x"};
+    int d0 = deliveries();
     for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
         char url[256];
         snprintf(url, sizeof url, outside[i], lport);
@@ -650,8 +657,11 @@ static void test_callbacks_and_keys(void)
             json, sizeof json,
             "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"%s\"}",
             url);
-        CHECK(bot(bot_helper, json, r) == 400 && is_error_body(r), url);
+        CHECK(bot(bot_helper, json, r) == 400 && is_error_body(r) &&
+                  strncmp(nz(jstr(r->json, "error")), "callback_url is refused: ", 25) == 0,
+              url);
     }
+    CHECK(deliveries() == d0, "nothing was posted to a refused callback_url");
     snprintf(json, sizeof json,
              "{\"conversation\":\"cb\",\"user\":\"@ann\",\"text\":\"invite @gus\",\"callback_url\":\"http://"
              "127.0.0.1:%d/cb/x\"}",
@@ -795,6 +805,190 @@ static void test_operations(void)
     resp_free(r);
 }
 
+/* A connected socket to the server, or -1. */
+static int connect_server(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) != 0) close(fd), fd = -1;
+    return fd;
+}
+
+/* Sends raw bytes as one request and reads the answer until the server closes (or 10 s
+ * pass); 0, or -1 when it could not be sent. */
+static int raw_request(const char *req, char *out, size_t size)
+{
+    out[0] = '\0';
+    int fd = connect_server();
+    if (fd < 0) return -1;
+    if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) return close(fd), -1;
+    size_t n = 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (n < size - 1 && poll(&p, 1, 10000) > 0) {
+        ssize_t k = read(fd, out + n, size - 1 - n);
+        if (k <= 0) break;
+        n += (size_t)k;
+    }
+    out[n] = '\0';
+    close(fd);
+    return 0;
+}
+
+/* Two Content-Length headers (or one beside Transfer-Encoding) are refused with a JSON 400
+ * before anything reads the body: a proxy may have framed it by the other one. */
+static void test_framing(void)
+{
+    int64_t before = changes(), waiting = pending();
+    const char *body = "{\"conversation\":\"dup\",\"user\":\"@ann\",\"text\":\"invite @dupe as viewer\"}";
+    const struct {
+        const char *headers;
+        const char *what;
+    } cases[] = {
+        {"Content-Length: %zu\r\nContent-Length: 5\r\n", "two Content-Length headers that differ are 400"},
+        {"Content-Length: %zu\r\ncontent-length: %zu\r\n", "two equal Content-Length headers are 400 too"},
+        {"Content-Length: %zu\r\nTransfer-Encoding: chunked\r\n",
+         "Content-Length with Transfer-Encoding is 400"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char framing[256], req[1024], answer[4096];
+        snprintf(framing, sizeof framing, cases[i].headers, strlen(body), strlen(body));
+        snprintf(req, sizeof req,
+                 "POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: "
+                 "application/json\r\n%s\r\n%s",
+                 bot_helper, framing, body);
+        CHECK(raw_request(req, answer, sizeof answer) == 0, "a raw request is sent");
+        const char *json = strstr(answer, "\r\n\r\n");
+        json_t *o = json ? json_loads(json + 4, 0, NULL) : NULL;
+        CHECK(strncmp(answer, "HTTP/1.1 400", 12) == 0 && o && json_object_size(o) == 1 &&
+                  strstr(nz(json_string_value(json_object_get(o, "error"))), "Content-Length"),
+              cases[i].what);
+        json_decref(o);
+    }
+    CHECK(changes() == before && pending() == waiting, "no refused request reached a handler");
+}
+
+static double mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Slow clients (interfaces.md): SLOW_N connections each send a whole, valid change request,
+ * a byte a second. The server must close every one of them (it must arrive whole within 10 s
+ * of its first byte: asserted only as "before 20 s", and "still open after 4 s"), carry none
+ * of them out, and meanwhile answer /healthz and a whole bot request. */
+#define SLOW_N 1000
+static void test_slow_clients(void)
+{
+    static int fd[SLOW_N];
+    static double closed_at[SLOW_N];
+    static struct pollfd pf[SLOW_N];
+    /* This process needs a descriptor per slow connection: the soft limit is raised (the
+     * server raises its own). */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < SLOW_N + 256) {
+        rl.rlim_cur =
+            rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= SLOW_N + 256 ? SLOW_N + 256 : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    int64_t before = changes(), waiting = pending();
+    const char *body =
+        "{\"conversation\":\"slow\",\"user\":\"@ann\",\"text\":\"invite @slowpoke as viewer\"}";
+    char req[1024];
+    int len = snprintf(req, sizeof req,
+                       "POST /v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: "
+                       "application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                       bot_helper, strlen(body), body);
+    /* At 1 byte a second the request would take minutes to arrive whole. */
+    CHECK(len > 60, "the slow request is long enough");
+    /* A keep-alive connection that is answered at once, then sits idle past the deadline: the
+     * clock runs from a request's first byte, not from the last answer. */
+    const char get[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    char answer[1024];
+    int idle = connect_server();
+    CHECK(idle >= 0 && write(idle, get, strlen(get)) == (ssize_t)strlen(get) &&
+              read(idle, answer, sizeof answer) > 12 && strncmp(answer, "HTTP/1.1 200", 12) == 0,
+          "a keep-alive connection is answered");
+    int n = 0;
+    double start = mono_s();
+    for (; n < SLOW_N; n++) {
+        if ((fd[n] = connect_server()) < 0) break;
+        closed_at[n] = 0;
+        if (write(fd[n], req, 1) != 1) break;
+    }
+    CHECK(n == SLOW_N, "every slow connection was opened (raise ulimit -n if not)");
+    int sent = 1, open = n, checked_early = 0, healthy = 0;
+    struct resp *r = resp_new();
+    while (open > 0 && mono_s() - start < 20) {
+        struct timespec second = {1, 0};
+        nanosleep(&second, NULL);
+        for (int i = 0; i < n; i++)
+            pf[i] = (struct pollfd){closed_at[i] ? -1 : fd[i], POLLIN, 0};
+        poll(pf, (nfds_t)n, 0);
+        char b[512];
+        for (int i = 0; i < n; i++) {
+            if (closed_at[i]) continue;
+            if ((pf[i].revents && read(fd[i], b, sizeof b) <= 0) ||
+                (sent < len && write(fd[i], req + sent, 1) != 1)) {
+                closed_at[i] = mono_s() - start;
+                open--;
+            }
+        }
+        sent++;
+        if (!checked_early && mono_s() - start >= 4) {
+            checked_early = 1;
+            CHECK(open == n, "no slow connection was closed in its first 4 s");
+        }
+        if (healthy < 2 && mono_s() - start >= 2 + 3 * healthy) {
+            /* With every slow connection open, whole requests are answered. */
+            double t0 = mono_s();
+            CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 200, "/healthz beside the slow connections");
+            double t1 = mono_s();
+            CHECK(msg(bot_helper, "fast", "@ann", "who has access?", r) == 200 &&
+                      strcmp(nz(jstr(r->json, "status")), "done") == 0,
+                  "a whole bot request beside the slow connections");
+            fprintf(stderr, "with %d slow connections open: /healthz %.3f s, a bot request %.3f s\n", open,
+                    t1 - t0, mono_s() - t1);
+            healthy++;
+        }
+    }
+    CHECK(healthy == 2, "the whole requests were made while the slow ones were open");
+    CHECK(open == 0, "the server closed every slow connection before 20 s");
+    double last = 0;
+    for (int i = 0; i < n; i++) {
+        if (closed_at[i] > last) last = closed_at[i];
+        close(fd[i]);
+    }
+    fprintf(stderr, "%d slow connections closed by %.1f s\n", n - open, last);
+    while (mono_s() - start < 12) {
+        struct timespec t = {0, 100 * 1000000};
+        nanosleep(&t, NULL);
+    }
+    struct pollfd ip = {idle, POLLIN, 0};
+    CHECK(write(idle, get, strlen(get)) == (ssize_t)strlen(get) && poll(&ip, 1, 10000) == 1 &&
+              read(idle, answer, sizeof answer) > 12 && strncmp(answer, "HTTP/1.1 200", 12) == 0,
+          "the keep-alive connection, idle for 12 s, is answered again");
+    close(idle);
+    CHECK(changes() == before && pending() == waiting, "no slow request was carried out");
+    resp_free(r);
+}
+
+/* An option that does not fit is refused, never cut: a --slack-response-prefix cut short
+ * would take more URLs than the one given. */
+static void test_options(void)
+{
+    char prefix[600], cmd[1400];
+    memset(prefix, 'a', sizeof prefix - 1);
+    prefix[sizeof prefix - 1] = '\0';
+    memcpy(prefix, "https://", 8);
+    snprintf(cmd, sizeof cmd, "'%s' serve --db '%s/none.db' --slack-response-prefix '%s' 2>/dev/null", bin,
+             dir, prefix);
+    int st = system(cmd);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2, "a --slack-response-prefix over 511 bytes is a usage error");
+}
+
 /* SIGTERM while a request is half sent: it is finished and answered, then the server exits 0. */
 static void test_graceful_stop(void)
 {
@@ -858,6 +1052,7 @@ int main(int argc, char **argv)
     if (!listener) return 2;
     lport = MHD_get_daemon_info(listener, MHD_DAEMON_INFO_BIND_PORT)->port;
     set_up();
+    test_options();
     start_server();
     test_slack_flow();
     test_slack_refusals();
@@ -865,6 +1060,8 @@ int main(int argc, char **argv)
     test_workspace_bound();
     test_callbacks_and_keys();
     test_bad_input();
+    test_framing();
+    test_slow_clients();
     test_operations();
     test_graceful_stop();
     if (server > 0 && waitpid(server, NULL, WNOHANG) == 0) kill(server, SIGKILL), waitpid(server, NULL, 0);

@@ -92,27 +92,73 @@ static void test_form(void)
 static void test_url_prefix(void)
 {
     const char *pre = "https://bot.example/cb/", *bare = "https://bot.example/cb";
-    CHECK(url_under_prefix("https://bot.example/cb/x", pre), "a URL under the prefix");
-    CHECK(url_under_prefix("https://bot.example/cb/x/y?z=1&w=a..b", pre), "with a query");
+    /* A URL against the prefix pre: taken (1) or refused (0). */
+    static const struct {
+        const char *url;
+        int taken;
+    } table[] = {
+        {"https://bot.example/cb/x", 1},
+        {"https://bot.example/cb/x/y?z=1&w=a..b", 1},
+        {"https://bot.example/cb/...x/..y", 1},  /* dots inside a segment are a name */
+        {"https://bot.example/cb/a%20b", 1},     /* an escape of anything else is a name */
+        {"https://bot.example/cb/x?a=1;b=2", 1}, /* ';' in the query is no path parameter */
+        {"https://bot.example/cb/%", 1},         /* a lone '%' is no escape: a name */
+        {"https://bot.example/cbx", 0},
+        {"https://bot.example/cb/../x", 0},
+        {"https://bot.example/cb/..", 0},
+        {"https://bot.example/cb/..?x", 0},
+        {"https://bot.example/cb/.", 0},
+        {"https://bot.example/cb/./x", 0},
+        /* Encoded dots, in every case mix, alone or beside a plain dot. */
+        {"https://bot.example/cb/%2e%2e/x", 0},
+        {"https://bot.example/cb/%2E%2E/x", 0},
+        {"https://bot.example/cb/%2E./x", 0},
+        {"https://bot.example/cb/.%2e/x", 0},
+        {"https://bot.example/cb/.%2E/admin", 0},
+        {"https://bot.example/cb/%2e/x", 0},
+        {"https://bot.example/cb/x%2ey", 0},
+        /* Encoded slashes and backslashes, and a '%' that a second decoding would turn into one. */
+        {"https://bot.example/cb/..%2fadmin", 0},
+        {"https://bot.example/cb/..%2Fadmin", 0},
+        {"https://bot.example/cb/x%2fy", 0},
+        {"https://bot.example/cb/..%5cadmin", 0},
+        {"https://bot.example/cb/..%5Cadmin", 0},
+        {"https://bot.example/cb/%252e%252e/admin", 0},
+        {"https://bot.example/cb/x?next=%2fadmin", 0},
+        /* Path parameters. */
+        {"https://bot.example/cb/..;/admin", 0},
+        {"https://bot.example/cb/x;y", 0},
+        {"https://bot.example/cb;/../admin", 0},
+        {"https://bot.example/cb/x#y", 0},
+        {"https://bot.example/cb/x y", 0},
+        {"https://bot.example/cb\\..\\x", 0},
+        {"https://bot.example/cb/\xc3\xa9", 0},
+        {"https://bot.example.evil/cb/", 0},
+        {"http://bot.example/cb/x", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        CHECK(url_under_prefix(table[i].url, pre) == table[i].taken, table[i].url);
     CHECK(url_under_prefix("https://bot.example/cb", bare) &&
               url_under_prefix("https://bot.example/cb/x", bare) &&
               url_under_prefix("https://bot.example/cb?x", bare),
           "a prefix without a slash ends where the path does");
-    static const char *const out[] = {
-        "https://bot.example/cbx",         "https://bot.example/cb/../x",
-        "https://bot.example/cb/..",       "https://bot.example/cb/..?x",
-        "https://bot.example/cb/.",        "https://bot.example/cb/./x",
-        "https://bot.example/cb/%2e%2e/x", "https://bot.example/cb/%2E./x",
-        "https://bot.example/cb/x#y",      "https://bot.example/cb/x y",
-        "https://bot.example/cb\\..\\x",   "https://bot.example.evil/cb/",
-        "http://bot.example/cb/x",         "",
-    };
-    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++)
-        CHECK(!url_under_prefix(out[i], pre), out[i]);
     CHECK(!url_under_prefix("https://bot.example.evil.com/", "https://bot.example"),
           "a host that only starts with the prefix's is outside it");
     CHECK(!url_under_prefix("https://bot.example/cb/x", ""), "an empty prefix takes nothing");
-    CHECK(url_under_prefix("https://bot.example/cb/...x/..y", pre), "dots inside a segment are a name");
+
+    /* The length limit is named, at the byte. */
+    char url[URL_MAX + 2];
+    memset(url, 'a', sizeof url - 1);
+    url[sizeof url - 1] = '\0';
+    memcpy(url, pre, strlen(pre));
+    url[URL_MAX] = '\0';
+    CHECK(url_under_prefix(url, pre), "a URL of URL_MAX bytes is taken");
+    url[URL_MAX] = 'a';
+    const char *why = url_prefix_refusal(url, pre);
+    CHECK(why && strstr(why, "2047 bytes"), "one byte more is refused, naming the limit");
+    why = url_prefix_refusal("https://bot.example/cb/..%2fadmin", pre);
+    CHECK(why && strstr(why, "encoded"), "the refusal says what it found");
 }
 
 int main(void)

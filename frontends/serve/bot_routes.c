@@ -115,11 +115,13 @@ static int name_field(json_t *o, const char *name, int required, char *out, size
     return 1;
 }
 
-/* A callback_url is taken only under the bot's registered prefix (url_under_prefix). */
-static int callback_ok(const char *url, const char *prefix)
+/* A callback_url is taken only under the bot's registered prefix (url_prefix_refusal): NULL,
+ * or why not. */
+static const char *callback_refusal(const char *url, const char *prefix)
 {
-    return (strncmp(prefix, "http://", 7) == 0 || strncmp(prefix, "https://", 8) == 0) &&
-           url_under_prefix(url, prefix);
+    if (*prefix && strncmp(prefix, "http://", 7) != 0 && strncmp(prefix, "https://", 8) != 0)
+        return "the registered prefix is not http or https";
+    return url_prefix_refusal(url, prefix);
 }
 
 /* POST /v1/messages */
@@ -153,9 +155,10 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         respond_error(rs, 400, "text is longer than %d bytes", TEXT_MAX);
         goto out;
     }
-    if (callback && !callback_ok(callback, bot.callback_prefix)) {
+    const char *why = callback ? callback_refusal(callback, bot.callback_prefix) : NULL;
+    if (why) {
         log_event("warn", "callback_refused", "\"bot_id\":%lld", (long long)bot.id);
-        respond_error(rs, 400, "callback_url is not under this bot's registered callback prefix");
+        respond_error(rs, 400, "callback_url is refused: %s", why);
         goto out;
     }
     if (!has_sandbox) {

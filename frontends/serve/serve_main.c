@@ -2,7 +2,6 @@
  * come from the environment or a file, never from flags (a flag shows in ps). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,11 +101,12 @@ int serve_main(int argc, char **argv)
             tz = v;
         else if (strcmp(a, "--slack-signing-secret-file") == 0)
             secret_file = v;
-        else if (strcmp(a, "--slack-response-prefix") == 0) {
-            if (strlen(v) >= sizeof sv.slack_response_prefix)
-                return usage("--slack-response-prefix is too long (511 bytes at most):", v);
+        else if (strcmp(a, "--slack-response-prefix") == 0 && strlen(v) >= sizeof sv.slack_response_prefix)
+            /* Cut short, the prefix would take more URLs than the one given. */
+            return usage("--slack-response-prefix takes at most 511 bytes, not", v);
+        else if (strcmp(a, "--slack-response-prefix") == 0)
             memcpy(sv.slack_response_prefix, v, strlen(v) + 1);
-        } else if (strcmp(a, "--log") == 0)
+        else if (strcmp(a, "--log") == 0)
             log_level = v;
         else if (strcmp(a, "--threads") == 0 && ((threads = strtol(v, &end, 10)) < 1 || threads > 64 || *end))
             return usage("--threads takes 1 to 64, not", v);
@@ -164,7 +164,7 @@ int serve_main(int argc, char **argv)
         return EXIT_OTHER;
     }
     int port = 0;
-    struct MHD_Daemon *d = server_start(&sv, &addr, (unsigned)threads, &port);
+    struct server *d = server_start(&sv, &addr, (unsigned)threads, &port);
     if (!d) {
         fprintf(stderr, "concierge serve: cannot listen on %s\n", listen);
         outbox_stop(sv.jobs, 0);
