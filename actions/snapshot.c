@@ -840,7 +840,11 @@ int snapshot_withdraw(const char *reader_dir, const char *source_name, char hidd
     if (open_shared(reader_dir, 0, &shfd, err, errlen)) return -1;
     if (shfd < 0) return 0;
     int rc = 0;
-    hidden_name(hidden, SNAPSHOT_STAGED_MAX, source_name, "old", 0);
+    if (hidden_name(hidden, source_name, "old", 0)) {
+        close(shfd);
+        hidden[0] = '\0';
+        return fail(err, errlen, "the snapshot of %s has a name too long to withdraw", source_name);
+    }
     if (renameat(shfd, source_name, shfd, hidden)) {
         if (errno != ENOENT)
             rc = fail(err, errlen, "could not withdraw the snapshot of %s: %s", source_name, strerror(errno));
