@@ -82,6 +82,7 @@ int principal_canon(const char *p, char *out, size_t size)
     size_t n = strlen(p);
     if (n < 2 || n >= size || n > PRINCIPAL_MAX_LEN) return -1;
     int at = p[0] == '@', slack = strncmp(p, "slack:", 6) == 0, email = !at && !slack && strchr(p, '@');
+    if (at && n > NAME_MAX_LEN + 1) return -1; /* an @handle is a name: at most 64 after the @ */
     if (!at && !slack && !email) return -1;
     for (size_t i = 0; i < n; i++) {
         char c = p[i];

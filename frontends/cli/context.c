@@ -70,9 +70,13 @@ int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, i
             if (!v) return usage_error("missing value after", a);
             i++;
             if (strcmp(a, "--as") == 0 && set_actor(o, v) != 0)
-                return usage_error("--as takes a principal (@name, an e-mail address or slack:UID), not", v);
+                return usage_error(
+                    "--as takes a principal (@name of at most 64 characters, an e-mail address "
+                    "of at most 254, or slack:UID), not",
+                    v);
             if (strcmp(a, "--sandbox") == 0 && set_sandbox(o, v) != 0)
-                return usage_error("--sandbox takes a name of letters, digits, _ and -, not", v);
+                return usage_error(
+                    "--sandbox takes a name of letters, digits, _ and -, at most 64 characters, not", v);
             if (strcmp(a, "--now") == 0 && parse_rfc3339(v, &o->now) != 0)
                 return usage_error("--now takes an RFC 3339 instant (2026-11-18T15:30:00Z), not", v);
             if (strcmp(a, "--tz") == 0) tz = v;
