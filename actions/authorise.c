@@ -52,10 +52,37 @@ int relation_of(struct store *s, const struct st_sandbox *sb, const char *p, int
         *out = REL_GRANT;
         return 0;
     }
-    int c = store_is_collaborator(s, sb->id, p), m = c ? 0 : store_is_member(s, sb->workspace_id, p);
-    if (c < 0 || m < 0) return -1;
-    *out = c ? REL_COLLABORATOR : m ? REL_MEMBER : gs.expired ? REL_EXPIRED : REL_STRANGER;
+    int m = store_is_member(s, sb->workspace_id, p), c = m < 0 ? 0 : store_is_collaborator(s, sb->id, p);
+    if (m < 0 || c < 0) return -1;
+    /* A collaborator entry with nothing behind it still relates P to the sandbox (access.md:
+     * "no grant, collaborator entry or key in it"), but as access that ended. */
+    if (m || gs.expired || c) {
+        *out = m ? (c ? REL_COLLABORATOR : REL_MEMBER) : REL_EXPIRED;
+        return 0;
+    }
+    int k = store_is_key_holder(s, sb->id, p);
+    if (k < 0) return -1;
+    *out = k ? REL_KEY_HOLDER : REL_STRANGER;
     return 0;
+}
+
+int collaborator_backed(struct store *s, const struct st_sandbox *sb, const char *p, int64_t now)
+{
+    if (strcmp(sb->owner, p) == 0) return 1;
+    struct grants_seen gs;
+    if (read_grants(s, sb, p, "", now, &gs)) return -1;
+    return gs.sandbox_role ? 1 : store_is_member(s, sb->workspace_id, p);
+}
+
+int may_know_projects(struct store *s, const struct st_sandbox *sb, const char *p, int64_t now)
+{
+    enum relation rel;
+    struct grants_seen gs;
+    if (relation_of(s, sb, p, now, &rel)) return -1;
+    if (rel != REL_EXPIRED) return rel >= REL_MEMBER;
+    /* Ended access: a past grant holder may, a lapsed collaborator with no grant may not. */
+    if (read_grants(s, sb, p, "", now, &gs)) return -1;
+    return gs.expired > 0;
 }
 
 static void say(struct decision *d, int allow, const char *rule, const char *fmt, const char *a,
@@ -78,17 +105,35 @@ static int decide_workload(struct store *s, const struct st_sandbox *sb, const c
         say(d, 0, "mode-private", "%s is private: only its owner may use its workloads%s", sb->name, "");
         return 0;
     }
+    struct grants_seen gs;
     if (sb->mode == MODE_COLLABORATED) {
         int c = store_is_collaborator(s, sb->id, p);
         if (c < 0) return -1;
-        if (c)
-            say(d, 1, "collaborator", "%s is a collaborator of %s", p, sb->name);
-        else
+        if (!c) {
             say(d, 0, "not-a-collaborator", "%s is not a collaborator of %s, which is collaborated", p,
                 sb->name);
+            return 0;
+        }
+        /* The entry counts only with a membership or a live sandbox-wide grant behind it. */
+        if (read_grants(s, sb, p, "", now, &gs)) return -1;
+        int m = gs.sandbox_role ? 0 : store_is_member(s, sb->workspace_id, p);
+        if (m < 0) return -1;
+        if (gs.sandbox_role || m)
+            say(d, 1, "collaborator", "%s is a collaborator of %s", p, sb->name);
+        else if (gs.expired && !gs.other_projects)
+            say(d, 0, "grant-expired", "%s's access to %s has expired, and their collaborator entry with it",
+                p, sb->name);
+        else {
+            d->allow = 0;
+            d->rule = "collaborator-lapsed";
+            snprintf(
+                d->reason, sizeof d->reason,
+                "%s is listed as a collaborator of %s, but is neither a member of workspace %s nor holds a "
+                "live sandbox-wide grant",
+                p, sb->name, sb->workspace);
+        }
         return 0;
     }
-    struct grants_seen gs;
     if (read_grants(s, sb, p, "", now, &gs)) return -1;
     if (gs.sandbox_role) {
         say(d, 1, gs.sandbox_role == ROLE_EDITOR ? "grant:editor" : "grant:viewer",
@@ -154,9 +199,10 @@ static void relation_words(struct store *s, const struct st_sandbox *sb, const c
                            char *buf, size_t size)
 {
     enum relation rel = REL_STRANGER;
-    struct grants_seen gs;
+    struct grants_seen gs = {0};
     relation_of(s, sb, p, now, &rel);
-    if (rel == REL_GRANT && read_grants(s, sb, p, "", now, &gs) == 0)
+    if ((rel == REL_GRANT || rel == REL_EXPIRED) && read_grants(s, sb, p, "", now, &gs)) rel = REL_STRANGER;
+    if (rel == REL_GRANT)
         snprintf(buf, size, "%s of %s",
                  gs.sandbox_role == ROLE_EDITOR ? "an editor"
                  : gs.sandbox_role              ? "a viewer"
@@ -166,8 +212,14 @@ static void relation_words(struct store *s, const struct st_sandbox *sb, const c
         snprintf(buf, size, "a collaborator of %s", sb->name);
     else if (rel == REL_MEMBER)
         snprintf(buf, size, "a member of workspace %s", sb->workspace);
-    else if (rel == REL_EXPIRED)
+    else if (rel == REL_EXPIRED && gs.expired)
         snprintf(buf, size, "a former member of %s (the access expired)", sb->name);
+    else if (rel == REL_EXPIRED)
+        snprintf(buf, size,
+                 "a former collaborator of %s (neither a member of workspace %s nor holding a grant)",
+                 sb->name, sb->workspace);
+    else if (rel == REL_KEY_HOLDER)
+        snprintf(buf, size, "the holder of an agent key in %s", sb->name);
     else
         snprintf(buf, size, "not a member of %s", sb->name);
 }
@@ -190,6 +242,19 @@ int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *a
     case IK_CANCEL: say(d, 1, "related", "%s has access to %s", actor, sb->name); return 0;
     case IK_CHECK_ACCESS:
     case IK_REVOKE:
+        if (about_self && it->project[0]) {
+            /* Decided before the project is looked up, so the answer is the same whether it
+             * exists or not: only members and grant holders may learn projects' names. */
+            int k = may_know_projects(s, sb, actor, now);
+            if (k < 0) return -1;
+            if (!k) {
+                say(d, 0, "projects-hidden",
+                    "%s may not ask about projects here: only members of workspace %s and grant holders "
+                    "may know their names",
+                    actor, sb->workspace);
+                return 0;
+            }
+        }
         if (about_self) {
             say(d, 1, "self", "%s may %s", actor,
                 it->kind == IK_REVOKE ? "give their own access back" : "ask about themselves");
@@ -198,7 +263,7 @@ int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *a
         break;
     default: break;
     }
-    char who[160];
+    char who[256]; /* the longest of relation_words fits */
     relation_words(s, sb, actor, now, who, sizeof who);
     d->allow = 0;
     d->rule = "owner-only";

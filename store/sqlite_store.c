@@ -166,7 +166,11 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "DELETE FROM agent_keys WHERE sandbox_id = ?1 AND agent = ?2 AND (?3 IS NULL OR principal = ?3)")      \
     X(KEY_FIND,                                                                                              \
       "SELECT k.id, s.name, k.agent, k.kind, k.principal, k.expires_at, s.workspace_id FROM agent_keys k "   \
-      "JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.secret_sha256 = ?1")                                  \
+      "JOIN sandboxes s ON s.id = k.sandbox_id JOIN things t ON t.sandbox_id = k.sandbox_id "                \
+      "AND t.kind = 'agent' AND t.name = k.agent WHERE k.secret_sha256 = ?1")                                \
+    X(KEY_HOLDER_IS,                                                                                         \
+      "SELECT 1 FROM agent_keys k JOIN things t ON t.sandbox_id = k.sandbox_id "                             \
+      "AND t.kind = 'agent' AND t.name = k.agent WHERE k.sandbox_id = ?1 AND k.principal = ?2")              \
     X(CROSS_PUT,                                                                                             \
       "INSERT INTO cross_grants (reader_id, source_id, snapshot_at, granted_by) VALUES (?1, ?2, ?3, ?4) "    \
       "ON CONFLICT (reader_id, source_id) DO UPDATE SET snapshot_at = excluded.snapshot_at")                 \
@@ -987,6 +991,22 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
     }
     done(st);
     return r;
+}
+
+/* The agent goes, and its keys with it (lifecycle.md): a key must not outlive its agent,
+ * nor come back to life if an agent of the same name is added again. */
+enum store_status store_agent_remove(struct store *s, int64_t sb, const char *agent, int *keys_removed)
+{
+    *keys_removed = 0;
+    enum store_status r = store_thing_remove(s, sb, "agent", agent);
+    return r == STORE_OK ? store_agent_key_remove(s, sb, agent, NULL, keys_removed) : r;
+}
+
+/* Keys of agents that are gone are not counted: they open nothing. */
+int store_is_key_holder(struct store *s, int64_t sb, const char *p)
+{
+    sqlite3_stmt *st = sb_principal(s, SQL_KEY_HOLDER_IS, sb, p);
+    return st ? exists(s, st, "looking up agent keys") : -1;
 }
 
 /* ---- Slack and chat bots: the server's look-ups ----------------------------------------------------- */

@@ -133,9 +133,16 @@ enum store_status store_agent_key_add(struct store *s, int64_t sandbox_id, const
  * *removed gets how many. */
 enum store_status store_agent_key_remove(struct store *s, int64_t sandbox_id, const char *agent,
                                          const char *principal, int *removed);
-/* The key whose secret hashes to sha256. */
+/* The key whose secret hashes to sha256, if its agent still exists (a key of a removed
+ * agent is STORE_NOT_FOUND). */
 enum store_status store_agent_key_find(struct store *s, const unsigned char sha256[32],
                                        struct st_agent_key *out);
+/* Removes the agent and every key of it (*keys_removed gets how many); STORE_NOT_FOUND
+ * when there is no such agent. Two statements: call it inside a transaction. */
+enum store_status store_agent_remove(struct store *s, int64_t sandbox_id, const char *agent,
+                                     int *keys_removed);
+/* Does principal hold a key (live or expired) to an agent that exists in the sandbox? 1, 0, -1. */
+int store_is_key_holder(struct store *s, int64_t sandbox_id, const char *principal);
 
 /* ---- Cross-sandbox read grants ----------------------------------------------------------- */
 

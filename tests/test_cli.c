@@ -1,5 +1,6 @@
 /* test_cli: the real `concierge parse` binary against interfaces.md and language.md, over
- * pipes (fork/exec, no shell).
+ * pipes (fork/exec, no shell); at the end, access that ends, on a real store with `concierge
+ * check`, `admin` and phrases.
  *
  *   test_cli /path/to/concierge
  *
@@ -717,6 +718,122 @@ static void test_bytes(void)
     result_free(&r);
 }
 
+/* ---- Access that ends: a lapsed collaborator entry, a removed agent (issue 8) ---------- */
+
+static char lapse_dir[] = "/tmp/concierge-cli-XXXXXX";
+static char lapse_db[64];
+
+/* Runs the binary on the test's store: sub (admin, check, or NULL for a phrase), then --db,
+ * then the arguments up to NULL. */
+static void lapse_run(struct result *r, const char *sub, ...)
+{
+    const char *args[32];
+    int n = 0;
+    if (sub) args[n++] = sub;
+    args[n++] = "--db";
+    args[n++] = lapse_db;
+    va_list ap;
+    va_start(ap, sub);
+    for (const char *a; n < 31 && (a = va_arg(ap, const char *));)
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    run(args, NULL, NULL, 0, r);
+}
+
+#define AT "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
+
+static void test_access_that_ends(void)
+{
+    struct result r;
+    if (!mkdtemp(lapse_dir)) {
+        check(0, "lapse: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", lapse_dir);
+    lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
+    int ok = r.status == 0;
+    result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@wes", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    lapse_run(&r, "admin", "project", "add", "demo", "marketing", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "only let @wes into this sandbox's workloads", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "share the support agent with @kim", NULL);
+    ok = ok && r.status == 0;
+    result_free(&r);
+    if (!check(ok, "lapse: the store is set up", NULL)) return;
+
+    /* A workspace member's collaborator entry counts while they are a member… */
+    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
+    check(r.status == 0 && strstr(r.out.p, "(rule collaborator)"), "check: a member collaborator may exec",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "remove", "acme", "@wes", NULL);
+    check_status("admin workspace member remove", r.status, 0);
+    result_free(&r);
+    /* …and not once they have left it (lifecycle.md), whichever way the runtime asks. */
+    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
+    check(r.status == 4 && strncmp(r.out.p, "deny:", 5) == 0 && strstr(r.out.p, "(rule collaborator-lapsed)"),
+          "check: a collaborator who left the workspace may not exec", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "--json", "@wes", "tunnel", NULL);
+    check(r.status == 4 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+          "check --json: nor open a tunnel", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, NULL, "--json", "--as", "@owner", AT, "can @wes ssh?", NULL);
+    check(r.status == 0 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+          "check_access says what concierge check says", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    /* The entry is still there: @wes is told why, but learns no project names. */
+    lapse_run(&r, NULL, "--as", "@wes", AT, "--yes", "invite @x", NULL);
+    check(r.status == 4 && strstr(r.out.p, "owner-only") && !strstr(r.out.p, "not found"),
+          "a lapsed collaborator is denied, not told 'not found'", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, NULL, "--as", "@wes", AT, "what can I do in the sales project?", NULL);
+    check(r.status == 4 && strstr(r.out.p, "projects-hidden") && !strstr(r.out.p, "not found"),
+          "a lapsed collaborator learns no project names", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+
+    /* A key holder is related while the key is; removing the agent ends its keys. */
+    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
+    check(r.status == 4 && strstr(r.out.p, "owner-only"), "a key holder is denied, not told 'not found'",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "agent", "remove", "demo", "support", NULL);
+    check(r.status == 0 && strstr(r.out.p, "1 key"), "admin agent remove says it removed the key",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
+    result_free(&r);
+    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
+    check(r.status == 5 && strstr(r.out.p, "sandbox \"demo\" not found"),
+          "once the agent is removed (even if one of that name is added again), @kim is a stranger",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "agent", "remove", "demo", "nosuch", NULL);
+    check(r.status == 5, "admin agent remove of a missing agent is refused", "status %d", r.status);
+    result_free(&r);
+
+    const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char f[128];
+        snprintf(f, sizeof f, "%s/%s", lapse_dir, files[i]);
+        unlink(f);
+    }
+    rmdir(lapse_dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -738,6 +855,7 @@ int main(int argc, char **argv)
     test_env();
     test_interactive();
     test_bytes();
+    test_access_that_ends();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

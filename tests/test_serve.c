@@ -1034,6 +1034,78 @@ static void test_graceful_stop(void)
     resp_free(r);
 }
 
+/* ==== Access that ends (issue 8): keys of a removed agent, a lapsed collaborator ==========
+ * A separate block, run while the server is up, after the others. */
+
+/* Writes to the store behind the server's back, as an older concierge might have left it. */
+static int store_write(const char *sql)
+{
+    sqlite3 *h;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
+    sqlite3_busy_timeout(h, 5000);
+    int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+    sqlite3_close(h);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Shares agent with @kim through the bot; the secret goes to secret. */
+static void share_key(const char *agent, char *secret, size_t size, struct resp *r)
+{
+    char text[128];
+    snprintf(text, sizeof text, "share the %s agent with @kim", agent);
+    msg(bot_helper, "k8", "@ann", text, r);
+    msg(bot_helper, "k8", "@ann", "yes", r);
+    snprintf(secret, size, "%s", nz(jstr(r->json, "result.keys.0.secret")));
+}
+
+static int key_valid(const char *agent, const char *secret, struct resp *r)
+{
+    char json[512];
+    snprintf(json, sizeof json, "{\"sandbox\":\"demo\",\"agent\":\"%s\",\"secret\":\"%s\"}", agent, secret);
+    if (bot_to("/v1/keys/verify", bot_helper, json, r) != 200) return -1;
+    return json_is_true(json_object_get(r->json, "valid"));
+}
+
+static void test_access_that_ends(void)
+{
+    struct resp *r = resp_new();
+    char secret[128], out[256];
+    CHECK(concierge(NULL, 0, "agent add demo temp") == 0, "agent temp added");
+    share_key("temp", secret, sizeof secret, r);
+    CHECK(strncmp(secret, "ck_", 3) == 0 && key_valid("temp", secret, r) == 1, "temp's key is valid");
+    CHECK(concierge(out, sizeof out, "agent remove demo temp") == 0, "admin agent remove temp");
+    CHECK(key_valid("temp", secret, r) == 0 && json_is_null(json_object_get(r->json, "principal")),
+          "/v1/keys/verify: a removed agent's key is not valid");
+    CHECK(count_rows("SELECT count(*) FROM agent_keys WHERE agent = 'temp'") == 0,
+          "removing the agent removed its keys in the store");
+    CHECK(concierge(NULL, 0, "agent add demo temp") == 0 && key_valid("temp", secret, r) == 0,
+          "an agent added again under that name does not bring the old key back");
+
+    /* Defence in depth: a key row whose agent is gone (a store an older concierge wrote). */
+    share_key("temp", secret, sizeof secret, r);
+    CHECK(key_valid("temp", secret, r) == 1, "the new key of temp is valid");
+    CHECK(store_write("DELETE FROM things WHERE kind = 'agent' AND name = 'temp'") == 0 &&
+              count_rows("SELECT count(*) FROM agent_keys WHERE agent = 'temp'") == 1,
+          "the agent's row is gone, its key's row is left");
+    CHECK(key_valid("temp", secret, r) == 0, "/v1/keys/verify: a key whose agent is missing is not valid");
+
+    /* /v1/check: a collaborator entry needs a membership behind it (lifecycle.md). */
+    CHECK(concierge(NULL, 0, "workspace member add globex @wes") == 0, "@wes joins globex");
+    msg(bot_globex, "k8", "@zed", "only let @wes into this sandbox's workloads", r);
+    msg(bot_globex, "k8", "@zed", "yes", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "sandbox other is collaborated, with @wes");
+    const char *ask = "{\"principal\":\"@wes\",\"sandbox\":\"other\",\"action\":\"exec\"}";
+    CHECK(bot_to("/v1/check", bot_globex, ask, r) == 200 &&
+              strcmp(nz(jstr(r->json, "rule")), "collaborator") == 0,
+          "/v1/check: a member collaborator may exec");
+    CHECK(concierge(NULL, 0, "workspace member remove globex @wes") == 0, "@wes leaves globex");
+    CHECK(bot_to("/v1/check", bot_globex, ask, r) == 200 &&
+              strcmp(nz(jstr(r->json, "decision")), "deny") == 0 &&
+              strcmp(nz(jstr(r->json, "rule")), "collaborator-lapsed") == 0,
+          "/v1/check: not once they have left the workspace");
+    resp_free(r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1063,6 +1135,7 @@ int main(int argc, char **argv)
     test_framing();
     test_slow_clients();
     test_operations();
+    test_access_that_ends();
     test_graceful_stop();
     if (server > 0 && waitpid(server, NULL, WNOHANG) == 0) kill(server, SIGKILL), waitpid(server, NULL, 0);
     MHD_stop_daemon(listener);

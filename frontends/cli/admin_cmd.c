@@ -104,7 +104,22 @@ static int thing(struct store *s, const struct admin_args *a, const char *kind, 
 static int project_add(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 1); }
 static int project_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 0); }
 static int agent_add(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 1); }
-static int agent_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "agent", 0); }
+/* The agent and its keys go in one transaction (lifecycle.md: an agent's keys end with it). */
+static int agent_remove(struct store *s, const struct admin_args *a)
+{
+    struct st_sandbox sb;
+    int keys = 0;
+    if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
+    enum store_status st = store_begin(s);
+    if (st == STORE_OK) st = store_agent_remove(s, sb.id, a->names[1], &keys);
+    if (st == STORE_OK) st = store_commit(s); /* rolls back itself when it fails */
+    if (st != STORE_OK) {
+        store_rollback(s);
+        return report(s, st, "");
+    }
+    printf("removed, with %d key%s\n", keys, keys == 1 ? "" : "s");
+    return EXIT_DONE;
+}
 
 static int workspace_remove(struct store *s, const struct admin_args *a)
 {
