@@ -242,17 +242,23 @@ static int change_role_check(struct exec_ctx *x, const struct st_sandbox *sb, st
     return 0;
 }
 
-/* Rewrites each principal's grant through fn, keeping the before in the audit event. */
+/* Rewrites each principal's grant through fn, keeping the before in the audit event. fn
+ * returns -1 for a grant it cannot rewrite (an expiry out of range): nothing is changed. */
 static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
                           struct audit_texts *au,
-                          void (*fn)(struct exec_ctx *, struct intent *, struct st_grant *))
+                          int (*fn)(struct exec_ctx *, struct intent *, struct st_grant *))
 {
     json_t *before = json_array(), *after = json_array();
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
         if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK) goto fail;
         json_array_append_new(before, grant_json(&g));
-        fn(x, it, &g);
+        if (fn(x, it, &g)) {
+            json_decref(before);
+            json_decref(after);
+            reply_set(r, RS_INVALID, "%s: nothing was changed", OUT_OF_RANGE_MESSAGE);
+            return -1;
+        }
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
         json_array_append_new(after, grant_json(&g));
     }
@@ -266,10 +272,11 @@ fail:
     return store_fail(x, r);
 }
 
-static void set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g)
+static int set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g)
 {
     (void)x;
     g->role = it->role; /* the expiry is kept */
+    return 0;
 }
 
 static int change_role_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
@@ -281,18 +288,12 @@ static int change_role_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
     return 0;
 }
 
-static int set_expiry_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
-                            struct reply *r)
-{
-    return change_role_check(x, sb, it, r);
-}
-
-static void set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant *g)
+static int set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant *g)
 {
     if (it->has_extend_by) {
-        /* From the later of the current expiry and now (access.md). */
-        int64_t from = g->expires_at > x->now ? g->expires_at : x->now;
-        g->expires_at = add_duration(from, &it->extend_by, 1);
+        /* From the later of the current expiry and now (access.md); never past INSTANT_MAX. */
+        int64_t from = g->has_expiry && g->expires_at > x->now ? g->expires_at : x->now;
+        if (add_duration_checked(from, &it->extend_by, 1, &g->expires_at)) return -1;
         g->has_expiry = 1;
     } else if (it->has_expires_at) {
         g->expires_at = it->expires_at;
@@ -301,6 +302,27 @@ static void set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant
         g->has_expiry = 0;
         g->expires_at = 0;
     }
+    return 0;
+}
+
+/* An extension that would end after INSTANT_MAX is refused before it is described. */
+static int set_expiry_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r)
+{
+    if (change_role_check(x, sb, it, r)) return -1;
+    for (int i = 0; i < it->n_principals && it->has_extend_by; i++) {
+        struct st_grant g;
+        if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK)
+            return store_fail(x, r);
+        if (set_expiry_of(x, it, &g)) {
+            reply_set(r, RS_INVALID,
+                      "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
+                      "last instant concierge keeps",
+                      it->principals[i].s);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int set_expiry_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,

@@ -317,7 +317,10 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         /* A duration counts from the moment of confirmation (access.md). */
         pending.has_expires_in = 1;
         pending.has_expires_at = 1;
-        pending.expires_at = add_duration(x->now, &pending.expires_in, 1);
+        if (add_duration_checked(x->now, &pending.expires_in, 1, &pending.expires_at)) {
+            reply_set(r, RS_INVALID, "%s: change %s was not carried out", OUT_OF_RANGE_MESSAGE, token);
+            return;
+        }
     }
     execute_intent(x, &pending, 1, r);
 }

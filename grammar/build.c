@@ -131,6 +131,14 @@ static int day_of(const struct timephrase *tp, int64_t today, int forward, int64
     return -1;
 }
 
+/* An instant the phrase names is kept as it is or refused, never clamped (out_of_range). */
+static int in_range(int64_t t, struct parse_error *err)
+{
+    if (instant_in_range(t)) return 0;
+    set_error(err, PARSE_INVALID, t > INSTANT_MAX ? OUT_OF_RANGE_MESSAGE : OUT_OF_RANGE_BEFORE_MESSAGE, NULL);
+    return -1;
+}
+
 /* `until DAY` / `until CLOCK`: the instant the access ends. */
 static int resolve_until(const struct timephrase *tp, int is_clock, const struct parse_ctx *ctx, int64_t *at,
                          struct parse_error *err)
@@ -145,7 +153,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
             return -1;
         }
         *at = day_start(day + 1); /* the end of that day: the next day's 00:00 local */
-        return 0;
+        return in_range(*at, err);
     }
     int has_day = tp->day != DK_NONE;
     if (has_day) {
@@ -170,7 +178,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
         set_error(err, PARSE_INVALID, "that time is already past; an expiry must be ahead", NULL);
         return -1;
     }
-    return 0;
+    return in_range(*at, err);
 }
 
 static int resolve_since(const struct phrase *ph, const struct slots *s, const struct parse_ctx *ctx,
@@ -203,8 +211,9 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
         return -1;
     }
     if (s->time_use == TU_SINCE_AGO) {
-        *at = add_duration(ctx->now, &tp->dur, -1);
-        return 0;
+        if (add_duration_checked(ctx->now, &tp->dur, -1, at) == 0) return 0;
+        set_error(err, PARSE_INVALID, OUT_OF_RANGE_BEFORE_MESSAGE, NULL);
+        return -1;
     }
     if (tp->day != DK_NONE && day_of(tp, today, 0, &day, err)) return -1;
     if (tp->day == DK_NONE) day = today;
@@ -225,7 +234,7 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
         set_error(err, PARSE_INVALID, "that is in the future; since looks back", NULL);
         return -1;
     }
-    return 0;
+    return in_range(*at, err);
 }
 
 static int has_principals_key(int kind)
@@ -358,7 +367,10 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         it->has_expires_in = 1;
         it->expires_in = tp->dur;
         it->has_expires_at = 1;
-        it->expires_at = add_duration(ctx->now, &tp->dur, 1);
+        if (add_duration_checked(ctx->now, &tp->dur, 1, &it->expires_at)) {
+            set_error(err, PARSE_INVALID, OUT_OF_RANGE_MESSAGE, NULL);
+            return err->status;
+        }
         break;
     }
     case TU_EXPIRES_AT: {

@@ -175,14 +175,36 @@ int64_t add_duration(int64_t t, const struct duration *d, int sign)
     return t + sign * (d->hours * 3600 + d->minutes * 60 + d->seconds);
 }
 
-void format_rfc3339(int64_t t, char *buf)
+int instant_in_range(int64_t t) { return t >= INSTANT_MIN && t <= INSTANT_MAX; }
+
+int add_duration_checked(int64_t t, const struct duration *d, int sign, int64_t *out)
 {
+    /* A component longer than the whole range cannot land inside it; refusing it here also
+     * keeps the calendar arithmetic far from overflow. */
+    const int64_t years = 10000, days = years * 366;
+    const int64_t limit[6] = {years, years * 12, days, days * 24, days * 1440, days * 86400};
+    const int64_t got[6] = {d->years, d->months, d->days, d->hours, d->minutes, d->seconds};
+    if (!instant_in_range(t)) return -1;
+    for (int i = 0; i < 6; i++)
+        if (got[i] > limit[i] || got[i] < -limit[i]) return -1;
+    int64_t r = add_duration(t, d, sign);
+    if (!instant_in_range(r)) return -1;
+    *out = r;
+    return 0;
+}
+
+int format_rfc3339(int64_t t, char *buf)
+{
+    if (!instant_in_range(t)) {
+        buf[0] = '\0';
+        return -1;
+    }
     struct civil c;
     fields_of(t, &c);
-    int y = c.year < 0 ? 0 : c.year > 9999 ? 9999 : c.year;
-    snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y % 10000u, (unsigned)c.month % 13u,
+    snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)c.year % 10000u, (unsigned)c.month % 13u,
              (unsigned)c.day % 32u, (unsigned)c.hour % 24u, (unsigned)c.minute % 60u,
              (unsigned)c.second % 60u);
+    return 0;
 }
 
 static int num(const char *s, int n, int *out)
@@ -223,6 +245,8 @@ int parse_rfc3339(const char *s, int64_t *t)
         return -1;
     }
     if (*p) return -1;
-    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    int64_t at = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+    if (!instant_in_range(at)) return -1;
+    *t = at;
     return 0;
 }

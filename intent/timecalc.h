@@ -28,14 +28,26 @@ void to_local(int64_t t, struct civil *c); /* the instant's local fields */
  * after the gap; a time in a repeated hour, its first occurrence. */
 int64_t from_local(const struct civil *c);
 
+/* The instants concierge keeps: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, the years RFC 3339
+ * writes with four digits. An instant outside is refused (`out_of_range`), never clamped. */
+#define INSTANT_MIN                 (-62135596800LL)
+#define INSTANT_MAX                 253402300799LL
+#define OUT_OF_RANGE_MESSAGE        "that is after 9999-12-31T23:59:59Z, the last instant concierge keeps"
+#define OUT_OF_RANGE_BEFORE_MESSAGE "that is before 0001-01-01T00:00:00Z, the first instant concierge keeps"
+int instant_in_range(int64_t t);
+
 /* t + d as language.md says: years and months add calendar fields and clamp the day, then
  * days add calendar days keeping the local clock time, then hours, minutes and seconds add
  * elapsed time. sign is +1 or -1 (looking back, for `since`). */
 int64_t add_duration(int64_t t, const struct duration *d, int sign);
+/* add_duration for instants that are kept: 0 and *out, or -1 when the result (or a
+ * component of d on its own) falls outside INSTANT_MIN..INSTANT_MAX. */
+int add_duration_checked(int64_t t, const struct duration *d, int sign, int64_t *out);
 
-/* RFC 3339 UTC with seconds, "2026-12-01T00:00:00Z": buf holds 21 bytes at least. */
-void format_rfc3339(int64_t t, char *buf);
-/* Parses RFC 3339 (any offset, or Z). 0, or -1. */
+/* RFC 3339 UTC with seconds, "2026-12-01T00:00:00Z": buf holds 21 bytes at least. 0, or -1
+ * with buf empty for an instant outside INSTANT_MIN..INSTANT_MAX (which no door lets in). */
+int format_rfc3339(int64_t t, char *buf);
+/* Parses RFC 3339 (any offset, or Z). 0, or -1 (also for an instant out of range). */
 int parse_rfc3339(const char *s, int64_t *t);
 
 #endif

@@ -476,6 +476,51 @@ static void test_duration(void)
     CHECK(!duration_is_zero(&acc), "P1DT12H is not zero");
 }
 
+/* ---- the range of instants (out_of_range: refused, never clamped) ---------------------- */
+
+static void test_range(void)
+{
+    char buf[32] = "unchanged";
+    int64_t t = 12345;
+    CHECK_INT(format_rfc3339(INSTANT_MAX + 1, buf), -1, "format 10000-01-01 refused");
+    CHECK_STR(buf, "", "an instant out of range is written as nothing, never as a clamped year");
+    CHECK_INT(format_rfc3339(INSTANT_MIN - 1, buf), -1, "format year 0 refused");
+    CHECK_INT(format_rfc3339(INSTANT_MIN, buf), 0, "format 0001-01-01");
+    CHECK_STR(buf, "0001-01-01T00:00:00Z", "the first instant");
+    CHECK_INT(parse_rfc3339("9999-12-31T23:59:60Z", &t), -1, "a leap second past 9999 is out of range");
+    CHECK_INT(parse_rfc3339("9999-12-31T23:00:00-01:00", &t), -1, "an offset past 9999 is out of range");
+    CHECK_INT(parse_rfc3339("0000-12-31T23:59:59Z", &t), -1, "year 0 is out of range");
+    CHECK_T(t, 12345, "a refused parse leaves the instant alone");
+    CHECK_INT(parse_rfc3339("9999-12-31T23:59:59Z", &t), 0, "the last instant parses");
+    CHECK_T(t, INSTANT_MAX, "9999-12-31T23:59:59Z is INSTANT_MAX");
+
+    struct duration d = {0};
+    int64_t out = 12345;
+    d.years = 7973; /* 2026-12-02 + 7973 years = 9999-12-02 */
+    CHECK_INT(add_duration_checked(1796169600, &d, 1, &out), 0, "2026-12-02 + 7973 years fits");
+    format_rfc3339(out, buf);
+    CHECK_STR(buf, "9999-12-02T00:00:00Z", "2026-12-02 + P7973Y");
+    d.years = 7974;
+    out = 12345;
+    CHECK_INT(add_duration_checked(1796169600, &d, 1, &out), -1, "2026-12-02 + 7974 years is refused");
+    CHECK_T(out, 12345, "a refused sum leaves out alone");
+    d.years = 0;
+    d.seconds = 1;
+    CHECK_INT(add_duration_checked(INSTANT_MAX, &d, 1, &out), -1, "INSTANT_MAX + 1 s is refused");
+    CHECK_INT(add_duration_checked(INSTANT_MAX, &d, -1, &out), 0, "INSTANT_MAX - 1 s fits");
+    CHECK_T(out, INSTANT_MAX - 1, "INSTANT_MAX - 1 s");
+    d.seconds = 0;
+    d.days = 100000000000LL; /* the grammar's largest number: no overflow, a refusal */
+    CHECK_INT(add_duration_checked(0, &d, 1, &out), -1, "1e11 days is refused");
+    CHECK_INT(add_duration_checked(0, &d, -1, &out), -1, "1e11 days back is refused");
+    d.days = 0;
+    d.months = 100000000000LL;
+    CHECK_INT(add_duration_checked(0, &d, 1, &out), -1, "1e11 months is refused");
+    d.months = 0;
+    d.years = 3000;
+    CHECK_INT(add_duration_checked(1796169600, &d, -1, &out), -1, "3000 years before 2026 is refused");
+}
+
 int main(void)
 {
     test_civil();
@@ -484,6 +529,7 @@ int main(void)
     test_add();
     test_rfc3339();
     test_duration();
+    test_range();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
