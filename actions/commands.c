@@ -611,12 +611,15 @@ static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
 
 static int mode_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
 {
-    /* Collaborators must be workspace members or grant holders (access.md). */
+    /* Collaborators must be workspace members or live sandbox-wide grant holders (access.md):
+     * the same rule, collaborator_backed, as the one that decides whether an entry counts, so
+     * that nobody is listed who would count for nothing (a key holder, a project grant). */
     for (int i = 0; i < it->n_principals; i++) {
-        enum relation rel;
-        if (relation_of(x->store, sb, it->principals[i].s, x->now, &rel)) return store_fail(x, r);
-        if (rel == REL_STRANGER || rel == REL_EXPIRED) {
-            reply_set(r, RS_REJECTED, "%s is neither a member of workspace %s nor holds a grant on %s",
+        int backed = collaborator_backed(x->store, sb, it->principals[i].s, x->now);
+        if (backed < 0) return store_fail(x, r);
+        if (!backed) {
+            reply_set(r, RS_REJECTED,
+                      "%s is neither a member of workspace %s nor holds a live sandbox-wide grant on %s",
                       it->principals[i].s, sb->workspace, sb->name);
             return -1;
         }

@@ -331,12 +331,12 @@ int principal_resolve(struct store *s, const char *p, char *out, size_t size)
     if (strncmp(p, "slack:", 6) == 0) {
         enum store_status st = store_slack_principal(s, p, linked, sizeof linked);
         if (st == STORE_ERROR) return -1;
-        if (st == STORE_OK) {
-            snprintf(out, size, "%s", linked);
-            return 0;
-        }
+        if (st == STORE_OK) p = linked;
     }
-    if (out != p) snprintf(out, size, "%s", p);
+    /* Whole or not at all: a principal cut to fit would be someone else. */
+    size_t n = strlen(p);
+    if (n >= size) return -1;
+    memmove(out, p, n + 1);
     return 0;
 }
 

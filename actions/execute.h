@@ -42,7 +42,7 @@ int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *s
 
 /* The principal p stands for: a Slack user linked with admin link is the principal it is
  * linked to ("two names, one principal", access.md); any other is itself. out may be p.
- * 0, or -1 on a store error. */
+ * 0, or -1 on a store error or when it does not fit in out (never cut to fit). */
 int principal_resolve(struct store *s, const char *p, char *out, size_t size);
 
 /* Runs one command. r must be reply_init()ed; the caller reply_clear()s it. */

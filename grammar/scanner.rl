@@ -12,11 +12,7 @@
     machine scanner;
     alphtype unsigned char;
 
-    namechar = [a-z0-9_\-];
-    # A handle never ends in '.': `revoke @quim.` is @quim and a full stop.
-    handle = '@' namechar+ ('.'+ namechar+)*;
-    email = [a-z0-9_%+\-]+ ('.' [a-z0-9_%+\-]+)* '@' [a-z0-9\-]+ ('.' [a-z0-9\-]+)+;
-    slack_user = '<@' [A-Z0-9]+ ('|' [^>]*)? '>';
+    include names "names.rl";
     broadcast = '<!' [^>]* '>';
     channel = '<#' [^>]* '>';
     digits = [0-9]+;
@@ -29,7 +25,7 @@
     clocknum = digits ':' digits (':' digits)? ('am' | 'pm')? | digits ('am' | 'pm');
     isodate = digit{4} '-' digit{2} '-' digit{2};
     slashdate = digits '/' digits ('/' digits)?;
-    word = [a-z0-9] namechar*;
+    word = name;
     # don't, what's, who's, shouldn't: keywords with an apostrophe; bob's is a name and 's.
     contraction = [a-z]+ "'" [a-z]+;
     # Text outside ASCII (valid UTF-8: the normaliser checked) is one token a run, never
@@ -37,6 +33,7 @@
     utf8char = 0xC2..0xDF 0x80..0xBF | 0xE0..0xEF 0x80..0xBF 0x80..0xBF | 0xF0..0xF4 0x80..0xBF 0x80..0xBF 0x80..0xBF;
 
     main := |*
+        crowd => { EMIT(T_BROADCAST, 0, 0); };
         handle => { EMIT(T_PRINC, 0, 0); };
         email => { EMIT(T_PRINC, 0, TF_EMAIL); };
         slack_user => { EMIT(T_PRINC, 0, TF_SLACK); };

@@ -76,34 +76,3 @@ int intent_add_principal(struct intent *it, const char *p, int len)
     it->n_principals++;
     return 0;
 }
-
-int principal_canon(const char *p, char *out, size_t size)
-{
-    size_t n = strlen(p);
-    if (n < 2 || n >= size || n > PRINCIPAL_MAX_LEN) return -1;
-    int at = p[0] == '@', slack = strncmp(p, "slack:", 6) == 0, email = !at && !slack && strchr(p, '@');
-    if (at && n > NAME_MAX_LEN + 1) return -1; /* an @handle is a name: at most 64 after the @ */
-    if (!at && !slack && !email) return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if ((unsigned char)c <= ' ' || (unsigned char)c >= 0x7f) return -1;
-        out[i] = (!slack && c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    out[n] = '\0';
-    return 0;
-}
-
-int name_canon(const char *s, char *out, size_t size)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > NAME_MAX_LEN || n >= size) return -1;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '_' || c == '-'))))
-            return -1;
-        out[i] = c;
-    }
-    out[n] = '\0';
-    return 0;
-}

@@ -79,12 +79,4 @@ const char *key_kind_name(enum key_kind k);
  * first position). Returns 0, or -1 when the list is full. */
 int intent_add_principal(struct intent *it, const char *p, int len);
 
-/* A principal given outside the language (--as, a chat bot's user): @name, an e-mail
- * address or slack:UID, lower-cased but for a Slack ID. 0, or -1 when p is none of them
- * or does not fit. */
-int principal_canon(const char *p, char *out, size_t size);
-/* A sandbox or project name given outside the language: letters, digits, _ and -, lower-cased,
- * at most NAME_MAX_LEN. 0 or -1. */
-int name_canon(const char *s, char *out, size_t size);
-
 #endif

@@ -834,6 +834,112 @@ static void test_access_that_ends(void)
     rmdir(lapse_dir);
 }
 
+/* ---- One canonicaliser at every door (issue 8, item 9) -------------------------------- */
+
+static void test_doors(void)
+{
+    struct result r;
+    char dir[] = "/tmp/concierge-doors-XXXXXX";
+    if (!mkdtemp(dir)) {
+        check(0, "doors: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    lapse_run(&r, "admin", "workspace", "add", "ACME", NULL);
+    check(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "Bob", "--workspace", "acme", NULL);
+    check(r.status == 2 && strstr(r.err.p, "'Bob'") && strstr(r.err.p, "a principal is @name"),
+          "admin: --owner Bob is refused (a bare name is never a principal)", "status %d: %s", r.status,
+          r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "Demo", "--owner", "@Owner", "--workspace", "Acme", NULL);
+    check(r.status == 0, "admin: --owner @Owner is taken", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@MixedCase", NULL);
+    check(r.status == 0, "admin: a member @MixedCase is taken", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@a\x1b[31m", NULL);
+    check(r.status == 2 && strstr(r.err.p, "'@a\\x1b[31m'") && !strchr(r.err.p, 0x1b),
+          "admin: raw escape bytes are refused, and echoed escaped, never obeyed", "status %d: %s", r.status,
+          r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@here", NULL);
+    check(r.status == 2 && strstr(r.err.p, "crowd"), "admin: @here is a crowd, refused", "status %d: %s",
+          r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "link", "slack:U0MIXED1", "@MixedCase", NULL);
+    check(r.status == 0, "admin: link slack:UID @MixedCase", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "link", "slack:u0lower1", "@bob", NULL);
+    check(r.status == 2, "admin: a lower-case Slack ID is not one", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+
+    /* What admin stored is what the language and the runtime name: all lower case. */
+    lapse_run(&r, NULL, "--as", "@OWNER", AT, "--json", "--yes", "invite @ED as editor", NULL);
+    check(r.status == 0, "--as @OWNER is the owner @owner", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "@ED", "build", NULL);
+    check(r.status == 0 && strstr(r.out.p, "allow: @ed "),
+          "concierge check @ED build allows, as /v1/check does", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "admin", "project", "add", "DEMO", "Marketing", NULL);
+    check(r.status == 0, "admin project add DEMO Marketing", "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "invite @pat as editor on the marketing project",
+              NULL);
+    check(r.status == 0, "a project grant for @pat", "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "--project", "MARKETING", "@Pat", "build", NULL);
+    check(r.status == 0 && strstr(r.out.p, "allow"), "check --project MARKETING is the marketing project",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "ED", "build", NULL);
+    check(r.status == 2 && strstr(r.err.p, "check 'ED'"), "concierge check ED is refused, naming the door",
+          "status %d: %s", r.status, r.err.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "--as", "@owner", "@mixedcase", "exec", NULL);
+    check(r.status == 0 && strstr(r.out.p, "allow"), "admin's @MixedCase member is @mixedcase (shared mode)",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    lapse_run(&r, "check", AT, "<@U0MIXED1|mc>", "exec", NULL);
+    check(r.status == 0 && strstr(r.out.p, "@mixedcase"), "the linked Slack user is @mixedcase at check",
+          "status %d: %s", r.status, r.out.p);
+    result_free(&r);
+    char long_email[300];
+    memset(long_email, 'e', 243);
+    memcpy(long_email + 243, "@example.com", 13); /* 255 bytes and the NUL */
+    lapse_run(&r, "check", AT, long_email, "read", NULL);
+    check(r.status == 2 && r.out.p[0] == '\0',
+          "a 255-byte principal is refused at check, never cut to one that fits", "status %d: %s", r.status,
+          r.out.p);
+    result_free(&r);
+
+    /* The environment is a door as well: a bad value is an error, never a silent default. */
+    const char *bad_as[] = {"CONCIERGE_AS=@x y", NULL};
+    const char *who[] = {"--db", lapse_db, AT, "who has access?", NULL};
+    run(who, bad_as, NULL, 0, &r);
+    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_AS '@x y'") && r.out.p[0] == '\0',
+          "a bad CONCIERGE_AS is refused, not replaced by the login name", "status %d: %s", r.status,
+          r.err.p);
+    result_free(&r);
+    const char *bad_sb[] = {"CONCIERGE_SANDBOX=bad name", NULL};
+    const char *who2[] = {"--db", lapse_db, "--as", "@owner", "who has access?", NULL};
+    run(who2, bad_sb, NULL, 0, &r);
+    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_SANDBOX 'bad name'"),
+          "a bad CONCIERGE_SANDBOX is refused, not replaced by \"default\"", "status %d: %s", r.status,
+          r.err.p);
+    result_free(&r);
+
+    const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char f[128];
+        snprintf(f, sizeof f, "%s/%s", dir, files[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -856,6 +962,7 @@ int main(int argc, char **argv)
     test_interactive();
     test_bytes();
     test_access_that_ends();
+    test_doors();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

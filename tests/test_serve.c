@@ -636,6 +636,34 @@ static void test_workspace_bound(void)
     resp_free(r);
 }
 
+/* One canonicaliser at every door (issue 8, item 9): the server's doors agree with the CLI's. */
+static void test_doors(void)
+{
+    struct resp *r = resp_new();
+    int64_t before = changes();
+    CHECK(bot_to("/v1/check", bot_helper,
+                 "{\"principal\":\"@CAROL\",\"sandbox\":\"DEMO\",\"action\":\"build\"}", r) == 200 &&
+              strcmp(nz(jstr(r->json, "decision")), "allow") == 0,
+          "/v1/check: @CAROL in DEMO is @carol in demo, as concierge check says");
+    const char *bad_users[] = {"@own<er>\"&", "slack:", "slack:u1", "@here", "Bob", "@a\x1b[31m", ""};
+    for (size_t i = 0; i < sizeof bad_users / sizeof bad_users[0]; i++) {
+        long st = msg(bot_helper, "doors", bad_users[i], "who has access?", r);
+        char what[160];
+        snprintf(what, sizeof what, "a bot's user '%s' is refused with a 400 naming the field", bad_users[i]);
+        CHECK(st == 400 && is_error_body(r) && strstr(r->body, "user must be a principal"), what);
+    }
+    CHECK(msg(bot_helper, "doors", "<@U1|ann>", "who has access?", r) == 200,
+          "a bot's user in Slack's own form is the Slack user");
+    CHECK(bot_to("/v1/check", bot_helper,
+                 "{\"principal\":\"@carol\",\"sandbox\":\"de mo\",\"action\":\"read\"}", r) == 400 &&
+              strstr(r->body, "sandbox must be a name"),
+          "/v1/check: a sandbox that is no name is a 400");
+    CHECK(slash("T1", "C1", "u1lower", "who has access?", r) == 400 && is_error_body(r),
+          "Slack: a user_id that is not a Slack user ID (lower case) is a 400");
+    CHECK(changes() == before, "nothing changed");
+    resp_free(r);
+}
+
 static void test_callbacks_and_keys(void)
 {
     struct resp *r = resp_new();
@@ -1130,6 +1158,7 @@ int main(int argc, char **argv)
     test_slack_refusals();
     test_bot_flow();
     test_workspace_bound();
+    test_doors();
     test_callbacks_and_keys();
     test_bad_input();
     test_framing();

@@ -5,14 +5,19 @@
 #include <string.h>
 
 #include "../../actions/digest.h"
+#include "../../grammar/canon.h"
 #include "cli.h"
 #include "context.h"
 #include "store_open.h"
 
 struct admin_args {
-    const char *names[4]; /* the positional names after the command's words */
+    const char *names[4]; /* the positional names after the command's words, canonical */
     int n_names;
+    const char *kinds; /* the command's row's letters, one a name */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
+    /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
+    char canon[4][PRINCIPAL_MAX_LEN + 1], owner_buf[PRINCIPAL_MAX_LEN + 1], workspace_buf[NAME_MAX_LEN + 1],
+        sandbox_buf[NAME_MAX_LEN + 1];
 };
 
 static int parse_mode(const char *s, enum mode *m)
@@ -134,17 +139,7 @@ static int sandbox_remove(struct store *s, const struct admin_args *a)
 /* admin link slack:UID P: Slack users are identified by ID, never by name. */
 static int link(struct store *s, const struct admin_args *a)
 {
-    if (strncmp(a->names[0], "slack:U", 7) != 0 && strncmp(a->names[0], "slack:W", 7) != 0) {
-        fprintf(stderr, "concierge: the Slack user is slack:UID, as in slack:U024BE7LH\n");
-        return EXIT_USAGE;
-    }
-    char p[PRINCIPAL_MAX_LEN + 1];
-    if (principal_canon(a->names[1], p, sizeof p) || strncmp(p, "slack:", 6) == 0) {
-        fprintf(stderr, "concierge: a Slack user is linked to @name or an e-mail address, not '%s'\n",
-                a->names[1]);
-        return EXIT_USAGE;
-    }
-    return report(s, store_slack_link(s, a->names[0], p), "linked");
+    return report(s, store_slack_link(s, a->names[0], a->names[1]), "linked");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
@@ -202,30 +197,64 @@ static int bot_remove(struct store *s, const struct admin_args *a)
     return report(s, store_bot_remove(s, a->names[0]), "bot removed");
 }
 
+/* What each positional name is, one letter a name (the same rules as the language, canon.h):
+ * n a name (workspace, sandbox, project, agent, bot), p a principal, s a Slack user
+ * (slack:UID), l a principal a Slack user is linked to (@name or an e-mail address). */
 static const struct {
     const char *words;
-    int names;
+    const char *names;
     int (*fn)(struct store *, const struct admin_args *);
     const char *usage;
 } admin_commands[] = {
-    {"workspace add", 1, workspace_add, "workspace add NAME [--default-mode shared|private]"},
-    {"workspace member add", 2, member_add, "workspace member add WORKSPACE PRINCIPAL"},
-    {"workspace member remove", 2, member_remove, "workspace member remove WORKSPACE PRINCIPAL"},
-    {"sandbox add", 1, sandbox_add,
+    {"workspace add", "n", workspace_add, "workspace add NAME [--default-mode shared|private]"},
+    {"workspace member add", "np", member_add, "workspace member add WORKSPACE PRINCIPAL"},
+    {"workspace member remove", "np", member_remove, "workspace member remove WORKSPACE PRINCIPAL"},
+    {"sandbox add", "n", sandbox_add,
      "sandbox add NAME --owner P [--workspace WS] [--source DIR] [--mode MODE]"},
-    {"project add", 2, project_add, "project add SANDBOX NAME"},
-    {"project remove", 2, project_remove, "project remove SANDBOX NAME"},
-    {"agent add", 2, agent_add, "agent add SANDBOX NAME"},
-    {"agent remove", 2, agent_remove, "agent remove SANDBOX NAME"},
-    {"workspace remove", 1, workspace_remove, "workspace remove NAME"},
-    {"sandbox remove", 1, sandbox_remove, "sandbox remove NAME"},
-    {"slack map", 0, slack_map, "slack map --team T [--channel C] --sandbox NAME"},
-    {"slack unmap", 0, slack_unmap, "slack unmap --team T [--channel C]"},
-    {"link", 2, link, "link slack:UID PRINCIPAL"},
-    {"unlink", 1, unlink_cmd, "unlink slack:UID"},
-    {"bot add", 1, bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
-    {"bot remove", 1, bot_remove, "bot remove NAME"},
+    {"project add", "nn", project_add, "project add SANDBOX NAME"},
+    {"project remove", "nn", project_remove, "project remove SANDBOX NAME"},
+    {"agent add", "nn", agent_add, "agent add SANDBOX NAME"},
+    {"agent remove", "nn", agent_remove, "agent remove SANDBOX NAME"},
+    {"workspace remove", "n", workspace_remove, "workspace remove NAME"},
+    {"sandbox remove", "n", sandbox_remove, "sandbox remove NAME"},
+    {"slack map", "", slack_map, "slack map --team T [--channel C] --sandbox NAME"},
+    {"slack unmap", "", slack_unmap, "slack unmap --team T [--channel C]"},
+    {"link", "sl", link, "link slack:UID PRINCIPAL"},
+    {"unlink", "s", unlink_cmd, "unlink slack:UID"},
+    {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
+    {"bot remove", "n", bot_remove, "bot remove NAME"},
 };
+
+/* Canonicalises one value of kind k into out: 0, or a usage error printed. */
+static int canon_arg(char k, const char *v, char *out, size_t size, const char *usage)
+{
+    const char *why = k == 'n' ? name_canon(v, out, size) : principal_canon(v, out, size);
+    int slack = !why && strncmp(out, "slack:", 6) == 0;
+    if (!why && k == 's' && !slack) why = "the Slack user is slack:UID, as in slack:U024BE7LH";
+    if (!why && k == 'l' && slack) why = "a Slack user is linked to @name or an e-mail address";
+    if (!why) return 0;
+    cli_refuse_value("", v, why);
+    fprintf(stderr, "usage: concierge admin %s\n", usage);
+    return EXIT_USAGE;
+}
+
+/* Every name of a command made canonical before its handler runs: --owner Bob is refused,
+ * --owner @Bob is @bob (interfaces.md, admin). */
+static int canon_args(struct admin_args *a, const char *usage)
+{
+    int rc = 0;
+    for (int i = 0; i < a->n_names && !rc; i++)
+        if (!(rc = canon_arg(a->kinds[i], a->names[i], a->canon[i], sizeof a->canon[i], usage)))
+            a->names[i] = a->canon[i];
+    if (!rc && a->owner && !(rc = canon_arg('p', a->owner, a->owner_buf, sizeof a->owner_buf, usage)))
+        a->owner = a->owner_buf;
+    if (!rc && a->workspace &&
+        !(rc = canon_arg('n', a->workspace, a->workspace_buf, sizeof a->workspace_buf, usage)))
+        a->workspace = a->workspace_buf;
+    if (!rc && a->sandbox && !(rc = canon_arg('n', a->sandbox, a->sandbox_buf, sizeof a->sandbox_buf, usage)))
+        a->sandbox = a->sandbox_buf;
+    return rc;
+}
 
 #define N_ADMIN (sizeof admin_commands / sizeof admin_commands[0])
 
@@ -276,7 +305,7 @@ int admin_run(struct store *s, int argc, char **argv, int i)
                 if (!v) break;
                 *slot = v;
                 j++;
-            } else if (argv[j][0] == '-' || a.n_names >= admin_commands[c].names) {
+            } else if (argv[j][0] == '-' || a.n_names >= (int)strlen(admin_commands[c].names)) {
                 fprintf(stderr, "concierge: unexpected '%s'; usage: concierge admin %s\n", argv[j],
                         admin_commands[c].usage);
                 return EXIT_USAGE;
@@ -284,11 +313,13 @@ int admin_run(struct store *s, int argc, char **argv, int i)
                 a.names[a.n_names++] = argv[j];
             }
         }
-        if (a.n_names != admin_commands[c].names) {
+        if (a.n_names != (int)strlen(admin_commands[c].names)) {
             fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);
             return EXIT_USAGE;
         }
-        return admin_commands[c].fn(s, &a);
+        a.kinds = admin_commands[c].names;
+        int rc = canon_args(&a, admin_commands[c].usage);
+        return rc ? rc : admin_commands[c].fn(s, &a);
     }
     usage(stderr);
     return EXIT_USAGE;

@@ -9,32 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../intent/timecalc.h"
-
-static int set_actor(struct cli_options *o, const char *p)
-{
-    return principal_canon(p, o->actor, sizeof o->actor);
-}
-
-static int set_sandbox(struct cli_options *o, const char *s)
-{
-    return name_canon(s, o->sandbox, sizeof o->sandbox);
-}
-
-static void default_actor(struct cli_options *o)
-{
-    const char *env = getenv("CONCIERGE_AS");
-    if (env && *env && set_actor(o, env) == 0) return;
-    const char *user = getenv("USER");
-    if (!user || !*user) {
-        struct passwd *pw = getpwuid(getuid());
-        user = pw ? pw->pw_name : "root";
-    }
-    char buf[300];
-    snprintf(buf, sizeof buf, "@%s", user);
-    if (set_actor(o, buf) != 0) snprintf(o->actor, sizeof o->actor, "@user");
-}
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -42,13 +19,54 @@ static int usage_error(const char *msg, const char *arg)
     return 2;
 }
 
+void cli_refuse_value(const char *from, const char *v, const char *why)
+{
+    /* The value is echoed with its control bytes escaped: a refused value never drives the
+     * terminal (an escape sequence in --as is shown as \x1b, not obeyed). */
+    fprintf(stderr, "concierge: %s%s'", from, *from ? " " : "");
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if (*c < 0x20 || *c == 0x7f || *c == '\\')
+            fprintf(stderr, "\\x%02x", *c);
+        else
+            fputc(*c, stderr);
+    fprintf(stderr, "': %s\n", why);
+}
+
+/* A value from a flag or the environment, canonicalised (canon.h) or refused naming where
+ * it came from: a bad CONCIERGE_AS is an error, never a silent fall-back to someone else. */
+static int canon_or_refuse(const char *(*canon)(const char *, char *, size_t), const char *from,
+                           const char *v, char *out, size_t size)
+{
+    const char *why = canon(v, out, size);
+    if (!why) return 0;
+    cli_refuse_value(from, v, why);
+    return 2;
+}
+
+/* The acting principal when no --as is given: $CONCIERGE_AS, else @ and the login name. */
+static int default_actor(struct cli_options *o)
+{
+    const char *env = getenv("CONCIERGE_AS");
+    if (env && *env) return canon_or_refuse(principal_canon, "CONCIERGE_AS", env, o->actor, sizeof o->actor);
+    const char *user = getenv("USER");
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : "root";
+    }
+    char buf[300];
+    if (snprintf(buf, sizeof buf, "@%s", user) >= (int)sizeof buf ||
+        principal_canon(buf, o->actor, sizeof o->actor)) {
+        cli_refuse_value("the login name", user, "not a principal; say who you are with --as @name");
+        return 2;
+    }
+    return 0;
+}
+
 int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, int *first_text)
 {
     const char *tz = getenv("TZ");
+    const char *as = NULL, *sandbox = NULL, *project = NULL;
     memset(o, 0, sizeof *o);
-    default_actor(o);
-    const char *sb = getenv("CONCIERGE_SANDBOX");
-    if (!sb || set_sandbox(o, sb) != 0) snprintf(o->sandbox, sizeof o->sandbox, "default");
     o->now = (int64_t)time(NULL);
     int i = start;
     for (; i < argc; i++) {
@@ -69,23 +87,31 @@ int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, i
                  strcmp(a, "--tz") == 0 || strcmp(a, "--db") == 0 || strcmp(a, "--project") == 0) {
             if (!v) return usage_error("missing value after", a);
             i++;
-            if (strcmp(a, "--as") == 0 && set_actor(o, v) != 0)
-                return usage_error(
-                    "--as takes a principal (@name of at most 64 characters, an e-mail address "
-                    "of at most 254, or slack:UID), not",
-                    v);
-            if (strcmp(a, "--sandbox") == 0 && set_sandbox(o, v) != 0)
-                return usage_error(
-                    "--sandbox takes a name of letters, digits, _ and -, at most 64 characters, not", v);
+            if (strcmp(a, "--as") == 0) as = v;
+            if (strcmp(a, "--sandbox") == 0) sandbox = v;
+            if (strcmp(a, "--project") == 0) project = v;
             if (strcmp(a, "--now") == 0 && parse_rfc3339(v, &o->now) != 0)
                 return usage_error("--now takes an RFC 3339 instant (2026-11-18T15:30:00Z), not", v);
             if (strcmp(a, "--tz") == 0) tz = v;
             if (strcmp(a, "--db") == 0) o->db = v;
-            if (strcmp(a, "--project") == 0) o->project = v;
         } else {
             return usage_error("unknown option", a);
         }
     }
+    int rc = as ? canon_or_refuse(principal_canon, "--as", as, o->actor, sizeof o->actor) : default_actor(o);
+    if (rc) return rc;
+    const char *env_sandbox = getenv("CONCIERGE_SANDBOX");
+    if (sandbox)
+        rc = canon_or_refuse(name_canon, "--sandbox", sandbox, o->sandbox, sizeof o->sandbox);
+    else if (env_sandbox && *env_sandbox)
+        rc = canon_or_refuse(name_canon, "CONCIERGE_SANDBOX", env_sandbox, o->sandbox, sizeof o->sandbox);
+    else
+        snprintf(o->sandbox, sizeof o->sandbox, "default");
+    if (!rc && project) {
+        rc = canon_or_refuse(name_canon, "--project", project, o->project_buf, sizeof o->project_buf);
+        o->project = o->project_buf;
+    }
+    if (rc) return rc;
     /* An unknown zone is a usage error, never a silent UTC (language.md). TZ may carry
      * glibc's leading colon. */
     if (tz && tz[0] == ':') tz++;

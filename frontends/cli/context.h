@@ -13,12 +13,16 @@ struct cli_options {
     int quiet;
     int yes;
     const char *db;
-    const char *project; /* concierge check --project */
+    const char *project; /* concierge check --project: NULL, or project_buf */
+    char project_buf[80];
 };
 
 /* Parses the shared options of argv[start..], stopping at the first argument that is not
  * an option; *first_text gets its index. Returns 0, or 2 (usage error, message printed). */
 int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, int *first_text);
+
+/* Prints "concierge: FROM 'V': WHY" on stderr, V's control bytes escaped. */
+void cli_refuse_value(const char *from, const char *v, const char *why);
 
 /* The store's path: --db, else $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db,
  * else ~/.local/share/concierge/concierge.db. Creates the folders (0700) when create is

@@ -9,6 +9,7 @@
 #include "../../actions/authorise.h"
 #include "../../actions/execute.h"
 #include "../../actions/runtime.h"
+#include "../../grammar/canon.h"
 #include "../../intent/intent_json.h"
 #include "cli.h"
 #include "context.h"
@@ -148,7 +149,14 @@ int check_main(int argc, char **argv)
             "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
         return EXIT_USAGE;
     }
-    const char *principal = argv[first], *action_text = argv[first + 1];
+    const char *action_text = argv[first + 1];
+    char principal[PRINCIPAL_MAX_LEN + 1];
+    /* The same canonical form as /v1/check and the language: @ED is @ed (canon.h). */
+    const char *why = principal_canon(argv[first], principal, sizeof principal);
+    if (why) {
+        cli_refuse_value("check", argv[first], why);
+        return EXIT_USAGE;
+    }
     enum action action = runtime_action(action_text);
     if (action == ACT_NONE) {
         fprintf(

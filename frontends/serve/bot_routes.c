@@ -9,6 +9,7 @@
 #include "../../actions/digest.h"
 #include "../../actions/execute.h"
 #include "../../actions/runtime.h"
+#include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../store/store.h"
 #include "log.h"
@@ -94,8 +95,9 @@ static int principal_field(json_t *o, const char *name, char *out, size_t size, 
 {
     const char *v;
     if (field(o, name, 1, &v, rs) < 0) return -1;
-    if (principal_canon(v, out, size)) {
-        respond_error(rs, 400, "%s must be a principal: @name, an e-mail address or slack:UID", name);
+    const char *why = principal_canon(v, out, size);
+    if (why) {
+        respond_error(rs, 400, "%s must be a principal: %s", name, why);
         return -1;
     }
     return 0;
@@ -108,8 +110,9 @@ static int name_field(json_t *o, const char *name, int required, char *out, size
     const char *v;
     int got = field(o, name, required, &v, rs);
     if (got <= 0) return got;
-    if (name_canon(v, out, size)) {
-        respond_error(rs, 400, "%s must be a name: letters, digits, _ and -, at most %d", name, NAME_MAX_LEN);
+    const char *why = name_canon(v, out, size);
+    if (why) {
+        respond_error(rs, 400, "%s must be a name: %s", name, why);
         return -1;
     }
     return 1;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../../actions/execute.h"
+#include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../store/store.h"
 #include "form.h"
@@ -44,11 +45,22 @@ static int slack_id_ok(const char *s)
     return 1;
 }
 
+/* A user_id is a Slack user only if slack:<user_id> is a principal (canon.h): upper-case
+ * letters and digits. */
+static int slack_user_ok(const char *user)
+{
+    char raw[SLACK_ID_MAX + 8], id[PRINCIPAL_MAX_LEN + 1];
+    if (!slack_id_ok(user)) return 0;
+    snprintf(raw, sizeof raw, "slack:%s", user);
+    return principal_canon(raw, id, sizeof id) == NULL;
+}
+
 /* The acting principal: the one linked to the Slack user, else slack:<user_id>. */
 static int slack_actor(struct store *st, const char *user, char *actor, size_t size)
 {
-    char id[SLACK_ID_MAX + 8];
-    snprintf(id, sizeof id, "slack:%s", user);
+    char raw[SLACK_ID_MAX + 8], id[PRINCIPAL_MAX_LEN + 1];
+    snprintf(raw, sizeof raw, "slack:%s", user);
+    if (principal_canon(raw, id, sizeof id)) return -1; /* slack_user_ok let it in: never here */
     enum store_status s = store_slack_principal(st, id, actor, size); /* links are kept as slack:UID */
     if (s == STORE_ERROR) return -1;
     if (s == STORE_NOT_FOUND) snprintf(actor, size, "%s", id);
@@ -67,7 +79,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     }
     if (form_get(rq->body, rq->len, "team_id", team, sizeof team) < 0 || !slack_id_ok(team) ||
         form_get(rq->body, rq->len, "channel_id", channel, sizeof channel) < 0 || !slack_id_ok(channel) ||
-        form_get(rq->body, rq->len, "user_id", user, sizeof user) < 0 || !slack_id_ok(user)) {
+        form_get(rq->body, rq->len, "user_id", user, sizeof user) < 0 || !slack_user_ok(user)) {
         respond_error(rs, 400, "team_id, channel_id and user_id must be Slack IDs");
         return;
     }
@@ -148,7 +160,7 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
     c->action = str_at(a, "action_id", NULL);
     c->token = str_at(a, "value", NULL);
     c->response_url = str_at(p, "response_url", NULL);
-    if (!c->user || !slack_id_ok(c->user) || !c->team || !slack_id_ok(c->team) || !c->channel ||
+    if (!c->user || !slack_user_ok(c->user) || !c->team || !slack_id_ok(c->team) || !c->channel ||
         !slack_id_ok(c->channel)) {
         respond_error(rs, 400, "user.id, team.id and channel.id must be Slack IDs");
         return -1;
