@@ -13,7 +13,8 @@
  *   help          every help line, past 1,023 bytes;
  *   secret        a new agent key's secret in text mode is the one whose SHA-256 is stored;
  *   conversation  two people in one chat-bot conversation (in-process): pending changes are
- *                 each person's own.
+ *                 each person's own;
+ *   reasons       the longest decision reasons (254-byte principal, 64-byte names), whole.
  *
  *   test_limits /path/to/concierge [CASE...]      (no CASE: all of them)
  *
@@ -1044,6 +1045,49 @@ static void test_conversation(void)
     store_close(s);
 }
 
+/* ---- 10. The longest reasons ------------------------------------------------------------------ */
+
+/* A decision's reason and its relation words are fixed arrays (actions/authorise.h), sized
+ * for the longest sentence: a 254-byte principal and two 64-byte names. Both kinds whole. */
+static void test_reasons(void)
+{
+    char db[256], ws[80], sb[80], e254[260];
+    store_path(db, sizeof db, "reasons");
+    fill(ws, 'w', NAME_MAX_LEN);
+    fill(sb, 's', NAME_MAX_LEN);
+    email(e254, 254, 'r');
+    admin(db, "workspace add %s", ws);
+    admin(db, "workspace member add %s %s", ws, e254);
+    admin(db, "sandbox add %s --owner @owner --workspace %s", sb, ws);
+    struct out o = {0};
+    char line[400];
+    snprintf(line, sizeof line, "only let %s into this sandbox's workloads\n", e254);
+    con(&o, line, "--db %s --as @owner --sandbox %s --yes", db, sb);
+    CHECK(o.rc == 0, "reasons: a 254-byte collaborator in a 64-byte sandbox of a 64-byte workspace");
+    out_free(&o);
+    admin(db, "workspace member remove %s %s", ws, e254);
+    con(&o, "", "check --db %s --sandbox %s --json %s exec", db, sb, e254);
+    json_t *j = json_of(o.out);
+    const char *reason = jstr(j, "reason");
+    CHECK(o.rc == 4 && reason && whole_count(reason, e254) == 1 && whole_count(reason, sb) == 1 &&
+              whole_count(reason, ws) == 1 && strstr(reason, "live sandbox-wide grant") &&
+              strcmp(jstr(j, "rule") ? jstr(j, "rule") : "", "collaborator-lapsed") == 0,
+          "collaborator-lapsed: the reason names the address, the sandbox and the workspace whole");
+    json_decref(j);
+    out_free(&o);
+    snprintf(line, sizeof line, "check @x's access\n");
+    con(&o, line, "--db %s --as %s --sandbox %s --json", db, e254, sb);
+    j = json_of(o.out);
+    const char *summary = jstr(j, "summary");
+    CHECK(o.rc == 4 && summary && whole_count(summary, e254) == 1 && count_of(summary, sb) == 1 &&
+              count_of(summary, ws) == 1 &&
+              strstr(summary, "only the owner may check another person's access"),
+          "owner-only: the relation words of a former collaborator and the rest, whole");
+    if (summary && !strstr(summary, "only the owner may")) printf("reasons: summary \"%s\"\n", summary);
+    json_decref(j);
+    out_free(&o);
+}
+
 /* ---- main ------------------------------------------------------------------------------------- */
 
 static const struct {
@@ -1061,6 +1105,7 @@ static const struct {
     {"help", test_help},
     {"secret", test_secret},
     {"conversation", test_conversation},
+    {"reasons", test_reasons},
 };
 
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
