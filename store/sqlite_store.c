@@ -288,10 +288,27 @@ static const char *col_text(sqlite3_stmt *st, int col)
     return t ? (const char *)t : "";
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
+/* A column into a fixed field of a record. Every field is as large as what the store's door
+ * lets in (too_long), so a value always fits; one that does not (a store written by something
+ * else) is never used cut: 1, and the caller answers cut_read(). 0 when whole. */
+static int copy_col(sqlite3_stmt *st, int col, char *dst, size_t size)
 {
     const unsigned char *v = sqlite3_column_text(st, col);
-    snprintf(dst, size, "%s", v ? (const char *)v : "");
+    size_t n = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    if (n >= size || (v && strlen((const char *)v) != n)) {
+        dst[0] = '\0';
+        return 1;
+    }
+    memcpy(dst, v ? (const char *)v : "", n + 1);
+    return 0;
+}
+
+/* The answer when a stored value did not fit its field: an error, never a shortened name. */
+static enum store_status cut_read(struct store *s)
+{
+    snprintf(s->err, sizeof s->err,
+             "the store holds a value longer than concierge keeps (written by something else?)");
+    return STORE_ERROR;
 }
 
 /* What one step of a look-up found: a row, none, or a failure (with s->err set). */
@@ -606,11 +623,12 @@ enum store_status store_sandbox_find(struct store *s, const char *name, struct s
     if (r == STORE_OK) {
         out->id = sqlite3_column_int64(st, 0);
         out->workspace_id = sqlite3_column_int64(st, 1);
-        copy_col(st, 2, out->name, sizeof out->name);
-        copy_col(st, 3, out->workspace, sizeof out->workspace);
-        copy_col(st, 4, out->owner, sizeof out->owner);
+        int cut = copy_col(st, 2, out->name, sizeof out->name) |
+                  copy_col(st, 3, out->workspace, sizeof out->workspace) |
+                  copy_col(st, 4, out->owner, sizeof out->owner) |
+                  copy_col(st, 6, out->source_dir, sizeof out->source_dir);
         out->mode = mode_of(sqlite3_column_text(st, 5));
-        copy_col(st, 6, out->source_dir, sizeof out->source_dir);
+        if (cut) r = cut_read(s);
     }
     done(st);
     return r;
@@ -673,16 +691,17 @@ static enum role role_of(const unsigned char *t)
     return (t && strcmp((const char *)t, "editor") == 0) ? ROLE_EDITOR : ROLE_VIEWER;
 }
 
-static void grant_row(sqlite3_stmt *st, struct st_grant *g)
+/* 0, or 1 when a value did not fit (copy_col). */
+static int grant_row(sqlite3_stmt *st, struct st_grant *g)
 {
     g->id = sqlite3_column_int64(st, 0);
-    copy_col(st, 1, g->principal, sizeof g->principal);
     g->role = role_of(sqlite3_column_text(st, 2));
-    copy_col(st, 3, g->project, sizeof g->project);
     g->has_expiry = sqlite3_column_type(st, 4) != SQLITE_NULL;
     g->expires_at = g->has_expiry ? sqlite3_column_int64(st, 4) : 0;
-    copy_col(st, 5, g->granted_by, sizeof g->granted_by);
     g->granted_at = sqlite3_column_int64(st, 6);
+    return copy_col(st, 1, g->principal, sizeof g->principal) |
+           copy_col(st, 3, g->project, sizeof g->project) |
+           copy_col(st, 5, g->granted_by, sizeof g->granted_by);
 }
 
 enum store_status store_grant_put(struct store *s, int64_t sb, struct st_grant *g)
@@ -723,7 +742,7 @@ enum store_status store_grant_find(struct store *s, int64_t sb, const char *prin
     bind_text(st, 3, project ? project : "");
     int rc = sqlite3_step(st);
     enum store_status r = row_status(s, rc, "finding a grant");
-    if (r == STORE_OK) grant_row(st, out);
+    if (r == STORE_OK && grant_row(st, out)) r = cut_read(s);
     done(st);
     return r;
 }
@@ -747,14 +766,16 @@ enum store_status store_grant_each(struct store *s, int64_t sb, const char *prin
     if (principal) bind_text(st, 2, principal);
     int rc;
     struct st_grant g;
+    int cut = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        grant_row(st, &g);
+        if ((cut = grant_row(st, &g))) break;
         if (fn(ctx, &g)) {
             rc = SQLITE_DONE;
             break;
         }
     }
     done(st);
+    if (cut) return cut_read(s);
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing grants");
 }
 
@@ -786,14 +807,14 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
     sqlite3_bind_int(st, 4, limit > 0 ? limit : -1);
     int rc;
     struct st_event e;
+    int cut = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         e.id = sqlite3_column_int64(st, 0);
         e.at = sqlite3_column_int64(st, 1);
-        copy_col(st, 2, e.sandbox, sizeof e.sandbox);
-        copy_col(st, 3, e.actor, sizeof e.actor);
-        copy_col(st, 4, e.intent, sizeof e.intent);
+        cut = copy_col(st, 2, e.sandbox, sizeof e.sandbox) | copy_col(st, 3, e.actor, sizeof e.actor) |
+              copy_col(st, 4, e.intent, sizeof e.intent) | copy_col(st, 6, e.outcome, sizeof e.outcome);
+        if (cut) break;
         e.subjects = col_text(st, 5);
-        copy_col(st, 6, e.outcome, sizeof e.outcome);
         e.summary = col_text(st, 7);
         e.before = col_text(st, 8);
         if (fn(ctx, &e)) {
@@ -802,6 +823,7 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
         }
     }
     done(st);
+    if (cut) return cut_read(s);
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "reading the audit log");
 }
 
@@ -830,10 +852,11 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
     enum store_status r = row_status(s, rc, "taking a pending change");
     if (r == STORE_OK) {
         snprintf(out->token, sizeof out->token, "%s", token);
-        copy_col(st, 0, out->actor, sizeof out->actor);
-        copy_col(st, 1, out->conversation, sizeof out->conversation);
-        copy_col(st, 2, out->sandbox, sizeof out->sandbox);
-        copy_col(st, 3, out->intent_json, sizeof out->intent_json);
+        if (copy_col(st, 0, out->actor, sizeof out->actor) |
+            copy_col(st, 1, out->conversation, sizeof out->conversation) |
+            copy_col(st, 2, out->sandbox, sizeof out->sandbox) |
+            copy_col(st, 3, out->intent_json, sizeof out->intent_json))
+            r = cut_read(s);
         out->created_at = sqlite3_column_int64(st, 4);
         out->expires_at = sqlite3_column_int64(st, 5);
     }
@@ -855,11 +878,13 @@ enum store_status store_pending_of(struct store *s, const char *actor, const cha
     int rc = sqlite3_step(st);
     *count = 0;
     token[0] = '\0';
+    int cut = 0;
     if (rc == SQLITE_ROW) {
-        copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
+        cut = copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
         *count = sqlite3_column_int(st, 1);
     }
     done(st);
+    if (cut) return cut_read(s);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK : fail(s, "looking for pending changes");
 }
 
@@ -874,9 +899,11 @@ enum store_status store_pending_drop_conversation(struct store *s, const char *c
     int rc;
     *dropped = 0;
     token[0] = '\0';
+    int cut = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((*dropped)++ == 0) copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
+        if ((*dropped)++ == 0) cut = copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
     done(st);
+    if (cut) return cut_read(s);
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "forgetting the conversation's pending change");
 }
 
@@ -980,11 +1007,12 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
     enum store_status r = row_status(s, rc, "finding a key");
     if (r == STORE_OK) {
         out->id = sqlite3_column_int64(st, 0);
-        copy_col(st, 1, out->sandbox, sizeof out->sandbox);
-        copy_col(st, 2, out->agent, sizeof out->agent);
         const unsigned char *k = sqlite3_column_text(st, 3);
         out->kind = (k && strcmp((const char *)k, "delegate") == 0) ? KEY_DELEGATE : KEY_INVOKE;
-        copy_col(st, 4, out->principal, sizeof out->principal);
+        if (copy_col(st, 1, out->sandbox, sizeof out->sandbox) |
+            copy_col(st, 2, out->agent, sizeof out->agent) |
+            copy_col(st, 4, out->principal, sizeof out->principal))
+            r = cut_read(s);
         out->has_expiry = sqlite3_column_type(st, 5) != SQLITE_NULL;
         out->expires_at = out->has_expiry ? sqlite3_column_int64(st, 5) : 0;
         out->workspace_id = sqlite3_column_int64(st, 6);
@@ -1017,7 +1045,7 @@ enum store_status store_slack_principal(struct store *s, const char *slack_user,
     if (!st) return STORE_ERROR;
     bind_text(st, 1, slack_user);
     enum store_status r = row_status(s, sqlite3_step(st), "finding a Slack link");
-    if (r == STORE_OK) copy_col(st, 0, principal, size);
+    if (r == STORE_OK && copy_col(st, 0, principal, size)) r = cut_read(s);
     done(st);
     return r;
 }
@@ -1030,7 +1058,7 @@ enum store_status store_slack_sandbox(struct store *s, const char *team, const c
     bind_text(st, 1, team);
     bind_text(st, 2, channel);
     enum store_status r = row_status(s, sqlite3_step(st), "finding a Slack map");
-    if (r == STORE_OK) copy_col(st, 0, sandbox, size);
+    if (r == STORE_OK && copy_col(st, 0, sandbox, size)) r = cut_read(s);
     done(st);
     return r;
 }
@@ -1043,9 +1071,10 @@ enum store_status store_bot_find(struct store *s, const unsigned char token_sha2
     enum store_status r = row_status(s, sqlite3_step(st), "finding a bot");
     if (r == STORE_OK) {
         out->id = sqlite3_column_int64(st, 0);
-        copy_col(st, 1, out->name, sizeof out->name);
         out->workspace_id = sqlite3_column_int64(st, 2);
-        copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix);
+        if (copy_col(st, 1, out->name, sizeof out->name) |
+            copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix))
+            r = cut_read(s);
     }
     done(st);
     return r;
@@ -1062,7 +1091,7 @@ enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspac
     *count = 0;
     if (r == STORE_OK) {
         *count = sqlite3_column_int(st, 1);
-        if (*count) copy_col(st, 0, sandbox, size);
+        if (*count && copy_col(st, 0, sandbox, size)) r = cut_read(s);
     }
     done(st);
     return r == STORE_NOT_FOUND ? STORE_OK : r;

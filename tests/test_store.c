@@ -213,6 +213,52 @@ static void test_link(void)
     store_close(s);
 }
 
+/* A value in the store longer than its field (a store written by something else) is an
+ * error when read, never a shortened name that could be someone else's (issue 8). */
+static void test_never_cut(void)
+{
+    char path[256], err[256];
+    struct store *s;
+    path_of(path, sizeof path, "cut.db");
+    if (store_open(path, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
+        CHECK(0, err);
+        return;
+    }
+    int64_t ws, sb;
+    store_workspace_add(s, "acme", MODE_SHARED, &ws);
+    store_sandbox_add(s, "demo", "@owner", ws, "", MODE_NONE, &sb);
+    struct st_grant g = {0}, got;
+    snprintf(g.principal, sizeof g.principal, "@bob");
+    g.role = ROLE_EDITOR;
+    snprintf(g.granted_by, sizeof g.granted_by, "@owner");
+    CHECK(store_grant_put(s, sb, &g) == STORE_OK, "a grant for @bob");
+    store_close(s);
+    /* Behind the store's back: a 300-byte granter, a 300-byte owner. */
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CHECK(sqlite3_exec(db,
+                       "UPDATE grants SET granted_by = '@' || printf('%.299c', 'g');"
+                       "INSERT INTO sandboxes (workspace_id, name, owner, mode) SELECT workspace_id, 'long', "
+                       "'@' || printf('%.299c', 'o'), 'shared' FROM sandboxes WHERE name = 'demo';",
+                       NULL, NULL, NULL) == SQLITE_OK,
+          "long values written directly");
+    sqlite3_close(db);
+    if (store_open(path, 0, &s, err, sizeof err) != STORE_OK) {
+        CHECK(0, err);
+        return;
+    }
+    CHECK(store_grant_find(s, sb, "@bob", "", &got) == STORE_ERROR && strstr(store_errmsg(s), "longer"),
+          "a grant whose granter does not fit is an error, not a cut name");
+    int n = 0;
+    CHECK(store_grant_each(s, sb, NULL, count_grant, &n) == STORE_ERROR && n == 0, "nor is it listed cut");
+    struct st_sandbox box;
+    CHECK(store_sandbox_find(s, "long", &box) == STORE_ERROR,
+          "a sandbox whose owner does not fit is an error");
+    CHECK(store_sandbox_find(s, "demo", &box) == STORE_OK && strcmp(box.owner, "@owner") == 0,
+          "the others read as before");
+    store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -222,6 +268,7 @@ int main(void)
     test_open_and_schema();
     test_model();
     test_link();
+    test_never_cut();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
