@@ -77,8 +77,8 @@ static int reject_owner(const struct st_sandbox *sb, const struct intent *it, st
 {
     for (int i = 0; i < it->n_principals; i++) {
         if (strcmp(it->principals[i].s, sb->owner) == 0) {
-            reply_set(r, RS_REJECTED, "%s owns %s: the owner cannot be invited, demoted or revoked",
-                      sb->owner, sb->name);
+            reply_fail(r, C_OWNER_CANNOT_BE_REVOKED,
+                       "%s owns %s: the owner cannot be invited, demoted or revoked", sb->owner, sb->name);
             return -1;
         }
     }
@@ -91,11 +91,11 @@ static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const 
     if (!project[0]) return 0;
     int e = store_thing_exists(x->store, sb->id, "project", project);
     if (e < 0) {
-        reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+        reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
         return -1;
     }
     if (!e) {
-        reply_set(r, RS_REJECTED, "project \"%s\" not found in sandbox %s", project, sb->name);
+        reply_fail(r, C_PROJECT_NOT_FOUND, "project \"%s\" not found in sandbox %s", project, sb->name);
         return -1;
     }
     return 0;
@@ -154,7 +154,7 @@ static void before_json(json_t *before, struct audit_texts *au)
 
 static int store_fail(struct exec_ctx *x, struct reply *r)
 {
-    reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+    reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
     return -1;
 }
 
@@ -221,12 +221,13 @@ static int need_live_grants(struct exec_ctx *x, const struct st_sandbox *sb, con
         /* set_expiry may bring an expired grant back: it extends from the later of its
          * expiry and now (access.md). */
         if (st == STORE_NOT_FOUND || (it->kind != IK_SET_EXPIRY && !live(&g, x->now))) {
-            reply_set(r, RS_REJECTED, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
-                      it->project[0] ? " in project " : "", it->project);
+            reply_fail(r, C_MEMBER_NOT_FOUND, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
+                       it->project[0] ? " in project " : "", it->project);
             return -1;
         }
         if (it->kind == IK_SET_EXPIRY && it->has_extend_by && !g.has_expiry) {
-            reply_set(r, RS_REJECTED, "%s's access does not expire: there is nothing to extend", g.principal);
+            reply_fail(r, C_NO_EXPIRY_TO_EXTEND, "%s's access does not expire: there is nothing to extend",
+                       g.principal);
             return -1;
         }
     }
@@ -256,7 +257,7 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
         if (fn(x, it, &g)) {
             json_decref(before);
             json_decref(after);
-            reply_set(r, RS_INVALID, "%s: nothing was changed", OUT_OF_RANGE_MESSAGE);
+            reply_fail(r, C_OUT_OF_RANGE, "%s: nothing was changed", OUT_OF_RANGE_MESSAGE);
             return -1;
         }
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
@@ -315,10 +316,10 @@ static int set_expiry_check(struct exec_ctx *x, const struct st_sandbox *sb, str
         if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK)
             return store_fail(x, r);
         if (set_expiry_of(x, it, &g)) {
-            reply_set(r, RS_INVALID,
-                      "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
-                      "last instant concierge keeps",
-                      it->principals[i].s);
+            reply_fail(r, C_OUT_OF_RANGE,
+                       "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
+                       "last instant concierge keeps",
+                       it->principals[i].s);
             return -1;
         }
     }
@@ -396,10 +397,11 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
         int collab;
         ga.grants = json_array();
         if (!ga.grants || revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
-            rc = ga.oom || !ga.grants ? (reply_set(r, RS_ERROR, "out of memory"), -1) : store_fail(x, r);
+            rc = ga.oom || !ga.grants ? (reply_fail(r, C_MEMBER_NOT_FOUND, "out of memory"), -1)
+                                      : store_fail(x, r);
         } else if (ga.n == 0 && !collab) {
-            reply_set(r, RS_REJECTED, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
-                      it->project[0] ? " in project " : "", it->project);
+            reply_fail(r, C_MEMBER_NOT_FOUND, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
+                       it->project[0] ? " in project " : "", it->project);
             rc = -1;
         } else {
             size_t k;
@@ -452,7 +454,7 @@ fail:
     free(ga.ids);
     json_decref(gone);
     if (ga.oom || !gone) {
-        reply_set(r, RS_ERROR, "out of memory: nothing was changed");
+        reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
         return -1;
     }
     return store_fail(x, r);
@@ -618,9 +620,9 @@ static int mode_check(struct exec_ctx *x, const struct st_sandbox *sb, struct in
         int backed = collaborator_backed(x->store, sb, it->principals[i].s, x->now);
         if (backed < 0) return store_fail(x, r);
         if (!backed) {
-            reply_set(r, RS_REJECTED,
-                      "%s is neither a member of workspace %s nor holds a live sandbox-wide grant on %s",
-                      it->principals[i].s, sb->workspace, sb->name);
+            reply_fail(r, C_COLLABORATOR_NOT_BACKED,
+                       "%s is neither a member of workspace %s nor holds a live sandbox-wide grant on %s",
+                       it->principals[i].s, sb->workspace, sb->name);
             return -1;
         }
     }
@@ -677,7 +679,7 @@ static int check_agent(struct exec_ctx *x, const struct st_sandbox *sb, const ch
     int e = store_thing_exists(x->store, sb->id, "agent", agent);
     if (e < 0) return store_fail(x, r);
     if (!e) {
-        reply_set(r, RS_REJECTED, "agent \"%s\" not found in sandbox %s", agent, sb->name);
+        reply_fail(r, C_AGENT_NOT_FOUND, "agent \"%s\" not found in sandbox %s", agent, sb->name);
         return -1;
     }
     return 0;
@@ -713,7 +715,7 @@ static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
         unsigned char sha[32];
         if (new_secret(secret, sha)) {
             json_decref(keys);
-            reply_set(r, RS_ERROR, "no random bytes for a key");
+            reply_fail(r, C_NO_RANDOMNESS, "no random bytes for a key");
             return -1;
         }
         if (store_agent_key_add(x->store, sb->id, it->agent, it->key, p, it->has_expires_at, it->expires_at,
@@ -747,7 +749,8 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
         total += removed;
     }
     if (total == 0) {
-        reply_set(r, RS_REJECTED, "there are no such keys for agent %s in sandbox %s", it->agent, sb->name);
+        reply_fail(r, C_KEY_NOT_FOUND, "there are no such keys for agent %s in sandbox %s", it->agent,
+                   sb->name);
         return 0;
     }
     describe(it, r);
@@ -769,14 +772,14 @@ static int cross_source(struct exec_ctx *x, const struct st_sandbox *reader, con
     struct decision d;
     if (authorise_intent(x->store, src, x->actor, it, x->now, &d)) return store_fail(x, r);
     if (!d.allow) {
-        reply_set(r, RS_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
+        reply_fail(r, C_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
         snprintf(r->rule, sizeof r->rule, "%s", d.rule);
         return -1;
     }
     if (!reader->source_dir[0] || !src->source_dir[0]) {
-        reply_set(r, RS_REJECTED,
-                  "sandbox %s has no source folder (concierge admin sandbox add … --source DIR)",
-                  reader->source_dir[0] ? src->name : reader->name);
+        reply_fail(r, C_NO_SOURCE_FOLDER,
+                   "sandbox %s has no source folder (concierge admin sandbox add … --source DIR)",
+                   reader->source_dir[0] ? src->name : reader->name);
         return -1;
     }
     return 0;
@@ -790,7 +793,7 @@ static int cross_check(struct exec_ctx *x, const struct st_sandbox *sb, struct i
         enum store_status st = store_cross_find(x->store, sb->id, src.id, NULL);
         if (st == STORE_ERROR) return store_fail(x, r);
         if (st == STORE_NOT_FOUND) {
-            reply_set(r, RS_REJECTED, "sandbox %s has no read access to %s", sb->name, src.name);
+            reply_fail(r, C_CROSS_NOT_FOUND, "sandbox %s has no read access to %s", sb->name, src.name);
             return -1;
         }
     }
@@ -829,13 +832,13 @@ static void snapshot_after(struct exec_ctx *x, int committed, struct reply *r)
         snapshot_discard(ss->reader_dir, ss->staged);
     } else if (snapshot_swap(ss->reader_dir, ss->source, ss->staged, err, sizeof err)) {
         if (ss->revoking)
-            reply_set(r, RS_ERROR,
-                      "the revocation was not stored, and the snapshot could not be put back: %s", err);
+            reply_fail(r, C_SNAPSHOT_ERROR,
+                       "the revocation was not stored, and the snapshot could not be put back: %s", err);
         else
-            reply_set(r, RS_ERROR,
-                      "the read grant is stored, but its snapshot could not be put in place: %s; say "
-                      "refresh to try again",
-                      err);
+            reply_fail(r, C_SNAPSHOT_ERROR,
+                       "the read grant is stored, but its snapshot could not be put in place: %s; say "
+                       "refresh to try again",
+                       err);
     }
     free(ss);
 }
@@ -849,7 +852,7 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
     text_printf(&au->subjects, "[\"%s\"]", src.name);
     struct staged_snapshot *ss = calloc(1, sizeof *ss);
     if (!ss) {
-        reply_set(r, RS_ERROR, "out of memory");
+        reply_fail(r, C_OUT_OF_MEMORY, "out of memory");
         return -1;
     }
     snprintf(ss->reader_dir, sizeof ss->reader_dir, "%s", sb->source_dir);
@@ -859,7 +862,7 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         /* Withdrawn beside now, removed only once the revocation is stored (snapshot_after). */
         if (snapshot_withdraw(sb->source_dir, src.name, ss->staged, err, sizeof err)) {
             free(ss);
-            reply_set(r, RS_ERROR, "the snapshot could not be removed: %s", err);
+            reply_fail(r, C_SNAPSHOT_ERROR, "the snapshot could not be removed: %s", err);
             return -1;
         }
         x->after = snapshot_after;
@@ -873,7 +876,7 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         if (snapshot_prepare(src.source_dir, sb->source_dir, src.name, SNAPSHOT_LIMIT, ss->staged, err,
                              sizeof err)) {
             free(ss);
-            reply_set(r, RS_REJECTED, "the snapshot of %s was not made: %s", src.name, err);
+            reply_fail(r, C_SNAPSHOT_FAILED, "the snapshot of %s was not made: %s", src.name, err);
             return 0;
         }
         x->after = snapshot_after;

@@ -14,7 +14,7 @@
 
 static void store_failed(struct exec_ctx *x, struct reply *r)
 {
-    reply_set(r, RS_ERROR, "the access store failed: %s", store_errmsg(x->store));
+    reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
 }
 
 /* A confirmation token: 4 characters of A-Z and 0-9 with at least one digit, from
@@ -52,8 +52,8 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
     text_free(&subjects);
     if (!ok)
-        reply_set(r, RS_ERROR, "the denial could not be recorded in the audit log: %s",
-                  store_errmsg(x->store));
+        reply_fail(r, C_STORE_ERROR, "the denial could not be recorded in the audit log: %s",
+                   store_errmsg(x->store));
 }
 
 /* Runs a change in one transaction with its audit event. */
@@ -74,7 +74,7 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     if (!au.subjects.len) commands_subjects_json(it, &au.subjects);
     if (text_failed(&au.subjects) || text_failed(&au.before) || text_failed(&r->summary)) {
         store_rollback(x->store);
-        reply_set(r, RS_ERROR, "out of memory: nothing was changed");
+        reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
         goto out;
     }
     struct st_event e;
@@ -112,14 +112,14 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     snprintf(p.sandbox, sizeof p.sandbox, "%s", sb->name);
     char ij[INTENT_JSON_MAX], dur[64] = "";
     if (intent_write_json(it, ij, sizeof ij) < 0) {
-        reply_set(r, RS_ERROR, "the change is too large to keep pending");
+        reply_fail(r, C_PENDING_TOO_LARGE, "the change is too large to keep pending");
         return;
     }
     if (it->has_expires_in) duration_iso(&it->expires_in, dur, sizeof dur);
     int n = snprintf(p.intent_json, sizeof p.intent_json, "{\"intent\":%s,\"expires_in\":%s%s%s}", ij,
                      dur[0] ? "\"" : "", dur[0] ? dur : "null", dur[0] ? "\"" : "");
     if (n < 0 || (size_t)n >= sizeof p.intent_json) {
-        reply_set(r, RS_ERROR, "the change is too large to keep pending");
+        reply_fail(r, C_PENDING_TOO_LARGE, "the change is too large to keep pending");
         return;
     }
     p.created_at = x->now;
@@ -139,7 +139,7 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     for (int attempt = 0; st == STORE_OK && attempt < 8; attempt++) {
         if (new_token(p.token)) {
             store_rollback(x->store);
-            reply_set(r, RS_ERROR, "no random bytes for a confirmation token");
+            reply_fail(r, C_NO_RANDOMNESS, "no random bytes for a confirmation token");
             return;
         }
         st = store_pending_put(x->store, &p);
@@ -172,7 +172,7 @@ int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *s
     }
     if (st == STORE_NOT_FOUND || rel == REL_STRANGER ||
         (x->workspace_id && sb->workspace_id != x->workspace_id)) {
-        reply_set(r, RS_REJECTED, "sandbox \"%s\" not found", name);
+        reply_fail(r, C_SANDBOX_NOT_FOUND, "sandbox \"%s\" not found", name);
         return -1;
     }
     return 0;
@@ -185,9 +185,9 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     r->has_intent = 1;
     r->it = *it;
     if (!cmd) {
-        reply_set(r, RS_REJECTED,
-                  "%s is understood, but cannot be carried out by this version of concierge yet",
-                  intent_kind_name(it->kind));
+        reply_fail(r, C_NOT_SUPPORTED,
+                   "%s is understood, but cannot be carried out by this version of concierge yet",
+                   intent_kind_name(it->kind));
         return;
     }
     /* 1. The actor is authorised on the sandbox before any name is resolved: a stranger
@@ -201,7 +201,7 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         return;
     }
     if (!d.allow) {
-        reply_set(r, RS_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
+        reply_fail(r, C_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
         snprintf(r->rule, sizeof r->rule, "%s", d.rule);
         audit_denial(x, &sb, it, r);
         return;
@@ -225,7 +225,7 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
             return;
         }
         if (!x->ask(x->ask_arg, r->summary.s)) {
-            reply_set(r, RS_CANCELLED, "cancelled: nothing was changed");
+            reply_fail(r, C_CANCELLED, "cancelled: nothing was changed");
             return;
         }
     }
@@ -255,12 +255,12 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
             return;
         }
         if (count == 0) {
-            reply_set(r, RS_REJECTED, "there is no change waiting for your confirmation");
+            reply_fail(r, C_NOTHING_PENDING, "there is no change waiting for your confirmation");
             return;
         }
         if (count > 1) {
-            reply_set(r, RS_REJECTED, "%d changes are waiting; say which: %s %s", count,
-                      it->kind == IK_CONFIRM ? "confirm" : "cancel", token);
+            reply_fail(r, C_AMBIGUOUS_PENDING, "%d changes are waiting; say which: %s %s", count,
+                       it->kind == IK_CONFIRM ? "confirm" : "cancel", token);
             return;
         }
     }
@@ -287,11 +287,13 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
             store_failed(x, r);
             return;
         }
-        reply_set(r, RS_REJECTED,
-                  mine ? "change %s has lapsed (changes wait 10 minutes); ask again"
-                       : "change %s not found: it was carried out or cancelled already, it "
-                         "lapsed, or it is not yours; nothing was changed",
-                  token);
+        if (mine)
+            reply_fail(r, C_TOKEN_LAPSED, "change %s has lapsed (changes wait 10 minutes); ask again", token);
+        else
+            reply_fail(r, C_TOKEN_NOT_FOUND,
+                       "change %s not found: it was carried out or cancelled already, it lapsed, or it is "
+                       "not yours; nothing was changed",
+                       token);
         return;
     }
     if (store_commit(x->store) != STORE_OK) {
@@ -299,7 +301,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         return;
     }
     if (it->kind == IK_CANCEL) {
-        reply_set(r, RS_CANCELLED, "cancelled %s: nothing was changed", token);
+        reply_fail(r, C_CANCELLED, "cancelled %s: nothing was changed", token);
         return;
     }
     json_error_t je;
@@ -309,7 +311,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
     if (!o || intent_from_json(json_object_get(o, "intent"), &pending) != 0 ||
         (dur && duration_parse_iso(dur, &pending.expires_in) != 0)) {
         json_decref(o);
-        reply_set(r, RS_ERROR, "the pending change %s could not be read back", token);
+        reply_fail(r, C_PENDING_UNREADABLE, "the pending change %s could not be read back", token);
         return;
     }
     json_decref(o);
@@ -318,7 +320,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         pending.has_expires_in = 1;
         pending.has_expires_at = 1;
         if (add_duration_checked(x->now, &pending.expires_in, 1, &pending.expires_at)) {
-            reply_set(r, RS_INVALID, "%s: change %s was not carried out", OUT_OF_RANGE_MESSAGE, token);
+            reply_fail(r, C_OUT_OF_RANGE, "%s: change %s was not carried out", OUT_OF_RANGE_MESSAGE, token);
             return;
         }
     }
@@ -356,8 +358,7 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
     enum parse_status ps = parse_phrase(text, len, &pc, &it, &r->err);
     if (ps != PARSE_OK) {
         r->has_error = 1;
-        reply_set(r, ps == PARSE_INVALID ? RS_INVALID : RS_NOT_UNDERSTOOD, "%s%s%s", r->err.message,
-                  r->err.hint[0] ? "; " : "", r->err.hint);
+        reply_fail(r, r->err.code, "%s%s%s", r->err.message, r->err.hint[0] ? "; " : "", r->err.hint);
         return;
     }
     for (int i = 0; i < it.n_principals; i++)

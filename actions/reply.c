@@ -10,6 +10,7 @@
 void reply_init(struct reply *r)
 {
     r->status = RS_ERROR;
+    r->code = C_NONE;
     r->has_intent = 0;
     text_init(&r->summary);
     r->rule[0] = r->token[0] = '\0';
@@ -24,34 +25,17 @@ void reply_clear(struct reply *r)
     text_free(&r->summary);
 }
 
-const char *reply_status_name(enum reply_status st)
+void reply_fail(struct reply *r, enum code code, const char *fmt, ...)
 {
-    switch (st) {
-#define X(id, name, code)                                                                                    \
-    case RS_##id: return name;
-        REPLY_STATUSES(X)
-#undef X
+    r->status = code_status(code);
+    r->code = code;
+    text_reset(&r->summary);
+    if (!fmt) {
+        text_puts(&r->summary, code_message(code));
+        return;
     }
-    return "error";
-}
-
-int reply_exit_code(enum reply_status st)
-{
-    switch (st) {
-#define X(id, name, code)                                                                                    \
-    case RS_##id: return code;
-        REPLY_STATUSES(X)
-#undef X
-    }
-    return 1;
-}
-
-void reply_set(struct reply *r, enum reply_status st, const char *fmt, ...)
-{
     va_list ap;
     va_start(ap, fmt);
-    r->status = st;
-    text_reset(&r->summary);
     text_vprintf(&r->summary, fmt, ap);
     va_end(ap);
 }
@@ -122,12 +106,20 @@ int reply_write_json(const struct reply *r, char *buf, size_t size)
     } else if (!o.over) {
         put(&o, json_value_write(r->result, o.buf + o.len, o.size - o.len));
     }
+    /* The error object on a refusal (the grammar's, with its hint) or a rejection (the
+     * summary is its message); `code` says why for every answer that is not a plain success
+     * (interfaces.md). */
     lit(&o, ",\"error\":");
-    if (!r->has_error)
-        lit(&o, "null");
-    else if (!o.over)
-        put(&o, parse_error_write_json(parse_status_name(r->err.status), r->err.message, r->err.hint,
+    if (r->has_error && !o.over)
+        put(&o, parse_error_write_json(parse_status_name(r->err.status), code_name(r->err.code),
+                                       r->err.message, r->err.hint, o.buf + o.len, o.size - o.len));
+    else if (r->status == RS_REJECTED && !o.over)
+        put(&o, parse_error_write_json(reply_status_name(r->status), code_name(r->code), r->summary.s, NULL,
                                        o.buf + o.len, o.size - o.len));
+    else
+        lit(&o, "null");
+    lit(&o, ",\"code\":");
+    string_or_null(&o, code_name(r->code));
     lit(&o, "}");
     if (o.over) return -1;
     buf[o.len] = '\0';

@@ -6,27 +6,13 @@
 #include <stddef.h>
 
 #include "../grammar/parse.h"
+#include "../intent/codes.h"
 #include "../intent/intent.h"
 #include "../intent/text.h"
 
-#define REPLY_STATUSES(X)                                                                                    \
-    X(DONE, "done", 0)                                                                                       \
-    X(NEEDS_CONFIRMATION, "needs_confirmation", 3)                                                           \
-    X(CANCELLED, "cancelled", 3)                                                                             \
-    X(DENIED, "denied", 4)                                                                                   \
-    X(REJECTED, "rejected", 5)                                                                               \
-    X(NOT_UNDERSTOOD, "not_understood", 2)                                                                   \
-    X(INVALID, "invalid", 2)                                                                                 \
-    X(ERROR, "error", 1)
-
-enum reply_status {
-#define X(id, name, code) RS_##id,
-    REPLY_STATUSES(X)
-#undef X
-};
-
 struct reply {
     enum reply_status status;
+    enum code code; /* why, when it is not a plain success (codes.def); C_NONE otherwise */
     int has_intent;
     struct intent it;
     struct text summary; /* whole, however long (a thousand members, seventy grants) */
@@ -39,17 +25,15 @@ struct reply {
 
 void reply_init(struct reply *r);
 void reply_clear(struct reply *r); /* frees the summary and the result */
-const char *reply_status_name(enum reply_status st);
-int reply_exit_code(enum reply_status st);
 
 /* The --json line (no newline). Returns its length, or -1 when it does not fit. */
 int reply_write_json(const struct reply *r, char *buf, size_t size);
 /* The same in a buffer of its own size (the caller frees it); NULL when out of memory. */
 char *reply_json(const struct reply *r, size_t *len);
 
-/* Sets the status and a summary made like printf. */
-void reply_set(struct reply *r, enum reply_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Answers with code (its status comes from codes.def) and a summary made like printf; a NULL
+ * fmt says the code's own message. */
+void reply_fail(struct reply *r, enum code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Adds to the summary, like printf. */
 void reply_append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

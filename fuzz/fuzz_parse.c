@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (memchr(err.message, '\0', sizeof err.message) == NULL ||
             memchr(err.hint, '\0', sizeof err.hint) == NULL)
             abort();
-        o = parse_error_to_json(parse_status_name(st), err.message, err.hint);
+        o = parse_error_to_json(parse_status_name(st), code_name(err.code), err.message, err.hint);
     }
     /* intent_to_json parses the writer's own text: NULL means the writer produced text that
      * is not JSON (or an object too big for its buffer), which must never happen. */

@@ -19,7 +19,7 @@ static int copy_name(const struct phrase *ph, int i, char *dst, struct parse_err
     int len;
     const char *s = tok_text(ph, i, &len);
     if (len > NAME_MAX_LEN) {
-        set_error(err, PARSE_INVALID, "a name has at most 64 characters", NULL);
+        set_error(err, C_NAME_TOO_LONG, NULL, NULL);
         return -1;
     }
     memcpy(dst, s, (size_t)len);
@@ -65,13 +65,12 @@ static int add_principal(const struct phrase *ph, int i, const struct parse_ctx 
         goto too_long;
     }
     if (intent_add_principal(it, s, len) != 0) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that names too many people for one command (16 at most)", NULL);
+        set_error(err, C_TOO_MANY_PRINCIPALS, NULL, NULL);
         return -1;
     }
     return 0;
 too_long:
-    set_error(err, PARSE_NOT_UNDERSTOOD,
-              "that name is too long: a name has at most 64 characters, an e-mail address at most 254", NULL);
+    set_error(err, C_PRINCIPAL_TOO_LONG, NULL, NULL);
     return -1;
 }
 
@@ -127,7 +126,7 @@ static int day_of(const struct timephrase *tp, int64_t today, int forward, int64
         break;
     case DK_NONE: break;
     }
-    set_error(err, PARSE_INVALID, "there is no such day", NULL);
+    set_error(err, C_NO_SUCH_DAY, NULL, NULL);
     return -1;
 }
 
@@ -135,7 +134,8 @@ static int day_of(const struct timephrase *tp, int64_t today, int forward, int64
 static int in_range(int64_t t, struct parse_error *err)
 {
     if (instant_in_range(t)) return 0;
-    set_error(err, PARSE_INVALID, t > INSTANT_MAX ? OUT_OF_RANGE_MESSAGE : OUT_OF_RANGE_BEFORE_MESSAGE, NULL);
+    set_error(err, C_OUT_OF_RANGE, t > INSTANT_MAX ? OUT_OF_RANGE_MESSAGE : OUT_OF_RANGE_BEFORE_MESSAGE,
+              NULL);
     return -1;
 }
 
@@ -149,7 +149,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
     if (!is_clock) {
         if (day_of(tp, today, 1, &day, err)) return -1;
         if (day < today) {
-            set_error(err, PARSE_INVALID, "that date is in the past; an expiry must be ahead", NULL);
+            set_error(err, C_PAST_DATE, NULL, NULL);
             return -1;
         }
         *at = day_start(day + 1); /* the end of that day: the next day's 00:00 local */
@@ -175,7 +175,7 @@ static int resolve_until(const struct timephrase *tp, int is_clock, const struct
         }
     }
     if (*at <= ctx->now) {
-        set_error(err, PARSE_INVALID, "that time is already past; an expiry must be ahead", NULL);
+        set_error(err, C_PAST_DATE, "that time is already past; an expiry must be ahead", NULL);
         return -1;
     }
     return in_range(*at, err);
@@ -198,7 +198,7 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
         else if (u == 4)
             day = today; /* day */
         else {
-            set_error(err, PARSE_NOT_UNDERSTOOD, "say this week, this month or this year", NULL);
+            set_error(err, C_SINCE_UNIT, NULL, NULL);
             return -1;
         }
         *at = day_start(day);
@@ -207,12 +207,12 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
     const struct token *t = &ph->tl.t[s->time];
     const struct timephrase *tp = &ph->tt.p[t->val];
     if (tp->invalid) {
-        set_error(err, PARSE_INVALID, tp->invalid, NULL);
+        set_error(err, tp->invalid, NULL, NULL);
         return -1;
     }
     if (s->time_use == TU_SINCE_AGO) {
         if (add_duration_checked(ctx->now, &tp->dur, -1, at) == 0) return 0;
-        set_error(err, PARSE_INVALID, OUT_OF_RANGE_BEFORE_MESSAGE, NULL);
+        set_error(err, C_OUT_OF_RANGE, OUT_OF_RANGE_BEFORE_MESSAGE, NULL);
         return -1;
     }
     if (tp->day != DK_NONE && day_of(tp, today, 0, &day, err)) return -1;
@@ -231,7 +231,7 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
         *at = day_start(day);
     }
     if (*at > ctx->now) {
-        set_error(err, PARSE_INVALID, "that is in the future; since looks back", NULL);
+        set_error(err, C_FUTURE_SINCE, NULL, NULL);
         return -1;
     }
     return in_range(*at, err);
@@ -293,8 +293,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         }
         if (it->n_principals == 0 && kind != IK_SHOW_AUDIT && kind != IK_SET_MODE && kind != IK_SHARE_AGENT &&
             kind != IK_UNSHARE_AGENT) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, "say who: name a person as @name or an e-mail address",
-                      NULL);
+            set_error(err, C_NO_PRINCIPAL, NULL, NULL);
             return err->status;
         }
     }
@@ -304,8 +303,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
             slot_name(ph, s->source, ctx->sandbox, it->source, err))
             return err->status;
         if (strcmp(it->sandbox, it->source) == 0) {
-            set_error(err, PARSE_INVALID,
-                      "a sandbox cannot be given read access to itself; name the other sandbox", NULL);
+            set_error(err, C_SELF_CROSS, NULL, NULL);
             return err->status;
         }
     } else if (slot_name(ph, s->sandbox, ctx->sandbox, it->sandbox, err)) {
@@ -317,8 +315,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->role = (enum role)(s->role ? s->role : s->role_default);
     if (kind == IK_INVITE && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
     if (s->roles_said > 1 && (kind == IK_INVITE || kind == IK_CHANGE_ROLE)) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that names more than one role; say one: editor or viewer",
-                  NULL);
+        set_error(err, C_TWO_ROLES, NULL, NULL);
         return err->status;
     }
     int times = 0;
@@ -327,16 +324,15 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         times += c == T_DUR || c == T_DAY || c == T_CLOCK;
     }
     if (times > 1) {
-        set_error(err, PARSE_NOT_UNDERSTOOD,
-                  "that says more than one time; say one: for 30 days, or until a date", NULL);
+        set_error(err, C_TWO_TIMES, NULL, NULL);
         return err->status;
     }
     if (it->role == ROLE_OWNER && kind != IK_LIST_ACCESS) {
-        set_error(err, PARSE_INVALID, "a sandbox has exactly one owner; invite as editor or viewer", NULL);
+        set_error(err, C_OWNER_GRANT, NULL, NULL);
         return err->status;
     }
     if (kind == IK_CHANGE_ROLE && it->role == ROLE_NONE) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "say which role: editor or viewer", NULL);
+        set_error(err, C_NO_ROLE, NULL, NULL);
         return err->status;
     }
 
@@ -344,20 +340,20 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         const struct token *t = &ph->tl.t[s->time];
         const struct timephrase *tp = &ph->tt.p[t->val];
         if (tp->ambiguous) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, tp->ambiguous, "write the date as Jan 15 or 2027-01-15");
+            set_error(err, tp->ambiguous, NULL, "write the date as Jan 15 or 2027-01-15");
             return err->status;
         }
         if (tp->invalid) {
-            set_error(err, PARSE_INVALID, tp->invalid, NULL);
+            set_error(err, tp->invalid, NULL, NULL);
             return err->status;
         }
         if (t->code == T_DUR && (s->time_use == TU_EXPIRES_AT || s->time_use == TU_SINCE_DAY)) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, "say a date or a time there, not a length of time", NULL);
+            set_error(err, C_WANT_DATE, NULL, NULL);
             return err->status;
         }
         if (t->code != T_DUR &&
             (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY || s->time_use == TU_SINCE_AGO)) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, "say a length of time there, such as 30 days", NULL);
+            set_error(err, C_WANT_DURATION, NULL, NULL);
             return err->status;
         }
     }
@@ -368,7 +364,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         it->expires_in = tp->dur;
         it->has_expires_at = 1;
         if (add_duration_checked(ctx->now, &tp->dur, 1, &it->expires_at)) {
-            set_error(err, PARSE_INVALID, OUT_OF_RANGE_MESSAGE, NULL);
+            set_error(err, C_OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE, NULL);
             return err->status;
         }
         break;
@@ -392,7 +388,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         break;
     }
     if (kind == IK_SET_EXPIRY && !it->has_expires_at && !it->has_extend_by && !s->permanent) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "say how long: by 2 weeks, until Dec 31, or permanent", NULL);
+        set_error(err, C_NO_DURATION, NULL, NULL);
         return err->status;
     }
     if (kind == IK_SET_EXPIRY && it->has_expires_in) {
@@ -402,12 +398,11 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         it->has_expires_in = it->has_expires_at = 0;
     }
     if ((kind == IK_SET_MODE) && it->mode == MODE_NONE) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "say which mode: shared, collaborated or private", NULL);
+        set_error(err, C_NO_MODE, NULL, NULL);
         return err->status;
     }
     if (s->token != SLOT_NONE && copy_token(ph, s->token, it->token)) {
-        set_error(err, PARSE_NOT_UNDERSTOOD,
-                  "a confirmation token has 4 to 8 letters and digits, with at least one digit (K7Q2)", NULL);
+        set_error(err, C_BAD_TOKEN, NULL, NULL);
         return err->status;
     }
     return PARSE_OK;

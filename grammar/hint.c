@@ -239,15 +239,11 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
     for (int i = 0; i < tl->n; i++) {
         int c = tl->t[i].code;
         if (c == T_NOT || c == T_DONT || c == T_NEVER || c == T_CANT || c == T_NEG || c == T_SHOULDNT) {
-            set_error(
-                err, PARSE_NOT_UNDERSTOOD,
-                "that reads as a negation; nothing is done on a \"don't\": say only what should be done",
-                NULL);
+            set_error(err, C_NEGATION, NULL, NULL);
             return;
         }
         if (c == T_BROADCAST) {
-            set_error(err, PARSE_NOT_UNDERSTOOD,
-                      "<!here>, <!channel> and user groups cannot be given access; name each person", NULL);
+            set_error(err, C_CROWD, NULL, NULL);
             return;
         }
         if (i > 0 && is_verb(c) &&
@@ -257,14 +253,21 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
         verbs += is_verb(c);
     }
     if (verbs >= 2 && joiner) {
-        set_error(err, PARSE_NOT_UNDERSTOOD,
-                  "that looks like two commands in one line; send them one at a time", NULL);
+        set_error(err, C_TWO_COMMANDS, NULL, NULL);
+        return;
+    }
+    /* A choice (`as editor or viewer`, `@bob or @carol`) is never made for the person. */
+    for (int i = 0; i < tl->n; i++) {
+        if (tl->t[i].code != T_OR) continue;
+        int k = intent_of_verb(tl->t[0].code);
+        char hint[PARSE_HINT_MAX];
+        snprintf(hint, sizeof hint, "try: %s", intent_kind_help((enum intent_kind)k));
+        set_error(err, C_EITHER_OR, NULL, k ? hint : NULL);
         return;
     }
     for (int i = 0; i < ph->tt.n; i++) {
         if (ph->tt.p[i].ambiguous) {
-            set_error(err, PARSE_NOT_UNDERSTOOD, ph->tt.p[i].ambiguous,
-                      "write the date as Jan 15 or 2027-01-15");
+            set_error(err, ph->tt.p[i].ambiguous, NULL, "write the date as Jan 15 or 2027-01-15");
             return;
         }
     }
@@ -290,14 +293,16 @@ void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err)
         snprintf(hint, sizeof hint, "did you mean: %s", fixed);
         if (best.op == 1 && (best.code == T_EDITOR || best.code == T_VIEWER))
             snprintf(hint, sizeof hint, "roles are editor and viewer; did you mean: %s", fixed);
-        set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", hint);
+        /* `revoke bob`: the repair names the person as @bob (language.md, bare_name). */
+        int bare = best.op == 1 && best.code == T_PRINC && tl->t[best.pos].code == T_WORD;
+        set_error(err, bare ? C_BARE_NAME : C_UNKNOWN_WORD, NULL, hint);
         return;
     }
     int k = intent_of_verb(tl->t[0].code);
     if (k) {
         snprintf(hint, sizeof hint, "try: %s", intent_kind_help((enum intent_kind)k));
-        set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", hint);
+        set_error(err, C_UNKNOWN_WORD, NULL, hint);
         return;
     }
-    set_error(err, PARSE_NOT_UNDERSTOOD, "I did not understand that", "say help to see what I understand");
+    set_error(err, C_UNKNOWN_WORD, NULL, "say help to see what I understand");
 }

@@ -4,17 +4,16 @@
 
 #include <stdint.h>
 
-const char *norm_status_message(enum norm_status st)
+enum code norm_status_code(enum norm_status st)
 {
     switch (st) {
-    case NORM_OK: return "ok";
-    case NORM_EMPTY:
-        return "there is nothing to do in an empty message; say what you would like, or ask for help";
-    case NORM_TOO_LONG: return "the message is too long (more than 1,000 bytes); say one thing at a time";
-    case NORM_BAD_UTF8: return "the message is not valid UTF-8 text";
-    case NORM_CONTROL: return "the message holds a control character; send plain text";
+    case NORM_OK: return C_NONE;
+    case NORM_EMPTY: return C_EMPTY;
+    case NORM_TOO_LONG: return C_TOO_LONG;
+    case NORM_BAD_UTF8: return C_INVALID_UTF8;
+    case NORM_CONTROL: return C_CONTROL_CHARACTER;
     }
-    return "unknown status";
+    return C_GRAMMAR_MISMATCH;
 }
 
 /* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when it is not one. Overlong

@@ -3,6 +3,8 @@
 #define CONCIERGE_NORMALISE_H
 #include <stddef.h>
 
+#include "../intent/codes.h"
+
 /* A line longer than this is refused without being parsed (language.md). */
 #define NORM_MAX_INPUT 1000
 
@@ -21,7 +23,7 @@ enum norm_status {
  * end punctuation (. ! ? and stray commas). Never reads past in[len-1]. */
 enum norm_status normalise(const char *in, size_t len, char *out, size_t *out_len);
 
-/* A message for a person, for each status. */
-const char *norm_status_message(enum norm_status st);
+/* The refusal of each status but NORM_OK (codes.def: its message is for a person). */
+enum code norm_status_code(enum norm_status st);
 
 #endif

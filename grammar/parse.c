@@ -25,10 +25,11 @@ static void copy_whole(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-void set_error(struct parse_error *err, enum parse_status st, const char *msg, const char *hint)
+void set_error(struct parse_error *err, enum code code, const char *msg, const char *hint)
 {
-    err->status = st;
-    copy_whole(err->message, sizeof err->message, msg);
+    err->status = code_status(code) == RS_INVALID ? PARSE_INVALID : PARSE_NOT_UNDERSTOOD;
+    err->code = code;
+    copy_whole(err->message, sizeof err->message, msg ? msg : code_message(code));
     copy_whole(err->hint, sizeof err->hint, hint);
 }
 
@@ -37,24 +38,22 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
 {
     struct phrase ph;
     err->status = PARSE_OK;
+    err->code = C_NONE;
     err->message[0] = err->hint[0] = '\0';
 
     enum norm_status ns = normalise(text, len, ph.text, &ph.len);
     if (ns != NORM_OK) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, norm_status_message(ns), ns == NORM_EMPTY ? "try: help" : NULL);
+        set_error(err, norm_status_code(ns), NULL, ns == NORM_EMPTY ? "try: help" : NULL);
         return err->status;
     }
     scan_tokens(ph.text, (int)ph.len, &ph.tl);
     if (ph.tl.overflow) {
-        set_error(err, PARSE_NOT_UNDERSTOOD,
-                  "that is too many words for one command; say one thing at a time", NULL);
+        set_error(err, C_TOO_MANY_WORDS, NULL, NULL);
         return err->status;
     }
     tokens_join_and_strip(&ph.tl, ph.text);
     if (ph.tl.n == 0) {
-        set_error(err, PARSE_NOT_UNDERSTOOD,
-                  "there is nothing to do in that message; say what you would like, or ask for help",
-                  "try: help");
+        set_error(err, C_NOTHING_TO_DO, NULL, "try: help");
         return err->status;
     }
     chunk_time(&ph.tl, ph.text, &ph.tt);
@@ -71,8 +70,7 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
     if (count > 1) {
         /* The grammar is written so that this does not happen; if it does, the phrase
          * means two things, and guessing between them is not allowed. */
-        set_error(err, PARSE_NOT_UNDERSTOOD, "that could mean more than one thing; please say it another way",
-                  NULL);
+        set_error(err, C_AMBIGUOUS, NULL, NULL);
         return err->status;
     }
     int kind = 0;
@@ -80,7 +78,7 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
         if (accepted[k]) kind = k;
     struct slots s;
     if (sentence_slots(kind, ph.codes, ph.tl.n, &s) != 0) {
-        set_error(err, PARSE_NOT_UNDERSTOOD, "internal mismatch between the sentence machines", NULL);
+        set_error(err, C_GRAMMAR_MISMATCH, NULL, NULL);
         return err->status;
     }
     return build_intent(&ph, kind, &s, ctx, out, err);

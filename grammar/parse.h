@@ -4,6 +4,7 @@
 #define CONCIERGE_PARSE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "../intent/codes.h"
 #include "../intent/intent.h"
 
 struct parse_ctx {
@@ -25,6 +26,7 @@ enum parse_status {
 
 struct parse_error {
     enum parse_status status;
+    enum code code;            /* why (codes.def) */
     char message[256];         /* messages are the grammar's own sentences, all shorter */
     char hint[PARSE_HINT_MAX]; /* "" when there is none */
 };

@@ -23,6 +23,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
 /* Fills err for a phrase no sentence matched: why, and the closest accepted form. */
 void explain_refusal(const struct phrase *ph, int stop, struct parse_error *err);
 
-void set_error(struct parse_error *err, enum parse_status st, const char *msg, const char *hint);
+/* Refuses with code (its status comes from codes.def); a NULL msg says the code's message. */
+void set_error(struct parse_error *err, enum code code, const char *msg, const char *hint);
 
 #endif

@@ -338,10 +338,9 @@ static int duration_at(const struct reader *r, int i, struct timephrase *tp)
         j = s + more;
     }
     if (bad)
-        tp->invalid = "that length of time does not come out in whole units (months for years, days for "
-                      "months, seconds for the rest)";
+        tp->invalid = C_NOT_WHOLE_UNITS;
     else if (tp->negative || duration_is_zero(&tp->dur))
-        tp->invalid = "a length of time must be more than zero";
+        tp->invalid = C_NOT_POSITIVE;
     return j - i;
 }
 
@@ -373,7 +372,7 @@ static void check_date(struct timephrase *tp)
     if (tp->month < 1 || tp->month > 12 || tp->mday < 1 || tp->mday > 31 ||
         (tp->year && tp->mday > days_in_month(tp->year, tp->month)) ||
         (!tp->year && tp->mday > (tp->month == 2 ? 29 : days_in_month(2001, tp->month))))
-        tp->invalid = "there is no such day";
+        tp->invalid = C_NO_SUCH_DAY;
 }
 
 /* A day: today, tomorrow, 2026-12-31, Dec 31, 31 December 2026, the 31st of December,
@@ -424,7 +423,7 @@ static int day_at(const struct reader *r, int i, struct timephrase *tp)
     }
     case T_SLASHDATE:
         tp->day = DK_DATE;
-        tp->ambiguous = "a date written with slashes is ambiguous: write it as Jan 15 or 2027-01-15";
+        tp->ambiguous = C_NUMERIC_DATE;
         return j + 1 - i;
     case T_NEXT:
     case T_THIS:
@@ -490,7 +489,7 @@ static int clock_at(const struct reader *r, int i, struct timephrase *tp)
             int q = p;
             while (p < len && s[p] >= '0' && s[p] <= '9')
                 m = m < 10000 ? m * 10 + (s[p++] - '0') : (p++, m);
-            if (p - q != 2) tp->invalid = "a clock time is written 17:00 or 5pm";
+            if (p - q != 2) tp->invalid = C_CLOCK_FORMAT;
             if (p < len && s[p] == ':') { /* seconds: only :00 means anything here */
                 p++;
                 while (p < len && s[p] >= '0' && s[p] <= '9')
@@ -508,10 +507,10 @@ static int clock_at(const struct reader *r, int i, struct timephrase *tp)
         k++;
     }
     if (ampm >= 0) {
-        if (h < 1 || h > 12) tp->invalid = "a clock time with am or pm has an hour from 1 to 12";
+        if (h < 1 || h > 12) tp->invalid = C_CLOCK_12H;
         h = h % 12 + ampm;
     }
-    if (h > 23 || m > 59) tp->invalid = "there is no such time of day";
+    if (h > 23 || m > 59) tp->invalid = C_NO_SUCH_TIME;
     tp->hour = h;
     tp->minute = m;
     return k;

@@ -6,6 +6,7 @@
 #ifndef CONCIERGE_TIMEPHRASE_H
 #define CONCIERGE_TIMEPHRASE_H
 #include "tokens.h"
+#include "../intent/codes.h"
 #include "../intent/duration.h"
 #include "../intent/timecalc.h"
 
@@ -34,10 +35,10 @@ struct timephrase {
     int hour, minute;
     int midnight; /* `until midnight` is the end of that day */
     /* Set when the phrase is understood but cannot be meant (Feb 30, 1.1 years, 25:00):
-     * the parse is then `invalid` with this message. */
-    const char *invalid;
-    /* Set for numeric dates (1/15): refused as ambiguous, with this hint. */
-    const char *ambiguous;
+     * the parse is then `invalid` with this code (codes.def). C_NONE otherwise. */
+    enum code invalid;
+    /* Set for numeric dates (1/15): refused as C_NUMERIC_DATE. */
+    enum code ambiguous;
 };
 
 struct time_table {

@@ -170,13 +170,15 @@ int intent_write_json(const struct intent *it, char *buf, size_t size)
     return w.over ? -1 : (int)w.len;
 }
 
-int parse_error_write_json(const char *status_name, const char *message, const char *hint, char *buf,
-                           size_t size)
+int parse_error_write_json(const char *status_name, const char *code, const char *message, const char *hint,
+                           char *buf, size_t size)
 {
     struct jw w = {buf, size, 0, size == 0};
     if (size) buf[0] = '\0';
     lit(&w, "{\"error\":");
     str(&w, status_name);
+    key(&w, "code");
+    str(&w, code ? code : "");
     key(&w, "message");
     str(&w, message);
     if (hint && *hint) {
@@ -195,10 +197,10 @@ json_t *intent_to_json(const struct intent *it)
     return load(buf, intent_write_json(it, buf, sizeof buf));
 }
 
-json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint)
+json_t *parse_error_to_json(const char *status_name, const char *code, const char *message, const char *hint)
 {
     static _Thread_local char buf[INTENT_JSON_MAX];
-    return load(buf, parse_error_write_json(status_name, message, hint, buf, sizeof buf));
+    return load(buf, parse_error_write_json(status_name, code, message, hint, buf, sizeof buf));
 }
 
 /* ---- Reading back ---------------------------------------------------------------------- */

@@ -16,9 +16,10 @@
  * does not fit in size. */
 int intent_write_json(const struct intent *it, char *buf, size_t size);
 
-/* {"error":…,"message":…,"hint":…} (hint only when there is one). Same contract. */
-int parse_error_write_json(const char *status_name, const char *message, const char *hint, char *buf,
-                           size_t size);
+/* {"error":…,"code":…,"message":…,"hint":…} (hint only when there is one; code is the
+ * refusal's id, codes.def). Same contract. */
+int parse_error_write_json(const char *status_name, const char *code, const char *message, const char *hint,
+                           char *buf, size_t size);
 
 /* A JSON string of s, quoted and escaped as the writers above do. Same contract. */
 int json_string_write(const char *s, char *buf, size_t size);
@@ -30,7 +31,7 @@ int json_value_write(const json_t *v, char *buf, size_t size);
 
 /* The same objects as new jansson values (the caller owns the reference), or NULL. */
 json_t *intent_to_json(const struct intent *it);
-json_t *parse_error_to_json(const char *status_name, const char *message, const char *hint);
+json_t *parse_error_to_json(const char *status_name, const char *code, const char *message, const char *hint);
 
 /* Reads an intent back from its JSON form (a pending change kept in the store). 0, or -1
  * when the object is not an intent this program writes. */

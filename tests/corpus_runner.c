@@ -46,11 +46,21 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
     struct parse_error err;
     enum parse_status st = parse_phrase(text, len, &ctx, &it, &err);
     json_t *got = st == PARSE_OK ? intent_to_json(&it)
-                                 : parse_error_to_json(parse_status_name(st), err.message, err.hint);
+                                 : parse_error_to_json(parse_status_name(st), code_name(err.code),
+                                                       err.message, err.hint);
     int ok;
     const char *want_err = json_string_value(json_object_get(expect, "error"));
     if (want_err) {
         ok = st != PARSE_OK && strcmp(want_err, parse_status_name(st)) == 0;
+        /* Every refusal says why (issue 9: corpus files assert `code` for every refusal). */
+        const char *want_code = json_string_value(json_object_get(expect, "code"));
+        if (!want_code) {
+            printf("FAIL %s:%d: a refusal's \"expect\" needs its \"code\" (got \"%s\")\n", file, lineno,
+                   code_name(err.code) ? code_name(err.code) : "none");
+            ok = 0;
+        } else if (ok && (!code_name(err.code) || strcmp(want_code, code_name(err.code)) != 0)) {
+            ok = 0;
+        }
         /* In "expect" (where every case writes them; they were once read from the case
          * itself, and so never checked): hint_contains must be in the hint or the message,
          * hint_absent in neither. */

@@ -132,6 +132,13 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     char why[1024] = "";
     if (strcmp(reply_status_name(r.status), want) != 0)
         snprintf(why, sizeof why, "status %s, want %s", reply_status_name(r.status), want);
+    /* Every answer that is not a plain success says why (codes.def), and the step asserts it. */
+    const char *want_code = json_string_value(json_object_get(st, "code"));
+    const char *got_code = code_name(r.code);
+    if (!why[0] && !want_code && got_code)
+        snprintf(why, sizeof why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
+    if (!why[0] && want_code && (!got_code || strcmp(want_code, got_code) != 0))
+        snprintf(why, sizeof why, "code %s, want %s", got_code ? got_code : "null", want_code);
     json_t *ex = json_object_get(st, "exit");
     if (!why[0] && ex && json_integer_value(ex) != reply_exit_code(r.status))
         snprintf(why, sizeof why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));

@@ -21,6 +21,8 @@
 
 #include <jansson.h>
 
+#include "../intent/codes.h"
+
 #define TIMEOUT_MS       20000 /* a whole run; generous for sanitizer builds */
 #define REPLY_TIMEOUT_MS 5000  /* one reply over a pipe */
 
@@ -266,8 +268,8 @@ static char *line_at(const struct buf *b, int i)
     return l;
 }
 
-/* A refusal line: a JSON object {"error": kind, "message": "...", "hint"?: "..."} with no
- * other key, "error" first. */
+/* A refusal line: a JSON object {"error": kind, "code": "...", "message": "...", "hint"?: "..."}
+ * with no other key, "error" first, and a code from the closed list (codes.def). */
 static int is_refusal(const char *line, const char *kind)
 {
     if (!line) return 0;
@@ -277,12 +279,15 @@ static int is_refusal(const char *line, const char *kind)
     json_error_t e;
     json_t *o = json_loads(line, 0, &e);
     int ok = json_is_object(o) && json_is_string(json_object_get(o, "message")) &&
-             json_string_length(json_object_get(o, "message")) > 0;
+             json_string_length(json_object_get(o, "message")) > 0 &&
+             json_is_string(json_object_get(o, "code")) &&
+             code_from_name(json_string_value(json_object_get(o, "code"))) != C_NONE;
     const char *key;
     json_t *v;
     json_object_foreach(o, key, v)
     {
-        if (strcmp(key, "error") && strcmp(key, "message") && strcmp(key, "hint")) ok = 0;
+        if (strcmp(key, "error") && strcmp(key, "code") && strcmp(key, "message") && strcmp(key, "hint"))
+            ok = 0;
         if (!json_is_string(v)) ok = 0;
     }
     json_decref(o);

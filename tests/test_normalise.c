@@ -228,11 +228,15 @@ static void test_non_ascii(void)
 
 static void test_messages(void)
 {
-    CHECK(strstr(norm_status_message(NORM_TOO_LONG), "too long") != NULL,
+    CHECK(strstr(code_message(norm_status_code(NORM_TOO_LONG)), "too long") != NULL,
           "the too-long message says it is too long");
-    enum norm_status all[] = {NORM_OK, NORM_EMPTY, NORM_TOO_LONG, NORM_BAD_UTF8, NORM_CONTROL};
+    CHECK(norm_status_code(NORM_OK) == C_NONE, "NORM_OK is no refusal");
+    enum norm_status all[] = {NORM_EMPTY, NORM_TOO_LONG, NORM_BAD_UTF8, NORM_CONTROL};
+    const char *ids[] = {"empty", "too_long", "invalid_utf8", "control_character"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        CHECK(norm_status_message(all[i]) && *norm_status_message(all[i]), "every status has a message");
+        CHECK(strcmp(code_name(norm_status_code(all[i])), ids[i]) == 0 &&
+                  *code_message(norm_status_code(all[i])),
+              "every refusal of the normaliser has its code (language.md's ids) and a message");
 }
 
 int main(void)

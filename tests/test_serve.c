@@ -553,9 +553,10 @@ static void test_bot_flow(void)
     CHECK(msg(bot_helper, "c1", "@ann", "invite @carol as editor", r) == 200, "a bot's message is 200");
     CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0 && jstr(r->json, "token"),
           "a change waits for confirmation");
-    CHECK(json_object_size(r->json) == 7 && json_object_get(r->json, "result") &&
-              json_object_get(r->json, "error") && json_object_get(r->json, "rule"),
-          "the reply object has interfaces.md's seven fields");
+    CHECK(json_object_size(r->json) == 8 && json_object_get(r->json, "result") &&
+              json_object_get(r->json, "error") && json_object_get(r->json, "rule") &&
+              json_is_null(json_object_get(r->json, "code")),
+          "the reply object has interfaces.md's eight fields (code null while it waits)");
     msg(bot_helper, "c1", "@bob", "yes", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "another user's yes does not answer it");
     msg(bot_helper, "c2", "@ann", "yes", r);

@@ -3,16 +3,19 @@
 #define CONCIERGE_CLI_H
 #include <stddef.h>
 
+#include "../../intent/codes.h"
+
 #define CONCIERGE_VERSION "0.2.0"
 
-/* Exit statuses (interfaces.md). */
+/* Exit statuses (interfaces.md): the reply statuses' own (intent/codes.h), written once
+ * there; a usage error exits as an invalid phrase does, a failure as an error. */
 enum exit_code {
-    EXIT_DONE = 0,
-    EXIT_OTHER = 1,
-    EXIT_USAGE = 2,
-    EXIT_CONFIRM = 3,
-    EXIT_DENIED = 4,
-    EXIT_REJECTED = 5
+#define X(id, name, code) EXIT_##id = code,
+    REPLY_STATUSES(X)
+#undef X
+        EXIT_USAGE = EXIT_INVALID,
+    EXIT_OTHER = EXIT_ERROR,
+    EXIT_CONFIRM = EXIT_NEEDS_CONFIRMATION,
 };
 
 /* Room for the text of one command given as arguments: anything longer is refused. */

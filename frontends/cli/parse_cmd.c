@@ -26,8 +26,8 @@ static void parse_one(struct parse_run *run, const char *text, size_t len)
     if (run->opt->json) {
         char buf[INTENT_JSON_MAX];
         int n = st == PARSE_OK ? intent_write_json(&it, buf, sizeof buf - 1)
-                               : parse_error_write_json(parse_status_name(st), err.message, err.hint, buf,
-                                                        sizeof buf - 1);
+                               : parse_error_write_json(parse_status_name(st), code_name(err.code),
+                                                        err.message, err.hint, buf, sizeof buf - 1);
         if (n < 0) {
             n = snprintf(buf, sizeof buf, "{\"error\":\"error\",\"message\":\"the reply does not fit\"}");
             run->status = EXIT_OTHER;

@@ -205,7 +205,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
     reply_init(&r);
     struct store *st = serve_thread_store(j->sv);
     if (!st) {
-        reply_set(&r, RS_ERROR, "the access store cannot be opened: nothing was changed");
+        reply_fail(&r, C_STORE_ERROR, "the access store cannot be opened: nothing was changed");
     } else {
         struct exec_ctx x = {.store = st,
                              .actor = j->actor,
