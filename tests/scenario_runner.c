@@ -66,8 +66,13 @@ static int setup(struct scenario *sc, json_t *first)
         char *argv[32];
         int argc = 0;
         with_dir(json_string_value(c) ? json_string_value(c) : "", sc->dir, buf, sizeof buf);
-        for (char *t = strtok(buf, " "); t && argc < 32; t = strtok(NULL, " "))
+        char *save = NULL, *t = strtok_r(buf, " ", &save);
+        for (; t && argc < 32; t = strtok_r(NULL, " ", &save))
             argv[argc++] = t;
+        if (t) {
+            printf("FAIL %s: setup \"%s\" has more than 32 words\n", sc->file, json_string_value(c));
+            return -1;
+        }
         int rc = admin_run(sc->store, argc, argv, 0);
         if (rc != 0) {
             printf("FAIL %s: setup \"%s\" exited %d\n", sc->file, json_string_value(c), rc);
