@@ -645,6 +645,21 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     return 0;
 }
 
+/* ---- show_policy ------------------------------------------------------------------------------------ */
+
+/* No policy can be set yet (set_policy comes with the access lifecycle, lifecycle.md): the
+ * list is empty and says so, and grants may run any length. */
+static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                           struct audit_texts *au)
+{
+    (void)x;
+    (void)it;
+    (void)au;
+    summary_set(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
+    r->result = json_pack("{s:[]}", "policies");
+    return r->result ? 0 : -1;
+}
+
 static int add_name(void *ctx, const char *name)
 {
     json_array_append_new(ctx, json_string(name));

@@ -266,6 +266,14 @@
         | SHOW THE? SHARING? MODE (OF sandbox_ref | FOR sandbox_ref)?
         | IS this_sandbox (SHARED | COLLABORATED | PRIVATE);
 
+    # ---- show_policy (lifecycle.md, Max-duration policy) -------------------------
+    policy_noun = ACCESS? POLICY;
+    show_policy =
+          (WHATS | WHAT IS) THE? policy_noun (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
+        | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) policy_noun
+        | SHOW THE? policy_noun (OF sandbox_ref | FOR sandbox_ref)?
+        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox)?;
+
     # ---- share_agent and unshare_agent -------------------------------------------
     key_kind = INVOKE @k_invoke | DELEGATE @k_delegate;
     a_key = art? (DUR @exp_in)? key_kind? AGENT? KEY;
@@ -364,6 +372,7 @@
         | show_audit @{ fin[IK_SHOW_AUDIT] = AT; }
         | set_mode @{ fin[IK_SET_MODE] = AT; }
         | show_mode @{ fin[IK_SHOW_MODE] = AT; }
+        | show_policy @{ fin[IK_SHOW_POLICY] = AT; }
         | share_agent @{ fin[IK_SHARE_AGENT] = AT; }
         | unshare_agent @{ fin[IK_UNSHARE_AGENT] = AT; }
         | grant_cross @{ fin[IK_GRANT_CROSS] = AT; }
@@ -467,6 +476,13 @@ static int run_show_mode(const uint16_t *codes, int n, struct slots *S)
     %% write exec;
     return cs >= m_show_mode_first_final && p == pe;
 }
+%%{ machine m_show_policy; include sentence_common; main := show_policy; write data noentry; }%%
+static int run_show_policy(const uint16_t *codes, int n, struct slots *S)
+{
+    INTENT_MACHINE_BODY(m_show_policy)
+    %% write exec;
+    return cs >= m_show_policy_first_final && p == pe;
+}
 %%{ machine m_share_agent; include sentence_common; main := share_agent; write data noentry; }%%
 static int run_share_agent(const uint16_t *codes, int n, struct slots *S)
 {
@@ -536,6 +552,7 @@ static int (*const runners[IK__COUNT])(const uint16_t *, int, struct slots *) = 
     [IK_SHOW_AUDIT] = run_show_audit,
     [IK_SET_MODE] = run_set_mode,
     [IK_SHOW_MODE] = run_show_mode,
+    [IK_SHOW_POLICY] = run_show_policy,
     [IK_SHARE_AGENT] = run_share_agent,
     [IK_UNSHARE_AGENT] = run_unshare_agent,
     [IK_GRANT_CROSS] = run_grant_cross,
