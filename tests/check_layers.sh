@@ -13,8 +13,9 @@
 #
 # Checked: `#include "…"` in .c .h .rl .def files, and Ragel's `include name "file.rl";`. An
 # include is resolved from the including file's folder, as the code writes them; the only
-# names found elsewhere are the ones the build generates from grammar/words.def into gen/
-# (words.h, words_codes.rl, words_scan.rl), which belong to grammar. Anything else that does
+# names found elsewhere are the ones the build generates into gen/ for the grammar — from
+# grammar/words.def (words.h, words_codes.rl, words_scan.rl) and from intent/intent_kinds.def
+# (sentences.rl, sentence_entries.h) — which belong to grammar. Anything else that does
 # not resolve to a file of these five folders is an error too.
 #
 # Usage: bash tests/check_layers.sh [ROOT]     (ROOT: the source tree, default this one)
@@ -22,7 +23,7 @@
 set -euo pipefail
 
 layers="intent grammar store actions frontends"
-generated="words.h words_codes.rl words_scan.rl"
+generated="words.h words_codes.rl words_scan.rl sentences.rl sentence_entries.h"
 
 allowed() { # allowed FROM TO
     case "$1" in
