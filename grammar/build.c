@@ -189,14 +189,14 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
     int64_t today = days_from_civil(now.year, now.month, now.day), day;
     if (s->time_use == TU_SINCE_THIS) {
         int u = ph->tl.t[s->unit].val;
-        if (u == 5)
-            day = today - (weekday_of_days(today) - 1); /* week: Monday */
-        else if (u == 7)
-            day = days_from_civil(now.year, now.month, 1); /* month */
-        else if (u == 9)
-            day = days_from_civil(now.year, 1, 1); /* year */
-        else if (u == 4)
-            day = today; /* day */
+        if (u == U_WEEK)
+            day = today - (weekday_of_days(today) - 1); /* Monday */
+        else if (u == U_MONTH)
+            day = days_from_civil(now.year, now.month, 1);
+        else if (u == U_YEAR)
+            day = days_from_civil(now.year, 1, 1);
+        else if (u == U_DAY)
+            day = today;
         else {
             set_error(err, C_SINCE_UNIT, NULL, NULL);
             return -1;

@@ -1,4 +1,4 @@
-/* The sentences: one machine per intent over token codes (GRAMMAR-NOTES.md shape B).
+/* The sentences: one machine over token codes, an entry per intent (GRAMMAR-NOTES.md shape B).
  *
  * Depends on: words_codes.rl (the token codes, generated from words.def).
  * Requires of its C: `i` (the index of the token being read) and `S` (struct slots *).
@@ -53,38 +53,6 @@
     action since_day  { S->time = AT; S->time_use = TU_SINCE_DAY; }
     action since_this { S->unit = AT; S->time_use = TU_SINCE_THIS; }
     action permanent  { S->permanent = 1; }
-
-    action a_read    { S->action = ACT_READ; }
-    action a_run     { S->action = ACT_RUN; }
-    action a_build   { S->action = ACT_BUILD; }
-    action a_destroy { S->action = ACT_DESTROY; }
-    action a_manage  { S->action = ACT_MANAGE; }
-    action a_exec    { S->action = ACT_EXEC; }
-    action a_file    { S->action = ACT_FILE; }
-    action a_tunnel  { S->action = ACT_TUNNEL; }
-    action a_proxy   { S->action = ACT_PROXY; }
-
-    action m_shared  { S->mode = MODE_SHARED; }
-    action m_collab  { S->mode = MODE_COLLABORATED; }
-    action m_private { S->mode = MODE_PRIVATE; }
-
-    action k_invoke   { S->key = KEY_INVOKE; }
-    action k_delegate { S->key = KEY_DELEGATE; }
-
-    action t_invite  { S->topic = IK_INVITE; }
-    action t_role    { S->topic = IK_CHANGE_ROLE; }
-    action t_revoke  { S->topic = IK_REVOKE; }
-    action t_expiry  { S->topic = IK_SET_EXPIRY; }
-    action t_list    { S->topic = IK_LIST_ACCESS; }
-    action t_check   { S->topic = IK_CHECK_ACCESS; }
-    action t_audit   { S->topic = IK_SHOW_AUDIT; }
-    action t_mode    { S->topic = IK_SET_MODE; }
-    action t_agent   { S->topic = IK_SHARE_AGENT; }
-    action t_unagent { S->topic = IK_UNSHARE_AGENT; }
-    action t_cross   { S->topic = IK_GRANT_CROSS; }
-    action t_refresh { S->topic = IK_REFRESH_CROSS; }
-
-    action tok { S->token = AT; }
 
     # ---- Names -------------------------------------------------------------------
     art = A | AN | THE;
@@ -205,6 +173,16 @@
         | (WHATS | WHAT IS) THE ACCESS LIST on_target?;
 
     # ---- check_access ------------------------------------------------------------
+    action a_read    { S->action = ACT_READ; }
+    action a_run     { S->action = ACT_RUN; }
+    action a_build   { S->action = ACT_BUILD; }
+    action a_destroy { S->action = ACT_DESTROY; }
+    action a_manage  { S->action = ACT_MANAGE; }
+    action a_exec    { S->action = ACT_EXEC; }
+    action a_file    { S->action = ACT_FILE; }
+    action a_tunnel  { S->action = ACT_TUNNEL; }
+    action a_proxy   { S->action = ACT_PROXY; }
+
     act_verb =
           (SEE | VIEW | READ | BROWSE | ACCESS) @a_read
         | (RUN | USE | INVOKE) @a_run AGENTS?
@@ -250,6 +228,10 @@
         | (SHOW | LIST) (RECENT)? (ACCESS)? CHANGES audit_clause*;
 
     # ---- set_mode and show_mode --------------------------------------------------
+    action m_shared  { S->mode = MODE_SHARED; }
+    action m_collab  { S->mode = MODE_COLLABORATED; }
+    action m_private { S->mode = MODE_PRIVATE; }
+
     mode_word = SHARED @m_shared | COLLABORATED @m_collab | PRIVATE @m_private;
     this_sandbox = sandbox_ref | IT @sb_here;
     set_mode =
@@ -275,6 +257,9 @@
         | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox)?;
 
     # ---- share_agent and unshare_agent -------------------------------------------
+    action k_invoke   { S->key = KEY_INVOKE; }
+    action k_delegate { S->key = KEY_DELEGATE; }
+
     key_kind = INVOKE @k_invoke | DELEGATE @k_delegate;
     a_key = art? (DUR @exp_in)? key_kind? AGENT? KEY;
     agent_expiry = COMMA? expiry;
@@ -327,6 +312,16 @@
         | CUT OFF reader_kw;
 
     # ---- help --------------------------------------------------------------------
+    action t_invite  { S->topic = IK_INVITE; }
+    action t_role    { S->topic = IK_CHANGE_ROLE; }
+    action t_revoke  { S->topic = IK_REVOKE; }
+    action t_expiry  { S->topic = IK_SET_EXPIRY; }
+    action t_list    { S->topic = IK_LIST_ACCESS; }
+    action t_check   { S->topic = IK_CHECK_ACCESS; }
+    action t_audit   { S->topic = IK_SHOW_AUDIT; }
+    action t_mode    { S->topic = IK_SET_MODE; }
+    action t_agent   { S->topic = IK_SHARE_AGENT; }
+
     topic_verb =
           (INVITE | ADD) @t_invite
         | (REVOKE | REMOVE) @t_revoke
@@ -353,6 +348,8 @@
         | WHAT DOES mode_word MEAN @t_mode;
 
     # ---- confirm and cancel ------------------------------------------------------
+    action tok { S->token = AT; }
+
     token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
     confirm = (YES COMMA?)? (YES | CONFIRM | GOAHEAD | DOIT) token?;
     cancel = (NO | CANCEL | NEVERMIND | STOP) token?;
