@@ -649,8 +649,8 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
 
 /* No policy can be set yet (set_policy comes with the access lifecycle, lifecycle.md): the
  * list is empty and says so, and grants may run any length. */
-static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
-                           struct audit_texts *au)
+static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                           struct reply *r, struct audit_texts *au)
 {
     (void)x;
     (void)it;
