@@ -397,7 +397,7 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
         int collab;
         ga.grants = json_array();
         if (!ga.grants || revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
-            rc = ga.oom || !ga.grants ? (reply_fail(r, C_MEMBER_NOT_FOUND, "out of memory"), -1)
+            rc = ga.oom || !ga.grants ? (reply_fail(r, C_OUT_OF_MEMORY, "out of memory"), -1)
                                       : store_fail(x, r);
         } else if (ga.n == 0 && !collab) {
             reply_fail(r, C_MEMBER_NOT_FOUND, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
