@@ -42,17 +42,6 @@ void commands_event(struct st_event *e, const struct exec_ctx *x, const struct i
     e->summary = summary;
 }
 
-/* The summary anew, made like printf (the status is left as it is). */
-static void summary_set(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void summary_set(struct reply *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    text_reset(&r->summary);
-    text_vprintf(&r->summary, fmt, ap);
-    va_end(ap);
-}
-
 static json_t *instant_json(int has, int64_t t)
 {
     char b[32];
@@ -103,7 +92,7 @@ static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const 
 
 static void describe(const struct intent *it, struct reply *r)
 {
-    text_reset(&r->summary);
+    reply_summary(r, "%s", "");
     describe_intent(it, &r->summary);
 }
 
@@ -330,7 +319,7 @@ static int set_expiry_run(struct exec_ctx *x, const struct st_sandbox *sb, struc
                           struct audit_texts *au)
 {
     if (rewrite_grants(x, sb, it, r, au, set_expiry_of)) return -1;
-    summary_set(r, "Set the expiry of ");
+    reply_summary(r, "Set the expiry of ");
     for (int i = 0; i < it->n_principals; i++)
         reply_append(r, "%s%s", i ? ", " : "", it->principals[i].s);
     reply_append(r, "'s access to sandbox %s%s%s", sb->name, it->project[0] ? ", project " : "", it->project);
@@ -390,7 +379,7 @@ static int revoke_gather(struct exec_ctx *x, const struct st_sandbox *sb, const 
 static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
 {
     if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
-    summary_set(r, "Revoke:");
+    reply_summary(r, "Revoke:");
     struct gather ga = {0};
     int rc = 0;
     for (int i = 0; i < it->n_principals && rc == 0; i++) {
@@ -409,17 +398,19 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
             json_array_foreach(ga.grants, k, g)
             {
                 const char *proj = json_string_value(json_object_get(g, "project"));
-                reply_append(r, " %s's %s grant %s%s;", it->principals[i].s,
-                             json_string_value(json_object_get(g, "role")),
-                             proj ? "in project " : "sandbox-wide", proj ? proj : "");
+                reply_part(r, " ", "%s's %s grant %s%s;", it->principals[i].s,
+                           json_string_value(json_object_get(g, "role")),
+                           proj ? "in project " : "sandbox-wide", proj ? proj : "");
             }
-            if (collab) reply_append(r, " %s as a collaborator;", it->principals[i].s);
+            if (collab) reply_part(r, " ", "%s as a collaborator;", it->principals[i].s);
         }
         json_decref(ga.grants);
     }
     free(ga.ids);
     if (rc) return rc;
     if (r->summary.len && r->summary.s[r->summary.len - 1] == ';') r->summary.s[r->summary.len - 1] = '.';
+    struct text *last = r->n_parts ? &r->parts[r->n_parts - 1] : NULL;
+    if (last && last->len && last->s[last->len - 1] == ';') last->s[last->len - 1] = '.';
     reply_append(r, " (sandbox %s)", sb->name);
     return 0;
 }
@@ -440,7 +431,7 @@ static int revoke_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
     }
     if (!gone || json_array_size(gone) != total) goto fail;
     before_json(gone, au);
-    summary_set(r, "Revoked ");
+    reply_summary(r, "Revoked ");
     for (int i = 0; i < it->n_principals; i++)
         reply_append(r, "%s%s", i ? ", " : "", it->principals[i].s);
     reply_append(r, "'s access to %s%s", it->project[0] ? "project " : "sandbox ",
@@ -506,8 +497,8 @@ static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
         return store_fail(x, r);
     }
     size_t n = json_array_size(l.members);
-    summary_set(r, "%zu with access to sandbox %s%s%s:", n, sb->name, it->project[0] ? ", project " : "",
-                it->project);
+    reply_summary(r, "%zu with access to sandbox %s%s%s:", n, sb->name, it->project[0] ? ", project " : "",
+                  it->project);
     size_t k;
     json_t *m;
     json_array_foreach(l.members, k, m)
@@ -538,7 +529,7 @@ static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, str
 {
     (void)au;
     json_t *decisions = json_array();
-    text_reset(&r->summary);
+    reply_summary(r, "%s", "");
     for (int i = 0; i < it->n_principals; i++) {
         for (int a = ACT_READ; a < ACT__COUNT; a++) {
             if (it->action && a != (int)it->action) continue;
@@ -551,8 +542,8 @@ static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, str
                                   json_pack("{s:s, s:s, s:s, s:s, s:s}", "principal", it->principals[i].s,
                                             "action", action_name((enum action)a), "decision",
                                             d.allow ? "allow" : "deny", "rule", d.rule, "reason", d.reason));
-            reply_append(r, "%s%s %s: %s (%s)", r->summary.len ? "; " : "", it->principals[i].s,
-                         action_name((enum action)a), d.allow ? "allow" : "deny", d.rule);
+            reply_part(r, r->summary.len ? "; " : "", "%s %s: %s (%s)", it->principals[i].s,
+                       action_name((enum action)a), d.allow ? "allow" : "deny", d.rule);
         }
     }
     r->result = json_pack("{s:o}", "decisions", decisions);
@@ -596,7 +587,7 @@ static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         json_decref(w.events);
         return store_fail(x, r);
     }
-    summary_set(r, "%zu events in the audit log of sandbox %s", json_array_size(w.events), sb->name);
+    reply_summary(r, "%zu events in the audit log of sandbox %s", json_array_size(w.events), sb->name);
     size_t k;
     json_t *ev;
     json_array_foreach(w.events, k, ev)
@@ -638,7 +629,7 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     for (int i = 0; i < it->n_principals; i++)
         if (store_collaborator_add(x->store, sb->id, it->principals[i].s) != STORE_OK)
             return store_fail(x, r);
-    summary_set(r, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
+    reply_summary(r, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
     for (int i = 0; i < it->n_principals; i++)
         reply_append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
     reply_append(r, ".");
@@ -655,7 +646,7 @@ static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
     (void)x;
     (void)it;
     (void)au;
-    summary_set(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
+    reply_summary(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
     r->result = json_pack("{s:[]}", "policies");
     return r->result ? 0 : -1;
 }
@@ -679,7 +670,7 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
     const char *secrets = sb->mode == MODE_PRIVATE        ? "all"
                           : sb->mode == MODE_COLLABORATED ? "listed"
                                                           : "none";
-    summary_set(r, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
+    reply_summary(r, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
     if (sb->mode == MODE_COLLABORATED) reply_append(r, "; %zu collaborators", json_array_size(collab));
     reply_append(r, ".");
     r->result = json_pack("{s:s, s:o, s:s}", "mode", mode_name(sb->mode), "collaborators", collab, "secrets",
@@ -883,8 +874,8 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         x->after = snapshot_after;
         x->after_arg = ss;
         if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
-        summary_set(r, "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name,
-                    src.name);
+        reply_summary(r, "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name,
+                      src.name);
     } else {
         /* The copy is made first, beside; it is put in place only once the grant is stored
          * (snapshot_after), so a failed commit never leaves a snapshot without its grant. */
@@ -897,9 +888,9 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         x->after = snapshot_after;
         x->after_arg = ss;
         if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
-        summary_set(r, "%s sandbox %s's read-only snapshot of %s at %s/.shared/%s.",
-                    it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir,
-                    src.name);
+        reply_summary(r, "%s sandbox %s's read-only snapshot of %s at %s/.shared/%s.",
+                      it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir,
+                      src.name);
     }
     return audit_on_source(x, &src, it, r) ? store_fail(x, r) : 0;
 }
@@ -915,12 +906,12 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     json_t *lines = json_array();
     if (it->topic) {
         json_array_append_new(lines, json_string(intent_kind_help(it->topic)));
-        summary_set(r, "%s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
+        reply_summary(r, "%s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
     } else {
-        summary_set(r, "You can say:");
+        reply_summary(r, "You can say:");
         for (int k = 1; k < IK__COUNT; k++) {
             json_array_append_new(lines, json_string(intent_kind_help((enum intent_kind)k)));
-            reply_append(r, "%s %s", k > 1 ? ";" : "", intent_kind_help((enum intent_kind)k));
+            reply_part(r, k > 1 ? "; " : " ", "%s", intent_kind_help((enum intent_kind)k));
         }
     }
     r->result = json_pack("{s:o, s:o}", "topic",

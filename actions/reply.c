@@ -11,6 +11,9 @@ void reply_init(struct reply *r)
 {
     r->status = RS_ERROR;
     r->code = C_NONE;
+    r->headline_len = r->parts_end = r->n_parts = r->cap_parts = 0;
+    r->parts = NULL;
+    r->parts_oom = 0;
     r->has_intent = 0;
     text_init(&r->summary);
     r->rule[0] = r->token[0] = '\0';
@@ -18,11 +21,56 @@ void reply_init(struct reply *r)
     r->has_error = 0;
 }
 
+static void parts_clear(struct reply *r)
+{
+    for (size_t i = 0; i < r->n_parts; i++)
+        text_free(&r->parts[i]);
+    free(r->parts);
+    r->parts = NULL;
+    r->n_parts = r->cap_parts = r->headline_len = r->parts_end = 0;
+}
+
 void reply_clear(struct reply *r)
 {
     json_decref(r->result);
     r->result = NULL;
     text_free(&r->summary);
+    parts_clear(r);
+}
+
+void reply_summary(struct reply *r, const char *fmt, ...)
+{
+    text_reset(&r->summary);
+    parts_clear(r);
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(&r->summary, fmt, ap);
+    va_end(ap);
+}
+
+void reply_part(struct reply *r, const char *sep, const char *fmt, ...)
+{
+    if (r->n_parts == 0) r->headline_len = r->summary.len;
+    text_puts(&r->summary, sep);
+    if (r->n_parts == r->cap_parts) {
+        size_t cap = r->cap_parts ? 2 * r->cap_parts : 16;
+        struct text *p = realloc(r->parts, cap * sizeof *p);
+        if (!p) {
+            r->parts_oom = r->summary.oom = 1; /* the reply says it is incomplete, never less */
+            return;
+        }
+        r->parts = p;
+        r->cap_parts = cap;
+    }
+    struct text *part = &r->parts[r->n_parts++];
+    text_init(part);
+    va_list ap;
+    va_start(ap, fmt);
+    text_vprintf(part, fmt, ap);
+    va_end(ap);
+    if (part->oom) r->parts_oom = 1;
+    text_puts(&r->summary, part->s);
+    r->parts_end = r->summary.len;
 }
 
 void reply_fail(struct reply *r, enum code code, const char *fmt, ...)
@@ -30,6 +78,7 @@ void reply_fail(struct reply *r, enum code code, const char *fmt, ...)
     r->status = code_status(code);
     r->code = code;
     text_reset(&r->summary);
+    parts_clear(r);
     if (!fmt) {
         text_puts(&r->summary, code_message(code));
         return;

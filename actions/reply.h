@@ -16,6 +16,15 @@ struct reply {
     int has_intent;
     struct intent it;
     struct text summary; /* whole, however long (a thousand members, seventy grants) */
+    /* The summary as data (issue 9: a reply is data): its headline is its first headline_len
+     * bytes, then one part a row — a revoke's grants, a check's decisions, help's lines —
+     * and after the last part (at parts_end) its tail. The sentence stays the summary;
+     * renderers that lay rows out (Slack, later the terminal's tables) read the parts
+     * instead of cutting the sentence up. No parts: the summary is one piece. */
+    size_t headline_len, parts_end;
+    struct text *parts;
+    size_t n_parts, cap_parts;
+    int parts_oom;
     char rule[40];
     char token[TOKEN_MAX_LEN + 1];
     json_t *result; /* owned by the reply; NULL is null */
@@ -34,6 +43,10 @@ char *reply_json(const struct reply *r, size_t *len);
 /* Answers with code (its status comes from codes.def) and a summary made like printf; a NULL
  * fmt says the code's own message. */
 void reply_fail(struct reply *r, enum code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets the summary anew, like printf (its parts go with the old one). */
+void reply_summary(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds sep and one part (a row) to the summary, like printf, and keeps the part as data. */
+void reply_part(struct reply *r, const char *sep, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Adds to the summary, like printf. */
 void reply_append(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

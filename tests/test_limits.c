@@ -507,6 +507,51 @@ static void slack_members(struct store *s, const char *sandbox, int n, int lng, 
     reply_clear(&r);
 }
 
+/* A revoke of 70 grants asked in Slack: the reply's own rows (its parts, reply.h) are laid out
+ * one a line — the headline, each grant whole on a line of its own, the sandbox last. */
+static void slack_revoke_rows(struct store *s)
+{
+    char cmd[128];
+    admin_in(s, "sandbox add rows --owner @owner");
+    int failed = 0;
+    for (int k = 0; k < 70; k++) {
+        snprintf(cmd, sizeof cmd, "project add rows p%02d", k);
+        admin_in(s, cmd);
+        struct reply r;
+        snprintf(cmd, sizeof cmd, "invite @bob as viewer on the p%02d project", k);
+        exec_as(s, "@owner", "rows", 1, cmd, &r);
+        failed += r.status != RS_DONE;
+        reply_clear(&r);
+    }
+    CHECK(failed == 0, "70 project grants in-process");
+    struct reply r;
+    exec_as(s, "@owner", "rows", 0, "revoke @bob", &r);
+    CHECK(r.status == RS_NEEDS_CONFIRMATION && r.n_parts == 70,
+          "the revoke's reply holds its 70 grants as parts");
+    json_t *msg = render_slack(&r);
+    struct text all = TEXT_INIT;
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(msg, "blocks"), i, b)
+    {
+        const char *t = jstr(json_object_get(b, "text"), "text");
+        if (t && strcmp(jstr(b, "type") ? jstr(b, "type") : "", "section") == 0) text_printf(&all, "%s\n", t);
+    }
+    int whole = 0;
+    for (int k = 0; k < 70; k++) {
+        char line[96];
+        snprintf(line, sizeof line, "\n@bob's viewer grant in project p%02d%c\n", k, k == 69 ? '.' : ';');
+        whole += count_of(all.s, line) == 1;
+    }
+    CHECK(all.s && strncmp(all.s, "Revoke:\n", 8) == 0 && whole == 70 &&
+              strstr(all.s, "\n(sandbox rows) To carry it out, say: confirm "),
+          "Slack: the headline, every grant on a line of its own, whole and once, then the sandbox and the "
+          "token");
+    text_free(&all);
+    json_decref(msg);
+    reply_clear(&r);
+}
+
 static void test_members_slack(void)
 {
     static const struct {
@@ -542,6 +587,7 @@ static void test_members_slack(void)
         text_free(&in);
         slack_members(s, cases[c].sandbox, cases[c].n, cases[c].lng, cases[c].more);
     }
+    slack_revoke_rows(s);
     store_close(s);
 }
 

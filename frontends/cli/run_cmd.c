@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "context.h"
 #include "lines.h"
+#include "render_text.h"
 #include "store_open.h"
 
 struct run {
@@ -23,17 +24,6 @@ struct run {
     int tty;    /* /dev/tty, for asking; -1 when there is no terminal */
     int colour; /* standard output is a terminal and NO_COLOR is not set */
 };
-
-/* The colour of a status on a terminal (ANSI SGR): green done, yellow waiting, red refused. */
-static const char *status_colour(enum reply_status st)
-{
-    switch (st) {
-    case RS_DONE: return "\033[32m";
-    case RS_NEEDS_CONFIRMATION:
-    case RS_CANCELLED: return "\033[33m";
-    default: return "\033[31m";
-    }
-}
 
 /* Proceed? [y/N] on the terminal (/dev/tty, even when commands come on standard input). */
 static int ask_tty(void *arg, const char *summary)
@@ -47,57 +37,13 @@ static int ask_tty(void *arg, const char *summary)
     return answer[0] == 'y' || answer[0] == 'Y';
 }
 
-/* A new agent key's secret, in text: the store keeps only its hash, so this is the one
- * moment a person at a terminal can copy it (access.md, Agent key). */
-static void print_secrets(const struct reply *r)
-{
-    json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
-    size_t i;
-    json_t *k;
-    json_array_foreach(keys, i, k)
-    {
-        const char *p = json_string_value(json_object_get(k, "principal"));
-        const char *secret = json_string_value(json_object_get(k, "secret"));
-        if (secret) printf("  secret%s%s: %s\n", p ? " for " : "", p ? p : "", secret);
-    }
-    if (json_array_size(keys)) printf("  Keep it now: it is not stored and cannot be shown again.\n");
-}
-
-static void print_reply(struct run *run, const struct reply *r)
-{
-    if (run->opt->json) {
-        size_t len = 0;
-        char *line = reply_json(r, &len);
-        if (line)
-            fwrite(line, 1, len, stdout);
-        else
-            fputs("{\"status\":\"error\",\"summary\":\"out of memory\"}", stdout);
-        putchar('\n');
-        free(line);
-    } else if (!(run->opt->quiet && r->status == RS_DONE &&
-                 !(r->result && json_object_get(r->result, "keys")))) {
-        /* --quiet still shows a new key's secret: it cannot be had again. */
-        const char *on = run->colour ? status_colour(r->status) : "", *off = run->colour ? "\033[0m" : "";
-        const char *summary =
-            text_failed(&r->summary) ? "(out of memory: the reply is incomplete)" : r->summary.s;
-        switch (r->status) {
-        case RS_NOT_UNDERSTOOD: printf("%snot understood:%s %s\n", on, off, summary); break;
-        case RS_INVALID: printf("%sinvalid:%s %s\n", on, off, summary); break;
-        case RS_ERROR: printf("%serror:%s %s\n", on, off, summary); break;
-        default: printf("%s%s%s\n", on, summary, off); break;
-        }
-        if (r->status == RS_DONE) print_secrets(r);
-    }
-    fflush(stdout); /* each reply as soon as its command is done */
-}
-
 static int run_one(void *ctx, const char *text, size_t len)
 {
     struct run *run = ctx;
     struct reply r;
     reply_init(&r);
     execute_text(&run->x, text, len, &r);
-    print_reply(run, &r);
+    render_text(&r, run->opt->json, run->opt->quiet, run->colour);
     int code = reply_exit_code(r.status);
     if (code != EXIT_DONE && run->status == EXIT_DONE) run->status = code;
     reply_clear(&r);

@@ -80,13 +80,26 @@ static void headline_row(struct rows *rs, const char *summary)
     row_add(rs, summary, colon ? (size_t)(colon - summary) + 1 : strlen(summary));
 }
 
-/* One row a member, an event or a decision of the result; else the summary's parts. */
+/* One row a part of the reply, a member or an event of the result; else the summary cut at
+ * its "; " (replies whose parts are not kept yet). */
 static void reply_rows(struct rows *rs, const struct reply *r)
 {
     json_t *members = r->result ? json_object_get(r->result, "members") : NULL;
     json_t *events = r->result ? json_object_get(r->result, "events") : NULL;
     json_t *list = members ? members : events;
-    if (r->status != RS_DONE || !json_is_array(list)) {
+    if (r->n_parts && !r->parts_oom) {
+        /* The reply's own rows (reply.h): its headline, a row a part, its tail. */
+        size_t h = r->headline_len;
+        while (h && r->summary.s[h - 1] == ' ')
+            h--;
+        if (h) row_add(rs, r->summary.s, h);
+        for (size_t i = 0; i < r->n_parts; i++)
+            row_add(rs, r->parts[i].s, r->parts[i].len);
+        const char *tail = r->summary.s + r->parts_end;
+        while (*tail == ' ')
+            tail++;
+        if (*tail) row_add(rs, tail, strlen(tail));
+    } else if (r->status != RS_DONE || !json_is_array(list)) {
         summary_rows(rs, r->summary.s);
     } else {
         headline_row(rs, r->summary.s);

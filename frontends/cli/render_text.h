@@ -1,0 +1,14 @@
+/* A reply for the terminal or a pipe: the one place the command line lays a reply out
+ * (`--json`: the reply object of interfaces.md; else its sentence, a status word in colour
+ * on a terminal, and a new key's secret on lines of its own). Fed by the reply's data
+ * (actions/reply.h), as render_slack.c and the JSON writer are. */
+#ifndef CONCIERGE_RENDER_TEXT_H
+#define CONCIERGE_RENDER_TEXT_H
+
+#include "../../actions/reply.h"
+
+/* Writes r to standard output and flushes it. json: the JSON line; quiet: nothing for a
+ * plain success (but a new key's secret); colour: ANSI colour on the status. */
+void render_text(const struct reply *r, int json, int quiet, int colour);
+
+#endif
