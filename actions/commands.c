@@ -166,6 +166,22 @@ static int invite_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
     return 0;
 }
 
+/* The end of a change that wrote grants: what was there before goes into the audit event,
+ * the grants as they are now into the result. On a store failure both are dropped. */
+static int grants_done(struct exec_ctx *x, struct reply *r, struct audit_texts *au, json_t *before,
+                       json_t *after, int failed)
+{
+    if (failed) {
+        json_decref(before);
+        json_decref(after);
+        return store_fail(x, r);
+    }
+    before_json(before, au);
+    json_decref(before);
+    r->result = json_pack("{s:o}", "grants", after);
+    return 0;
+}
+
 static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
                       struct audit_texts *au)
 {
@@ -188,14 +204,9 @@ static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
     }
     describe(it, r);
     past_tense(r, "Invite", "Invited");
-    before_json(before, au);
-    json_decref(before);
-    r->result = json_pack("{s:o}", "grants", granted);
-    return 0;
+    return grants_done(x, r, au, before, granted, 0);
 fail:
-    json_decref(before);
-    json_decref(granted);
-    return store_fail(x, r);
+    return grants_done(x, r, au, before, granted, 1);
 }
 
 /* ---- change_role and set_expiry: a live grant must be there ----------------------------------- */
@@ -252,14 +263,9 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
         json_array_append_new(after, grant_json(&g));
     }
-    before_json(before, au);
-    json_decref(before);
-    r->result = json_pack("{s:o}", "grants", after);
-    return 0;
+    return grants_done(x, r, au, before, after, 0);
 fail:
-    json_decref(before);
-    json_decref(after);
-    return store_fail(x, r);
+    return grants_done(x, r, au, before, after, 1);
 }
 
 static int set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g)
