@@ -255,6 +255,153 @@ static int copy_token(const struct phrase *ph, int i, char *dst)
     return digits ? 0 : -1;
 }
 
+/* What every step of building an intent reads and writes: the phrase, its intent's row (by
+ * kind), the slots its sentence marked, the context, the intent being built and the error. */
+struct build {
+    const struct phrase *ph;
+    enum intent_kind k;
+    const struct slots *s;
+    const struct parse_ctx *ctx;
+    struct intent *it;
+    struct parse_error *err;
+};
+
+/* A refusal by code (codes.def): -1, with err set. */
+static int refuse(struct build *b, enum code code, const char *hint)
+{
+    set_error(b->err, code, NULL, hint);
+    return -1;
+}
+
+/* The principals, where the row has the key; at least one where it needs them. */
+static int read_principals(struct build *b)
+{
+    if (!intent_kind_has_key(b->k, K_PRINCIPALS)) return 0;
+    for (int i = 0; i < b->ph->tl.n; i++) {
+        int c = b->ph->tl.t[i].code;
+        if ((c == T_PRINC || c == T_ME || c == T_I || c == T_MY) &&
+            add_principal(b->ph, i, b->ctx, b->it, b->err))
+            return -1;
+    }
+    return b->it->n_principals == 0 && intent_kind_needs(b->k, N_PRINCIPALS) ? refuse(b, C_NO_PRINCIPAL, NULL)
+                                                                             : 0;
+}
+
+/* The sandbox (a cross intent's reader and source), the project and the agent. */
+static int read_places(struct build *b)
+{
+    const struct slots *s = b->s;
+    struct intent *it = b->it;
+    if (intent_kind_has_key(b->k, K_READER)) {
+        if (slot_name(b->ph, s->reader, b->ctx->sandbox, it->sandbox, b->err) ||
+            slot_name(b->ph, s->source, b->ctx->sandbox, it->source, b->err))
+            return -1;
+        if (strcmp(it->sandbox, it->source) == 0) return refuse(b, C_SELF_CROSS, NULL);
+    } else if (slot_name(b->ph, s->sandbox, b->ctx->sandbox, it->sandbox, b->err)) {
+        return -1;
+    }
+    if (s->project != SLOT_NONE && copy_name(b->ph, s->project, it->project, b->err)) return -1;
+    if (s->agent != SLOT_NONE && copy_name(b->ph, s->agent, it->agent, b->err)) return -1;
+    return 0;
+}
+
+/* The role: said, implied (promote), or viewer where the row says so; never two, never the
+ * owner but as a filter. */
+static int read_role(struct build *b)
+{
+    struct intent *it = b->it;
+    it->role = (enum role)(b->s->role ? b->s->role : b->s->role_default);
+    if (intent_kind_needs(b->k, N_VIEWER) && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
+    if (b->s->roles_said > 1 && intent_kind_needs(b->k, N_ONE_ROLE)) return refuse(b, C_TWO_ROLES, NULL);
+    int times = 0;
+    for (int i = 0; i < b->ph->tl.n; i++) {
+        int c = b->ph->tl.t[i].code;
+        times += c == T_DUR || c == T_DAY || c == T_CLOCK;
+    }
+    if (times > 1) return refuse(b, C_TWO_TIMES, NULL);
+    if (it->role == ROLE_OWNER && !intent_kind_needs(b->k, N_OWNER_ROLE))
+        return refuse(b, C_OWNER_GRANT, NULL);
+    if (intent_kind_needs(b->k, N_ROLE) && it->role == ROLE_NONE) return refuse(b, C_NO_ROLE, NULL);
+    return 0;
+}
+
+/* The time phrase is of the kind its place wants: a date for `until`, a length for `for`. */
+static int check_time(struct build *b)
+{
+    const struct slots *s = b->s;
+    if (s->time_use == TU_NONE || s->time_use == TU_SINCE_THIS) return 0;
+    const struct token *t = &b->ph->tl.t[s->time];
+    const struct timephrase *tp = &b->ph->tt.p[t->val];
+    if (tp->ambiguous) return refuse(b, tp->ambiguous, "write the date as Jan 15 or 2027-01-15");
+    if (tp->invalid) return refuse(b, tp->invalid, NULL);
+    if (t->code == T_DUR && (s->time_use == TU_EXPIRES_AT || s->time_use == TU_SINCE_DAY))
+        return refuse(b, C_WANT_DATE, NULL);
+    if (t->code != T_DUR &&
+        (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY || s->time_use == TU_SINCE_AGO))
+        return refuse(b, C_WANT_DURATION, NULL);
+    return 0;
+}
+
+/* The instants and lengths: an expiry, an extension, a `since`. */
+static int read_time(struct build *b)
+{
+    const struct slots *s = b->s;
+    struct intent *it = b->it;
+    const struct timephrase *tp = s->time_use == TU_NONE || s->time_use == TU_SINCE_THIS
+                                      ? NULL
+                                      : &b->ph->tt.p[b->ph->tl.t[s->time].val];
+    switch (s->time_use) {
+    case TU_EXPIRES_IN:
+        it->has_expires_in = 1;
+        it->expires_in = tp->dur;
+        it->has_expires_at = 1;
+        if (add_duration_checked(b->ctx->now, &tp->dur, 1, &it->expires_at)) {
+            set_error(b->err, C_OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE, NULL);
+            return -1;
+        }
+        break;
+    case TU_EXPIRES_AT:
+        if (resolve_until(tp, b->ph->tl.t[s->time].code == T_CLOCK, b->ctx, &it->expires_at, b->err))
+            return -1;
+        it->has_expires_at = 1;
+        break;
+    case TU_EXTEND_BY:
+        it->has_extend_by = 1;
+        it->extend_by = tp->dur;
+        break;
+    case TU_SINCE_AGO:
+    case TU_SINCE_DAY:
+    case TU_SINCE_THIS:
+        if (resolve_since(b->ph, s, b->ctx, &it->since, b->err)) return -1;
+        it->has_since = 1;
+        break;
+    case TU_NONE: break;
+    }
+    if (intent_kind_needs(b->k, N_HOW_LONG) && !it->has_expires_at && !it->has_extend_by && !s->permanent)
+        return refuse(b, C_NO_DURATION, NULL);
+    if (intent_kind_has_key(b->k, K_EXTEND_BY) && it->has_expires_in) {
+        /* `extend … for 2 weeks` is the same as `by 2 weeks` (language.md). */
+        it->has_extend_by = 1;
+        it->extend_by = it->expires_in;
+        it->has_expires_in = it->has_expires_at = 0;
+    }
+    return 0;
+}
+
+/* The sharing mode where the row needs one, and a confirmation token. */
+static int read_rest(struct build *b)
+{
+    if (intent_kind_needs(b->k, N_MODE) && b->it->mode == MODE_NONE) return refuse(b, C_NO_MODE, NULL);
+    if (b->s->token != SLOT_NONE && copy_token(b->ph, b->s->token, b->it->token))
+        return refuse(b, C_BAD_TOKEN, NULL);
+    return 0;
+}
+
+/* The steps, in order: the first refusal ends the build. */
+static int (*const build_steps[])(struct build *) = {
+    read_principals, read_places, read_role, check_time, read_time, read_rest,
+};
+
 enum parse_status build_intent(const struct phrase *ph, int kind, const struct slots *s,
                                const struct parse_ctx *ctx, struct intent *it, struct parse_error *err)
 {
@@ -268,127 +415,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->key = (enum key_kind)s->key;
     it->topic = (enum intent_kind)s->topic;
     it->has_expires_at = it->has_since = it->has_extend_by = it->has_expires_in = 0;
-
-    /* What the intent's row says it holds and needs (intent_kinds.def). */
-    enum intent_kind k = (enum intent_kind)kind;
-    if (intent_kind_has_key(k, K_PRINCIPALS)) {
-        for (int i = 0; i < ph->tl.n; i++) {
-            int c = ph->tl.t[i].code;
-            if ((c == T_PRINC || c == T_ME || c == T_I || c == T_MY) && add_principal(ph, i, ctx, it, err))
-                return err->status;
-        }
-        if (it->n_principals == 0 && intent_kind_needs(k, N_PRINCIPALS)) {
-            set_error(err, C_NO_PRINCIPAL, NULL, NULL);
-            return err->status;
-        }
-    }
-
-    if (intent_kind_has_key(k, K_READER)) {
-        if (slot_name(ph, s->reader, ctx->sandbox, it->sandbox, err) ||
-            slot_name(ph, s->source, ctx->sandbox, it->source, err))
-            return err->status;
-        if (strcmp(it->sandbox, it->source) == 0) {
-            set_error(err, C_SELF_CROSS, NULL, NULL);
-            return err->status;
-        }
-    } else if (slot_name(ph, s->sandbox, ctx->sandbox, it->sandbox, err)) {
-        return err->status;
-    }
-    if (s->project != SLOT_NONE && copy_name(ph, s->project, it->project, err)) return err->status;
-    if (s->agent != SLOT_NONE && copy_name(ph, s->agent, it->agent, err)) return err->status;
-
-    it->role = (enum role)(s->role ? s->role : s->role_default);
-    if (intent_kind_needs(k, N_VIEWER) && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
-    if (s->roles_said > 1 && intent_kind_needs(k, N_ONE_ROLE)) {
-        set_error(err, C_TWO_ROLES, NULL, NULL);
-        return err->status;
-    }
-    int times = 0;
-    for (int i = 0; i < ph->tl.n; i++) {
-        int c = ph->tl.t[i].code;
-        times += c == T_DUR || c == T_DAY || c == T_CLOCK;
-    }
-    if (times > 1) {
-        set_error(err, C_TWO_TIMES, NULL, NULL);
-        return err->status;
-    }
-    if (it->role == ROLE_OWNER && !intent_kind_needs(k, N_OWNER_ROLE)) {
-        set_error(err, C_OWNER_GRANT, NULL, NULL);
-        return err->status;
-    }
-    if (intent_kind_needs(k, N_ROLE) && it->role == ROLE_NONE) {
-        set_error(err, C_NO_ROLE, NULL, NULL);
-        return err->status;
-    }
-
-    if (s->time_use != TU_NONE && s->time_use != TU_SINCE_THIS) {
-        const struct token *t = &ph->tl.t[s->time];
-        const struct timephrase *tp = &ph->tt.p[t->val];
-        if (tp->ambiguous) {
-            set_error(err, tp->ambiguous, NULL, "write the date as Jan 15 or 2027-01-15");
-            return err->status;
-        }
-        if (tp->invalid) {
-            set_error(err, tp->invalid, NULL, NULL);
-            return err->status;
-        }
-        if (t->code == T_DUR && (s->time_use == TU_EXPIRES_AT || s->time_use == TU_SINCE_DAY)) {
-            set_error(err, C_WANT_DATE, NULL, NULL);
-            return err->status;
-        }
-        if (t->code != T_DUR &&
-            (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY || s->time_use == TU_SINCE_AGO)) {
-            set_error(err, C_WANT_DURATION, NULL, NULL);
-            return err->status;
-        }
-    }
-    switch (s->time_use) {
-    case TU_EXPIRES_IN: {
-        const struct timephrase *tp = &ph->tt.p[ph->tl.t[s->time].val];
-        it->has_expires_in = 1;
-        it->expires_in = tp->dur;
-        it->has_expires_at = 1;
-        if (add_duration_checked(ctx->now, &tp->dur, 1, &it->expires_at)) {
-            set_error(err, C_OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE, NULL);
-            return err->status;
-        }
-        break;
-    }
-    case TU_EXPIRES_AT: {
-        const struct token *t = &ph->tl.t[s->time];
-        if (resolve_until(&ph->tt.p[t->val], t->code == T_CLOCK, ctx, &it->expires_at, err))
-            return err->status;
-        it->has_expires_at = 1;
-        break;
-    }
-    case TU_EXTEND_BY:
-        it->has_extend_by = 1;
-        it->extend_by = ph->tt.p[ph->tl.t[s->time].val].dur;
-        break;
-    case TU_SINCE_AGO:
-    case TU_SINCE_DAY:
-    case TU_SINCE_THIS:
-        if (resolve_since(ph, s, ctx, &it->since, err)) return err->status;
-        it->has_since = 1;
-        break;
-    }
-    if (intent_kind_needs(k, N_HOW_LONG) && !it->has_expires_at && !it->has_extend_by && !s->permanent) {
-        set_error(err, C_NO_DURATION, NULL, NULL);
-        return err->status;
-    }
-    if (intent_kind_has_key(k, K_EXTEND_BY) && it->has_expires_in) {
-        /* `extend … for 2 weeks` is the same as `by 2 weeks` (language.md). */
-        it->has_extend_by = 1;
-        it->extend_by = it->expires_in;
-        it->has_expires_in = it->has_expires_at = 0;
-    }
-    if (intent_kind_needs(k, N_MODE) && it->mode == MODE_NONE) {
-        set_error(err, C_NO_MODE, NULL, NULL);
-        return err->status;
-    }
-    if (s->token != SLOT_NONE && copy_token(ph, s->token, it->token)) {
-        set_error(err, C_BAD_TOKEN, NULL, NULL);
-        return err->status;
-    }
+    struct build b = {ph, (enum intent_kind)kind, s, ctx, it, err};
+    for (size_t i = 0; i < sizeof build_steps / sizeof build_steps[0]; i++)
+        if (build_steps[i](&b)) return err->status;
     return PARSE_OK;
 }
