@@ -1,6 +1,7 @@
 /* The scenario runner: each file of corpus/scenarios/ (see its README) against a fresh store
  * in a temporary folder, in-process, through execute_text as the command line runs it. Prints
  * a readable account of each failing step and "N passed, N failed" (steps). */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,7 @@
 #include "../actions/execute.h"
 #include "../frontends/cli/cli.h"
 #include "../intent/timecalc.h"
-
-static int passed, failed;
+#include "check.h"
 
 struct scenario {
     const char *file;
@@ -70,7 +70,7 @@ static int setup(struct scenario *sc, json_t *first)
             argv[argc++] = t;
         int rc = admin_run(sc->store, argc, argv, 0);
         if (rc != 0) {
-            printf("FAIL %s: setup \"%s\" exited %d\n", sc->file, json_string_value(c), rc);
+            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" exited %d", json_string_value(c), rc);
             return -1;
         }
     }
@@ -81,7 +81,7 @@ static int setup(struct scenario *sc, json_t *first)
     snprintf(sc->as, sizeof sc->as, "%s", as ? as : "@owner");
     snprintf(sc->sandbox, sizeof sc->sandbox, "%s", sb ? sb : "demo");
     if (parse_rfc3339(now ? now : "2026-11-18T15:30:00Z", &sc->now) || tz_use(tz ? tz : "UTC")) {
-        printf("FAIL %s: bad now or tz in the first line\n", sc->file);
+        check_at(0, sc->file, 1, "bad now or tz in the first line", NULL, NULL);
         return -1;
     }
     return 0;
@@ -105,13 +105,11 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     const char *raw = json_string_value(json_object_get(st, "text"));
     const char *want = json_string_value(json_object_get(st, "status"));
     if (now && parse_rfc3339(now, &sc->now)) {
-        printf("FAIL %s:%d: bad now\n", sc->file, lineno);
-        failed++;
+        check_at(0, sc->file, lineno, "bad now", NULL, NULL);
         return;
     }
     if (!raw || !want) {
-        printf("FAIL %s:%d: a step needs text and status\n", sc->file, lineno);
-        failed++;
+        check_at(0, sc->file, lineno, "a step needs text and status", NULL, NULL);
         return;
     }
     char text[2048];
@@ -171,12 +169,9 @@ static void step(struct scenario *sc, int lineno, json_t *st)
         with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
         if (!why[0] && lstat(p, &stt) == 0) snprintf(why, sizeof why, "%s should not be there", p);
     }
-    if (why[0]) {
-        failed++;
-        printf("FAIL %s:%d: %s says \"%s\": %s\n  reply: %s\n", sc->file, lineno, x.actor, text, why, line);
-    } else {
-        passed++;
-    }
+    char what[2200];
+    snprintf(what, sizeof what, "%s says \"%s\"", x.actor, text);
+    check_fmt_at(!why[0], sc->file, lineno, what, "%s\n  reply: %s", why, line);
     reply_clear(&r);
 }
 
@@ -187,8 +182,7 @@ static void run_file(const char *path)
     sc.file = path;
     char dir[] = "/tmp/concierge-scenario-XXXXXX", db[64], err[256];
     if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        failed++;
+        check_fmt_at(0, path, 0, "mkdtemp", "%s", strerror(errno));
         return;
     }
     snprintf(db, sizeof db, "%s/s.db", dir);
@@ -196,8 +190,7 @@ static void run_file(const char *path)
     make_trees(dir);
     FILE *f = fopen(path, "r");
     if (!f || store_open(db, STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
-        printf("FAIL %s: cannot start (%s)\n", path, f ? err : "cannot read the file");
-        failed++;
+        check_fmt_at(0, path, 0, "cannot start", "%s", f ? err : "cannot read the file");
         if (f) fclose(f);
         return;
     }
@@ -211,14 +204,12 @@ static void run_file(const char *path)
         json_error_t je;
         json_t *j = json_loadb(line, (size_t)n, 0, &je);
         if (!j) {
-            printf("FAIL %s:%d: bad JSON: %s\n", path, lineno, je.text);
-            failed++;
+            check_fmt_at(0, path, lineno, "bad JSON", "%s", je.text);
             continue;
         }
         if (!ready) {
             ready = 1;
             if (setup(&sc, j)) {
-                failed++;
                 json_decref(j);
                 break;
             }
@@ -239,6 +230,5 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         run_file(argv[i]);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

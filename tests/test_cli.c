@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "../intent/codes.h"
+#include "check.h"
 
 #define TIMEOUT_MS       20000 /* a whole run; generous for sanitizer builds */
 #define REPLY_TIMEOUT_MS 5000  /* one reply over a pipe */
@@ -29,39 +30,6 @@
 #define CTX "--as", "@owner", "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
 
 static const char *bin;
-static int passed, failed;
-
-/* ---- Checks ------------------------------------------------------------------------ */
-
-static int check(int ok, const char *name, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return 1;
-    }
-    failed++;
-    printf("FAIL %s", name);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        fputs(": ", stdout);
-        vprintf(fmt, ap);
-        va_end(ap);
-    }
-    putchar('\n');
-    return 0;
-}
-
-static int check_str(const char *name, const char *got, const char *want)
-{
-    return check(got && strcmp(got, want) == 0, name, "\n  want: %s\n  got:  %s", want,
-                 got ? got : "(nothing)");
-}
-
-static int check_status(const char *name, int got, int want)
-{
-    return check(got == want, name, "exit status %d, want %d", got, want);
-}
 
 /* ---- Growing buffers ----------------------------------------------------------------- */
 
@@ -328,8 +296,8 @@ static void test_examples_as_args(void)
         snprintf(name, sizeof name, "example as argument: %s", examples[i].text);
         char want[1024];
         snprintf(want, sizeof want, "%s\n", examples[i].json);
-        check_str(name, r.out.p, want);
-        check_status(name, r.status, 0);
+        CHECK_STR(r.out.p, want, name);
+        CHECK_INT(r.status, 0, name);
         result_free(&r);
     }
     /* Several words on the command line are one command, joined by spaces. */
@@ -339,8 +307,8 @@ static void test_examples_as_args(void)
     run(args, NULL, NULL, 0, &r);
     char want[1024];
     snprintf(want, sizeof want, "%s\n", examples[0].json);
-    check_str("words as separate arguments are one command", r.out.p, want);
-    check_status("words as separate arguments are one command", r.status, 0);
+    CHECK_STR(r.out.p, want, "words as separate arguments are one command");
+    CHECK_INT(r.status, 0, "words as separate arguments are one command");
     result_free(&r);
 }
 
@@ -361,9 +329,9 @@ static void test_refusals(void)
         char name[160];
         snprintf(name, sizeof name, "refusal '%s' is %s", cases[i].text, cases[i].kind);
         char *l = line_at(&r.out, 0);
-        check(is_refusal(l, cases[i].kind) && count_lines(&r.out) == 1 && r.out.len == strlen(l) + 1, name,
-              "got %s", r.out.p);
-        check_status(name, r.status, 2);
+        CHECKF(is_refusal(l, cases[i].kind) && count_lines(&r.out) == 1 && r.out.len == strlen(l) + 1, name,
+               "got %s", r.out.p);
+        CHECK_INT(r.status, 2, name);
         free(l);
         result_free(&r);
     }
@@ -387,15 +355,15 @@ static void test_stdin_lines(void)
     struct result r;
     run(args, NULL, in, strlen(in), &r);
     const char *name = "stdin: one line per command, in order";
-    check(count_lines(&r.out) == 4 && r.out.len > 0 && r.out.p[r.out.len - 1] == '\n', name,
-          "want 4 lines, got:\n%s", r.out.p);
+    CHECKF(count_lines(&r.out) == 4 && r.out.len > 0 && r.out.p[r.out.len - 1] == '\n', name,
+           "want 4 lines, got:\n%s", r.out.p);
     char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2),
          *l3 = line_at(&r.out, 3);
-    check_str("stdin line 1", l0, examples[0].json);
-    check(is_refusal(l1, "not_understood"), "stdin line 2 is a refusal", "got %s", l1 ? l1 : "(nothing)");
-    check_str("stdin line 3 (CRLF)", l2, examples[4].json);
-    check_str("stdin line 4 (no final newline)", l3, examples[3].json);
-    check_status("stdin: the status of the first failure", r.status, 2);
+    CHECK_STR(l0, examples[0].json, "stdin line 1");
+    CHECKF(is_refusal(l1, "not_understood"), "stdin line 2 is a refusal", "got %s", l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "stdin line 3 (CRLF)");
+    CHECK_STR(l3, examples[3].json, "stdin line 4 (no final newline)");
+    CHECK_INT(r.status, 2, "stdin: the status of the first failure");
     free(l0);
     free(l1);
     free(l2);
@@ -406,17 +374,17 @@ static void test_stdin_lines(void)
     const char *ok_in =
         "Give @bob viewer access for the next 30 days\n# note\n\nWho has access to this sandbox?\n";
     run(args, NULL, ok_in, strlen(ok_in), &r);
-    check(count_lines(&r.out) == 2, "stdin all understood: two lines", "got:\n%s", r.out.p);
-    check_status("stdin all understood", r.status, 0);
+    CHECKF(count_lines(&r.out) == 2, "stdin all understood: two lines", "got:\n%s", r.out.p);
+    CHECK_INT(r.status, 0, "stdin all understood");
     result_free(&r);
 
     /* The first failure sets the status even when later lines are fine. */
     const char *first_bad = "invite @bob as owner\nWho has access to this sandbox?\n";
     run(args, NULL, first_bad, strlen(first_bad), &r);
     char *b0 = line_at(&r.out, 0), *b1 = line_at(&r.out, 1);
-    check(is_refusal(b0, "invalid"), "stdin: first line invalid", "got %s", b0 ? b0 : "(nothing)");
-    check_str("stdin: later line still answered", b1, examples[4].json);
-    check_status("stdin: a refusal first, then a success", r.status, 2);
+    CHECKF(is_refusal(b0, "invalid"), "stdin: first line invalid", "got %s", b0 ? b0 : "(nothing)");
+    CHECK_STR(b1, examples[4].json, "stdin: later line still answered");
+    CHECK_INT(r.status, 2, "stdin: a refusal first, then a success");
     free(b0);
     free(b1);
     result_free(&r);
@@ -424,8 +392,8 @@ static void test_stdin_lines(void)
     /* Nothing but comments and blank lines: no output, exit 0. */
     const char *none = "# only a comment\n\n\n# another\n";
     run(args, NULL, none, strlen(none), &r);
-    check(r.out.len == 0, "stdin: comments only print nothing", "got:\n%s", r.out.p);
-    check_status("stdin: comments only", r.status, 0);
+    CHECKF(r.out.len == 0, "stdin: comments only print nothing", "got:\n%s", r.out.p);
+    CHECK_INT(r.status, 0, "stdin: comments only");
     result_free(&r);
 
     /* Bulk input through full pipes both ways: every line answered, in order. */
@@ -445,8 +413,8 @@ static void test_stdin_lines(void)
             i % 3 == 2 ? is_refusal(l, "not_understood") : strcmp(l, examples[i % 3 ? 4 : 0].json) == 0;
         free(l);
     }
-    check(in_order, "stdin: 5000 lines, 5000 answers in order", "got %d lines", lines);
-    check_status("stdin: 5000 lines", r.status, 2);
+    CHECKF(in_order, "stdin: 5000 lines, 5000 answers in order", "got %d lines", lines);
+    CHECK_INT(r.status, 2, "stdin: 5000 lines");
     result_free(&r);
     buf_free(&bulk);
 }
@@ -482,12 +450,12 @@ static void test_long_lines(void)
     struct result r;
     run(args, NULL, in.p, in.len, &r);
     char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
-    check(count_lines(&r.out) == 3, "long lines: one answer each", "got:\n%s", r.out.p);
-    check_str("a 1,000-byte line is parsed", l0, want_ok);
-    check(is_refusal(l1, "not_understood") && strstr(l1, "long"), "a 1,001-byte line is refused as too long",
-          "got %s", l1 ? l1 : "(nothing)");
-    check_str("the line after a too-long line parses", l2, examples[4].json);
-    check_status("long lines", r.status, 2);
+    CHECKF(count_lines(&r.out) == 3, "long lines: one answer each", "got:\n%s", r.out.p);
+    CHECK_STR(l0, want_ok, "a 1,000-byte line is parsed");
+    CHECKF(is_refusal(l1, "not_understood") && strstr(l1, "long"), "a 1,001-byte line is refused as too long",
+           "got %s", l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "the line after a too-long line parses");
+    CHECK_INT(r.status, 2, "long lines");
     free(l0);
     free(l1);
     free(l2);
@@ -498,9 +466,9 @@ static void test_long_lines(void)
     const char *a1[] = {"parse", "--json", CTX, p1001, NULL};
     run(a1, NULL, NULL, 0, &r);
     char *la = line_at(&r.out, 0);
-    check(is_refusal(la, "not_understood") && strstr(la, "long") && count_lines(&r.out) == 1,
-          "a 1,001-byte argument is refused as too long", "got %s", r.out.p);
-    check_status("a 1,001-byte argument", r.status, 2);
+    CHECKF(is_refusal(la, "not_understood") && strstr(la, "long") && count_lines(&r.out) == 1,
+           "a 1,001-byte argument is refused as too long", "got %s", r.out.p);
+    CHECK_INT(r.status, 2, "a 1,001-byte argument");
     free(la);
     result_free(&r);
 
@@ -511,9 +479,9 @@ static void test_long_lines(void)
     buf_add(&huge, "\nWho has access to this sandbox?\n", 33);
     run(args, NULL, huge.p, huge.len, &r);
     char *h0 = line_at(&r.out, 0), *h1 = line_at(&r.out, 1);
-    check(count_lines(&r.out) == 2 && is_refusal(h0, "not_understood"), "a 200 KB line is one refusal",
-          "got %d lines", count_lines(&r.out));
-    check_str("the line after a 200 KB line parses", h1, examples[4].json);
+    CHECKF(count_lines(&r.out) == 2 && is_refusal(h0, "not_understood"), "a 200 KB line is one refusal",
+           "got %d lines", count_lines(&r.out));
+    CHECK_STR(h1, examples[4].json, "the line after a 200 KB line parses");
     free(h0);
     free(h1);
     result_free(&r);
@@ -540,16 +508,16 @@ static void test_usage(void)
                         "Give @bob viewer access for the next 30 days",
                         NULL};
     run(tz, NULL, NULL, 0, &r);
-    check(r.out.len == 0, "unknown --tz prints nothing on stdout", "got %s", r.out.p);
-    check(r.err.len > 0, "unknown --tz says why on stderr", NULL);
-    check_status("unknown --tz is a usage error", r.status, 2);
+    CHECKF(r.out.len == 0, "unknown --tz prints nothing on stdout", "got %s", r.out.p);
+    CHECK(r.err.len > 0, "unknown --tz says why on stderr");
+    CHECK_INT(r.status, 2, "unknown --tz is a usage error");
     result_free(&r);
 
     const char *tz_stdin[] = {"parse", "--json", "--tz", "Mars/Olympus", NULL};
     const char *line = "Who has access to this sandbox?\n";
     run(tz_stdin, NULL, line, strlen(line), &r);
-    check(r.out.len == 0, "unknown --tz with stdin prints nothing on stdout", "got %s", r.out.p);
-    check_status("unknown --tz with stdin is a usage error", r.status, 2);
+    CHECKF(r.out.len == 0, "unknown --tz with stdin prints nothing on stdout", "got %s", r.out.p);
+    CHECK_INT(r.status, 2, "unknown --tz with stdin is a usage error");
     result_free(&r);
 
     const char *now[] = {"parse",
@@ -565,21 +533,21 @@ static void test_usage(void)
                          "Who has access to this sandbox?",
                          NULL};
     run(now, NULL, NULL, 0, &r);
-    check(r.out.len == 0, "--now garbage prints nothing on stdout", "got %s", r.out.p);
-    check_status("--now garbage is a usage error", r.status, 2);
+    CHECKF(r.out.len == 0, "--now garbage prints nothing on stdout", "got %s", r.out.p);
+    CHECK_INT(r.status, 2, "--now garbage is a usage error");
     result_free(&r);
 
     const char *help[] = {"--help", NULL};
     run(help, NULL, NULL, 0, &r);
-    check(r.out.len > 0 && strstr(r.out.p, "parse") != NULL, "--help prints the usage", "got %s", r.out.p);
-    check_status("--help", r.status, 0);
+    CHECKF(r.out.len > 0 && strstr(r.out.p, "parse") != NULL, "--help prints the usage", "got %s", r.out.p);
+    CHECK_INT(r.status, 0, "--help");
     result_free(&r);
 
     const char *version[] = {"--version", NULL};
     run(version, NULL, NULL, 0, &r);
-    check(strncmp(r.out.p, "concierge ", 10) == 0 && count_lines(&r.out) == 1,
-          "--version prints \"concierge \"", "got %s", r.out.p);
-    check_status("--version", r.status, 0);
+    CHECKF(strncmp(r.out.p, "concierge ", 10) == 0 && count_lines(&r.out) == 1,
+           "--version prints \"concierge \"", "got %s", r.out.p);
+    CHECK_INT(r.status, 0, "--version");
     result_free(&r);
 }
 
@@ -592,15 +560,17 @@ static void test_env(void)
     const char *args[] = {"parse", "--json",           "--now", "2026-11-18T15:30:00Z", "--tz",
                           "UTC",   "remove my access", NULL};
     run(args, env, NULL, 0, &r);
-    check_str("CONCIERGE_AS and CONCIERGE_SANDBOX apply without flags", r.out.p,
-              "{\"intent\":\"revoke\",\"principals\":[\"@zed\"],\"sandbox\":\"zz\",\"project\":null}\n");
-    check_status("environment defaults", r.status, 0);
+    CHECK_STR(r.out.p,
+              "{\"intent\":\"revoke\",\"principals\":[\"@zed\"],\"sandbox\":\"zz\",\"project\":null}\n",
+              "CONCIERGE_AS and CONCIERGE_SANDBOX apply without flags");
+    CHECK_INT(r.status, 0, "environment defaults");
     result_free(&r);
 
     const char *flags[] = {"parse", "--json", CTX, "remove my access", NULL};
     run(flags, env, NULL, 0, &r);
-    check_str("--as and --sandbox win over the environment", r.out.p,
-              "{\"intent\":\"revoke\",\"principals\":[\"@owner\"],\"sandbox\":\"demo\",\"project\":null}\n");
+    CHECK_STR(r.out.p,
+              "{\"intent\":\"revoke\",\"principals\":[\"@owner\"],\"sandbox\":\"demo\",\"project\":null}\n",
+              "--as and --sandbox win over the environment");
     result_free(&r);
 
     /* Without either, the sandbox is "default". */
@@ -609,8 +579,9 @@ static void test_env(void)
                           "--tz",   "UTC",    "Who has access to this sandbox?",
                           NULL};
     run(none, NULL, NULL, 0, &r);
-    check_str("the sandbox defaults to \"default\"", r.out.p,
-              "{\"intent\":\"list_access\",\"sandbox\":\"default\",\"project\":null,\"role\":null}\n");
+    CHECK_STR(r.out.p,
+              "{\"intent\":\"list_access\",\"sandbox\":\"default\",\"project\":null,\"role\":null}\n",
+              "the sandbox defaults to \"default\"");
     result_free(&r);
 }
 
@@ -670,19 +641,19 @@ static void test_interactive(void)
         char *line = NULL;
         char name[128];
         snprintf(name, sizeof name, "pipe: answer %zu arrives before stdin is closed", i + 1);
-        if (!check(ok && read_reply(fout, &pending, &line, REPLY_TIMEOUT_MS) == 0, name,
-                   "no answer within %d ms (output not flushed before waiting for input?)",
-                   REPLY_TIMEOUT_MS)) {
+        if (!CHECKF(ok && read_reply(fout, &pending, &line, REPLY_TIMEOUT_MS) == 0, name,
+                    "no answer within %d ms (output not flushed before waiting for input?)",
+                    REPLY_TIMEOUT_MS)) {
             ok = 0;
             break;
         }
         if (wants[i])
-            ok = check_str(name, line, wants[i]);
+            ok = CHECK_STR(line, wants[i], name);
         else
-            ok = check(is_refusal(line, "not_understood"), name, "got %s", line);
+            ok = CHECKF(is_refusal(line, "not_understood"), name, "got %s", line);
         free(line);
     }
-    check(pending.len == 0, "pipe: nothing but the answers", "extra output: %s", pending.p);
+    CHECKF(pending.len == 0, "pipe: nothing but the answers", "extra output: %s", pending.p);
     close(fin);
     /* After end of input, nothing more, and the status of the first failure. */
     struct buf rest = {0};
@@ -695,8 +666,8 @@ static void test_interactive(void)
     if (!ok) kill(pid, SIGKILL);
     int status = wait_status(pid);
     if (ok) {
-        check(rest.len == 0, "pipe: nothing more after end of input", "got %s", rest.p);
-        check_status("pipe: exit status after end of input", status, 2);
+        CHECKF(rest.len == 0, "pipe: nothing more after end of input", "got %s", rest.p);
+        CHECK_INT(status, 2, "pipe: exit status after end of input");
     }
     buf_free(&rest);
     buf_free(&pending);
@@ -712,11 +683,11 @@ static void test_bytes(void)
     struct result r;
     run(args, NULL, in, sizeof in - 1, &r);
     char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
-    check(count_lines(&r.out) == 3, "invalid bytes: one answer per line", "got:\n%s", r.out.p);
-    check(is_refusal(l0, "not_understood"), "invalid UTF-8 is refused", "got %s", l0 ? l0 : "(nothing)");
-    check(is_refusal(l1, "not_understood"), "a control character is refused", "got %s",
-          l1 ? l1 : "(nothing)");
-    check_str("the line after invalid bytes parses", l2, examples[4].json);
+    CHECKF(count_lines(&r.out) == 3, "invalid bytes: one answer per line", "got:\n%s", r.out.p);
+    CHECKF(is_refusal(l0, "not_understood"), "invalid UTF-8 is refused", "got %s", l0 ? l0 : "(nothing)");
+    CHECKF(is_refusal(l1, "not_understood"), "a control character is refused", "got %s",
+           l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "the line after invalid bytes parses");
     free(l0);
     free(l1);
     free(l2);
@@ -752,7 +723,7 @@ static void test_access_that_ends(void)
 {
     struct result r;
     if (!mkdtemp(lapse_dir)) {
-        check(0, "lapse: a temporary folder", "%s", strerror(errno));
+        CHECKF(0, "lapse: a temporary folder", "%s", strerror(errno));
         return;
     }
     snprintf(lapse_db, sizeof lapse_db, "%s/c.db", lapse_dir);
@@ -777,57 +748,58 @@ static void test_access_that_ends(void)
     lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "share the support agent with @kim", NULL);
     ok = ok && r.status == 0;
     result_free(&r);
-    if (!check(ok, "lapse: the store is set up", NULL)) return;
+    if (!CHECK(ok, "lapse: the store is set up")) return;
 
     /* A workspace member's collaborator entry counts while they are a member… */
     lapse_run(&r, "check", AT, "@wes", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "(rule collaborator)"), "check: a member collaborator may exec",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "(rule collaborator)"), "check: a member collaborator may exec",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "admin", "workspace", "member", "remove", "acme", "@wes", NULL);
-    check_status("admin workspace member remove", r.status, 0);
+    CHECK_INT(r.status, 0, "admin workspace member remove");
     result_free(&r);
     /* …and not once they have left it (lifecycle.md), whichever way the runtime asks. */
     lapse_run(&r, "check", AT, "@wes", "exec", NULL);
-    check(r.status == 4 && strncmp(r.out.p, "deny:", 5) == 0 && strstr(r.out.p, "(rule collaborator-lapsed)"),
-          "check: a collaborator who left the workspace may not exec", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 4 && strncmp(r.out.p, "deny:", 5) == 0 &&
+               strstr(r.out.p, "(rule collaborator-lapsed)"),
+           "check: a collaborator who left the workspace may not exec", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "--json", "@wes", "tunnel", NULL);
-    check(r.status == 4 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
-          "check --json: nor open a tunnel", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 4 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+           "check --json: nor open a tunnel", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, NULL, "--json", "--as", "@owner", AT, "can @wes ssh?", NULL);
-    check(r.status == 0 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
-          "check_access says what concierge check says", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+           "check_access says what concierge check says", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     /* The entry is still there: @wes is told why, but learns no project names. */
     lapse_run(&r, NULL, "--as", "@wes", AT, "--yes", "invite @x", NULL);
-    check(r.status == 4 && strstr(r.out.p, "owner-only") && !strstr(r.out.p, "not found"),
-          "a lapsed collaborator is denied, not told 'not found'", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 4 && strstr(r.out.p, "owner-only") && !strstr(r.out.p, "not found"),
+           "a lapsed collaborator is denied, not told 'not found'", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, NULL, "--as", "@wes", AT, "what can I do in the sales project?", NULL);
-    check(r.status == 4 && strstr(r.out.p, "projects-hidden") && !strstr(r.out.p, "not found"),
-          "a lapsed collaborator learns no project names", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 4 && strstr(r.out.p, "projects-hidden") && !strstr(r.out.p, "not found"),
+           "a lapsed collaborator learns no project names", "status %d: %s", r.status, r.out.p);
     result_free(&r);
 
     /* A key holder is related while the key is; removing the agent ends its keys. */
     lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
-    check(r.status == 4 && strstr(r.out.p, "owner-only"), "a key holder is denied, not told 'not found'",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 4 && strstr(r.out.p, "owner-only"), "a key holder is denied, not told 'not found'",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "admin", "agent", "remove", "demo", "support", NULL);
-    check(r.status == 0 && strstr(r.out.p, "1 key"), "admin agent remove says it removed the key",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "1 key"), "admin agent remove says it removed the key",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
     result_free(&r);
     lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
-    check(r.status == 5 && strstr(r.out.p, "sandbox \"demo\" not found"),
-          "once the agent is removed (even if one of that name is added again), @kim is a stranger",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 5 && strstr(r.out.p, "sandbox \"demo\" not found"),
+           "once the agent is removed (even if one of that name is added again), @kim is a stranger",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "admin", "agent", "remove", "demo", "nosuch", NULL);
-    check(r.status == 5, "admin agent remove of a missing agent is refused", "status %d", r.status);
+    CHECKF(r.status == 5, "admin agent remove of a missing agent is refused", "status %d", r.status);
     result_free(&r);
 
     const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
@@ -846,94 +818,94 @@ static void test_doors(void)
     struct result r;
     char dir[] = "/tmp/concierge-doors-XXXXXX";
     if (!mkdtemp(dir)) {
-        check(0, "doors: a temporary folder", "%s", strerror(errno));
+        CHECKF(0, "doors: a temporary folder", "%s", strerror(errno));
         return;
     }
     snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
     lapse_run(&r, "admin", "workspace", "add", "ACME", NULL);
-    check(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "Bob", "--workspace", "acme", NULL);
-    check(r.status == 2 && strstr(r.err.p, "'Bob'") && strstr(r.err.p, "a principal is @name"),
-          "admin: --owner Bob is refused (a bare name is never a principal)", "status %d: %s", r.status,
-          r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "'Bob'") && strstr(r.err.p, "a principal is @name"),
+           "admin: --owner Bob is refused (a bare name is never a principal)", "status %d: %s", r.status,
+           r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "sandbox", "add", "Demo", "--owner", "@Owner", "--workspace", "Acme", NULL);
-    check(r.status == 0, "admin: --owner @Owner is taken", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 0, "admin: --owner @Owner is taken", "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@MixedCase", NULL);
-    check(r.status == 0, "admin: a member @MixedCase is taken", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 0, "admin: a member @MixedCase is taken", "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@a\x1b[31m", NULL);
-    check(r.status == 2 && strstr(r.err.p, "'@a\\x1b[31m'") && !strchr(r.err.p, 0x1b),
-          "admin: raw escape bytes are refused, and echoed escaped, never obeyed", "status %d: %s", r.status,
-          r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "'@a\\x1b[31m'") && !strchr(r.err.p, 0x1b),
+           "admin: raw escape bytes are refused, and echoed escaped, never obeyed", "status %d: %s", r.status,
+           r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@here", NULL);
-    check(r.status == 2 && strstr(r.err.p, "crowd"), "admin: @here is a crowd, refused", "status %d: %s",
-          r.status, r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "crowd"), "admin: @here is a crowd, refused", "status %d: %s",
+           r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "link", "slack:U0MIXED1", "@MixedCase", NULL);
-    check(r.status == 0, "admin: link slack:UID @MixedCase", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 0, "admin: link slack:UID @MixedCase", "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "admin", "link", "slack:u0lower1", "@bob", NULL);
-    check(r.status == 2, "admin: a lower-case Slack ID is not one", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 2, "admin: a lower-case Slack ID is not one", "status %d: %s", r.status, r.err.p);
     result_free(&r);
 
     /* What admin stored is what the language and the runtime name: all lower case. */
     lapse_run(&r, NULL, "--as", "@OWNER", AT, "--json", "--yes", "invite @ED as editor", NULL);
-    check(r.status == 0, "--as @OWNER is the owner @owner", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0, "--as @OWNER is the owner @owner", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "@ED", "build", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow: @ed "),
-          "concierge check @ED build allows, as /v1/check does", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "allow: @ed "),
+           "concierge check @ED build allows, as /v1/check does", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "admin", "project", "add", "DEMO", "Marketing", NULL);
-    check(r.status == 0, "admin project add DEMO Marketing", "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 0, "admin project add DEMO Marketing", "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "invite @pat as editor on the marketing project",
               NULL);
-    check(r.status == 0, "a project grant for @pat", "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0, "a project grant for @pat", "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "--project", "MARKETING", "@Pat", "build", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow"), "check --project MARKETING is the marketing project",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "allow"), "check --project MARKETING is the marketing project",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "ED", "build", NULL);
-    check(r.status == 2 && strstr(r.err.p, "check 'ED'"), "concierge check ED is refused, naming the door",
-          "status %d: %s", r.status, r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "check 'ED'"), "concierge check ED is refused, naming the door",
+           "status %d: %s", r.status, r.err.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "--as", "@owner", "@mixedcase", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow"), "admin's @MixedCase member is @mixedcase (shared mode)",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "allow"), "admin's @MixedCase member is @mixedcase (shared mode)",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     lapse_run(&r, "check", AT, "<@U0MIXED1|mc>", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "@mixedcase"), "the linked Slack user is @mixedcase at check",
-          "status %d: %s", r.status, r.out.p);
+    CHECKF(r.status == 0 && strstr(r.out.p, "@mixedcase"), "the linked Slack user is @mixedcase at check",
+           "status %d: %s", r.status, r.out.p);
     result_free(&r);
     char long_email[300];
     memset(long_email, 'e', 243);
     memcpy(long_email + 243, "@example.com", 13); /* 255 bytes and the NUL */
     lapse_run(&r, "check", AT, long_email, "read", NULL);
-    check(r.status == 2 && r.out.p[0] == '\0',
-          "a 255-byte principal is refused at check, never cut to one that fits", "status %d: %s", r.status,
-          r.out.p);
+    CHECKF(r.status == 2 && r.out.p[0] == '\0',
+           "a 255-byte principal is refused at check, never cut to one that fits", "status %d: %s", r.status,
+           r.out.p);
     result_free(&r);
 
     /* The environment is a door as well: a bad value is an error, never a silent default. */
     const char *bad_as[] = {"CONCIERGE_AS=@x y", NULL};
     const char *who[] = {"--db", lapse_db, AT, "who has access?", NULL};
     run(who, bad_as, NULL, 0, &r);
-    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_AS '@x y'") && r.out.p[0] == '\0',
-          "a bad CONCIERGE_AS is refused, not replaced by the login name", "status %d: %s", r.status,
-          r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "CONCIERGE_AS '@x y'") && r.out.p[0] == '\0',
+           "a bad CONCIERGE_AS is refused, not replaced by the login name", "status %d: %s", r.status,
+           r.err.p);
     result_free(&r);
     const char *bad_sb[] = {"CONCIERGE_SANDBOX=bad name", NULL};
     const char *who2[] = {"--db", lapse_db, "--as", "@owner", "who has access?", NULL};
     run(who2, bad_sb, NULL, 0, &r);
-    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_SANDBOX 'bad name'"),
-          "a bad CONCIERGE_SANDBOX is refused, not replaced by \"default\"", "status %d: %s", r.status,
-          r.err.p);
+    CHECKF(r.status == 2 && strstr(r.err.p, "CONCIERGE_SANDBOX 'bad name'"),
+           "a bad CONCIERGE_SANDBOX is refused, not replaced by \"default\"", "status %d: %s", r.status,
+           r.err.p);
     result_free(&r);
 
     const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
@@ -969,6 +941,5 @@ int main(int argc, char **argv)
     test_access_that_ends();
     test_doors();
 
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -33,6 +33,8 @@
 
 #include <sqlite3.h>
 
+#include "check.h"
+
 #define GIVE_UP_MS 30000 /* any one wait: give up and fail after 30 s */
 #define EXTRA      40    /* commands still being written when the process is killed */
 #define WRITERS_N  300   /* principals per writer */
@@ -41,30 +43,7 @@
 
 static const char *bin;
 static char dir[64];
-static int passed, failed;
-static int quiet; /* a passing check is not counted (diagnostic queries) */
-
-/* ---- Checks ------------------------------------------------------------------------ */
-
-static int check(int ok, const char *name, const char *fmt, ...)
-{
-    if (ok) {
-        passed += !quiet;
-        return 1;
-    }
-    failed++;
-    printf("FAIL %s", name);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        fputs(": ", stdout);
-        vprintf(fmt, ap);
-        va_end(ap);
-    }
-    putchar('\n');
-    fflush(stdout);
-    return 0;
-}
+static int quiet; /* a passing query is not counted as a check (diagnostic queries) */
 
 static void *xmalloc(size_t n)
 {
@@ -656,8 +635,9 @@ static struct jv *query(const char *name, const char *db, const char *text)
     char *line = strndup(buf_str(&p.obuf), strcspn(buf_str(&p.obuf), "\n"));
     struct jv *v = jparse(line);
     int ok = st == 0 && v && jstr_is(jget(v, "status"), "done");
-    check(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, buf_str(&p.obuf),
-          p.obuf.len > 300 ? "…" : "", buf_str(&p.ebuf));
+    if (!ok || !quiet)
+        CHECKF(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, buf_str(&p.obuf),
+               p.obuf.len > 300 ? "…" : "", buf_str(&p.ebuf));
     free(line);
     proc_free(&p);
     if (!ok) {
@@ -675,7 +655,7 @@ static int read_members(const char *name, const char *db, struct people **pps, i
     if (!v) return -1;
     struct jv *m = jget(jget(v, "result"), "members");
     int n = -1;
-    if (check(m && m->t == J_ARR, name, "result.members is not an array")) {
+    if (CHECKF(m && m->t == J_ARR, name, "result.members is not an array")) {
         n = (int)m->n;
         for (size_t i = 0; i < m->n; i++) {
             const char *who = jstr(jget(m->items[i], "principal"));
@@ -718,7 +698,7 @@ static int read_audit(const char *name, const char *db, struct people **pps, int
     if (!v) return -1;
     struct jv *ev = jget(jget(v, "result"), "events");
     int n = -1;
-    if (check(ev && ev->t == J_ARR, name, "result.events is not an array")) {
+    if (CHECKF(ev && ev->t == J_ARR, name, "result.events is not an array")) {
         n = (int)ev->n;
         mark_events(v, pps, npp, 0);
     }
@@ -791,7 +771,7 @@ static void integrity(const char *name, const char *db)
         buf_printf(&got, "open: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
     }
     sqlite3_close(h);
-    check(strcmp(buf_str(&got), "ok") == 0, name, "PRAGMA integrity_check gave %.300s", buf_str(&got));
+    CHECKF(strcmp(buf_str(&got), "ok") == 0, name, "PRAGMA integrity_check gave %.300s", buf_str(&got));
     buf_free(&got);
 }
 
@@ -823,8 +803,8 @@ static void kill_round(int round, int acks, unsigned seed)
         free(line);
         acked = k;
     }
-    check(acked == acks, name, "reply %d of the stream was not \"status\":\"done\": %.300s (stderr %.200s)",
-          acked + 1, bad ? bad : "", buf_str(&p.ebuf));
+    CHECKF(acked == acks, name, "reply %d of the stream was not \"status\":\"done\": %.300s (stderr %.200s)",
+           acked + 1, bad ? bad : "", buf_str(&p.ebuf));
     free(bad);
 
     /* More commands on their way, then SIGKILL at a moment that moves from round to round. */
@@ -839,7 +819,7 @@ static void kill_round(int round, int acks, unsigned seed)
     kill(p.pid, SIGKILL);
     int st = proc_reap(p.pid, ms_now() + GIVE_UP_MS);
     p.status = st;
-    check(st == 128 + SIGKILL, name, "the stream process ended with status %d before SIGKILL", st);
+    CHECKF(st == 128 + SIGKILL, name, "the stream process ended with status %d before SIGKILL", st);
     proc_free(&p);
 
     /* The killed process is gone: the file as it left it. */
@@ -853,14 +833,15 @@ static void kill_round(int round, int acks, unsigned seed)
 
     struct buf m = {0};
     int missing = list_where(&m, &pp, pp.listed, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
+    CHECKF(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
     buf_free(&m);
     missing = list_where(&m, &pp, pp.found, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites have no audit event at all: %s", missing, m.p);
+    CHECKF(missing == 0, name, "%d acknowledged invites have no audit event at all: %s", missing, m.p);
     buf_free(&m);
     missing = list_where(&m, &pp, pp.audited, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites missing from `show the audit log` (%d of them %s): %s",
-          missing, found_elsewhere(&pp, 1, acked), "found by `show the audit log for @…`", m.p);
+    CHECKF(missing == 0, name,
+           "%d acknowledged invites missing from `show the audit log` (%d of them %s): %s", missing,
+           found_elsewhere(&pp, 1, acked), "found by `show the audit log for @…`", m.p);
     buf_free(&m);
     /* The change and its audit event are stored together or not at all. */
     int torn = 0;
@@ -871,7 +852,7 @@ static void kill_round(int round, int acks, unsigned seed)
                            pp.listed[k] ? "grant, no event" : "event, no grant");
             torn++;
         }
-    check(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
+    CHECKF(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
     buf_free(&m);
     people_free(&pp);
 }
@@ -931,13 +912,13 @@ static void test_two_writers(void)
             got[i]++;
             free(line);
         }
-        check(got[i] == WRITERS_N, name, "writer %s: %d replies, want %d", prefix[i], got[i], WRITERS_N);
-        check(not_done[i] == 0, name, "writer %s: %d replies not \"status\":\"done\", the first: %.300s",
-              prefix[i], not_done[i], first_bad[i] ? first_bad[i] : "");
-        check(!strstr(ps[i]->obuf.p, "database is locked") && !strstr(ps[i]->ebuf.p, "database is locked"),
-              name, "writer %s: \"database is locked\" in its output or standard error", prefix[i]);
-        check(ps[i]->status == 0, name, "writer %s: exit status %d, want 0 (stderr %.200s)", prefix[i],
-              ps[i]->status, ps[i]->ebuf.p);
+        CHECKF(got[i] == WRITERS_N, name, "writer %s: %d replies, want %d", prefix[i], got[i], WRITERS_N);
+        CHECKF(not_done[i] == 0, name, "writer %s: %d replies not \"status\":\"done\", the first: %.300s",
+               prefix[i], not_done[i], first_bad[i] ? first_bad[i] : "");
+        CHECKF(!strstr(ps[i]->obuf.p, "database is locked") && !strstr(ps[i]->ebuf.p, "database is locked"),
+               name, "writer %s: \"database is locked\" in its output or standard error", prefix[i]);
+        CHECKF(ps[i]->status == 0, name, "writer %s: exit status %d, want 0 (stderr %.200s)", prefix[i],
+               ps[i]->status, ps[i]->ebuf.p);
         free(first_bad[i]);
     }
     proc_free(&a);
@@ -952,14 +933,14 @@ static void test_two_writers(void)
     for (int j = 0; j < 2; j++) {
         struct buf m = {0};
         int missing = list_where(&m, pps[j], pps[j]->listed, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d not listed by `who has access?`: %s", missing, m.p);
+        CHECKF(missing == 0, name, "%d not listed by `who has access?`: %s", missing, m.p);
         buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->found, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d with no audit event at all: %s", missing, m.p);
+        CHECKF(missing == 0, name, "%d with no audit event at all: %s", missing, m.p);
         buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->audited, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d missing from `show the audit log` (%d of them %s): %s", missing,
-              found_elsewhere(pps[j], 1, WRITERS_N), "found by `show the audit log for @…`", m.p);
+        CHECKF(missing == 0, name, "%d missing from `show the audit log` (%d of them %s): %s", missing,
+               found_elsewhere(pps[j], 1, WRITERS_N), "found by `show the audit log for @…`", m.p);
         buf_free(&m);
     }
     people_free(&pa);
@@ -1001,7 +982,7 @@ static void test_two_creators(void)
         }
         bad += !ok;
     }
-    check(bad == 0, name, "%d of %d tries failed; the first: %s", bad, tries, buf_str(&first));
+    CHECKF(bad == 0, name, "%d of %d tries failed; the first: %s", bad, tries, buf_str(&first));
     buf_free(&first);
 }
 
@@ -1083,20 +1064,20 @@ static void test_prompt(void)
     int prompted;
     const char *name = "terminal: answering n";
     int st = run_pty(args, "n\n", &out, &prompted);
-    check(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
-    check(contains_nocase(out.p, "cancelled"), name, "the terminal does not say cancelled: %.300s", out.p);
-    check(st == 3, name, "exit status %d, want 3 (cancelled)", st);
-    check(is_listed(name, db, "@carol") == 0, name, "@carol is listed after answering n");
+    CHECKF(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
+    CHECKF(contains_nocase(out.p, "cancelled"), name, "the terminal does not say cancelled: %.300s", out.p);
+    CHECK_INT(st, 3, name);
+    CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed after answering n");
     buf_free(&out);
 
     name = "terminal: answering y";
     st = run_pty(args, "y\n", &out, &prompted);
-    check(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
+    CHECKF(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
     const char *after = prompted ? strstr(out.p, "Proceed? [y/N]") : out.p;
-    check(!contains_nocase(after, "cancel") && contains_nocase(after, "@carol"), name,
-          "the terminal does not say it was done: %.300s", out.p);
-    check(st == 0, name, "exit status %d, want 0 (done)", st);
-    check(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after answering y");
+    CHECKF(!contains_nocase(after, "cancel") && contains_nocase(after, "@carol"), name,
+           "the terminal does not say it was done: %.300s", out.p);
+    CHECK_INT(st, 0, name);
+    CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after answering y");
     buf_free(&out);
 
     /* No terminal, no --yes: a token, exit 3, nothing changes until confirm. */
@@ -1104,7 +1085,7 @@ static void test_prompt(void)
     name = "no terminal: pending token";
     struct proc p;
     st = run(&p, args, NULL);
-    check(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.obuf.p);
+    CHECKF(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.obuf.p);
     char token[16] = "";
     for (const char *s = p.obuf.p; (s = strcasestr(s, "confirm ")); s++) {
         const char *t = s + 8;
@@ -1113,19 +1094,19 @@ static void test_prompt(void)
             digits += isdigit((unsigned char)t[n++]) != 0;
         if (n >= 4 && n <= 8 && digits) snprintf(token, sizeof token, "%.*s", (int)n, t);
     }
-    check(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.obuf.p);
-    check(!contains_nocase(p.ebuf.p, "Proceed?") && !contains_nocase(p.obuf.p, "Proceed?"), name,
-          "asked `Proceed?` with no terminal");
+    CHECKF(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.obuf.p);
+    CHECKF(!contains_nocase(p.ebuf.p, "Proceed?") && !contains_nocase(p.obuf.p, "Proceed?"), name,
+           "asked `Proceed?` with no terminal");
     proc_free(&p);
-    check(is_listed(name, db, "@carol") == 0, name, "@carol is listed before the confirmation");
+    CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed before the confirmation");
     if (token[0]) {
         char text[64];
         snprintf(text, sizeof text, "confirm %s", token);
         const char *cargs[] = {"--db", db, "--as", "@owner", text, NULL};
         st = run(&p, cargs, NULL);
-        check(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.obuf.p);
+        CHECKF(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.obuf.p);
         proc_free(&p);
-        check(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after `%s`", text);
+        CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after `%s`", text);
     }
 }
 
@@ -1136,14 +1117,14 @@ static void check_json(const char *name, const char *db, const char *who, const 
     const char *args[] = {"check", "--db", db, "--sandbox", "demo", "--json", who, "read", NULL};
     struct proc p;
     int st = run(&p, args, NULL);
-    check(st == want_st, name, "exit status %d, want %d", st, want_st);
+    CHECKF(st == want_st, name, "exit status %d, want %d", st, want_st);
     struct jv *v = jparse(p.obuf.p);
     int shape = v && v->t == J_OBJ && v->n == 3 && strcmp(v->keys[0], "decision") == 0 &&
                 strcmp(v->keys[1], "rule") == 0 && strcmp(v->keys[2], "reason") == 0 &&
                 jstr(jget(v, "rule")) && *jstr(jget(v, "rule")) && jstr(jget(v, "reason")) &&
                 *jstr(jget(v, "reason"));
-    check(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.obuf.p);
-    check(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.obuf.p);
+    CHECKF(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.obuf.p);
+    CHECKF(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.obuf.p);
     jfree(v);
     proc_free(&p);
 }
@@ -1155,22 +1136,22 @@ static void test_check(void)
     struct proc p;
     const char *admin[] = {"admin", "--db", db, "sandbox", "add", "demo", "--owner", "@owner", NULL};
     int st = run(&p, admin, NULL);
-    check(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.ebuf.p);
+    CHECKF(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.ebuf.p);
     proc_free(&p);
     const char *invite[] = {"--db", db, "--as", "@owner", "--sandbox", "demo", "--yes", "invite @bob", NULL};
     st = run(&p, invite, NULL);
-    check(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.obuf.p, p.ebuf.p);
+    CHECKF(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.obuf.p, p.ebuf.p);
     proc_free(&p);
 
     const char *bob[] = {"check", "--db", db, "--sandbox", "demo", "@bob", "read", NULL};
     st = run(&p, bob, NULL);
-    check(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.obuf.p);
-    check(contains_nocase(p.obuf.p, "allow"), "check: a grant holder may read", "no allow in: %.200s",
-          p.obuf.p);
+    CHECKF(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.obuf.p);
+    CHECKF(contains_nocase(p.obuf.p, "allow"), "check: a grant holder may read", "no allow in: %.200s",
+           p.obuf.p);
     proc_free(&p);
     const char *zed[] = {"check", "--db", db, "--sandbox", "demo", "@stranger", "read", NULL};
     st = run(&p, zed, NULL);
-    check(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.obuf.p);
+    CHECKF(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.obuf.p);
     proc_free(&p);
     check_json("check --json: grant holder", db, "@bob", "allow", 0);
     check_json("check --json: stranger", db, "@stranger", "deny", 4);
@@ -1216,6 +1197,5 @@ int main(int argc, char **argv)
     test_check();
     remove_dir(dir);
     fprintf(stderr, "test_durability: %.1f s\n", (double)(ms_now() - t0) / 1000.0);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -9,47 +9,7 @@
 
 #include "duration.h"
 #include "timecalc.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *file, int line, const char *what, const char *got, const char *want)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s:%d: %s (got %s, want %s)\n", file, line, what, got, want);
-}
-
-#define CHECK(cond, what) check(!!(cond), __FILE__, __LINE__, (what), "false", "true")
-
-#define CHECK_INT(got, want, what)                                                                           \
-    do {                                                                                                     \
-        long long g_ = (long long)(got), w_ = (long long)(want);                                             \
-        char gs_[32], ws_[32];                                                                               \
-        snprintf(gs_, sizeof gs_, "%lld", g_);                                                               \
-        snprintf(ws_, sizeof ws_, "%lld", w_);                                                               \
-        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                                               \
-    } while (0)
-
-#define CHECK_STR(got, want, what)                                                                           \
-    do {                                                                                                     \
-        const char *g_ = (got), *w_ = (want);                                                                \
-        check(g_ != NULL && strcmp(g_, w_) == 0, __FILE__, __LINE__, (what), g_ ? g_ : "(null)", w_);        \
-    } while (0)
-
-/* An instant: compared as epoch seconds; on failure both are shown in RFC 3339 too. */
-#define CHECK_T(got, want, what)                                                                             \
-    do {                                                                                                     \
-        int64_t g_ = (got), w_ = (want);                                                                     \
-        char gb_[24], wb_[24], gs_[64], ws_[64];                                                             \
-        format_rfc3339(g_, gb_);                                                                             \
-        format_rfc3339(w_, wb_);                                                                             \
-        snprintf(gs_, sizeof gs_, "%lld %s", (long long)g_, gb_);                                            \
-        snprintf(ws_, sizeof ws_, "%lld %s", (long long)w_, wb_);                                            \
-        check(g_ == w_, __FILE__, __LINE__, (what), gs_, ws_);                                               \
-    } while (0)
+#include "check.h"
 
 static struct duration dur(int64_t y, int64_t mo, int64_t d, int64_t h, int64_t mi, int64_t s)
 {
@@ -530,6 +490,5 @@ int main(void)
     test_rfc3339();
     test_duration();
     test_range();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }
