@@ -382,9 +382,8 @@ static void test_members_cli(void)
     printf("members: --json has %zu members\n", json_array_size(members));
     CHECK(json_array_size(members) == MEMBERS + 1 && good == MEMBERS + 1,
           "--json: result.members is exactly the owner and the 1,000 invited");
-    CHECK(strcmp(jstr(json_array_get(members, 0), "role") ? jstr(json_array_get(members, 0), "role") : "",
-                 "owner") == 0,
-          "--json: the owner first");
+    CHECK_STR(jstr(json_array_get(members, 0), "role") ? jstr(json_array_get(members, 0), "role") : "",
+              "owner", "--json: the owner first");
     json_decref(j);
     out_free(&o);
     text_free(&in);

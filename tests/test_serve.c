@@ -558,12 +558,12 @@ static void test_bot_flow(void)
               json_is_null(json_object_get(r->json, "code")),
           "the reply object has interfaces.md's eight fields (code null while it waits)");
     msg(bot_helper, "c1", "@bob", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "another user's yes does not answer it");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected", "another user's yes does not answer it");
     msg(bot_helper, "c2", "@ann", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "a yes in another conversation does not");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected", "a yes in another conversation does not");
     msg(bot_helper2, "c1", "@ann", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0,
-          "the same conversation name under another bot does not");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected",
+              "the same conversation name under another bot does not");
     CHECK(changes() == before, "nothing changed yet");
     msg(bot_helper, "c1", "@ann", "yes", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && changes() == before + 1,
@@ -628,7 +628,7 @@ static void test_workspace_bound(void)
     CHECK(strstr(nz(jstr(r->json, "summary")), "sandbox \"demo\" not found") != NULL,
           "globex's bot cannot read acme's sandbox");
     bot(bot_globex, "{\"conversation\":\"w\",\"user\":\"@zed\",\"text\":\"who has access?\"}", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "a workspace's only sandbox is the default");
+    CHECK_STR(nz(jstr(r->json, "status")), "done", "a workspace's only sandbox is the default");
     bot_to("/v1/check", bot_globex, "{\"principal\":\"@ann\",\"sandbox\":\"demo\",\"action\":\"read\"}", r);
     CHECK(strcmp(nz(jstr(r->json, "decision")), "deny") == 0 &&
               strcmp(nz(jstr(r->json, "rule")), "not-found") == 0,
@@ -703,7 +703,7 @@ static void test_callbacks_and_keys(void)
     /* Inside the prefix: the reply is POSTed there too, without the key's secret. */
     int n0 = deliveries();
     msg(bot_helper, "keys", "@ann", "share the builder agent with @bob", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0, "share_agent waits for yes");
+    CHECK_STR(nz(jstr(r->json, "status")), "needs_confirmation", "share_agent waits for yes");
     snprintf(json, sizeof json,
              "{\"conversation\":\"keys\",\"user\":\"@ann\",\"text\":\"yes\",\"callback_url\":\"http://"
              "127.0.0.1:%d/cb/keys?x=1\"}",
@@ -715,7 +715,7 @@ static void test_callbacks_and_keys(void)
     const char *d = delivery(n0 + 1);
     CHECK(d && strstr(d, "\"status\":\"done\"") && strstr(d, "\"secret\":null") && !strstr(d, "ck_"),
           "the callback has the reply without the secret");
-    CHECK(strcmp(got.path[n0], "/cb/keys") == 0, "at the callback's path");
+    CHECK_STR(got.path[n0], "/cb/keys", "at the callback's path");
     CHECK(count_rows(
               "SELECT count(*) FROM audit WHERE instr(summary, 'ck_') > 0 OR instr(before, 'ck_') > 0") == 0,
           "the audit log never holds a secret");
@@ -1122,7 +1122,7 @@ static void test_access_that_ends(void)
     CHECK(concierge(NULL, 0, "workspace member add globex @wes") == 0, "@wes joins globex");
     msg(bot_globex, "k8", "@zed", "only let @wes into this sandbox's workloads", r);
     msg(bot_globex, "k8", "@zed", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "sandbox other is collaborated, with @wes");
+    CHECK_STR(nz(jstr(r->json, "status")), "done", "sandbox other is collaborated, with @wes");
     const char *ask = "{\"principal\":\"@wes\",\"sandbox\":\"other\",\"action\":\"exec\"}";
     CHECK(bot_to("/v1/check", bot_globex, ask, r) == 200 &&
               strcmp(nz(jstr(r->json, "rule")), "collaborator") == 0,
