@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "spawn.h"
 
 #define GIVE_UP_MS 30000 /* any one wait: give up and fail after 30 s */
 #define EXTRA      40    /* commands still being written when the process is killed */
@@ -65,60 +65,12 @@ static void *xrealloc(void *p, size_t n)
     return p;
 }
 
-static int64_t ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* ---- Growing buffers ----------------------------------------------------------------- */
 
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
+static const char *buf_str(struct spawn_buf *b)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->p = xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static const char *buf_str(struct buf *b)
-{
-    if (!b->p) buf_add(b, "", 0);
+    if (!b->p) spawn_buf_add(b, "", 0);
     return b->p;
-}
-
-static void buf_free(struct buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
 }
 
 /* ---- A small JSON reader (enough for the reply objects) ------------------------------ */
@@ -172,7 +124,7 @@ static int hexval(const char *p, unsigned *out)
     return 0;
 }
 
-static void put_utf8(struct buf *b, unsigned cp)
+static void put_utf8(struct spawn_buf *b, unsigned cp)
 {
     char u[4];
     size_t n;
@@ -195,22 +147,22 @@ static void put_utf8(struct buf *b, unsigned cp)
         u[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    buf_add(b, u, n);
+    spawn_buf_add(b, u, n);
 }
 
 static char *jstring(const char **p)
 {
     if (**p != '"') return NULL;
     (*p)++;
-    struct buf b = {0};
-    buf_add(&b, "", 0);
+    struct spawn_buf b = {0};
+    spawn_buf_add(&b, "", 0);
     for (;;) {
         char c = **p;
         if (c == '\0' || (unsigned char)c < 0x20) goto bad;
         (*p)++;
         if (c == '"') return b.p;
         if (c != '\\') {
-            buf_add(&b, &c, 1);
+            spawn_buf_add(&b, &c, 1);
             continue;
         }
         char e = **p;
@@ -218,7 +170,7 @@ static char *jstring(const char **p)
         const char *simple = strchr("\"\\/bfnrt", e);
         if (e && simple) {
             static const char out[] = "\"\\/\b\f\n\r\t";
-            buf_add(&b, &out[simple - "\"\\/bfnrt"], 1);
+            spawn_buf_add(&b, &out[simple - "\"\\/bfnrt"], 1);
         } else if (e == 'u') {
             unsigned cp;
             if (hexval(*p, &cp)) goto bad;
@@ -236,7 +188,7 @@ static char *jstring(const char **p)
         }
     }
 bad:
-    buf_free(&b);
+    spawn_buf_free(&b);
     return NULL;
 }
 
@@ -356,10 +308,10 @@ static int jstr_is(const struct jv *v, const char *want)
 /* A running concierge with pipes on its standard input, output and error. */
 struct proc {
     pid_t pid;
-    int in, out, err;   /* parent's ends; -1 once closed */
-    struct buf pending; /* still to write to its standard input */
+    int in, out, err;         /* parent's ends; -1 once closed */
+    struct spawn_buf pending; /* still to write to its standard input */
     size_t sent;
-    struct buf obuf, ebuf;
+    struct spawn_buf obuf, ebuf;
     size_t opos; /* start of the first line not yet taken from obuf */
     int status;  /* once reaped: exit status, 128 + signal; -1 before */
 };
@@ -373,14 +325,9 @@ static void argv_fill(const char **argv, const char *const *args)
     argv[n] = NULL;
 }
 
-static void child_env(void)
-{
-    unsetenv("CONCIERGE_DB");
-    unsetenv("CONCIERGE_AS");
-    unsetenv("CONCIERGE_SANDBOX");
-    unsetenv("NO_COLOR");
-    setenv("TZ", "UTC", 1);
-}
+/* Every child runs in UTC, with none of the defaults a developer's environment may hold. */
+static const char *const child_env[] = {"CONCIERGE_DB", "CONCIERGE_AS", "CONCIERGE_SANDBOX",
+                                        "NO_COLOR",     "TZ=UTC",       NULL};
 
 static void proc_start(struct proc *p, const char *const *args)
 {
@@ -388,33 +335,16 @@ static void proc_start(struct proc *p, const char *const *args)
     p->status = -1;
     const char *argv[64];
     argv_fill(argv, args);
-    int pin[2], pout[2], perr[2];
-    if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC)) {
-        perror("test_durability: pipe");
+    struct spawn_child c;
+    /* A session of its own: no controlling terminal, /dev/tty cannot be opened. */
+    if (spawn_start(&c, argv, child_env, SPAWN_IN | SPAWN_OUT | SPAWN_ERR | SPAWN_SETSID)) {
+        perror("test_durability: spawn");
         exit(1);
     }
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("test_durability: fork");
-        exit(1);
-    }
-    if (pid == 0) {
-        setsid(); /* no controlling terminal: /dev/tty cannot be opened */
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        child_env();
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    close(perr[1]);
-    p->pid = pid;
-    p->in = pin[1];
-    p->out = pout[0];
-    p->err = perr[0];
+    p->pid = c.pid;
+    p->in = c.in;
+    p->out = c.out;
+    p->err = c.err;
     fcntl(p->in, F_SETFL, fcntl(p->in, F_GETFL) | O_NONBLOCK);
 }
 
@@ -425,7 +355,7 @@ static void proc_send(struct proc *p, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (n > 0) buf_add(&p->pending, line, (size_t)n);
+    if (n > 0) spawn_buf_add(&p->pending, line, (size_t)n);
 }
 
 static void proc_close_in(struct proc *p)
@@ -477,11 +407,11 @@ static int pump(struct proc **ps, int np, int wait_ms)
             continue;
         }
         int *fd = map[i].which == 1 ? &p->out : &p->err;
-        struct buf *b = map[i].which == 1 ? &p->obuf : &p->ebuf;
+        struct spawn_buf *b = map[i].which == 1 ? &p->obuf : &p->ebuf;
         char chunk[65536];
         ssize_t got = read(*fd, chunk, sizeof chunk);
         if (got > 0) {
-            buf_add(b, chunk, (size_t)got);
+            spawn_buf_add(b, chunk, (size_t)got);
         } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
             close(*fd);
             *fd = -1;
@@ -509,36 +439,10 @@ static char *proc_line(struct proc *p, int64_t deadline)
     for (;;) {
         char *l = proc_take_line(p);
         if (l) return l;
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0 || (p->out < 0)) return NULL;
         struct proc *ps[1] = {p};
         if (pump(ps, 1, (int)(left < 100 ? left : 100)) < 0) return NULL;
-    }
-}
-
-static int decode_status(int st)
-{
-    if (WIFEXITED(st)) return WEXITSTATUS(st);
-    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-    return -1;
-}
-
-/* Reap p, waiting at most until deadline; kill it (SIGKILL) if it is still running then.
- * Returns its status, or -1 on timeout. */
-static int proc_reap(pid_t pid, int64_t deadline)
-{
-    int st;
-    for (;;) {
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid) return decode_status(st);
-        if (r < 0 && errno != EINTR) return -1;
-        if (ms_now() >= deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-            }
-            return -1;
-        }
-        sleep_ms(2);
     }
 }
 
@@ -548,12 +452,12 @@ static int proc_finish(struct proc *p, int64_t deadline)
     struct proc *ps[1] = {p};
     while ((p->in >= 0 && p->sent < p->pending.len) || p->out >= 0 || p->err >= 0) {
         if (p->in >= 0 && p->sent >= p->pending.len) proc_close_in(p);
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0) break;
         if (pump(ps, 1, (int)(left < 100 ? left : 100)) < 0) break;
     }
     proc_close_in(p);
-    p->status = proc_reap(p->pid, deadline);
+    p->status = spawn_wait(p->pid, deadline);
     if (p->out >= 0) close(p->out);
     if (p->err >= 0) close(p->err);
     p->out = p->err = -1;
@@ -568,18 +472,18 @@ static void proc_free(struct proc *p)
     if (p->out >= 0) close(p->out);
     if (p->err >= 0) close(p->err);
     p->out = p->err = -1;
-    buf_free(&p->pending);
-    buf_free(&p->obuf);
-    buf_free(&p->ebuf);
+    spawn_buf_free(&p->pending);
+    spawn_buf_free(&p->obuf);
+    spawn_buf_free(&p->ebuf);
 }
 
-/* Runs the binary to the end with args, standard input `in` (NULL: closed at once). The
- * output and error are left in p (proc_free it). Returns the exit status, -1 on timeout. */
-static int run(struct proc *p, const char *const *args, const char *in)
+/* Runs the binary to the end with args and its standard input closed, in a session of its
+ * own (no terminal). Returns the exit status, -1 on timeout; r holds what it wrote. */
+static int run(struct spawn_result *r, const char *const *args)
 {
-    proc_start(p, args);
-    if (in) buf_add(&p->pending, in, strlen(in));
-    return proc_finish(p, ms_now() + GIVE_UP_MS);
+    const char *argv[64];
+    argv_fill(argv, args);
+    return spawn_run(argv, child_env, NULL, 0, GIVE_UP_MS, r);
 }
 
 /* ---- Reading the store through the binary --------------------------------------------- */
@@ -630,16 +534,16 @@ static int person_of(const struct people *pp, const char *s)
 static struct jv *query(const char *name, const char *db, const char *text)
 {
     const char *args[] = {"--db", db, "--as", "@owner", "--json", text, NULL};
-    struct proc p;
-    int st = run(&p, args, NULL);
-    char *line = strndup(buf_str(&p.obuf), strcspn(buf_str(&p.obuf), "\n"));
+    struct spawn_result p;
+    int st = run(&p, args);
+    char *line = strndup(p.out, strcspn(p.out, "\n"));
     struct jv *v = jparse(line);
     int ok = st == 0 && v && jstr_is(jget(v, "status"), "done");
     if (!ok || !quiet)
-        CHECKF(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, buf_str(&p.obuf),
-               p.obuf.len > 300 ? "…" : "", buf_str(&p.ebuf));
+        CHECKF(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, p.out,
+               p.out_len > 300 ? "…" : "", p.err);
     free(line);
-    proc_free(&p);
+    spawn_result_free(&p);
     if (!ok) {
         jfree(v);
         return NULL;
@@ -708,11 +612,12 @@ static int read_audit(const char *name, const char *db, struct people **pps, int
         for (int k = 1; k <= pp->n; k++)
             pp->found[k] = pp->audited[k];
         for (int k = 1; k <= pp->n;) {
-            struct buf text = {0};
+            struct spawn_buf text = {0};
             int in_batch = 0;
             for (; k <= pp->n && in_batch < BATCH; k++)
                 if (!pp->audited[k]) {
-                    buf_printf(&text, "%s@%s%d", in_batch ? ", " : "show the audit log for ", pp->prefix, k);
+                    spawn_buf_printf(&text, "%s@%s%d", in_batch ? ", " : "show the audit log for ",
+                                     pp->prefix, k);
                     in_batch++;
                 }
             if (in_batch) {
@@ -722,22 +627,22 @@ static int read_audit(const char *name, const char *db, struct people **pps, int
                 if (b) mark_events(b, pps, npp, 1);
                 jfree(b);
             }
-            buf_free(&text);
+            spawn_buf_free(&text);
         }
     }
     return n;
 }
 
 /* A short list of the k in 1..n (or lo..hi) where a[k] != want, for a message. */
-static int list_where(struct buf *out, const struct people *pp, const char *a, int want, int lo, int hi)
+static int list_where(struct spawn_buf *out, const struct people *pp, const char *a, int want, int lo, int hi)
 {
     int count = 0;
     for (int k = lo; k <= hi; k++)
         if (!!a[k] != want) {
-            if (count < 8) buf_printf(out, "%s@%s%d", count ? ", " : "", pp->prefix, k);
+            if (count < 8) spawn_buf_printf(out, "%s@%s%d", count ? ", " : "", pp->prefix, k);
             count++;
         }
-    if (count > 8) buf_printf(out, ", … (%d in all)", count);
+    if (count > 8) spawn_buf_printf(out, ", … (%d in all)", count);
     buf_str(out);
     return count;
 }
@@ -755,7 +660,7 @@ static int found_elsewhere(const struct people *pp, int lo, int hi)
 static void integrity(const char *name, const char *db)
 {
     sqlite3 *h = NULL;
-    struct buf got = {0};
+    struct spawn_buf got = {0};
     int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(h, 5000);
@@ -763,16 +668,16 @@ static void integrity(const char *name, const char *db)
         rc = sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, NULL);
         while (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
             const unsigned char *t = sqlite3_column_text(s, 0);
-            buf_printf(&got, "%s%s", got.len ? "; " : "", t ? (const char *)t : "(null)");
+            spawn_buf_printf(&got, "%s%s", got.len ? "; " : "", t ? (const char *)t : "(null)");
         }
-        if (rc != SQLITE_OK) buf_printf(&got, "error: %s", sqlite3_errmsg(h));
+        if (rc != SQLITE_OK) spawn_buf_printf(&got, "error: %s", sqlite3_errmsg(h));
         sqlite3_finalize(s);
     } else {
-        buf_printf(&got, "open: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        spawn_buf_printf(&got, "open: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
     }
     sqlite3_close(h);
     CHECKF(strcmp(buf_str(&got), "ok") == 0, name, "PRAGMA integrity_check gave %.300s", buf_str(&got));
-    buf_free(&got);
+    spawn_buf_free(&got);
 }
 
 /* ---- 1. Nothing lost (SIGKILL) ---------------------------------------------------------- */
@@ -783,7 +688,7 @@ static void kill_round(int round, int acks, unsigned seed)
     snprintf(db, sizeof db, "%s/kill%d.db", dir, round);
     snprintf(prefix, sizeof prefix, "r%du", round);
     snprintf(name, sizeof name, "SIGKILL round %d (%d acknowledged)", round, acks);
-    int64_t deadline = ms_now() + GIVE_UP_MS;
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
     struct proc p;
@@ -811,13 +716,13 @@ static void kill_round(int round, int acks, unsigned seed)
     for (int k = acked + 1; k <= acked + EXTRA; k++)
         proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
     struct proc *ps[1] = {&p};
-    int64_t until = ms_now() + (int64_t)(seed % 4);
+    int64_t until = spawn_now_ms() + (int64_t)(seed % 4);
     do
         pump(ps, 1, 0);
-    while (ms_now() < until && p.sent < p.pending.len);
+    while (spawn_now_ms() < until && p.sent < p.pending.len);
     if (seed & 1) pump(ps, 1, 0);
     kill(p.pid, SIGKILL);
-    int st = proc_reap(p.pid, ms_now() + GIVE_UP_MS);
+    int st = spawn_wait(p.pid, spawn_now_ms() + GIVE_UP_MS);
     p.status = st;
     CHECKF(st == 128 + SIGKILL, name, "the stream process ended with status %d before SIGKILL", st);
     proc_free(&p);
@@ -831,29 +736,29 @@ static void kill_round(int round, int acks, unsigned seed)
     read_members(name, db, pps, 1);
     read_audit(name, db, pps, 1);
 
-    struct buf m = {0};
+    struct spawn_buf m = {0};
     int missing = list_where(&m, &pp, pp.listed, 1, 1, acked);
     CHECKF(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
-    buf_free(&m);
+    spawn_buf_free(&m);
     missing = list_where(&m, &pp, pp.found, 1, 1, acked);
     CHECKF(missing == 0, name, "%d acknowledged invites have no audit event at all: %s", missing, m.p);
-    buf_free(&m);
+    spawn_buf_free(&m);
     missing = list_where(&m, &pp, pp.audited, 1, 1, acked);
     CHECKF(missing == 0, name,
            "%d acknowledged invites missing from `show the audit log` (%d of them %s): %s", missing,
            found_elsewhere(&pp, 1, acked), "found by `show the audit log for @…`", m.p);
-    buf_free(&m);
+    spawn_buf_free(&m);
     /* The change and its audit event are stored together or not at all. */
     int torn = 0;
     for (int k = 1; k <= pp.n; k++)
         if (pp.listed[k] != pp.found[k]) {
             if (torn < 8)
-                buf_printf(&m, "%s@%s%d (%s)", torn ? ", " : "", prefix, k,
-                           pp.listed[k] ? "grant, no event" : "event, no grant");
+                spawn_buf_printf(&m, "%s@%s%d (%s)", torn ? ", " : "", prefix, k,
+                                 pp.listed[k] ? "grant, no event" : "event, no grant");
             torn++;
         }
     CHECKF(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
-    buf_free(&m);
+    spawn_buf_free(&m);
     people_free(&pp);
 }
 
@@ -882,8 +787,8 @@ static void test_two_writers(void)
     const char *prefix[2] = {"a", "b"};
     int sent[2] = {0, 0}, got[2] = {0, 0}, not_done[2] = {0, 0};
     char *first_bad[2] = {NULL, NULL};
-    int64_t deadline = ms_now() + GIVE_UP_MS;
-    while ((got[0] < WRITERS_N || got[1] < WRITERS_N) && ms_now() < deadline) {
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
+    while ((got[0] < WRITERS_N || got[1] < WRITERS_N) && spawn_now_ms() < deadline) {
         /* Keep WINDOW commands in flight on each, fed alternately. */
         for (int i = 0; i < 2; i++)
             while (sent[i] < WRITERS_N && sent[i] - got[i] < WINDOW) {
@@ -906,7 +811,7 @@ static void test_two_writers(void)
         if (a.out < 0 && b.out < 0) break;
     }
     for (int i = 0; i < 2; i++) {
-        proc_finish(ps[i], ms_now() + 5000);
+        proc_finish(ps[i], spawn_now_ms() + 5000);
         char *line;
         while ((line = proc_take_line(ps[i]))) { /* anything after the last one counted */
             got[i]++;
@@ -931,17 +836,17 @@ static void test_two_writers(void)
     read_members(name, db, pps, 2);
     read_audit(name, db, pps, 2);
     for (int j = 0; j < 2; j++) {
-        struct buf m = {0};
+        struct spawn_buf m = {0};
         int missing = list_where(&m, pps[j], pps[j]->listed, 1, 1, WRITERS_N);
         CHECKF(missing == 0, name, "%d not listed by `who has access?`: %s", missing, m.p);
-        buf_free(&m);
+        spawn_buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->found, 1, 1, WRITERS_N);
         CHECKF(missing == 0, name, "%d with no audit event at all: %s", missing, m.p);
-        buf_free(&m);
+        spawn_buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->audited, 1, 1, WRITERS_N);
         CHECKF(missing == 0, name, "%d missing from `show the audit log` (%d of them %s): %s", missing,
                found_elsewhere(pps[j], 1, WRITERS_N), "found by `show the audit log for @…`", m.p);
-        buf_free(&m);
+        spawn_buf_free(&m);
     }
     people_free(&pa);
     people_free(&pb);
@@ -953,7 +858,7 @@ static void test_two_creators(void)
 {
     const char *name = "two writers creating the store at once";
     int bad = 0, tries = 20;
-    struct buf first = {0};
+    struct spawn_buf first = {0};
     for (int t = 0; t < tries; t++) {
         char db[128], who[2][16];
         snprintf(db, sizeof db, "%s/create%d.db", dir, t);
@@ -963,7 +868,7 @@ static void test_two_creators(void)
             const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", who[i], NULL};
             proc_start(&p[i], args);
         }
-        int64_t deadline = ms_now() + GIVE_UP_MS;
+        int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
         int ok = 1;
         for (int i = 0; i < 2; i++) {
             int st = proc_finish(&p[i], deadline);
@@ -972,8 +877,8 @@ static void test_two_creators(void)
             if (st != 0 || !v || !jstr_is(jget(v, "status"), "done") ||
                 strstr(p[i].ebuf.p, "database is locked")) {
                 if (ok && !bad)
-                    buf_printf(&first, "`%s` on a new store: exit %d, output %.200s stderr %.200s", who[i],
-                               st, p[i].obuf.p, p[i].ebuf.p);
+                    spawn_buf_printf(&first, "`%s` on a new store: exit %d, output %.200s stderr %.200s",
+                                     who[i], st, p[i].obuf.p, p[i].ebuf.p);
                 ok = 0;
             }
             free(line);
@@ -983,7 +888,7 @@ static void test_two_creators(void)
         bad += !ok;
     }
     CHECKF(bad == 0, name, "%d of %d tries failed; the first: %s", bad, tries, buf_str(&first));
-    buf_free(&first);
+    spawn_buf_free(&first);
 }
 
 /* ---- 3. The terminal prompt, and no terminal ------------------------------------------- */
@@ -1009,28 +914,29 @@ static int contains_nocase(const char *hay, const char *needle)
 /* Runs args under a pseudo-terminal; waits for `Proceed? [y/N]`, then types answer.
  * Fills out with everything the terminal showed; returns the exit status (-1 on timeout);
  * *prompted says whether the prompt came. */
-static int run_pty(const char *const *args, const char *answer, struct buf *out, int *prompted)
+static int run_pty(const char *const *args, const char *answer, struct spawn_buf *out, int *prompted)
 {
     const char *argv[64];
     argv_fill(argv, args);
+    char **envp = spawn_env(child_env);
     *prompted = 0;
     int master = -1;
     struct winsize ws = {24, 80, 0, 0};
     fflush(stdout);
     pid_t pid = forkpty(&master, NULL, NULL, &ws);
+    if (pid == 0) {
+        execve(bin, (char *const *)argv, envp);
+        _exit(127);
+    }
+    spawn_env_free(envp);
     if (pid < 0) {
         perror("test_durability: forkpty");
         return -1;
     }
-    if (pid == 0) {
-        child_env();
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int64_t deadline = ms_now() + GIVE_UP_MS;
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
     int answered = 0;
     for (;;) {
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0) break;
         struct pollfd pfd = {master, POLLIN, 0};
         int k = poll(&pfd, 1, (int)(left < 100 ? left : 100));
@@ -1039,7 +945,7 @@ static int run_pty(const char *const *args, const char *answer, struct buf *out,
             char chunk[4096];
             ssize_t n = read(master, chunk, sizeof chunk);
             if (n > 0)
-                buf_add(out, chunk, (size_t)n);
+                spawn_buf_add(out, chunk, (size_t)n);
             else if (n == 0 || errno != EINTR)
                 break; /* EIO: the terminal's other side closed */
         }
@@ -1048,7 +954,7 @@ static int run_pty(const char *const *args, const char *answer, struct buf *out,
             if (write(master, answer, strlen(answer)) < 0) break;
         }
     }
-    int st = proc_reap(pid, deadline);
+    int st = spawn_wait(pid, deadline);
     close(master);
     buf_str(out);
     return st;
@@ -1060,7 +966,7 @@ static void test_prompt(void)
     snprintf(db, sizeof db, "%s/prompt.db", dir);
     const char *args[] = {"--db", db, "--as", "@owner", "invite @carol", NULL};
 
-    struct buf out = {0};
+    struct spawn_buf out = {0};
     int prompted;
     const char *name = "terminal: answering n";
     int st = run_pty(args, "n\n", &out, &prompted);
@@ -1068,7 +974,7 @@ static void test_prompt(void)
     CHECKF(contains_nocase(out.p, "cancelled"), name, "the terminal does not say cancelled: %.300s", out.p);
     CHECK_INT(st, 3, name);
     CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed after answering n");
-    buf_free(&out);
+    spawn_buf_free(&out);
 
     name = "terminal: answering y";
     st = run_pty(args, "y\n", &out, &prompted);
@@ -1078,34 +984,34 @@ static void test_prompt(void)
            "the terminal does not say it was done: %.300s", out.p);
     CHECK_INT(st, 0, name);
     CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after answering y");
-    buf_free(&out);
+    spawn_buf_free(&out);
 
     /* No terminal, no --yes: a token, exit 3, nothing changes until confirm. */
     snprintf(db, sizeof db, "%s/pending.db", dir);
     name = "no terminal: pending token";
-    struct proc p;
-    st = run(&p, args, NULL);
-    CHECKF(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.obuf.p);
+    struct spawn_result p;
+    st = run(&p, args);
+    CHECKF(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.out);
     char token[16] = "";
-    for (const char *s = p.obuf.p; (s = strcasestr(s, "confirm ")); s++) {
+    for (const char *s = p.out; (s = strcasestr(s, "confirm ")); s++) {
         const char *t = s + 8;
         size_t n = 0, digits = 0;
         while (isalnum((unsigned char)t[n]) && n < 9)
             digits += isdigit((unsigned char)t[n++]) != 0;
         if (n >= 4 && n <= 8 && digits) snprintf(token, sizeof token, "%.*s", (int)n, t);
     }
-    CHECKF(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.obuf.p);
-    CHECKF(!contains_nocase(p.ebuf.p, "Proceed?") && !contains_nocase(p.obuf.p, "Proceed?"), name,
+    CHECKF(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.out);
+    CHECKF(!contains_nocase(p.err, "Proceed?") && !contains_nocase(p.out, "Proceed?"), name,
            "asked `Proceed?` with no terminal");
-    proc_free(&p);
+    spawn_result_free(&p);
     CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed before the confirmation");
     if (token[0]) {
         char text[64];
         snprintf(text, sizeof text, "confirm %s", token);
         const char *cargs[] = {"--db", db, "--as", "@owner", text, NULL};
-        st = run(&p, cargs, NULL);
-        CHECKF(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.obuf.p);
-        proc_free(&p);
+        st = run(&p, cargs);
+        CHECKF(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.out);
+        spawn_result_free(&p);
         CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after `%s`", text);
     }
 }
@@ -1115,44 +1021,43 @@ static void test_prompt(void)
 static void check_json(const char *name, const char *db, const char *who, const char *want, int want_st)
 {
     const char *args[] = {"check", "--db", db, "--sandbox", "demo", "--json", who, "read", NULL};
-    struct proc p;
-    int st = run(&p, args, NULL);
+    struct spawn_result p;
+    int st = run(&p, args);
     CHECKF(st == want_st, name, "exit status %d, want %d", st, want_st);
-    struct jv *v = jparse(p.obuf.p);
+    struct jv *v = jparse(p.out);
     int shape = v && v->t == J_OBJ && v->n == 3 && strcmp(v->keys[0], "decision") == 0 &&
                 strcmp(v->keys[1], "rule") == 0 && strcmp(v->keys[2], "reason") == 0 &&
                 jstr(jget(v, "rule")) && *jstr(jget(v, "rule")) && jstr(jget(v, "reason")) &&
                 *jstr(jget(v, "reason"));
-    CHECKF(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.obuf.p);
-    CHECKF(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.obuf.p);
+    CHECKF(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.out);
+    CHECKF(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.out);
     jfree(v);
-    proc_free(&p);
+    spawn_result_free(&p);
 }
 
 static void test_check(void)
 {
     char db[128];
     snprintf(db, sizeof db, "%s/check.db", dir);
-    struct proc p;
+    struct spawn_result p;
     const char *admin[] = {"admin", "--db", db, "sandbox", "add", "demo", "--owner", "@owner", NULL};
-    int st = run(&p, admin, NULL);
-    CHECKF(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.ebuf.p);
-    proc_free(&p);
+    int st = run(&p, admin);
+    CHECKF(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.err);
+    spawn_result_free(&p);
     const char *invite[] = {"--db", db, "--as", "@owner", "--sandbox", "demo", "--yes", "invite @bob", NULL};
-    st = run(&p, invite, NULL);
-    CHECKF(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.obuf.p, p.ebuf.p);
-    proc_free(&p);
+    st = run(&p, invite);
+    CHECKF(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.out, p.err);
+    spawn_result_free(&p);
 
     const char *bob[] = {"check", "--db", db, "--sandbox", "demo", "@bob", "read", NULL};
-    st = run(&p, bob, NULL);
-    CHECKF(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.obuf.p);
-    CHECKF(contains_nocase(p.obuf.p, "allow"), "check: a grant holder may read", "no allow in: %.200s",
-           p.obuf.p);
-    proc_free(&p);
+    st = run(&p, bob);
+    CHECKF(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.out);
+    CHECKF(contains_nocase(p.out, "allow"), "check: a grant holder may read", "no allow in: %.200s", p.out);
+    spawn_result_free(&p);
     const char *zed[] = {"check", "--db", db, "--sandbox", "demo", "@stranger", "read", NULL};
-    st = run(&p, zed, NULL);
-    CHECKF(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.obuf.p);
-    proc_free(&p);
+    st = run(&p, zed);
+    CHECKF(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.out);
+    spawn_result_free(&p);
     check_json("check --json: grant holder", db, "@bob", "allow", 0);
     check_json("check --json: stranger", db, "@stranger", "deny", 4);
 }
@@ -1189,13 +1094,13 @@ int main(int argc, char **argv)
         perror("test_durability: mkdtemp");
         return 1;
     }
-    int64_t t0 = ms_now();
+    int64_t t0 = spawn_now_ms();
     test_sigkill();
     test_two_writers();
     test_two_creators();
     test_prompt();
     test_check();
     remove_dir(dir);
-    fprintf(stderr, "test_durability: %.1f s\n", (double)(ms_now() - t0) / 1000.0);
+    fprintf(stderr, "test_durability: %.1f s\n", (double)(spawn_now_ms() - t0) / 1000.0);
     return CHECK_SUMMARY();
 }

@@ -25,6 +25,7 @@
 
 #include "../frontends/serve/slack_sig.h"
 #include "check.h"
+#include "spawn.h"
 
 #define SECRET "test-signing-secret"
 
@@ -124,24 +125,31 @@ static int deliveries(void)
 
 /* ---- Running things ------------------------------------------------------------------ */
 
-/* Runs concierge admin with the store; returns its exit status. Output is kept in out. */
+/* Runs `concierge admin --db DB WORDS` (fmt made like printf, split at spaces: no word here
+ * holds one); returns its exit status. Its standard output is kept in out (when not NULL);
+ * an output that does not fit, or a failure, is -1 with what it said printed. */
+static int concierge(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int concierge(char *out, size_t size, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
+    char args[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' admin --db '%s' %s 2>&1", bin, db, args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = out ? fread(out, 1, size - 1, p) : 0;
-    if (out) out[n] = '\0';
-    char sink[4096];
-    while (fread(sink, 1, sizeof sink, p) > 0) {
-    }
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    const char *argv[32] = {bin, "admin", "--db", db};
+    int argc = 4;
+    for (char *save = NULL, *w = strtok_r(args, " ", &save); w && argc < 31; w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    argv[argc] = NULL;
+    struct spawn_result r;
+    int st = spawn_run(argv, NULL, NULL, 0, 30000, &r);
+    if (out && r.out_len < size)
+        memcpy(out, r.out, r.out_len + 1);
+    else if (out)
+        st = -1;
+    if (st != 0) printf("admin %s: exit %d: %s%s", args, st, r.out, r.err);
+    spawn_result_free(&r);
+    return st;
 }
 
 /* The last line of s (a bot token). */
@@ -175,24 +183,31 @@ static int64_t pending(void) { return count_rows("SELECT count(*) FROM pending")
 
 static void start_server(void)
 {
-    int fds[2];
-    if (pipe(fds)) exit(2);
-    char prefix[64], portarg[8];
+    char prefix[64];
     snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/slack/", lport);
-    snprintf(portarg, sizeof portarg, "%d", 0);
-    server = fork();
-    if (server == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        setenv("CONCIERGE_SLACK_SIGNING_SECRET", SECRET, 1);
-        execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--slack-response-prefix", prefix,
-              "--retry-delay-ms", "20", "--log", "warn", (char *)NULL);
-        _exit(127);
+    const char *argv[] = {bin,
+                          "serve",
+                          "--db",
+                          db,
+                          "--listen",
+                          "127.0.0.1:0",
+                          "--slack-response-prefix",
+                          prefix,
+                          "--retry-delay-ms",
+                          "20",
+                          "--log",
+                          "warn",
+                          NULL};
+    const char *env[] = {"CONCIERGE_SLACK_SIGNING_SECRET=" SECRET, NULL};
+    struct spawn_child c;
+    if (spawn_start(&c, argv, env, SPAWN_ERR)) {
+        perror("test_serve: spawn");
+        exit(2);
     }
-    close(fds[1]);
+    server = c.pid;
     /* The first line that says where it listens; the rest of standard error is drained to
      * this process's own, so the server never blocks on a full pipe. */
-    FILE *f = fdopen(fds[0], "r");
+    FILE *f = fdopen(c.err, "r");
     char line[1024];
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, "\"port\":");
@@ -1052,12 +1067,7 @@ static void test_graceful_stop(void)
     CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, "\"status\":\"done\""),
           "the request in flight was answered");
     close(fd);
-    int status = -1;
-    for (int i = 0; i < 150 && waitpid(server, &status, WNOHANG) == 0; i++) {
-        struct timespec w = {0, 100 * 1000000};
-        nanosleep(&w, NULL);
-    }
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exits 0 on SIGTERM");
+    CHECK_INT(spawn_wait(server, spawn_now_ms() + 15000), 0, "the server exits 0 on SIGTERM (within 15 s)");
     struct resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 0, "and listens no more");
     resp_free(r);
