@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "check.h"
@@ -55,16 +56,6 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        perror("test_durability");
-        exit(1);
-    }
-    return p;
-}
-
 /* ---- Growing buffers ----------------------------------------------------------------- */
 
 static const char *buf_str(struct spawn_buf *b)
@@ -73,233 +64,14 @@ static const char *buf_str(struct spawn_buf *b)
     return b->p;
 }
 
-/* ---- A small JSON reader (enough for the reply objects) ------------------------------ */
+/* ---- Reading replies ------------------------------------------------------------------- */
 
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+/* One reply line as JSON (jansson), or NULL when it is none (or there is no line). */
+static json_t *jparse(const char *line) { return line ? json_loads(line, 0, NULL) : NULL; }
 
-struct jv {
-    enum jtype t;
-    char *s; /* J_STR: the decoded string; J_NUM: its text */
-    int b;
-    size_t n; /* J_ARR, J_OBJ: number of items */
-    struct jv **items;
-    char **keys; /* J_OBJ */
-};
-
-static void jfree(struct jv *v)
+static int jstr_is(const json_t *v, const char *want)
 {
-    if (!v) return;
-    for (size_t i = 0; i < v->n; i++) {
-        jfree(v->items[i]);
-        if (v->keys) free(v->keys[i]);
-    }
-    free(v->items);
-    free(v->keys);
-    free(v->s);
-    free(v);
-}
-
-static void jws(const char **p)
-{
-    while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-        (*p)++;
-}
-
-static int hexval(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static void put_utf8(struct spawn_buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    spawn_buf_add(b, u, n);
-}
-
-static char *jstring(const char **p)
-{
-    if (**p != '"') return NULL;
-    (*p)++;
-    struct spawn_buf b = {0};
-    spawn_buf_add(&b, "", 0);
-    for (;;) {
-        char c = **p;
-        if (c == '\0' || (unsigned char)c < 0x20) goto bad;
-        (*p)++;
-        if (c == '"') return b.p;
-        if (c != '\\') {
-            spawn_buf_add(&b, &c, 1);
-            continue;
-        }
-        char e = **p;
-        (*p)++;
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (e && simple) {
-            static const char out[] = "\"\\/\b\f\n\r\t";
-            spawn_buf_add(&b, &out[simple - "\"\\/bfnrt"], 1);
-        } else if (e == 'u') {
-            unsigned cp;
-            if (hexval(*p, &cp)) goto bad;
-            *p += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && (*p)[0] == '\\' && (*p)[1] == 'u') {
-                unsigned lo;
-                if (hexval(*p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    *p += 6;
-                }
-            }
-            put_utf8(&b, cp);
-        } else {
-            goto bad;
-        }
-    }
-bad:
-    spawn_buf_free(&b);
-    return NULL;
-}
-
-static struct jv *jvalue(const char **p, int depth)
-{
-    if (depth > 64) return NULL;
-    jws(p);
-    struct jv *v = xmalloc(sizeof *v);
-    memset(v, 0, sizeof *v);
-    char c = **p;
-    if (c == '{' || c == '[') {
-        int obj = c == '{';
-        v->t = obj ? J_OBJ : J_ARR;
-        (*p)++;
-        jws(p);
-        if (**p == (obj ? '}' : ']')) {
-            (*p)++;
-            return v;
-        }
-        for (;;) {
-            char *key = NULL;
-            if (obj) {
-                jws(p);
-                if (!(key = jstring(p))) goto bad;
-                jws(p);
-                if (**p != ':') {
-                    free(key);
-                    goto bad;
-                }
-                (*p)++;
-            }
-            struct jv *item = jvalue(p, depth + 1);
-            if (!item) {
-                free(key);
-                goto bad;
-            }
-            v->items = xrealloc(v->items, (v->n + 1) * sizeof *v->items);
-            if (obj) {
-                v->keys = xrealloc(v->keys, (v->n + 1) * sizeof *v->keys);
-                v->keys[v->n] = key;
-            }
-            v->items[v->n++] = item;
-            jws(p);
-            if (**p == ',') {
-                (*p)++;
-                continue;
-            }
-            if (**p == (obj ? '}' : ']')) {
-                (*p)++;
-                return v;
-            }
-            goto bad;
-        }
-    } else if (c == '"') {
-        v->t = J_STR;
-        if (!(v->s = jstring(p))) goto bad;
-        return v;
-    } else if (strncmp(*p, "null", 4) == 0) {
-        v->t = J_NULL;
-        *p += 4;
-        return v;
-    } else if (strncmp(*p, "true", 4) == 0) {
-        v->t = J_BOOL;
-        v->b = 1;
-        *p += 4;
-        return v;
-    } else if (strncmp(*p, "false", 5) == 0) {
-        v->t = J_BOOL;
-        *p += 5;
-        return v;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-        const char *s = *p;
-        while (**p && strchr("+-0123456789.eE", **p))
-            (*p)++;
-        v->t = J_NUM;
-        v->s = strndup(s, (size_t)(*p - s));
-        return v;
-    }
-bad:
-    jfree(v);
-    return NULL;
-}
-
-/* The JSON value of text (one whole value), or NULL. */
-static struct jv *jparse(const char *text)
-{
-    if (!text) return NULL;
-    const char *p = text;
-    struct jv *v = jvalue(&p, 0);
-    if (!v) return NULL;
-    jws(&p);
-    if (*p) {
-        jfree(v);
-        return NULL;
-    }
-    return v;
-}
-
-static struct jv *jget(const struct jv *o, const char *key)
-{
-    if (!o || o->t != J_OBJ) return NULL;
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->keys[i], key) == 0) return o->items[i];
-    return NULL;
-}
-
-static const char *jstr(const struct jv *v) { return v && v->t == J_STR ? v->s : NULL; }
-
-static int jstr_is(const struct jv *v, const char *want)
-{
-    const char *s = jstr(v);
+    const char *s = json_string_value(v);
     return s && strcmp(s, want) == 0;
 }
 
@@ -531,21 +303,21 @@ static int person_of(const struct people *pp, const char *s)
 
 /* Runs `concierge --db db --as @owner --json TEXT` and returns its parsed reply with
  * "status":"done", or NULL (after a failing check naming why). */
-static struct jv *query(const char *name, const char *db, const char *text)
+static json_t *query(const char *name, const char *db, const char *text)
 {
     const char *args[] = {"--db", db, "--as", "@owner", "--json", text, NULL};
     struct spawn_result p;
     int st = run(&p, args);
     char *line = strndup(p.out, strcspn(p.out, "\n"));
-    struct jv *v = jparse(line);
-    int ok = st == 0 && v && jstr_is(jget(v, "status"), "done");
+    json_t *v = jparse(line);
+    int ok = st == 0 && v && jstr_is(json_object_get(v, "status"), "done");
     if (!ok || !quiet)
         CHECKF(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, p.out,
                p.out_len > 300 ? "…" : "", p.err);
     free(line);
     spawn_result_free(&p);
     if (!ok) {
-        jfree(v);
+        json_decref(v);
         return NULL;
     }
     return v;
@@ -555,39 +327,42 @@ static struct jv *query(const char *name, const char *db, const char *text)
  * -1 when the query failed. */
 static int read_members(const char *name, const char *db, struct people **pps, int npp)
 {
-    struct jv *v = query(name, db, "who has access?");
+    json_t *v = query(name, db, "who has access?");
     if (!v) return -1;
-    struct jv *m = jget(jget(v, "result"), "members");
+    json_t *m = json_object_get(json_object_get(v, "result"), "members");
     int n = -1;
-    if (CHECKF(m && m->t == J_ARR, name, "result.members is not an array")) {
-        n = (int)m->n;
-        for (size_t i = 0; i < m->n; i++) {
-            const char *who = jstr(jget(m->items[i], "principal"));
+    if (CHECKF(json_is_array(m), name, "result.members is not an array")) {
+        n = (int)json_array_size(m);
+        size_t i;
+        json_t *row;
+        json_array_foreach(m, i, row)
+        {
+            const char *who = json_string_value(json_object_get(row, "principal"));
             for (int j = 0; j < npp; j++) {
                 int k = person_of(pps[j], who);
-                if (k && jstr_is(jget(m->items[i], "role"), "viewer") && jget(m->items[i], "project") &&
-                    jget(m->items[i], "project")->t == J_NULL)
+                if (k && jstr_is(json_object_get(row, "role"), "viewer") &&
+                    json_is_null(json_object_get(row, "project")))
                     pps[j]->listed[k] = 1;
             }
         }
     }
-    jfree(v);
+    json_decref(v);
     return n;
 }
 
 /* Marks, in flags of each people, those named by a done invite event of the reply. */
-static void mark_events(const struct jv *v, struct people **pps, int npp, int fallback)
+static void mark_events(const json_t *v, struct people **pps, int npp, int fallback)
 {
-    struct jv *ev = jget(jget(v, "result"), "events");
-    if (!ev || ev->t != J_ARR) return;
-    for (size_t i = 0; i < ev->n; i++) {
-        struct jv *e = ev->items[i], *subjects = jget(e, "subjects");
-        if (!jstr_is(jget(e, "intent"), "invite") || !jstr_is(jget(e, "outcome"), "done") || !subjects ||
-            subjects->t != J_ARR)
+    json_t *ev = json_object_get(json_object_get(v, "result"), "events");
+    if (!json_is_array(ev)) return;
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        json_t *e = json_array_get(ev, i), *subjects = json_object_get(e, "subjects");
+        if (!jstr_is(json_object_get(e, "intent"), "invite") ||
+            !jstr_is(json_object_get(e, "outcome"), "done") || !json_is_array(subjects))
             continue;
-        for (size_t s = 0; s < subjects->n; s++)
+        for (size_t s = 0; s < json_array_size(subjects); s++)
             for (int j = 0; j < npp; j++) {
-                int k = person_of(pps[j], jstr(subjects->items[s]));
+                int k = person_of(pps[j], json_string_value(json_array_get(subjects, s)));
                 if (k) (fallback ? pps[j]->found : pps[j]->audited)[k] = 1;
             }
     }
@@ -598,15 +373,15 @@ static void mark_events(const struct jv *v, struct people **pps, int npp, int fa
  * in the whole log, -1 when the query failed. */
 static int read_audit(const char *name, const char *db, struct people **pps, int npp)
 {
-    struct jv *v = query(name, db, "show the audit log");
+    json_t *v = query(name, db, "show the audit log");
     if (!v) return -1;
-    struct jv *ev = jget(jget(v, "result"), "events");
+    json_t *ev = json_object_get(json_object_get(v, "result"), "events");
     int n = -1;
-    if (CHECKF(ev && ev->t == J_ARR, name, "result.events is not an array")) {
-        n = (int)ev->n;
+    if (CHECKF(json_is_array(ev), name, "result.events is not an array")) {
+        n = (int)json_array_size(ev);
         mark_events(v, pps, npp, 0);
     }
-    jfree(v);
+    json_decref(v);
     for (int j = 0; j < npp; j++) {
         struct people *pp = pps[j];
         for (int k = 1; k <= pp->n; k++)
@@ -622,10 +397,10 @@ static int read_audit(const char *name, const char *db, struct people **pps, int
                 }
             if (in_batch) {
                 quiet = 1;
-                struct jv *b = query(name, db, buf_str(&text));
+                json_t *b = query(name, db, buf_str(&text));
                 quiet = 0;
                 if (b) mark_events(b, pps, npp, 1);
-                jfree(b);
+                json_decref(b);
             }
             spawn_buf_free(&text);
         }
@@ -698,9 +473,9 @@ static void kill_round(int round, int acks, unsigned seed)
     for (int k = 1; k <= acks; k++) {
         proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
         char *line = proc_line(&p, deadline);
-        struct jv *v = jparse(line);
-        int done = v && jstr_is(jget(v, "status"), "done");
-        jfree(v);
+        json_t *v = jparse(line);
+        int done = v && jstr_is(json_object_get(v, "status"), "done");
+        json_decref(v);
         if (!done) {
             bad = line ? line : strdup("(no reply line in time)");
             break;
@@ -776,8 +551,8 @@ static void test_two_writers(void)
     const char *name = "two writers";
     char db[128];
     snprintf(db, sizeof db, "%s/writers.db", dir);
-    struct jv *init = query("two writers: creating the store", db, "who has access?");
-    jfree(init);
+    json_t *init = query("two writers: creating the store", db, "who has access?");
+    json_decref(init);
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
     struct proc a, b;
@@ -800,11 +575,11 @@ static void test_two_writers(void)
             char *line;
             while ((line = proc_take_line(ps[i]))) {
                 got[i]++;
-                struct jv *v = jparse(line);
-                if (!(v && jstr_is(jget(v, "status"), "done"))) {
+                json_t *v = jparse(line);
+                if (!(v && jstr_is(json_object_get(v, "status"), "done"))) {
                     if (!not_done[i]++) first_bad[i] = strdup(line);
                 }
-                jfree(v);
+                json_decref(v);
                 free(line);
             }
         }
@@ -873,8 +648,8 @@ static void test_two_creators(void)
         for (int i = 0; i < 2; i++) {
             int st = proc_finish(&p[i], deadline);
             char *line = strndup(p[i].obuf.p, strcspn(p[i].obuf.p, "\n"));
-            struct jv *v = jparse(line);
-            if (st != 0 || !v || !jstr_is(jget(v, "status"), "done") ||
+            json_t *v = jparse(line);
+            if (st != 0 || !v || !jstr_is(json_object_get(v, "status"), "done") ||
                 strstr(p[i].ebuf.p, "database is locked")) {
                 if (ok && !bad)
                     spawn_buf_printf(&first, "`%s` on a new store: exit %d, output %.200s stderr %.200s",
@@ -882,7 +657,7 @@ static void test_two_creators(void)
                 ok = 0;
             }
             free(line);
-            jfree(v);
+            json_decref(v);
             proc_free(&p[i]);
         }
         bad += !ok;
@@ -896,13 +671,13 @@ static void test_two_creators(void)
 /* Is @who listed by `who has access?` on db? -1 when the query failed. */
 static int is_listed(const char *name, const char *db, const char *who)
 {
-    struct jv *v = query(name, db, "who has access?");
+    json_t *v = query(name, db, "who has access?");
     if (!v) return -1;
-    struct jv *m = jget(jget(v, "result"), "members");
+    json_t *m = json_object_get(json_object_get(v, "result"), "members");
     int found = 0;
-    for (size_t i = 0; m && m->t == J_ARR && i < m->n; i++)
-        if (jstr_is(jget(m->items[i], "principal"), who)) found = 1;
-    jfree(v);
+    for (size_t i = 0; json_is_array(m) && i < json_array_size(m); i++)
+        if (jstr_is(json_object_get(json_array_get(m, i), "principal"), who)) found = 1;
+    json_decref(v);
     return found;
 }
 
@@ -1024,14 +799,20 @@ static void check_json(const char *name, const char *db, const char *who, const 
     struct spawn_result p;
     int st = run(&p, args);
     CHECKF(st == want_st, name, "exit status %d, want %d", st, want_st);
-    struct jv *v = jparse(p.out);
-    int shape = v && v->t == J_OBJ && v->n == 3 && strcmp(v->keys[0], "decision") == 0 &&
-                strcmp(v->keys[1], "rule") == 0 && strcmp(v->keys[2], "reason") == 0 &&
-                jstr(jget(v, "rule")) && *jstr(jget(v, "rule")) && jstr(jget(v, "reason")) &&
-                *jstr(jget(v, "reason"));
+    json_t *v = jparse(p.out);
+    /* Exactly these keys, in this order (jansson keeps the order it read). */
+    static const char *const keys[] = {"decision", "rule", "reason"};
+    int shape = json_is_object(v) && json_object_size(v) == 3;
+    void *it = json_object_iter(v);
+    for (int i = 0; shape && i < 3; i++, it = json_object_iter_next(v, it))
+        shape = it && strcmp(json_object_iter_key(it), keys[i]) == 0;
+    const char *rule = json_string_value(json_object_get(v, "rule"));
+    const char *reason = json_string_value(json_object_get(v, "reason"));
+    shape = shape && rule && *rule && reason && *reason;
     CHECKF(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.out);
-    CHECKF(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.out);
-    jfree(v);
+    CHECKF(jstr_is(json_object_get(v, "decision"), want), name, "decision is not \"%s\": %.300s", want,
+           p.out);
+    json_decref(v);
     spawn_result_free(&p);
 }
 
