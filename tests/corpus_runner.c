@@ -97,6 +97,10 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
 
 int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: corpus_runner FILE.jsonl...\n");
+        return 2;
+    }
     for (int a = 1; a < argc; a++) {
         FILE *f = fopen(argv[a], "r");
         if (!f) {
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
         char *line = NULL;
         size_t cap = 0;
         ssize_t n;
-        int lineno = 0, have_ctx = 0;
+        int lineno = 0, have_ctx = 0, cases = 0;
         struct context c;
         while ((n = getline(&line, &cap, f)) > 0) {
             lineno++;
@@ -127,11 +131,16 @@ int main(int argc, char **argv)
                 have_ctx = 1;
             } else {
                 run_case(argv[a], lineno, j, &c);
+                cases++;
             }
             json_decref(j);
         }
         free(line);
         fclose(f);
+        /* A file that tests nothing must not pass as one that tests everything. */
+        if (!cases)
+            check_at(0, argv[a], lineno, "no case in the file (a context line, then one case a line)", NULL,
+                     NULL);
     }
     return CHECK_SUMMARY();
 }

@@ -197,7 +197,7 @@ static void run_file(const char *path)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int lineno = 0, ready = 0;
+    int lineno = 0, ready = 0, steps = 0, set_up = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         lineno++;
         if (n <= 1) continue;
@@ -213,14 +213,19 @@ static void run_file(const char *path)
                 json_decref(j);
                 break;
             }
+            set_up = 1;
         } else {
             step(&sc, lineno, j);
+            steps++;
         }
         json_decref(j);
     }
     free(line);
     fclose(f);
     store_close(sc.store);
+    /* A scenario that runs nothing must not pass (a failed setup has failed already). */
+    if (!steps && (set_up || !ready))
+        check_at(0, path, lineno, "no step in the file (a setup line, then one step a line)", NULL, NULL);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
@@ -228,6 +233,10 @@ static void run_file(const char *path)
 
 int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: scenario_runner FILE.jsonl...\n");
+        return 2;
+    }
     for (int i = 1; i < argc; i++)
         run_file(argv[i]);
     return CHECK_SUMMARY();
