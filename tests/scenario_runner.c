@@ -2,6 +2,7 @@
  * in a temporary folder, in-process, through execute_text as the command line runs it. Prints
  * a readable account of each failing step and "N passed, N failed" (steps). */
 #include <errno.h>
+#include <fnmatch.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../actions/execute.h"
 #include "../frontends/cli/cli.h"
+#include "../intent/text.h"
 #include "../intent/timecalc.h"
 #include "check.h"
 
@@ -57,6 +59,19 @@ static void with_dir(const char *s, const char *dir, char *out, size_t size)
 
 static int setup(struct scenario *sc, json_t *first)
 {
+    static const char *const first_keys[] = {"setup", "as", "sandbox", "now", "tz", "note", NULL};
+    const char *key;
+    json_t *v;
+    json_object_foreach(first, key, v)
+    {
+        int known = 0;
+        for (int k = 0; first_keys[k]; k++)
+            known |= strcmp(key, first_keys[k]) == 0;
+        if (!known) {
+            check_fmt_at(0, sc->file, 1, "the first line", "it has no key \"%s\"", key);
+            return -1;
+        }
+    }
     json_t *cmds = json_object_get(first, "setup");
     size_t i;
     json_t *c;
@@ -97,6 +112,87 @@ static void expand(const char *text, const char *token, char *out, size_t size)
         snprintf(out, size, "%.*s%s%s", (int)(at - text), text, token, at + 6);
 }
 
+/* The value at path in v (a new reference), or NULL when there is none. The path is keys
+ * and array indexes joined by '.'; "*" takes the rest of the path in every element of an
+ * array and gives their values as an array (NULL when one of them has none). */
+static json_t *json_at(json_t *v, const char *path)
+{
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    const char *rest = dot ? dot + 1 : NULL;
+    if (n == 1 && path[0] == '*') {
+        if (!json_is_array(v)) return NULL;
+        json_t *all = json_array(), *e;
+        size_t i;
+        json_array_foreach(v, i, e)
+        {
+            json_t *x = rest ? json_at(e, rest) : json_incref(e);
+            if (!x) {
+                json_decref(all);
+                return NULL;
+            }
+            json_array_append_new(all, x);
+        }
+        return all;
+    }
+    char *seg = strndup(path, n);
+    if (!seg) abort();
+    json_t *next = NULL;
+    if (json_is_object(v)) {
+        next = json_object_get(v, seg);
+    } else if (json_is_array(v) && n > 0 && strspn(seg, "0123456789") == n) {
+        next = json_array_get(v, strtoul(seg, NULL, 10));
+    }
+    free(seg);
+    if (!next) return NULL;
+    return rest ? json_at(next, rest) : json_incref(next);
+}
+
+/* The step's "json" (path: the value there) and "json_like" (path: a shell pattern the
+ * string there matches) against the reply; the first that fails goes to why. */
+static void json_checks(json_t *st, const char *line, struct text *why)
+{
+    json_t *want_values = json_object_get(st, "json"), *like = json_object_get(st, "json_like");
+    if (!want_values && !like) return;
+    json_error_t je;
+    json_t *reply = json_loads(line, 0, &je);
+    if (!reply) {
+        text_printf(why, "the reply is not JSON: %s", je.text);
+        return;
+    }
+    const char *path;
+    json_t *want;
+    json_object_foreach(want_values, path, want)
+    {
+        json_t *got = json_at(reply, path);
+        if (!why->len && !json_equal(got, want)) {
+            char *g = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+            char *w = json_dumps(want, JSON_COMPACT | JSON_ENCODE_ANY);
+            text_printf(why, "%s is %s, want %s", path, g ? g : "absent", w ? w : "?");
+            free(g);
+            free(w);
+        }
+        json_decref(got);
+    }
+    json_object_foreach(like, path, want)
+    {
+        json_t *got = json_at(reply, path);
+        const char *g = json_string_value(got), *w = json_string_value(want);
+        if (!why->len && (!w || !g || fnmatch(w, g, 0) != 0)) {
+            char *gs = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+            text_printf(why, "%s is %s, want a string like %s", path, gs ? gs : "absent", w ? w : "?");
+            free(gs);
+        }
+        json_decref(got);
+    }
+    json_decref(reply);
+}
+
+/* Every key a step may have: a misspelt assertion must fail, not pass unread. */
+static const char *const step_keys[] = {"as",     "sandbox", "now",  "text",      "yes",      "status",
+                                        "code",   "exit",    "json", "json_like", "contains", "absent",
+                                        "exists", "missing", "note", NULL};
+
 static void step(struct scenario *sc, int lineno, json_t *st)
 {
     const char *as = json_string_value(json_object_get(st, "as"));
@@ -127,51 +223,62 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
     if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
 
-    char why[1024] = "";
-    if (strcmp(reply_status_name(r.status), want) != 0)
-        snprintf(why, sizeof why, "status %s, want %s", reply_status_name(r.status), want);
+    struct text why = TEXT_INIT;
+    const char *key;
+    json_t *v;
+    json_object_foreach(st, key, v)
+    {
+        int known = 0;
+        for (int k = 0; step_keys[k]; k++)
+            known |= strcmp(key, step_keys[k]) == 0;
+        if (!why.len && !known) text_printf(&why, "a step has no key \"%s\"", key);
+    }
+    if (!why.len && strcmp(reply_status_name(r.status), want) != 0)
+        text_printf(&why, "status %s, want %s", reply_status_name(r.status), want);
     /* Every answer that is not a plain success says why (codes.def), and the step asserts it. */
     const char *want_code = json_string_value(json_object_get(st, "code"));
     const char *got_code = code_name(r.code);
-    if (!why[0] && !want_code && got_code)
-        snprintf(why, sizeof why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
-    if (!why[0] && want_code && (!got_code || strcmp(want_code, got_code) != 0))
-        snprintf(why, sizeof why, "code %s, want %s", got_code ? got_code : "null", want_code);
+    if (!why.len && !want_code && got_code)
+        text_printf(&why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
+    if (!why.len && want_code && (!got_code || strcmp(want_code, got_code) != 0))
+        text_printf(&why, "code %s, want %s", got_code ? got_code : "null", want_code);
     json_t *ex = json_object_get(st, "exit");
-    if (!why[0] && ex && json_integer_value(ex) != reply_exit_code(r.status))
-        snprintf(why, sizeof why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
+    if (!why.len && ex && json_integer_value(ex) != reply_exit_code(r.status))
+        text_printf(&why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
     size_t i;
     json_t *s;
+    json_checks(st, line, &why);
     json_array_foreach(json_object_get(st, "contains"), i, s)
     {
-        if (!why[0] && json_string_value(s) && !strstr(line, json_string_value(s)))
-            snprintf(why, sizeof why, "the reply lacks %s", json_string_value(s));
+        if (!why.len && json_string_value(s) && !strstr(line, json_string_value(s)))
+            text_printf(&why, "the reply lacks %s", json_string_value(s));
     }
     json_array_foreach(json_object_get(st, "absent"), i, s)
     {
-        if (!why[0] && json_string_value(s) && strstr(line, json_string_value(s)))
-            snprintf(why, sizeof why, "the reply has %s", json_string_value(s));
+        if (!why.len && json_string_value(s) && strstr(line, json_string_value(s)))
+            text_printf(&why, "the reply has %s", json_string_value(s));
     }
     json_array_foreach(json_object_get(st, "exists"), i, s)
     {
         char p[512];
         struct stat stt;
         with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
-        if (!why[0] && lstat(p, &stt) != 0)
-            snprintf(why, sizeof why, "%s is missing", p);
-        else if (!why[0] && S_ISREG(stt.st_mode) && (stt.st_mode & 0222))
-            snprintf(why, sizeof why, "%s is writable", p);
+        if (!why.len && lstat(p, &stt) != 0)
+            text_printf(&why, "%s is missing", p);
+        else if (!why.len && S_ISREG(stt.st_mode) && (stt.st_mode & 0222))
+            text_printf(&why, "%s is writable", p);
     }
     json_array_foreach(json_object_get(st, "missing"), i, s)
     {
         char p[512];
         struct stat stt;
         with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
-        if (!why[0] && lstat(p, &stt) == 0) snprintf(why, sizeof why, "%s should not be there", p);
+        if (!why.len && lstat(p, &stt) == 0) text_printf(&why, "%s should not be there", p);
     }
     char what[2200];
     snprintf(what, sizeof what, "%s says \"%s\"", x.actor, text);
-    check_fmt_at(!why[0], sc->file, lineno, what, "%s\n  reply: %s", why, line);
+    check_fmt_at(!why.len, sc->file, lineno, what, "%s\n  reply: %s", why.s, line);
+    text_free(&why);
     reply_clear(&r);
 }
 
