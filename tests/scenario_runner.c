@@ -47,14 +47,20 @@ static void make_trees(const char *dir)
     if (symlink("/etc/passwd", p) != 0) perror("symlink");
 }
 
-/* s with $DIR replaced by the scenario's folder. */
-static void with_dir(const char *s, const char *dir, char *out, size_t size)
+/* s with its first var ("$DIR", "$TOKEN") replaced by value. */
+static void replace_var(const char *s, const char *var, const char *value, char *out, size_t size)
 {
-    const char *at = strstr(s, "$DIR");
+    const char *at = strstr(s, var);
     if (!at)
         snprintf(out, size, "%s", s);
     else
-        snprintf(out, size, "%.*s%s%s", (int)(at - s), s, dir, at + 4);
+        snprintf(out, size, "%.*s%s%s", (int)(at - s), s, value, at + strlen(var));
+}
+
+/* s with $DIR replaced by the scenario's folder. */
+static void with_dir(const char *s, const char *dir, char *out, size_t size)
+{
+    replace_var(s, "$DIR", dir, out, size);
 }
 
 static int setup(struct scenario *sc, json_t *first)
@@ -100,16 +106,6 @@ static int setup(struct scenario *sc, json_t *first)
         return -1;
     }
     return 0;
-}
-
-/* text with $TOKEN replaced by the last pending token */
-static void expand(const char *text, const char *token, char *out, size_t size)
-{
-    const char *at = strstr(text, "$TOKEN");
-    if (!at)
-        snprintf(out, size, "%s", text);
-    else
-        snprintf(out, size, "%.*s%s%s", (int)(at - text), text, token, at + 6);
 }
 
 /* The value at path in v (a new reference), or NULL when there is none. The path is keys
@@ -209,7 +205,7 @@ static void step(struct scenario *sc, int lineno, json_t *st)
         return;
     }
     char text[2048];
-    expand(raw, sc->token, text, sizeof text);
+    replace_var(raw, "$TOKEN", sc->token, text, sizeof text); /* the last pending token */
     struct exec_ctx x = {.store = sc->store,
                          .actor = as ? as : sc->as,
                          .sandbox = sb ? sb : sc->sandbox,
