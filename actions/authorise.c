@@ -235,13 +235,11 @@ int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *a
     int about_self = it->n_principals > 0;
     for (int i = 0; i < it->n_principals; i++)
         if (strcmp(it->principals[i].s, actor) != 0) about_self = 0;
-    switch (it->kind) {
-    case IK_SHOW_MODE:
-    case IK_HELP:
-    case IK_CONFIRM:
-    case IK_CANCEL: say(d, 1, "related", "%s has access to %s", actor, sb->name); return 0;
-    case IK_CHECK_ACCESS:
-    case IK_REVOKE:
+    /* By the intent's row (intent_kinds.def, WHO): the owner alone is the default. */
+    switch (intent_kind_who(it->kind)) {
+    case W_RELATED:
+    case W_ASKER: say(d, 1, "related", "%s has access to %s", actor, sb->name); return 0;
+    case W_SELF:
         if (about_self && it->project[0]) {
             /* Decided before the project is looked up, so the answer is the same whether it
              * exists or not: only members and grant holders may learn projects' names. */
@@ -257,17 +255,19 @@ int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *a
         }
         if (about_self) {
             say(d, 1, "self", "%s may %s", actor,
-                it->kind == IK_REVOKE ? "give their own access back" : "ask about themselves");
+                intent_kind_mutates(it->kind) ? "give their own access back" : "ask about themselves");
             return 0;
         }
         break;
-    default: break;
+    case W_OWNER: break;
     }
     char who[256]; /* the longest of relation_words fits */
     relation_words(s, sb, actor, now, who, sizeof who);
     d->allow = 0;
     d->rule = "owner-only";
     snprintf(d->reason, sizeof d->reason, "%s is %s; only the owner may %s", actor, who,
-             it->kind == IK_CHECK_ACCESS ? "check another person's access" : intent_kind_name(it->kind));
+             intent_kind_who(it->kind) == W_SELF && !intent_kind_mutates(it->kind)
+                 ? "check another person's access"
+                 : intent_kind_name(it->kind));
     return 0;
 }

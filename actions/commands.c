@@ -397,7 +397,7 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
         int collab;
         ga.grants = json_array();
         if (!ga.grants || revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
-            rc = ga.oom || !ga.grants ? (reply_fail(r, C_MEMBER_NOT_FOUND, "out of memory"), -1)
+            rc = ga.oom || !ga.grants ? (reply_fail(r, C_OUT_OF_MEMORY, "out of memory"), -1)
                                       : store_fail(x, r);
         } else if (ga.n == 0 && !collab) {
             reply_fail(r, C_MEMBER_NOT_FOUND, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
@@ -643,6 +643,21 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
         reply_append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
     reply_append(r, ".");
     return 0;
+}
+
+/* ---- show_policy ------------------------------------------------------------------------------------ */
+
+/* No policy can be set yet (set_policy comes with the access lifecycle, lifecycle.md): the
+ * list is empty and says so, and grants may run any length. */
+static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                           struct reply *r, struct audit_texts *au)
+{
+    (void)x;
+    (void)it;
+    (void)au;
+    summary_set(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
+    r->result = json_pack("{s:[]}", "policies");
+    return r->result ? 0 : -1;
 }
 
 static int add_name(void *ctx, const char *name)
@@ -916,27 +931,16 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
 /* ---- The table ------------------------------------------------------------------------------------------
  */
 
-static const struct command commands[] = {
-    {IK_INVITE, invite_check, invite_run},
-    {IK_CHANGE_ROLE, change_role_check, change_role_run},
-    {IK_REVOKE, revoke_check, revoke_run},
-    {IK_SET_EXPIRY, set_expiry_check, set_expiry_run},
-    {IK_LIST_ACCESS, list_check, list_run},
-    {IK_CHECK_ACCESS, check_access_check, check_access_run},
-    {IK_SHOW_AUDIT, no_check, audit_run},
-    {IK_SET_MODE, mode_check, mode_run},
-    {IK_SHOW_MODE, no_check, show_mode_run},
-    {IK_SHARE_AGENT, agent_check, share_agent_run},
-    {IK_UNSHARE_AGENT, agent_check, unshare_agent_run},
-    {IK_GRANT_CROSS, cross_check, cross_run},
-    {IK_REFRESH_CROSS, cross_check, cross_run},
-    {IK_REVOKE_CROSS, cross_check, cross_run},
-    {IK_HELP, no_check, help_run},
+/* The handlers of intent_kinds.def's rows; confirm and cancel have none (execute.c answers
+ * the pending change). */
+static const struct command commands[IK__COUNT] = {
+#define INTENT(id, name, mutates, keys, needs, who, result, check_fn, run_fn, help)                          \
+    [IK_##id] = {IK_##id, check_fn, run_fn},
+#include "../intent/intent_kinds.def"
+#undef INTENT
 };
 
 const struct command *command_for(enum intent_kind kind)
 {
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (commands[i].kind == kind) return &commands[i];
-    return NULL;
+    return (unsigned)kind < IK__COUNT && commands[kind].run ? &commands[kind] : NULL;
 }

@@ -232,9 +232,9 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     /* 5. Execute, with the audit event, in one transaction. */
     r->status = RS_DONE;
     run_change(x, cmd, &sb, it, r);
-    /* interfaces.md gives a result to share_agent alone among the changes: the others'
-     * details are in the summary and the audit log. */
-    if (it->kind != IK_SHARE_AGENT) {
+    /* interfaces.md gives a result to share_agent alone among the changes (its row's RESULT):
+     * the others' details are in the summary and the audit log. */
+    if (intent_kind_result(it->kind) == R_NONE) {
         json_decref(r->result);
         r->result = NULL;
     }
@@ -366,7 +366,7 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
             store_failed(x, r);
             return;
         }
-    if (it.kind == IK_CONFIRM || it.kind == IK_CANCEL) {
+    if (intent_kind_who(it.kind) == W_ASKER) {
         answer_pending(x, &it, r);
         return;
     }

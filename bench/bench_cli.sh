@@ -4,15 +4,15 @@
 #
 #   bench/bench_cli.sh [BINARY] [PHRASES]
 #
-# BINARY defaults to build/concierge, PHRASES to ../shared/bench/phrases.txt (both
-# relative to the source tree). LINES_N sets the input size (default 200000); RUNS the
+# BINARY defaults to build/concierge, PHRASES to bench/phrases.txt (both in the source
+# tree). LINES_N sets the input size (default 200000); RUNS the
 # hyperfine runs (default 5); NO_HYPERFINE=1 times with date +%s%N even if hyperfine is there.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
 bin=${1:-$src/build/concierge}
-phrases=${2:-$(cd "$src/.." && pwd)/shared/bench/phrases.txt}
+phrases=${2:-$src/bench/phrases.txt}
 lines=${LINES_N:-200000}
 
 [ -x "$bin" ] || { echo "bench_cli: no executable '$bin' (build first)" >&2; exit 2; }

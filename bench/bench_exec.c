@@ -75,8 +75,10 @@ static void admin_quiet(struct store *s, const char *command)
     char *argv[16];
     int argc = 0;
     snprintf(buf, sizeof buf, "%s", command);
-    for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
+    char *save = NULL, *t = strtok_r(buf, " ", &save);
+    for (; t && argc < 16; t = strtok_r(NULL, " ", &save))
         argv[argc++] = t;
+    if (t) die(command, "more than 16 words");
     fflush(stdout);
     int saved = dup(1), nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (saved >= 0 && nul >= 0) dup2(nul, 1);
@@ -455,6 +457,16 @@ static void usage(void)
     exit(2);
 }
 
+/* A count given on the command line: digits only, else the usage. */
+static long count_arg(const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < 0) usage();
+    return n;
+}
+
 int main(int argc, char **argv)
 {
     long grants = 1000000, lines = 20000;
@@ -471,11 +483,11 @@ int main(int argc, char **argv)
         }
         if (!v) usage();
         if (strcmp(argv[i], "--grants") == 0)
-            grants = atol(v);
+            grants = count_arg(v);
         else if (strcmp(argv[i], "--seconds") == 0)
             seconds = atof(v);
         else if (strcmp(argv[i], "--lines") == 0)
-            lines = atol(v);
+            lines = count_arg(v);
         else if (strcmp(argv[i], "--dir") == 0)
             base = v;
         else if (strcmp(argv[i], "--concierge") == 0)

@@ -1,5 +1,5 @@
 /* bench_parse: the cost of one phrase through the parser (normalise, scan, match, build,
- * resolve; no output), over ../shared/bench/phrases.txt or a file given.
+ * resolve; no output), over bench/phrases.txt or a file given.
  *
  *   bench_parse [FILE] [--seconds S]
  *
@@ -18,9 +18,9 @@
 #include "../grammar/parse.h"
 #include "../intent/timecalc.h"
 
-#ifndef CONCIERGE_SOURCE_DIR
-/* The source tree is the directory above this file's (CMake compiles by absolute path). */
-#define CONCIERGE_SOURCE_DIR NULL
+#ifndef BENCH_PHRASES
+/* CMakeLists.txt gives the absolute path of bench/phrases.txt; else, from the source tree. */
+#define BENCH_PHRASES "bench/phrases.txt"
 #endif
 
 struct phrase {
@@ -33,25 +33,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The default input: <source dir>/../shared/bench/phrases.txt. */
-static void default_path(char *buf, size_t size)
-{
-    const char *src = CONCIERGE_SOURCE_DIR;
-    if (src) {
-        snprintf(buf, size, "%s/../shared/bench/phrases.txt", src);
-        return;
-    }
-    const char *f = __FILE__; /* .../main/bench/bench_parse.c */
-    const char *slash = strrchr(f, '/');
-    size_t dir = slash ? (size_t)(slash - f) : 0;
-    while (dir > 0 && f[dir - 1] != '/')
-        dir--; /* strip "bench" */
-    if (slash && dir > 0)
-        snprintf(buf, size, "%.*s../shared/bench/phrases.txt", (int)dir, f);
-    else
-        snprintf(buf, size, "../shared/bench/phrases.txt");
 }
 
 /* Reads the whole file; keeps the lines that are not empty and do not start with '#'
@@ -159,14 +140,13 @@ static double timed(const struct phrase *ph, size_t n, const struct parse_ctx *c
 static void usage(FILE *to)
 {
     fputs("usage: bench_parse [FILE] [--seconds S]\n"
-          "  FILE  one phrase a line (default ../shared/bench/phrases.txt beside the source tree)\n"
+          "  FILE  one phrase a line (default " BENCH_PHRASES ")\n"
           "  S     seconds of timed parsing, about (default 2)\n",
           to);
 }
 
 int main(int argc, char **argv)
 {
-    char path_buf[4096];
     const char *path = NULL;
     double seconds = 2.0;
     for (int i = 1; i < argc; i++) {
@@ -191,10 +171,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!path) {
-        default_path(path_buf, sizeof path_buf);
-        path = path_buf;
-    }
+    if (!path) path = BENCH_PHRASES;
 
     size_t n = 0;
     char *storage = NULL;

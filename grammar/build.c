@@ -189,14 +189,14 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
     int64_t today = days_from_civil(now.year, now.month, now.day), day;
     if (s->time_use == TU_SINCE_THIS) {
         int u = ph->tl.t[s->unit].val;
-        if (u == 5)
-            day = today - (weekday_of_days(today) - 1); /* week: Monday */
-        else if (u == 7)
-            day = days_from_civil(now.year, now.month, 1); /* month */
-        else if (u == 9)
-            day = days_from_civil(now.year, 1, 1); /* year */
-        else if (u == 4)
-            day = today; /* day */
+        if (u == U_WEEK)
+            day = today - (weekday_of_days(today) - 1); /* Monday */
+        else if (u == U_MONTH)
+            day = days_from_civil(now.year, now.month, 1);
+        else if (u == U_YEAR)
+            day = days_from_civil(now.year, 1, 1);
+        else if (u == U_DAY)
+            day = today;
         else {
             set_error(err, C_SINCE_UNIT, NULL, NULL);
             return -1;
@@ -237,22 +237,6 @@ static int resolve_since(const struct phrase *ph, const struct slots *s, const s
     return in_range(*at, err);
 }
 
-static int has_principals_key(int kind)
-{
-    switch (kind) {
-    case IK_INVITE:
-    case IK_CHANGE_ROLE:
-    case IK_REVOKE:
-    case IK_SET_EXPIRY:
-    case IK_CHECK_ACCESS:
-    case IK_SHOW_AUDIT:
-    case IK_SET_MODE:
-    case IK_SHARE_AGENT:
-    case IK_UNSHARE_AGENT: return 1;
-    }
-    return 0;
-}
-
 /* A confirmation token: 4 to 8 letters and digits with at least one digit. */
 static int copy_token(const struct phrase *ph, int i, char *dst)
 {
@@ -285,20 +269,21 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->topic = (enum intent_kind)s->topic;
     it->has_expires_at = it->has_since = it->has_extend_by = it->has_expires_in = 0;
 
-    if (has_principals_key(kind)) {
+    /* What the intent's row says it holds and needs (intent_kinds.def). */
+    enum intent_kind k = (enum intent_kind)kind;
+    if (intent_kind_has_key(k, K_PRINCIPALS)) {
         for (int i = 0; i < ph->tl.n; i++) {
             int c = ph->tl.t[i].code;
             if ((c == T_PRINC || c == T_ME || c == T_I || c == T_MY) && add_principal(ph, i, ctx, it, err))
                 return err->status;
         }
-        if (it->n_principals == 0 && kind != IK_SHOW_AUDIT && kind != IK_SET_MODE && kind != IK_SHARE_AGENT &&
-            kind != IK_UNSHARE_AGENT) {
+        if (it->n_principals == 0 && intent_kind_needs(k, N_PRINCIPALS)) {
             set_error(err, C_NO_PRINCIPAL, NULL, NULL);
             return err->status;
         }
     }
 
-    if (kind == IK_GRANT_CROSS || kind == IK_REFRESH_CROSS || kind == IK_REVOKE_CROSS) {
+    if (intent_kind_has_key(k, K_READER)) {
         if (slot_name(ph, s->reader, ctx->sandbox, it->sandbox, err) ||
             slot_name(ph, s->source, ctx->sandbox, it->source, err))
             return err->status;
@@ -313,8 +298,8 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     if (s->agent != SLOT_NONE && copy_name(ph, s->agent, it->agent, err)) return err->status;
 
     it->role = (enum role)(s->role ? s->role : s->role_default);
-    if (kind == IK_INVITE && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
-    if (s->roles_said > 1 && (kind == IK_INVITE || kind == IK_CHANGE_ROLE)) {
+    if (intent_kind_needs(k, N_VIEWER) && it->role == ROLE_NONE) it->role = ROLE_VIEWER;
+    if (s->roles_said > 1 && intent_kind_needs(k, N_ONE_ROLE)) {
         set_error(err, C_TWO_ROLES, NULL, NULL);
         return err->status;
     }
@@ -327,11 +312,11 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         set_error(err, C_TWO_TIMES, NULL, NULL);
         return err->status;
     }
-    if (it->role == ROLE_OWNER && kind != IK_LIST_ACCESS) {
+    if (it->role == ROLE_OWNER && !intent_kind_needs(k, N_OWNER_ROLE)) {
         set_error(err, C_OWNER_GRANT, NULL, NULL);
         return err->status;
     }
-    if (kind == IK_CHANGE_ROLE && it->role == ROLE_NONE) {
+    if (intent_kind_needs(k, N_ROLE) && it->role == ROLE_NONE) {
         set_error(err, C_NO_ROLE, NULL, NULL);
         return err->status;
     }
@@ -387,17 +372,17 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
         it->has_since = 1;
         break;
     }
-    if (kind == IK_SET_EXPIRY && !it->has_expires_at && !it->has_extend_by && !s->permanent) {
+    if (intent_kind_needs(k, N_HOW_LONG) && !it->has_expires_at && !it->has_extend_by && !s->permanent) {
         set_error(err, C_NO_DURATION, NULL, NULL);
         return err->status;
     }
-    if (kind == IK_SET_EXPIRY && it->has_expires_in) {
+    if (intent_kind_has_key(k, K_EXTEND_BY) && it->has_expires_in) {
         /* `extend … for 2 weeks` is the same as `by 2 weeks` (language.md). */
         it->has_extend_by = 1;
         it->extend_by = it->expires_in;
         it->has_expires_in = it->has_expires_at = 0;
     }
-    if ((kind == IK_SET_MODE) && it->mode == MODE_NONE) {
+    if (intent_kind_needs(k, N_MODE) && it->mode == MODE_NONE) {
         set_error(err, C_NO_MODE, NULL, NULL);
         return err->status;
     }

@@ -1,4 +1,4 @@
-/* The sentences: one machine per intent over token codes (GRAMMAR-NOTES.md shape B).
+/* The sentences: one machine over token codes, an entry per intent (GRAMMAR-NOTES.md shape B).
  *
  * Depends on: words_codes.rl (the token codes, generated from words.def).
  * Requires of its C: `i` (the index of the token being read) and `S` (struct slots *).
@@ -53,38 +53,6 @@
     action since_day  { S->time = AT; S->time_use = TU_SINCE_DAY; }
     action since_this { S->unit = AT; S->time_use = TU_SINCE_THIS; }
     action permanent  { S->permanent = 1; }
-
-    action a_read    { S->action = ACT_READ; }
-    action a_run     { S->action = ACT_RUN; }
-    action a_build   { S->action = ACT_BUILD; }
-    action a_destroy { S->action = ACT_DESTROY; }
-    action a_manage  { S->action = ACT_MANAGE; }
-    action a_exec    { S->action = ACT_EXEC; }
-    action a_file    { S->action = ACT_FILE; }
-    action a_tunnel  { S->action = ACT_TUNNEL; }
-    action a_proxy   { S->action = ACT_PROXY; }
-
-    action m_shared  { S->mode = MODE_SHARED; }
-    action m_collab  { S->mode = MODE_COLLABORATED; }
-    action m_private { S->mode = MODE_PRIVATE; }
-
-    action k_invoke   { S->key = KEY_INVOKE; }
-    action k_delegate { S->key = KEY_DELEGATE; }
-
-    action t_invite  { S->topic = IK_INVITE; }
-    action t_role    { S->topic = IK_CHANGE_ROLE; }
-    action t_revoke  { S->topic = IK_REVOKE; }
-    action t_expiry  { S->topic = IK_SET_EXPIRY; }
-    action t_list    { S->topic = IK_LIST_ACCESS; }
-    action t_check   { S->topic = IK_CHECK_ACCESS; }
-    action t_audit   { S->topic = IK_SHOW_AUDIT; }
-    action t_mode    { S->topic = IK_SET_MODE; }
-    action t_agent   { S->topic = IK_SHARE_AGENT; }
-    action t_unagent { S->topic = IK_UNSHARE_AGENT; }
-    action t_cross   { S->topic = IK_GRANT_CROSS; }
-    action t_refresh { S->topic = IK_REFRESH_CROSS; }
-
-    action tok { S->token = AT; }
 
     # ---- Names -------------------------------------------------------------------
     art = A | AN | THE;
@@ -205,6 +173,16 @@
         | (WHATS | WHAT IS) THE ACCESS LIST on_target?;
 
     # ---- check_access ------------------------------------------------------------
+    action a_read    { S->action = ACT_READ; }
+    action a_run     { S->action = ACT_RUN; }
+    action a_build   { S->action = ACT_BUILD; }
+    action a_destroy { S->action = ACT_DESTROY; }
+    action a_manage  { S->action = ACT_MANAGE; }
+    action a_exec    { S->action = ACT_EXEC; }
+    action a_file    { S->action = ACT_FILE; }
+    action a_tunnel  { S->action = ACT_TUNNEL; }
+    action a_proxy   { S->action = ACT_PROXY; }
+
     act_verb =
           (SEE | VIEW | READ | BROWSE | ACCESS) @a_read
         | (RUN | USE | INVOKE) @a_run AGENTS?
@@ -250,6 +228,10 @@
         | (SHOW | LIST) (RECENT)? (ACCESS)? CHANGES audit_clause*;
 
     # ---- set_mode and show_mode --------------------------------------------------
+    action m_shared  { S->mode = MODE_SHARED; }
+    action m_collab  { S->mode = MODE_COLLABORATED; }
+    action m_private { S->mode = MODE_PRIVATE; }
+
     mode_word = SHARED @m_shared | COLLABORATED @m_collab | PRIVATE @m_private;
     this_sandbox = sandbox_ref | IT @sb_here;
     set_mode =
@@ -266,7 +248,18 @@
         | SHOW THE? SHARING? MODE (OF sandbox_ref | FOR sandbox_ref)?
         | IS this_sandbox (SHARED | COLLABORATED | PRIVATE);
 
+    # ---- show_policy (lifecycle.md, Max-duration policy) -------------------------
+    policy_noun = ACCESS? POLICY;
+    show_policy =
+          (WHATS | WHAT IS) THE? policy_noun (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
+        | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) policy_noun
+        | SHOW THE? policy_noun (OF sandbox_ref | FOR sandbox_ref)?
+        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox)?;
+
     # ---- share_agent and unshare_agent -------------------------------------------
+    action k_invoke   { S->key = KEY_INVOKE; }
+    action k_delegate { S->key = KEY_DELEGATE; }
+
     key_kind = INVOKE @k_invoke | DELEGATE @k_delegate;
     a_key = art? (DUR @exp_in)? key_kind? AGENT? KEY;
     agent_expiry = COMMA? expiry;
@@ -319,6 +312,16 @@
         | CUT OFF reader_kw;
 
     # ---- help --------------------------------------------------------------------
+    action t_invite  { S->topic = IK_INVITE; }
+    action t_role    { S->topic = IK_CHANGE_ROLE; }
+    action t_revoke  { S->topic = IK_REVOKE; }
+    action t_expiry  { S->topic = IK_SET_EXPIRY; }
+    action t_list    { S->topic = IK_LIST_ACCESS; }
+    action t_check   { S->topic = IK_CHECK_ACCESS; }
+    action t_audit   { S->topic = IK_SHOW_AUDIT; }
+    action t_mode    { S->topic = IK_SET_MODE; }
+    action t_agent   { S->topic = IK_SHARE_AGENT; }
+
     topic_verb =
           (INVITE | ADD) @t_invite
         | (REVOKE | REMOVE) @t_revoke
@@ -345,35 +348,24 @@
         | WHAT DOES mode_word MEAN @t_mode;
 
     # ---- confirm and cancel ------------------------------------------------------
+    action tok { S->token = AT; }
+
     token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
     confirm = (YES COMMA?)? (YES | CONFIRM | GOAHEAD | DOIT) token?;
     cancel = (NO | CANCEL | NEVERMIND | STOP) token?;
 }%%
 
 %%{
-    machine any_intent;
+    # One machine over every sentence (GRAMMAR-NOTES.md shape B), with an entry per intent:
+    # `all` is every intent at once, to learn which accept a phrase; `NAME_e` is one intent
+    # alone, read again for its slots (in `all`, the actions of every intent still alive
+    # write the same slots). Both lists are made from intent/intent_kinds.def
+    # (cmake/gen_sentences.cmake), so a new intent needs only its machine above, named as
+    # the intent.
+    machine sentence;
     include sentence_common;
-    action F { fin[intent_k] = AT; }
-    main := (
-          invite @{ fin[IK_INVITE] = AT; }
-        | change_role @{ fin[IK_CHANGE_ROLE] = AT; }
-        | revoke @{ fin[IK_REVOKE] = AT; }
-        | set_expiry @{ fin[IK_SET_EXPIRY] = AT; }
-        | list_access @{ fin[IK_LIST_ACCESS] = AT; }
-        | check_access @{ fin[IK_CHECK_ACCESS] = AT; }
-        | show_audit @{ fin[IK_SHOW_AUDIT] = AT; }
-        | set_mode @{ fin[IK_SET_MODE] = AT; }
-        | show_mode @{ fin[IK_SHOW_MODE] = AT; }
-        | share_agent @{ fin[IK_SHARE_AGENT] = AT; }
-        | unshare_agent @{ fin[IK_UNSHARE_AGENT] = AT; }
-        | grant_cross @{ fin[IK_GRANT_CROSS] = AT; }
-        | refresh_cross @{ fin[IK_REFRESH_CROSS] = AT; }
-        | revoke_cross @{ fin[IK_REVOKE_CROSS] = AT; }
-        | help @{ fin[IK_HELP] = AT; }
-        | confirm @{ fin[IK_CONFIRM] = AT; }
-        | cancel @{ fin[IK_CANCEL] = AT; }
-    );
-    write data noentry;
+    include sentences "sentences.rl";
+    write data;
 }%%
 
 /* `AT` is the index of the token being read. */
@@ -382,172 +374,35 @@
 int sentence_match_all(const uint16_t *codes, int n, uint8_t *accepted, int *stop)
 {
     const uint16_t *p = codes, *pe = codes + n;
-    int cs = any_intent_start;
+    int cs = sentence_en_all;
     int8_t fin[IK__COUNT];
-    struct slots scratch, *S = &scratch;  /* the slot actions run here too; unused */
+    struct slots scratch, *S = &scratch; /* the slot actions run here too; unused */
     memset(fin, -1, sizeof fin);
     slots_clear(S);
     %% write exec;
     *stop = (int)(p - codes);
     memset(accepted, 0, IK__COUNT);
-    if (cs == any_intent_error || p != pe || n == 0) return 0;
+    if (cs == sentence_error || p != pe || n == 0) return 0;
     int count = 0;
     for (int k = 1; k < IK__COUNT; k++)
         if (fin[k] == n - 1) accepted[k] = 1, count++;
     return count;
 }
 
-/* One machine per intent, for its slots: in the union above, the actions of every intent
- * that is still alive write the same slots, so the winner is read again on its own. */
-#define INTENT_MACHINE_BODY(machine)                      \
-    const uint16_t *p = codes, *pe = codes + n;            \
-    int cs = machine##_start;                             \
-    slots_clear(S);
-
-%%{ machine m_invite; include sentence_common; main := invite; write data noentry; }%%
-static int run_invite(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_invite)
-    %% write exec;
-    return cs >= m_invite_first_final && p == pe;
-}
-%%{ machine m_change_role; include sentence_common; main := change_role; write data noentry; }%%
-static int run_change_role(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_change_role)
-    %% write exec;
-    return cs >= m_change_role_first_final && p == pe;
-}
-%%{ machine m_revoke; include sentence_common; main := revoke; write data noentry; }%%
-static int run_revoke(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_revoke)
-    %% write exec;
-    return cs >= m_revoke_first_final && p == pe;
-}
-%%{ machine m_set_expiry; include sentence_common; main := set_expiry; write data noentry; }%%
-static int run_set_expiry(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_set_expiry)
-    %% write exec;
-    return cs >= m_set_expiry_first_final && p == pe;
-}
-%%{ machine m_list_access; include sentence_common; main := list_access; write data noentry; }%%
-static int run_list_access(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_list_access)
-    %% write exec;
-    return cs >= m_list_access_first_final && p == pe;
-}
-%%{ machine m_check_access; include sentence_common; main := check_access; write data noentry; }%%
-static int run_check_access(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_check_access)
-    %% write exec;
-    return cs >= m_check_access_first_final && p == pe;
-}
-%%{ machine m_show_audit; include sentence_common; main := show_audit; write data noentry; }%%
-static int run_show_audit(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_show_audit)
-    %% write exec;
-    return cs >= m_show_audit_first_final && p == pe;
-}
-%%{ machine m_set_mode; include sentence_common; main := set_mode; write data noentry; }%%
-static int run_set_mode(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_set_mode)
-    %% write exec;
-    return cs >= m_set_mode_first_final && p == pe;
-}
-%%{ machine m_show_mode; include sentence_common; main := show_mode; write data noentry; }%%
-static int run_show_mode(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_show_mode)
-    %% write exec;
-    return cs >= m_show_mode_first_final && p == pe;
-}
-%%{ machine m_share_agent; include sentence_common; main := share_agent; write data noentry; }%%
-static int run_share_agent(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_share_agent)
-    %% write exec;
-    return cs >= m_share_agent_first_final && p == pe;
-}
-%%{ machine m_unshare_agent; include sentence_common; main := unshare_agent; write data noentry; }%%
-static int run_unshare_agent(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_unshare_agent)
-    %% write exec;
-    return cs >= m_unshare_agent_first_final && p == pe;
-}
-%%{ machine m_grant_cross; include sentence_common; main := grant_cross; write data noentry; }%%
-static int run_grant_cross(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_grant_cross)
-    %% write exec;
-    return cs >= m_grant_cross_first_final && p == pe;
-}
-%%{ machine m_refresh_cross; include sentence_common; main := refresh_cross; write data noentry; }%%
-static int run_refresh_cross(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_refresh_cross)
-    %% write exec;
-    return cs >= m_refresh_cross_first_final && p == pe;
-}
-%%{ machine m_revoke_cross; include sentence_common; main := revoke_cross; write data noentry; }%%
-static int run_revoke_cross(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_revoke_cross)
-    %% write exec;
-    return cs >= m_revoke_cross_first_final && p == pe;
-}
-%%{ machine m_help; include sentence_common; main := help; write data noentry; }%%
-static int run_help(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_help)
-    %% write exec;
-    return cs >= m_help_first_final && p == pe;
-}
-%%{ machine m_confirm; include sentence_common; main := confirm; write data noentry; }%%
-static int run_confirm(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_confirm)
-    %% write exec;
-    return cs >= m_confirm_first_final && p == pe;
-}
-%%{ machine m_cancel; include sentence_common; main := cancel; write data noentry; }%%
-static int run_cancel(const uint16_t *codes, int n, struct slots *S)
-{
-    INTENT_MACHINE_BODY(m_cancel)
-    %% write exec;
-    return cs >= m_cancel_first_final && p == pe;
-}
-
-/* Intent kind → its own machine: adding an intent is adding a row here and in
- * intent_kinds.def. */
-static int (*const runners[IK__COUNT])(const uint16_t *, int, struct slots *) = {
-    [IK_INVITE] = run_invite,
-    [IK_CHANGE_ROLE] = run_change_role,
-    [IK_REVOKE] = run_revoke,
-    [IK_SET_EXPIRY] = run_set_expiry,
-    [IK_LIST_ACCESS] = run_list_access,
-    [IK_CHECK_ACCESS] = run_check_access,
-    [IK_SHOW_AUDIT] = run_show_audit,
-    [IK_SET_MODE] = run_set_mode,
-    [IK_SHOW_MODE] = run_show_mode,
-    [IK_SHARE_AGENT] = run_share_agent,
-    [IK_UNSHARE_AGENT] = run_unshare_agent,
-    [IK_GRANT_CROSS] = run_grant_cross,
-    [IK_REFRESH_CROSS] = run_refresh_cross,
-    [IK_REVOKE_CROSS] = run_revoke_cross,
-    [IK_HELP] = run_help,
-    [IK_CONFIRM] = run_confirm,
-    [IK_CANCEL] = run_cancel,
+/* Intent kind → the entry of its own sentence. */
+static const int entries[IK__COUNT] = {
+#include "sentence_entries.h"
 };
 
 int sentence_slots(int kind, const uint16_t *codes, int n, struct slots *s)
 {
-    if (kind <= 0 || kind >= IK__COUNT || !runners[kind]) return -1;
-    return runners[kind](codes, n, s) ? 0 : -1;
+    if (kind <= 0 || kind >= IK__COUNT || !entries[kind]) return -1;
+    const uint16_t *p = codes, *pe = codes + n;
+    int cs = entries[kind];
+    int8_t fin[IK__COUNT]; /* the union's marks: the code is shared, the entry never reaches them */
+    struct slots *S = s;
+    slots_clear(S);
+    %% write exec;
+    (void)fin;
+    return cs >= sentence_first_final && p == pe ? 0 : -1;
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 
 /* Unit values as words.def gives them. */
-enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_FORTNIGHT, U_MONTH, U_QUARTER, U_YEAR };
 
 struct reader {
     const struct token *t;

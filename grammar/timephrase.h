@@ -24,6 +24,10 @@ enum day_kind {
     DK_END_YEAR,
 };
 
+/* The units of a length of time: the values grammar/words.def gives the UNIT words
+ * (second:1 … year:9; a quarter has no word of its own there). */
+enum time_unit { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_FORTNIGHT, U_MONTH, U_QUARTER, U_YEAR };
+
 struct timephrase {
     /* T_DUR */
     struct duration dur;

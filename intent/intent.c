@@ -3,34 +3,56 @@
 
 #include <string.h>
 
-static const char *const kind_names[IK__COUNT] = {
-    [IK_NONE] = "none",
-#define INTENT(id, name, mutates, help) [IK_##id] = name,
+/* The rows of intent_kinds.def, without their handlers (actions/commands.c takes those). */
+static const struct {
+    const char *name;
+    int mutates;
+    enum intent_key keys[INTENT_KEYS_MAX + 1];
+    unsigned needs;
+    enum intent_who who;
+    enum intent_result result;
+    const char *help;
+} rows[IK__COUNT] = {
+    [IK_NONE] = {"none", 0, {K_END}, 0, W_OWNER, R_NONE, ""},
+#define KEYS(...)                                                                                            \
+    {                                                                                                        \
+        __VA_ARGS__                                                                                          \
+    }
+#define INTENT(id, name, mutates, keys, needs, who, result, check, run, help)                                \
+    [IK_##id] = {name, mutates, keys, needs, who, result, help},
 #include "intent_kinds.def"
 #undef INTENT
+#undef KEYS
 };
 
-static const unsigned char kind_mutates[IK__COUNT] = {
-#define INTENT(id, name, mutates, help) [IK_##id] = mutates,
-#include "intent_kinds.def"
-#undef INTENT
+static const char *const key_names[K__COUNT] = {[K_END] = NULL,
+#define X(id, name) [K_##id] = name,
+                                                INTENT_KEYS(X)
+#undef X
 };
 
-static const char *const kind_help[IK__COUNT] = {
-    [IK_NONE] = "",
-#define INTENT(id, name, mutates, help) [IK_##id] = help,
-#include "intent_kinds.def"
-#undef INTENT
-};
+#define ROW(k) rows[(unsigned)(k) < IK__COUNT ? (k) : IK_NONE]
 
-const char *intent_kind_name(enum intent_kind k) { return k < IK__COUNT ? kind_names[k] : "none"; }
-int intent_kind_mutates(enum intent_kind k) { return k < IK__COUNT ? kind_mutates[k] : 0; }
-const char *intent_kind_help(enum intent_kind k) { return k < IK__COUNT ? kind_help[k] : ""; }
+const char *intent_kind_name(enum intent_kind k) { return ROW(k).name; }
+int intent_kind_mutates(enum intent_kind k) { return ROW(k).mutates; }
+const char *intent_kind_help(enum intent_kind k) { return ROW(k).help; }
+const enum intent_key *intent_kind_keys(enum intent_kind k) { return ROW(k).keys; }
+int intent_kind_needs(enum intent_kind k, enum intent_needs n) { return (ROW(k).needs & (unsigned)n) != 0; }
+enum intent_who intent_kind_who(enum intent_kind k) { return ROW(k).who; }
+enum intent_result intent_kind_result(enum intent_kind k) { return ROW(k).result; }
+const char *intent_key_name(enum intent_key key) { return (unsigned)key < K__COUNT ? key_names[key] : NULL; }
+
+int intent_kind_has_key(enum intent_kind k, enum intent_key key)
+{
+    for (const enum intent_key *p = ROW(k).keys; *p; p++)
+        if (*p == key) return 1;
+    return 0;
+}
 
 enum intent_kind intent_kind_from_name(const char *name)
 {
     for (int k = 1; k < IK__COUNT; k++)
-        if (strcmp(kind_names[k], name) == 0) return (enum intent_kind)k;
+        if (strcmp(rows[k].name, name) == 0) return (enum intent_kind)k;
     return IK_NONE;
 }
 

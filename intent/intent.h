@@ -7,11 +7,56 @@
 
 enum intent_kind {
     IK_NONE = 0,
-#define INTENT(id, name, mutates, help) IK_##id,
+#define INTENT(id, ...) IK_##id,
 #include "intent_kinds.def"
 #undef INTENT
     IK__COUNT
 };
+
+/* The keys of an intent's JSON object (language.md), named in each row of intent_kinds.def
+ * in the order they are written. */
+#define INTENT_KEYS(X)                                                                                       \
+    X(PRINCIPALS, "principals")                                                                              \
+    X(ROLE, "role")                                                                                          \
+    X(SANDBOX, "sandbox")                                                                                    \
+    X(PROJECT, "project")                                                                                    \
+    X(EXPIRES_AT, "expires_at")                                                                              \
+    X(EXTEND_BY, "extend_by")                                                                                \
+    X(ACTION, "action")                                                                                      \
+    X(SINCE, "since")                                                                                        \
+    X(MODE, "mode")                                                                                          \
+    X(AGENT, "agent")                                                                                        \
+    X(KEY, "key")                                                                                            \
+    X(READER, "reader")                                                                                      \
+    X(SOURCE, "source")                                                                                      \
+    X(TOPIC, "topic")                                                                                        \
+    X(TOKEN, "token")
+
+enum intent_key {
+    K_END = 0, /* ends a row's list */
+#define X(id, name) K_##id,
+    INTENT_KEYS(X)
+#undef X
+        K__COUNT
+};
+#define INTENT_KEYS_MAX 8 /* the most keys a row names */
+
+/* What a phrase of the intent must say, or what is said for it (intent_kinds.def). */
+enum intent_needs {
+    N_PRINCIPALS = 1 << 0,
+    N_ROLE = 1 << 1,
+    N_VIEWER = 1 << 2,
+    N_ONE_ROLE = 1 << 3,
+    N_OWNER_ROLE = 1 << 4,
+    N_HOW_LONG = 1 << 5,
+    N_MODE = 1 << 6,
+};
+
+/* Who may ask for it (access.md; actions/authorise.c decides by this). */
+enum intent_who { W_OWNER = 0, W_SELF, W_RELATED, W_ASKER };
+
+/* What a carried-out intent returns in the reply's result (interfaces.md). */
+enum intent_result { R_NONE = 0, R_MEMBERS, R_DECISIONS, R_EVENTS, R_MODE, R_KEYS, R_USAGE, R_POLICIES };
 
 #define NAME_MAX_LEN      64  /* sandbox, project and agent names; @handles */
 #define PRINCIPAL_MAX_LEN 254 /* e-mail addresses */
@@ -70,6 +115,13 @@ const char *intent_kind_name(enum intent_kind k);
 enum intent_kind intent_kind_from_name(const char *name);
 int intent_kind_mutates(enum intent_kind k);
 const char *intent_kind_help(enum intent_kind k);
+/* The row's JSON keys, in order, ended by K_END. */
+const enum intent_key *intent_kind_keys(enum intent_kind k);
+int intent_kind_has_key(enum intent_kind k, enum intent_key key);
+int intent_kind_needs(enum intent_kind k, enum intent_needs n);
+enum intent_who intent_kind_who(enum intent_kind k);
+enum intent_result intent_kind_result(enum intent_kind k);
+const char *intent_key_name(enum intent_key key);
 const char *role_name(enum role r);
 const char *mode_name(enum mode m);
 const char *action_name(enum action a);

@@ -87,85 +87,43 @@ static void principals(struct jw *w, const struct intent *it)
     raw(w, "]", 1);
 }
 
+/* One key of the intent, as its row names it (intent_kinds.def). */
+static void write_key(struct jw *w, const struct intent *it, enum intent_key k)
+{
+    char dur[64];
+    const char *name = intent_key_name(k);
+    switch (k) {
+    case K_PRINCIPALS: principals(w, it); break;
+    case K_ROLE: str_or_null(w, name, role_name(it->role)); break;
+    case K_SANDBOX:
+    case K_READER: str_or_null(w, name, it->sandbox); break; /* a cross intent's reader is its sandbox */
+    case K_PROJECT: str_or_null(w, name, it->project); break;
+    case K_EXPIRES_AT: instant_or_null(w, name, it->has_expires_at, it->expires_at); break;
+    case K_EXTEND_BY:
+        if (it->has_extend_by) duration_iso(&it->extend_by, dur, sizeof dur);
+        str_or_null(w, name, it->has_extend_by ? dur : NULL);
+        break;
+    case K_ACTION: str_or_null(w, name, action_name(it->action)); break;
+    case K_SINCE: instant_or_null(w, name, it->has_since, it->since); break;
+    case K_MODE: str_or_null(w, name, mode_name(it->mode)); break;
+    case K_AGENT: str_or_null(w, name, it->agent); break;
+    case K_KEY: str_or_null(w, name, key_kind_name(it->key)); break;
+    case K_SOURCE: str_or_null(w, name, it->source); break;
+    case K_TOPIC: str_or_null(w, name, it->topic ? intent_kind_name(it->topic) : NULL); break;
+    case K_TOKEN: str_or_null(w, name, it->token); break;
+    case K_END:
+    case K__COUNT: break;
+    }
+}
+
 int intent_write_json(const struct intent *it, char *buf, size_t size)
 {
     struct jw w = {buf, size, 0, size == 0};
-    char dur[64];
     if (size) buf[0] = '\0';
     lit(&w, "{\"intent\":");
     str(&w, intent_kind_name(it->kind));
-    switch (it->kind) {
-    case IK_INVITE:
-        principals(&w, it);
-        str_or_null(&w, "role", role_name(it->role));
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
-        break;
-    case IK_CHANGE_ROLE:
-        principals(&w, it);
-        str_or_null(&w, "role", role_name(it->role));
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        break;
-    case IK_REVOKE:
-        principals(&w, it);
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        break;
-    case IK_SET_EXPIRY:
-        principals(&w, it);
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
-        if (it->has_extend_by) duration_iso(&it->extend_by, dur, sizeof dur);
-        str_or_null(&w, "extend_by", it->has_extend_by ? dur : NULL);
-        break;
-    case IK_LIST_ACCESS:
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        str_or_null(&w, "role", role_name(it->role));
-        break;
-    case IK_CHECK_ACCESS:
-        principals(&w, it);
-        str_or_null(&w, "action", action_name(it->action));
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "project", it->project);
-        break;
-    case IK_SHOW_AUDIT:
-        str_or_null(&w, "sandbox", it->sandbox);
-        principals(&w, it);
-        instant_or_null(&w, "since", it->has_since, it->since);
-        break;
-    case IK_SET_MODE:
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "mode", mode_name(it->mode));
-        principals(&w, it);
-        break;
-    case IK_SHOW_MODE: str_or_null(&w, "sandbox", it->sandbox); break;
-    case IK_SHARE_AGENT:
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "agent", it->agent);
-        str_or_null(&w, "key", key_kind_name(it->key));
-        principals(&w, it);
-        instant_or_null(&w, "expires_at", it->has_expires_at, it->expires_at);
-        break;
-    case IK_UNSHARE_AGENT:
-        str_or_null(&w, "sandbox", it->sandbox);
-        str_or_null(&w, "agent", it->agent);
-        principals(&w, it);
-        break;
-    case IK_GRANT_CROSS:
-    case IK_REFRESH_CROSS:
-    case IK_REVOKE_CROSS:
-        str_or_null(&w, "reader", it->sandbox);
-        str_or_null(&w, "source", it->source);
-        break;
-    case IK_HELP: str_or_null(&w, "topic", it->topic ? intent_kind_name(it->topic) : NULL); break;
-    case IK_CONFIRM:
-    case IK_CANCEL: str_or_null(&w, "token", it->token); break;
-    default: break;
-    }
+    for (const enum intent_key *k = intent_kind_keys(it->kind); *k; k++)
+        write_key(&w, it, *k);
     raw(&w, "}", 1);
     return w.over ? -1 : (int)w.len;
 }

@@ -102,6 +102,18 @@ static const char *const migrations[] = {
     "  workspace_id INTEGER NOT NULL REFERENCES workspaces(id),"
     "  token_sha256 BLOB NOT NULL UNIQUE,"
     "  callback_prefix TEXT NOT NULL DEFAULT '');",
+    /* 2: the store's own audit log, for admin changes that belong to no sandbox (interfaces.md,
+     * admin: workspaces, members, links, bots, sandboxes made and removed). */
+    "CREATE TABLE store_audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  intent TEXT NOT NULL,"
+    "  subjects TEXT NOT NULL DEFAULT '[]',"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('done', 'denied', 'rejected')),"
+    "  summary TEXT NOT NULL,"
+    "  before TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX store_audit_by_time ON store_audit (at);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -144,6 +156,14 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                      "WHERE sandbox_id = ?1 AND principal = ?2 ORDER BY project")                            \
     X(AUDIT_ADD, "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before) "    \
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                  \
+    X(STORE_AUDIT_ADD, "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before) "    \
+                       "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                \
+    X(STORE_AUDIT_EACH,                                                                                      \
+      "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "                \
+      "FROM store_audit a "                                                                                  \
+      "WHERE ?1 = 0 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                               \
+      "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
+      "ORDER BY a.at DESC, a.id DESC LIMIT ?4")                                                              \
     X(AUDIT_EACH,                                                                                            \
       "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "            \
       "FROM audit a JOIN sandboxes s ON s.id = a.sandbox_id "                                                \
@@ -783,7 +803,7 @@ enum store_status store_grant_each(struct store *s, int64_t sb, const char *prin
 
 enum store_status store_audit_append(struct store *s, int64_t sb, const struct st_event *e)
 {
-    sqlite3_stmt *st = stmt(s, SQL_AUDIT_ADD);
+    sqlite3_stmt *st = stmt(s, sb ? SQL_AUDIT_ADD : SQL_STORE_AUDIT_ADD);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sb);
     sqlite3_bind_int64(st, 2, e->at);
@@ -799,7 +819,7 @@ enum store_status store_audit_append(struct store *s, int64_t sb, const struct s
 enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
                                    int limit, store_event_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, SQL_AUDIT_EACH);
+    sqlite3_stmt *st = stmt(s, sb ? SQL_AUDIT_EACH : SQL_STORE_AUDIT_EACH);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sb);
     sqlite3_bind_int64(st, 2, since);

@@ -205,8 +205,11 @@ struct st_event {
     const char *before; /* JSON of what was there before a change; NULL or "" for none */
 };
 
+/* Into the sandbox's log, or with sandbox_id 0 into the store's own (admin changes that
+ * belong to no sandbox). */
 enum store_status store_audit_append(struct store *s, int64_t sandbox_id, const struct st_event *e);
-/* Newest first; since 0 means all; principal (if not NULL) must be the actor or a subject. */
+/* Newest first; since 0 means all; principal (if not NULL) must be the actor or a subject.
+ * sandbox_id 0 reads the store's own log (its events' sandbox is ""). */
 typedef int (*store_event_fn)(void *ctx, const struct st_event *e);
 enum store_status store_audit_each(struct store *s, int64_t sandbox_id, int64_t since, const char *principal,
                                    int limit, store_event_fn fn, void *ctx);

@@ -78,23 +78,7 @@ static int setup(struct scenario *sc, json_t *first)
             return -1;
         }
     }
-    json_t *cmds = json_object_get(first, "setup");
-    size_t i;
-    json_t *c;
-    json_array_foreach(cmds, i, c)
-    {
-        char buf[512];
-        char *argv[32];
-        int argc = 0;
-        with_dir(json_string_value(c) ? json_string_value(c) : "", sc->dir, buf, sizeof buf);
-        for (char *t = strtok(buf, " "); t && argc < 32; t = strtok(NULL, " "))
-            argv[argc++] = t;
-        int rc = admin_run(sc->store, argc, argv, 0);
-        if (rc != 0) {
-            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" exited %d", json_string_value(c), rc);
-            return -1;
-        }
-    }
+    /* The scenario's clock first: the set-up is audited at its now, never at the wall clock's. */
     const char *as = json_string_value(json_object_get(first, "as"));
     const char *sb = json_string_value(json_object_get(first, "sandbox"));
     const char *now = json_string_value(json_object_get(first, "now"));
@@ -104,6 +88,28 @@ static int setup(struct scenario *sc, json_t *first)
     if (parse_rfc3339(now ? now : "2026-11-18T15:30:00Z", &sc->now) || tz_use(tz ? tz : "UTC")) {
         check_at(0, sc->file, 1, "bad now or tz in the first line", NULL, NULL);
         return -1;
+    }
+    json_t *cmds = json_object_get(first, "setup");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cmds, i, c)
+    {
+        char buf[512];
+        char *argv[32];
+        int argc = 0;
+        with_dir(json_string_value(c) ? json_string_value(c) : "", sc->dir, buf, sizeof buf);
+        char *save = NULL, *t = strtok_r(buf, " ", &save);
+        for (; t && argc < 32; t = strtok_r(NULL, " ", &save))
+            argv[argc++] = t;
+        if (t) {
+            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" has more than 32 words", json_string_value(c));
+            return -1;
+        }
+        int rc = admin_run_at(sc->store, sc->now, argc, argv, 0);
+        if (rc != 0) {
+            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" exited %d", json_string_value(c), rc);
+            return -1;
+        }
     }
     return 0;
 }

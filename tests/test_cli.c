@@ -776,6 +776,66 @@ static void test_doors(void)
     remove_store(dir);
 }
 
+/* ---- Admin changes are audited (interfaces.md, admin; issue 9, item 5) ------------------- */
+
+static void test_admin_audited(void)
+{
+    struct spawn_result r;
+    char dir[] = "/tmp/concierge-admin-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECKF(0, "admin audit: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    const char *steps[][8] = {
+        {"workspace", "add", "acme", NULL},
+        {"workspace", "member", "add", "acme", "@mia", NULL},
+        {"sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme", NULL},
+        {"project", "add", "demo", "web", NULL},
+        {"link", "slack:U0MIA", "@mia", NULL},
+    };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        const char *args[16] = {"admin", "--db", lapse_db, "--now", "2026-11-18T15:30:00Z"};
+        int n = 5;
+        for (int k = 0; steps[i][k]; k++)
+            args[n++] = steps[i][k];
+        run(args, NULL, NULL, 0, &r);
+        ok = ok && r.status == 0;
+        spawn_result_free(&r);
+    }
+    CHECK(ok, "admin: five changes");
+    /* A refused change leaves no event. */
+    lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
+    CHECKF(r.status != 0, "admin: a second workspace acme is refused", "status %d", r.status);
+    spawn_result_free(&r);
+
+    lapse_run(&r, "admin", "audit", "--json", NULL);
+    int lines = 0, admins = 0;
+    for (char *p = r.out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        lines++;
+        static const char head[] = "{\"at\":\"2026-11-18T15:30:00Z\",\"actor\":\"admin:";
+        admins += strncmp(p, head, sizeof head - 1) == 0;
+    }
+    CHECKF(
+        r.status == 0 && lines == 4 && admins == 4 &&
+            strstr(r.out, "\"command\":\"link\",\"subjects\":[\"@mia\"]") &&
+            strstr(r.out, "\"command\":\"workspace add\"") && strstr(r.out, "\"command\":\"sandbox add\"") &&
+            strstr(r.out, "\"command\":\"member add\"") && !strstr(r.out, "project add"),
+        "admin audit: the store's own log holds the four changes that belong to no sandbox, by admin:LOGIN "
+        "at --now, "
+        "and not the refused one",
+        "status %d, %d lines, %d by admin at --now: %s", r.status, lines, admins, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--json", "show the audit log", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "project web added to sandbox demo") && strstr(r.out, "admin:"),
+           "the sandbox's own log holds its project's addition, by admin:LOGIN", "status %d: %s", r.status,
+           r.out);
+    spawn_result_free(&r);
+
+    remove_store(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -799,6 +859,7 @@ int main(int argc, char **argv)
     test_bytes();
     test_access_that_ends();
     test_doors();
+    test_admin_audited();
 
     return CHECK_SUMMARY();
 }

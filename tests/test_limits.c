@@ -76,8 +76,10 @@ static int con(struct out *o, const char *in, const char *fmt, ...)
     va_end(ap);
     const char *argv[32] = {bin};
     int argc = 1;
-    for (char *save = NULL, *w = strtok_r(line.s, " ", &save); w && argc < 31; w = strtok_r(NULL, " ", &save))
+    char *save = NULL, *w = strtok_r(line.s, " ", &save);
+    for (; w && argc < 31; w = strtok_r(NULL, " ", &save))
         argv[argc++] = w;
+    if (w) abort(); /* more words than argv holds: the test itself is wrong */
     argv[argc] = NULL;
     struct spawn_result r;
     spawn_run(argv, NULL, in, in ? strlen(in) : 0, RUN_MS, &r);
@@ -369,8 +371,10 @@ static void admin_in(struct store *s, const char *command)
     char *argv[16];
     int argc = 0;
     snprintf(buf, sizeof buf, "%s", command);
-    for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
+    char *save = NULL, *t = strtok_r(buf, " ", &save);
+    for (; t && argc < 16; t = strtok_r(NULL, " ", &save))
         argv[argc++] = t;
+    if (t) abort(); /* more words than argv holds: the test itself is wrong */
     fflush(stdout);
     int saved = dup(1), nul = open("/dev/null", O_WRONLY);
     if (saved < 0 || nul < 0 || dup2(nul, 1) < 0) abort();

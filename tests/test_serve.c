@@ -138,8 +138,10 @@ static int concierge(char *out, size_t size, const char *fmt, ...)
     va_end(ap);
     const char *argv[32] = {bin, "admin", "--db", db};
     int argc = 4;
-    for (char *save = NULL, *w = strtok_r(args, " ", &save); w && argc < 31; w = strtok_r(NULL, " ", &save))
+    char *save = NULL, *w = strtok_r(args, " ", &save);
+    for (; w && argc < 31; w = strtok_r(NULL, " ", &save))
         argv[argc++] = w;
+    if (w) abort(); /* more words than argv holds: the test itself is wrong */
     argv[argc] = NULL;
     struct spawn_result r;
     int st = spawn_run(argv, NULL, NULL, 0, 30000, &r);

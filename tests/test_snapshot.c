@@ -437,13 +437,20 @@ static void test_limit(void)
           "the snapshot made at the limit is still there");
 }
 
+/* Appends tail to the path in s (size bytes); a path that would not fit stops the test. */
+static void append(char *s, size_t size, const char *tail)
+{
+    size_t n = strlen(s);
+    if ((size_t)snprintf(s + n, size - n, "%s", tail) >= size - n) abort();
+}
+
 static void test_depth(void)
 {
     char rel[1024] = "deep";
     for (int i = 0; i < 64; i++)
-        strncat(rel, "/d", sizeof rel - strlen(rel) - 1);
+        append(rel, sizeof rel, "/d");
     mkdirs(rel);
-    strncat(rel, "/leaf.txt", sizeof rel - strlen(rel) - 1);
+    append(rel, sizeof rel, "/leaf.txt");
     put_s(rel, "leaf\n");
     err[0] = 0;
     int rc = snapshot_replace(at("deep"), at("reader"), "deep", GIB, err, sizeof err);
@@ -454,7 +461,7 @@ static void test_depth(void)
     CHECK(has_text(at(snap), "leaf\n"), "the file 64 folders down is there");
 
     *strrchr(rel, '/') = 0;
-    strncat(rel, "/d", sizeof rel - strlen(rel) - 1);
+    append(rel, sizeof rel, "/d");
     mkdirs(rel);
     err[0] = 0;
     CHECK(snapshot_replace(at("deep"), at("reader"), "deep", GIB, err, sizeof err) == -1,

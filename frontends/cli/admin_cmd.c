@@ -1,19 +1,28 @@
 /* concierge admin: the set-up the language does not cover (interfaces.md). One row a
  * command: its words, how many names follow, and its handler. */
+#include <jansson.h>
 #include <openssl/rand.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "../../actions/admin.h"
 #include "../../actions/digest.h"
 #include "../../grammar/canon.h"
+#include "../../intent/timecalc.h"
 #include "cli.h"
 #include "context.h"
 #include "store_open.h"
 
 struct admin_args {
-    const char *names[4]; /* the positional names after the command's words, canonical */
+    struct admin_ctx *ctx; /* who, when, and the store: actions/admin.c does the change */
+    const char *names[4];  /* the positional names after the command's words, canonical */
     int n_names;
     const char *kinds; /* the command's row's letters, one a name */
+    int json;          /* --json: JSON Lines instead of text */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
     /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
     char canon[4][PRINCIPAL_MAX_LEN + 1], owner_buf[PRINCIPAL_MAX_LEN + 1], workspace_buf[NAME_MAX_LEN + 1],
@@ -71,14 +80,15 @@ static int workspace_add(struct store *s, const struct admin_args *a)
         fprintf(stderr, "concierge: a workspace's default mode is shared or private\n");
         return EXIT_USAGE;
     }
-    return report(s, store_workspace_add(s, a->names[0], m, NULL), "workspace added");
+    (void)s;
+    return report(s, admin_workspace_add(a->ctx, a->names[0], m), "workspace added");
 }
 
 static int member(struct store *s, const struct admin_args *a, int add)
 {
     int64_t ws;
     if (find_workspace(s, a->names[0], &ws)) return EXIT_REJECTED;
-    return report(s, add ? store_member_add(s, ws, a->names[1]) : store_member_remove(s, ws, a->names[1]),
+    return report(s, admin_member(a->ctx, ws, a->names[0], a->names[1], add),
                   add ? "member added" : "member removed");
 }
 static int member_add(struct store *s, const struct admin_args *a) { return member(s, a, 1); }
@@ -94,17 +104,14 @@ static int sandbox_add(struct store *s, const struct admin_args *a)
     }
     if (parse_mode(a->mode, &m)) return EXIT_USAGE;
     if (find_workspace(s, a->workspace ? a->workspace : "default", &ws)) return EXIT_REJECTED;
-    return report(s, store_sandbox_add(s, a->names[0], a->owner, ws, a->source, m, NULL), "sandbox added");
+    return report(s, admin_sandbox_add(a->ctx, a->names[0], a->owner, ws, a->source, m), "sandbox added");
 }
 
 static int thing(struct store *s, const struct admin_args *a, const char *kind, int add)
 {
     struct st_sandbox sb;
     if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
-    return report(s,
-                  add ? store_thing_add(s, sb.id, kind, a->names[1])
-                      : store_thing_remove(s, sb.id, kind, a->names[1]),
-                  add ? "added" : "removed");
+    return report(s, admin_thing(a->ctx, &sb, kind, a->names[1], add, NULL), add ? "added" : "removed");
 }
 static int project_add(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 1); }
 static int project_remove(struct store *s, const struct admin_args *a) { return thing(s, a, "project", 0); }
@@ -115,36 +122,31 @@ static int agent_remove(struct store *s, const struct admin_args *a)
     struct st_sandbox sb;
     int keys = 0;
     if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
-    enum store_status st = store_begin(s);
-    if (st == STORE_OK) st = store_agent_remove(s, sb.id, a->names[1], &keys);
-    if (st == STORE_OK) st = store_commit(s); /* rolls back itself when it fails */
-    if (st != STORE_OK) {
-        store_rollback(s);
-        return report(s, st, "");
-    }
+    enum store_status st = admin_thing(a->ctx, &sb, "agent", a->names[1], 0, &keys);
+    if (st != STORE_OK) return report(s, st, "");
     printf("removed, with %d key%s\n", keys, keys == 1 ? "" : "s");
     return EXIT_DONE;
 }
 
 static int workspace_remove(struct store *s, const struct admin_args *a)
 {
-    return report(s, store_workspace_remove(s, a->names[0]), "workspace removed");
+    return report(s, admin_workspace_remove(a->ctx, a->names[0]), "workspace removed");
 }
 
 static int sandbox_remove(struct store *s, const struct admin_args *a)
 {
-    return report(s, store_sandbox_remove(s, a->names[0]), "sandbox removed");
+    return report(s, admin_sandbox_remove(a->ctx, a->names[0]), "sandbox removed");
 }
 
 /* admin link slack:UID P: Slack users are identified by ID, never by name. */
-static int link(struct store *s, const struct admin_args *a)
+static int link_cmd(struct store *s, const struct admin_args *a)
 {
-    return report(s, store_slack_link(s, a->names[0], a->names[1]), "linked");
+    return report(s, admin_link(a->ctx, a->names[0], a->names[1]), "linked");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
 {
-    return report(s, store_slack_unlink(s, a->names[0]), "unlinked");
+    return report(s, admin_unlink(a->ctx, a->names[0]), "unlinked");
 }
 
 static int slack_map(struct store *s, const struct admin_args *a)
@@ -155,7 +157,7 @@ static int slack_map(struct store *s, const struct admin_args *a)
         return EXIT_USAGE;
     }
     if (find_sandbox(s, a->sandbox, &sb)) return EXIT_REJECTED;
-    return report(s, store_slack_map(s, a->team, a->channel, sb.id), "mapped");
+    return report(s, admin_slack_map(a->ctx, a->team, a->channel, &sb), "mapped");
 }
 
 static int slack_unmap(struct store *s, const struct admin_args *a)
@@ -164,7 +166,7 @@ static int slack_unmap(struct store *s, const struct admin_args *a)
         fprintf(stderr, "usage: concierge admin slack unmap --team T [--channel C]\n");
         return EXIT_USAGE;
     }
-    return report(s, store_slack_unmap(s, a->team, a->channel), "unmapped");
+    return report(s, admin_slack_unmap(a->ctx, a->team, a->channel), "unmapped");
 }
 
 /* admin bot add: the bearer token is printed this once; the store keeps its SHA-256. */
@@ -186,7 +188,7 @@ static int bot_add(struct store *s, const struct admin_args *a)
     for (int i = 0; i < 32; i++)
         snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
     if (sha256_of(token, strlen(token), sha)) return EXIT_OTHER;
-    enum store_status st = store_bot_add(s, a->names[0], ws, sha, a->callback_prefix);
+    enum store_status st = admin_bot_add(a->ctx, a->names[0], ws, sha, a->callback_prefix);
     if (st != STORE_OK) return report(s, st, "");
     printf("bot added; its bearer token, shown this once:\n%s\n", token);
     return EXIT_DONE;
@@ -194,12 +196,40 @@ static int bot_add(struct store *s, const struct admin_args *a)
 
 static int bot_remove(struct store *s, const struct admin_args *a)
 {
-    return report(s, store_bot_remove(s, a->names[0]), "bot removed");
+    return report(s, admin_bot_remove(a->ctx, a->names[0]), "bot removed");
 }
 
 /* What each positional name is, one letter a name (the same rules as the language, canon.h):
  * n a name (workspace, sandbox, project, agent, bot), p a principal, s a Slack user
  * (slack:UID), l a principal a Slack user is linked to (@name or an e-mail address). */
+/* One line an event of the store's own log, newest first. */
+static int print_event(void *ctx, const struct st_event *e)
+{
+    const struct admin_args *a = ctx;
+    char at[32];
+    format_rfc3339(e->at, at);
+    if (a->json) {
+        json_t *subjects = json_loads(e->subjects && *e->subjects ? e->subjects : "[]", 0, NULL);
+        json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "at", at, "actor", e->actor, "command",
+                              e->intent, "subjects", subjects ? subjects : json_array(), "outcome",
+                              e->outcome, "summary", e->summary ? e->summary : "");
+        char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        if (line) puts(line);
+        free(line);
+        json_decref(o);
+        return line ? 0 : -1;
+    }
+    printf("%s  %s  %s: %s\n", at, e->actor, e->intent, e->summary ? e->summary : "");
+    return 0;
+}
+
+/* admin audit: the store's own log (admin changes that belong to no sandbox). */
+static int audit_cmd(struct store *s, const struct admin_args *a)
+{
+    enum store_status st = store_audit_each(s, 0, 0, NULL, 0, print_event, (void *)a);
+    return st == STORE_OK ? EXIT_DONE : report(s, st, "");
+}
+
 static const struct {
     const char *words;
     const char *names;
@@ -219,10 +249,11 @@ static const struct {
     {"sandbox remove", "n", sandbox_remove, "sandbox remove NAME"},
     {"slack map", "", slack_map, "slack map --team T [--channel C] --sandbox NAME"},
     {"slack unmap", "", slack_unmap, "slack unmap --team T [--channel C]"},
-    {"link", "sl", link, "link slack:UID PRINCIPAL"},
+    {"link", "sl", link_cmd, "link slack:UID PRINCIPAL"},
     {"unlink", "s", unlink_cmd, "unlink slack:UID"},
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
+    {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
 };
 
 /* Canonicalises one value of kind k into out: 0, or a usage error printed. */
@@ -281,14 +312,34 @@ static int match_words(int argc, char **argv, int i, const char *words)
     return k;
 }
 
-/* Runs one admin command on an open store; argv[i..] are its words, names and flags. */
+/* "admin:" and the login name: who an admin change's audit event names (interfaces.md). */
+static void admin_actor(char *out, size_t size)
+{
+    const char *user = getenv("USER");
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(getuid());
+        user = pw ? pw->pw_name : "unknown";
+    }
+    snprintf(out, size, "admin:%s", user);
+}
+
 int admin_run(struct store *s, int argc, char **argv, int i)
 {
+    return admin_run_at(s, (int64_t)time(NULL), argc, argv, i);
+}
+
+/* Runs one admin command on an open store at now; argv[i..] are its words, names and flags. */
+int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i)
+{
+    char actor[PRINCIPAL_MAX_LEN + 1];
+    admin_actor(actor, sizeof actor);
+    struct admin_ctx ctx = {s, actor, now};
     for (size_t c = 0; c < N_ADMIN; c++) {
         int k = match_words(argc, argv, i, admin_commands[c].words);
         if (!k) continue;
         struct admin_args a;
         memset(&a, 0, sizeof a);
+        a.ctx = &ctx;
         for (int j = i + k; j < argc; j++) {
             const char *v = j + 1 < argc ? argv[j + 1] : NULL;
             const char **slot = strcmp(argv[j], "--owner") == 0             ? &a.owner
@@ -301,7 +352,9 @@ int admin_run(struct store *s, int argc, char **argv, int i)
                                 : strcmp(argv[j], "--sandbox") == 0         ? &a.sandbox
                                 : strcmp(argv[j], "--callback-prefix") == 0 ? &a.callback_prefix
                                                                             : NULL;
-            if (slot) {
+            if (strcmp(argv[j], "--json") == 0) {
+                a.json = 1;
+            } else if (slot) {
                 if (!v) break;
                 *slot = v;
                 j++;
@@ -336,7 +389,7 @@ int admin_main(int argc, char **argv)
     if (rc) return rc;
     struct store *s;
     if ((rc = cli_open_store(&opt, 1, &s))) return rc;
-    rc = admin_run(s, argc, argv, first);
+    rc = admin_run_at(s, opt.now, argc, argv, first);
     store_close(s);
     return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef CONCIERGE_CLI_H
 #define CONCIERGE_CLI_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../../intent/codes.h"
 
@@ -35,5 +36,7 @@ struct store;
 /* Runs one admin command (argv[i..]: its words, names and flags) on an open store; the
  * scenario runner sets stores up with it too. Returns an exit status. */
 int admin_run(struct store *s, int argc, char **argv, int i);
+/* The same at the instant now (the audit events' time; concierge admin takes --now). */
+int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "../../actions/identity.h"
 #include "cli.h"
 
 int cli_open_store(const struct cli_options *o, int create, struct store **out)
@@ -13,21 +14,9 @@ int cli_open_store(const struct cli_options *o, int create, struct store **out)
         fprintf(stderr, "concierge: %s\n", err);
         return EXIT_OTHER;
     }
-    if (!create || store_sandbox_count(*out) != 0) return 0;
-    /* The embedded default: workspace and sandbox `default`, owned by whoever runs first.
-     * Looked at again inside the write transaction: two first runs at once make one. */
-    int64_t ws;
-    if (store_begin(*out) != STORE_OK) goto fail;
-    if (store_sandbox_count(*out) != 0) {
-        store_rollback(*out);
-        return 0;
-    }
-    if (store_workspace_add(*out, "default", MODE_SHARED, &ws) != STORE_OK ||
-        store_sandbox_add(*out, "default", o->actor, ws, "", MODE_NONE, NULL) != STORE_OK ||
-        store_commit(*out) != STORE_OK) {
-    fail:
+    /* The embedded default: workspace and sandbox `default`, owned by whoever runs first. */
+    if (create && identity_first_run(*out, o->actor) != 0) {
         fprintf(stderr, "concierge: cannot set up the new store: %s\n", store_errmsg(*out));
-        store_rollback(*out);
         store_close(*out);
         *out = NULL;
         return EXIT_OTHER;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../actions/digest.h"
 #include "../../actions/execute.h"
+#include "../../actions/identity.h"
 #include "../../actions/runtime.h"
 #include "../../grammar/canon.h"
 #include "../../intent/intent.h"
@@ -34,18 +34,12 @@ static int bot_auth(struct store *st, const struct http_request *rq, struct st_b
     const char *token = a + 7;
     while (*token == ' ')
         token++;
-    size_t n = strlen(token);
-    unsigned char sha[32];
-    if (n == 0 || n > 256 || sha256_of(token, n, sha)) {
-        respond_error(rs, 401, "unknown bearer token");
-        return -1;
-    }
-    enum store_status s = store_bot_find(st, sha, bot);
-    if (s == STORE_ERROR) {
+    int found = identity_bot(st, token, bot);
+    if (found < 0) {
         respond_error(rs, 500, "the access store failed");
         return -1;
     }
-    if (s != STORE_OK) {
+    if (found > 0) {
         respond_error(rs, 401, "unknown bearer token");
         return -1;
     }
@@ -165,12 +159,12 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         goto out;
     }
     if (!has_sandbox) {
-        int count = 0;
-        if (store_workspace_only_sandbox(st, bot.workspace_id, sandbox, sizeof sandbox, &count) != STORE_OK) {
+        int count = 0, found = identity_bot_sandbox(st, &bot, sandbox, sizeof sandbox, &count);
+        if (found < 0) {
             respond_error(rs, 500, "the access store failed");
             goto out;
         }
-        if (count != 1) {
+        if (found > 0) {
             respond_error(rs, 400, "sandbox is required: this bot's workspace has %d sandboxes", count);
             goto out;
         }

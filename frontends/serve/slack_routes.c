@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "../../actions/execute.h"
-#include "../../grammar/canon.h"
+#include "../../actions/identity.h"
 #include "../../intent/intent.h"
 #include "../../store/store.h"
 #include "form.h"
@@ -45,28 +45,6 @@ static int slack_id_ok(const char *s)
     return 1;
 }
 
-/* A user_id is a Slack user only if slack:<user_id> is a principal (canon.h): upper-case
- * letters and digits. */
-static int slack_user_ok(const char *user)
-{
-    char raw[SLACK_ID_MAX + 8], id[PRINCIPAL_MAX_LEN + 1];
-    if (!slack_id_ok(user)) return 0;
-    snprintf(raw, sizeof raw, "slack:%s", user);
-    return principal_canon(raw, id, sizeof id) == NULL;
-}
-
-/* The acting principal: the one linked to the Slack user, else slack:<user_id>. */
-static int slack_actor(struct store *st, const char *user, char *actor, size_t size)
-{
-    char raw[SLACK_ID_MAX + 8], id[PRINCIPAL_MAX_LEN + 1];
-    snprintf(raw, sizeof raw, "slack:%s", user);
-    if (principal_canon(raw, id, sizeof id)) return -1; /* slack_user_ok let it in: never here */
-    enum store_status s = store_slack_principal(st, id, actor, size); /* links are kept as slack:UID */
-    if (s == STORE_ERROR) return -1;
-    if (s == STORE_NOT_FOUND) snprintf(actor, size, "%s", id);
-    return 0;
-}
-
 /* POST /slack/commands */
 void slack_commands(struct serve *sv, struct store *st, const struct http_request *rq,
                     struct http_response *rs)
@@ -79,7 +57,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     }
     if (form_get(rq->body, rq->len, "team_id", team, sizeof team) < 0 || !slack_id_ok(team) ||
         form_get(rq->body, rq->len, "channel_id", channel, sizeof channel) < 0 || !slack_id_ok(channel) ||
-        form_get(rq->body, rq->len, "user_id", user, sizeof user) < 0 || !slack_user_ok(user)) {
+        form_get(rq->body, rq->len, "user_id", user, sizeof user) < 0 || !slack_id_ok(user)) {
         respond_error(rs, 400, "team_id, channel_id and user_id must be Slack IDs");
         return;
     }
@@ -93,16 +71,17 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
         return;
     }
     char actor[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1], conversation[128];
-    if (slack_actor(st, user, actor, sizeof actor)) {
+    int who = identity_slack_user(st, user, actor, sizeof actor), mapped = 0;
+    if (who == 0) mapped = identity_slack_sandbox(st, team, channel, sandbox, sizeof sandbox);
+    if (who < 0 || mapped < 0) {
         respond_error(rs, 500, "the access store failed");
         return;
     }
-    enum store_status s = store_slack_sandbox(st, team, channel, sandbox, sizeof sandbox);
-    if (s == STORE_ERROR) {
-        respond_error(rs, 500, "the access store failed");
+    if (who > 0) {
+        respond_error(rs, 400, "user_id must be a Slack user ID (upper-case letters and digits)");
         return;
     }
-    if (s == STORE_NOT_FOUND) {
+    if (mapped > 0) {
         char msg[512];
         snprintf(msg, sizeof msg,
                  "This channel is not connected to a sandbox yet. An administrator can connect it with "
@@ -160,7 +139,7 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
     c->action = str_at(a, "action_id", NULL);
     c->token = str_at(a, "value", NULL);
     c->response_url = str_at(p, "response_url", NULL);
-    if (!c->user || !slack_user_ok(c->user) || !c->team || !slack_id_ok(c->team) || !c->channel ||
+    if (!c->user || !slack_id_ok(c->user) || !c->team || !slack_id_ok(c->team) || !c->channel ||
         !slack_id_ok(c->channel)) {
         respond_error(rs, 400, "user.id, team.id and channel.id must be Slack IDs");
         return -1;
@@ -261,8 +240,13 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
     }
     j->sv = sv;
     snprintf(j->sandbox, sizeof j->sandbox, "default");
-    if (slack_actor(st, c.user, j->actor, sizeof j->actor) ||
-        store_slack_sandbox(st, c.team, c.channel, j->sandbox, sizeof j->sandbox) == STORE_ERROR) {
+    int who = identity_slack_user(st, c.user, j->actor, sizeof j->actor);
+    if (who > 0) {
+        respond_error(rs, 400, "user.id must be a Slack user ID (upper-case letters and digits)");
+        free(j);
+        goto out;
+    }
+    if (who < 0 || identity_slack_sandbox(st, c.team, c.channel, j->sandbox, sizeof j->sandbox) < 0) {
         respond_error(rs, 500, "the access store failed");
         free(j);
         goto out;

@@ -1,0 +1,39 @@
+/* The set-up the language does not cover (interfaces.md, admin), as changes with their audit
+ * events: each runs in one transaction with its event — in the sandbox's log when it
+ * changes a sandbox's insides (projects, agents, its Slack channel), else in the store's own
+ * log (workspaces, members, links, bots, sandboxes made and removed). The actor is `admin:`
+ * and the login name. Names arrive canonical (canon.h); the command line only parses. */
+#ifndef CONCIERGE_ADMIN_H
+#define CONCIERGE_ADMIN_H
+#include <stdint.h>
+
+#include "../store/store.h"
+
+struct admin_ctx {
+    struct store *store;
+    const char *actor; /* "admin:LOGIN" */
+    int64_t now;
+};
+
+/* Each returns the store's status: STORE_OK when done and audited; otherwise nothing was
+ * changed (store_errmsg says why for STORE_ERROR). */
+enum store_status admin_workspace_add(struct admin_ctx *a, const char *name, enum mode default_mode);
+enum store_status admin_workspace_remove(struct admin_ctx *a, const char *name);
+enum store_status admin_member(struct admin_ctx *a, int64_t workspace_id, const char *workspace,
+                               const char *principal, int add);
+enum store_status admin_sandbox_add(struct admin_ctx *a, const char *name, const char *owner,
+                                    int64_t workspace_id, const char *source, enum mode mode);
+enum store_status admin_sandbox_remove(struct admin_ctx *a, const char *name);
+/* kind is "project" or "agent". Removing an agent removes its keys (*keys_removed). */
+enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, const char *kind,
+                              const char *name, int add, int *keys_removed);
+enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const char *channel,
+                                  const struct st_sandbox *sb);
+enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel);
+enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal);
+enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user);
+enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t workspace_id,
+                                const unsigned char token_sha256[32], const char *callback_prefix);
+enum store_status admin_bot_remove(struct admin_ctx *a, const char *name);
+
+#endif
