@@ -32,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +39,7 @@
 #include "../actions/execute.h"
 #include "../frontends/cli/cli.h"
 #include "../intent/timecalc.h"
+#include "../tests/spawn.h"
 
 #define SANDBOX "demo"
 #define OWNER   "@owner"
@@ -383,36 +383,17 @@ static void bench_exec_check(struct store *s, long n, double seconds)
 
 /* ---- 4. The command line on a pipe --------------------------------------------------------------- */
 
-static int run_cli(const char *exe, char *const argv[], const char *input, size_t len, const char *out_path)
+/* Runs argv with input on its standard input (tests/spawn.h); what it prints goes to out_path
+ * (kept with --keep), what it says on standard error to ours. An hour at most. */
+static int run_cli(char *const argv[], const char *input, size_t len, const char *out_path)
 {
-    int fds[2];
-    if (pipe(fds)) die("pipe", strerror(errno));
-    pid_t pid = fork();
-    if (pid < 0) die("fork", strerror(errno));
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || dup2(fds[0], 0) < 0 || dup2(out, 1) < 0) _exit(126);
-        close(fds[0]);
-        close(fds[1]);
-        close(out);
-        execv(exe, argv);
-        _exit(127);
-    }
-    close(fds[0]);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fds[1], input + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            break; /* the child is gone: its status says why */
-        }
-        off += (size_t)w;
-    }
-    close(fds[1]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) die("waitpid", strerror(errno));
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    struct spawn_result r;
+    int rc = spawn_run((const char *const *)argv, NULL, input, len, 3600 * 1000, &r);
+    FILE *f = fopen(out_path, "wb");
+    if (!f || fwrite(r.out, 1, r.out_len, f) != r.out_len || fclose(f)) die(out_path, strerror(errno));
+    fputs(r.err, stderr);
+    spawn_result_free(&r);
+    return rc;
 }
 
 static void bench_cli(const char *exe, const char *dir, long lines)
@@ -422,7 +403,7 @@ static void bench_cli(const char *exe, const char *dir, long lines)
     snprintf(out, sizeof out, "%s/cli.out", dir);
     /* The first run creates the store (the default sandbox, owned by @owner): not timed. */
     char *first[] = {(char *)exe, "--db", db, "--as", OWNER, "-q", "who has access?", NULL};
-    int rc = run_cli(exe, first, "", 0, out);
+    int rc = run_cli(first, "", 0, out);
     if (rc != 0) {
         printf("CLI on stdin:                            skipped (%s exited %d creating the store)\n", exe,
                rc);
@@ -436,7 +417,7 @@ static void bench_cli(const char *exe, const char *dir, long lines)
                                 i / 2);
     char *argv[] = {(char *)exe, "--db", db, "--as", OWNER, "--yes", "-q", NULL};
     double t0 = now_s();
-    rc = run_cli(exe, argv, input, len, out);
+    rc = run_cli(argv, input, len, out);
     double t = now_s() - t0;
     free(input);
     struct stat st;

@@ -10,6 +10,7 @@
 #include "../intent/describe.h"
 #include "../intent/intent_json.h"
 #include "../intent/timecalc.h"
+#include "check.h"
 
 struct context {
     char actor[300], sandbox[80];
@@ -36,10 +37,8 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
 {
     const char *text = json_string_value(json_object_get(cs, "text"));
     json_t *expect = json_object_get(cs, "expect");
-    if (!text || !json_is_object(expect)) {
-        printf("FAIL %s:%d: a case needs \"text\" and \"expect\"\n", file, lineno);
-        return 0;
-    }
+    if (!text || !json_is_object(expect))
+        return check_at(0, file, lineno, "a case needs \"text\" and \"expect\"", NULL, NULL);
     size_t len = json_string_length(json_object_get(cs, "text"));
     struct parse_ctx ctx = {c->actor, c->sandbox, c->now};
     struct intent it;
@@ -55,9 +54,9 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
         /* Every refusal says why (issue 9: corpus files assert `code` for every refusal). */
         const char *want_code = json_string_value(json_object_get(expect, "code"));
         if (!want_code) {
-            printf("FAIL %s:%d: a refusal's \"expect\" needs its \"code\" (got \"%s\")\n", file, lineno,
-                   code_name(err.code) ? code_name(err.code) : "none");
-            ok = 0;
+            json_decref(got);
+            return check_fmt_at(0, file, lineno, "a refusal's \"expect\" needs its \"code\"", "got \"%s\"",
+                                code_name(err.code) ? code_name(err.code) : "none");
         } else if (ok && (!code_name(err.code) || strcmp(want_code, code_name(err.code)) != 0)) {
             ok = 0;
         }
@@ -77,8 +76,7 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
     if (st == PARSE_OK) describe_intent(&it, &descr);
     const char *desc = descr.s;
     if (ok && want_desc && strcmp(desc, want_desc) != 0) {
-        printf("FAIL %s:%d: %s\n  want sentence: %s\n  got sentence:  %s\n", file, lineno, text, want_desc,
-               desc);
+        check_at(0, file, lineno, text, desc, want_desc);
         text_free(&descr);
         json_decref(got);
         return 0;
@@ -87,11 +85,11 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
     if (!ok) {
         char *g = json_dumps(got, JSON_COMPACT | JSON_PRESERVE_ORDER);
         char *w = json_dumps(expect, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        const char *hc = json_string_value(json_object_get(expect, "hint_contains"));
-        printf("FAIL %s:%d: %s\n  want: %s%s%s\n  got:  %s\n", file, lineno, text, w, hc ? " hint ~ " : "",
-               hc ? hc : "", g);
+        check_at(0, file, lineno, text, g, w);
         free(g);
         free(w);
+    } else {
+        check_at(1, file, lineno, text, NULL, NULL);
     }
     json_decref(got);
     return ok;
@@ -99,7 +97,10 @@ static int run_case(const char *file, int lineno, json_t *cs, const struct conte
 
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
+    if (argc < 2) {
+        fprintf(stderr, "usage: corpus_runner FILE.jsonl...\n");
+        return 2;
+    }
     for (int a = 1; a < argc; a++) {
         FILE *f = fopen(argv[a], "r");
         if (!f) {
@@ -109,7 +110,7 @@ int main(int argc, char **argv)
         char *line = NULL;
         size_t cap = 0;
         ssize_t n;
-        int lineno = 0, have_ctx = 0;
+        int lineno = 0, have_ctx = 0, cases = 0;
         struct context c;
         while ((n = getline(&line, &cap, f)) > 0) {
             lineno++;
@@ -117,8 +118,7 @@ int main(int argc, char **argv)
             json_error_t je;
             json_t *j = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &je);
             if (!j) {
-                printf("FAIL %s:%d: bad JSON: %s\n", argv[a], lineno, je.text);
-                failed++;
+                check_fmt_at(0, argv[a], lineno, "bad JSON", "%s", je.text);
                 continue;
             }
             if (!have_ctx) {
@@ -129,16 +129,18 @@ int main(int argc, char **argv)
                     return 1;
                 }
                 have_ctx = 1;
-            } else if (run_case(argv[a], lineno, j, &c)) {
-                passed++;
             } else {
-                failed++;
+                run_case(argv[a], lineno, j, &c);
+                cases++;
             }
             json_decref(j);
         }
         free(line);
         fclose(f);
+        /* A file that tests nothing must not pass as one that tests everything. */
+        if (!cases)
+            check_at(0, argv[a], lineno, "no case in the file (a context line, then one case a line)", NULL,
+                     NULL);
     }
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -1,6 +1,8 @@
 /* The scenario runner: each file of corpus/scenarios/ (see its README) against a fresh store
  * in a temporary folder, in-process, through execute_text as the command line runs it. Prints
  * a readable account of each failing step and "N passed, N failed" (steps). */
+#include <errno.h>
+#include <fnmatch.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +12,9 @@
 
 #include "../actions/execute.h"
 #include "../frontends/cli/cli.h"
+#include "../intent/text.h"
 #include "../intent/timecalc.h"
-
-static int passed, failed;
+#include "check.h"
 
 struct scenario {
     const char *file;
@@ -45,18 +47,48 @@ static void make_trees(const char *dir)
     if (symlink("/etc/passwd", p) != 0) perror("symlink");
 }
 
-/* s with $DIR replaced by the scenario's folder. */
-static void with_dir(const char *s, const char *dir, char *out, size_t size)
+/* s with its first var ("$DIR", "$TOKEN") replaced by value. */
+static void replace_var(const char *s, const char *var, const char *value, char *out, size_t size)
 {
-    const char *at = strstr(s, "$DIR");
+    const char *at = strstr(s, var);
     if (!at)
         snprintf(out, size, "%s", s);
     else
-        snprintf(out, size, "%.*s%s%s", (int)(at - s), s, dir, at + 4);
+        snprintf(out, size, "%.*s%s%s", (int)(at - s), s, value, at + strlen(var));
+}
+
+/* s with $DIR replaced by the scenario's folder. */
+static void with_dir(const char *s, const char *dir, char *out, size_t size)
+{
+    replace_var(s, "$DIR", dir, out, size);
 }
 
 static int setup(struct scenario *sc, json_t *first)
 {
+    static const char *const first_keys[] = {"setup", "as", "sandbox", "now", "tz", "note", NULL};
+    const char *key;
+    json_t *v;
+    json_object_foreach(first, key, v)
+    {
+        int known = 0;
+        for (int k = 0; first_keys[k]; k++)
+            known |= strcmp(key, first_keys[k]) == 0;
+        if (!known) {
+            check_fmt_at(0, sc->file, 1, "the first line", "it has no key \"%s\"", key);
+            return -1;
+        }
+    }
+    /* The scenario's clock first: the set-up is audited at its now, never at the wall clock's. */
+    const char *as = json_string_value(json_object_get(first, "as"));
+    const char *sb = json_string_value(json_object_get(first, "sandbox"));
+    const char *now = json_string_value(json_object_get(first, "now"));
+    const char *tz = json_string_value(json_object_get(first, "tz"));
+    snprintf(sc->as, sizeof sc->as, "%s", as ? as : "@owner");
+    snprintf(sc->sandbox, sizeof sc->sandbox, "%s", sb ? sb : "demo");
+    if (parse_rfc3339(now ? now : "2026-11-18T15:30:00Z", &sc->now) || tz_use(tz ? tz : "UTC")) {
+        check_at(0, sc->file, 1, "bad now or tz in the first line", NULL, NULL);
+        return -1;
+    }
     json_t *cmds = json_object_get(first, "setup");
     size_t i;
     json_t *c;
@@ -70,37 +102,98 @@ static int setup(struct scenario *sc, json_t *first)
         for (; t && argc < 32; t = strtok_r(NULL, " ", &save))
             argv[argc++] = t;
         if (t) {
-            printf("FAIL %s: setup \"%s\" has more than 32 words\n", sc->file, json_string_value(c));
+            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" has more than 32 words", json_string_value(c));
             return -1;
         }
-        int rc = admin_run(sc->store, argc, argv, 0);
+        int rc = admin_run_at(sc->store, sc->now, argc, argv, 0);
         if (rc != 0) {
-            printf("FAIL %s: setup \"%s\" exited %d\n", sc->file, json_string_value(c), rc);
+            check_fmt_at(0, sc->file, 1, "setup", "\"%s\" exited %d", json_string_value(c), rc);
             return -1;
         }
-    }
-    const char *as = json_string_value(json_object_get(first, "as"));
-    const char *sb = json_string_value(json_object_get(first, "sandbox"));
-    const char *now = json_string_value(json_object_get(first, "now"));
-    const char *tz = json_string_value(json_object_get(first, "tz"));
-    snprintf(sc->as, sizeof sc->as, "%s", as ? as : "@owner");
-    snprintf(sc->sandbox, sizeof sc->sandbox, "%s", sb ? sb : "demo");
-    if (parse_rfc3339(now ? now : "2026-11-18T15:30:00Z", &sc->now) || tz_use(tz ? tz : "UTC")) {
-        printf("FAIL %s: bad now or tz in the first line\n", sc->file);
-        return -1;
     }
     return 0;
 }
 
-/* text with $TOKEN replaced by the last pending token */
-static void expand(const char *text, const char *token, char *out, size_t size)
+/* The value at path in v (a new reference), or NULL when there is none. The path is keys
+ * and array indexes joined by '.'; "*" takes the rest of the path in every element of an
+ * array and gives their values as an array (NULL when one of them has none). */
+static json_t *json_at(json_t *v, const char *path)
 {
-    const char *at = strstr(text, "$TOKEN");
-    if (!at)
-        snprintf(out, size, "%s", text);
-    else
-        snprintf(out, size, "%.*s%s%s", (int)(at - text), text, token, at + 6);
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    const char *rest = dot ? dot + 1 : NULL;
+    if (n == 1 && path[0] == '*') {
+        if (!json_is_array(v)) return NULL;
+        json_t *all = json_array(), *e;
+        size_t i;
+        json_array_foreach(v, i, e)
+        {
+            json_t *x = rest ? json_at(e, rest) : json_incref(e);
+            if (!x) {
+                json_decref(all);
+                return NULL;
+            }
+            json_array_append_new(all, x);
+        }
+        return all;
+    }
+    char *seg = strndup(path, n);
+    if (!seg) abort();
+    json_t *next = NULL;
+    if (json_is_object(v)) {
+        next = json_object_get(v, seg);
+    } else if (json_is_array(v) && n > 0 && strspn(seg, "0123456789") == n) {
+        next = json_array_get(v, strtoul(seg, NULL, 10));
+    }
+    free(seg);
+    if (!next) return NULL;
+    return rest ? json_at(next, rest) : json_incref(next);
 }
+
+/* The step's "json" (path: the value there) and "json_like" (path: a shell pattern the
+ * string there matches) against the reply; the first that fails goes to why. */
+static void json_checks(json_t *st, const char *line, struct text *why)
+{
+    json_t *want_values = json_object_get(st, "json"), *like = json_object_get(st, "json_like");
+    if (!want_values && !like) return;
+    json_error_t je;
+    json_t *reply = json_loads(line, 0, &je);
+    if (!reply) {
+        text_printf(why, "the reply is not JSON: %s", je.text);
+        return;
+    }
+    const char *path;
+    json_t *want;
+    json_object_foreach(want_values, path, want)
+    {
+        json_t *got = json_at(reply, path);
+        if (!why->len && !json_equal(got, want)) {
+            char *g = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+            char *w = json_dumps(want, JSON_COMPACT | JSON_ENCODE_ANY);
+            text_printf(why, "%s is %s, want %s", path, g ? g : "absent", w ? w : "?");
+            free(g);
+            free(w);
+        }
+        json_decref(got);
+    }
+    json_object_foreach(like, path, want)
+    {
+        json_t *got = json_at(reply, path);
+        const char *g = json_string_value(got), *w = json_string_value(want);
+        if (!why->len && (!w || !g || fnmatch(w, g, 0) != 0)) {
+            char *gs = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+            text_printf(why, "%s is %s, want a string like %s", path, gs ? gs : "absent", w ? w : "?");
+            free(gs);
+        }
+        json_decref(got);
+    }
+    json_decref(reply);
+}
+
+/* Every key a step may have: a misspelt assertion must fail, not pass unread. */
+static const char *const step_keys[] = {"as",     "sandbox", "now",  "text",      "yes",      "status",
+                                        "code",   "exit",    "json", "json_like", "contains", "absent",
+                                        "exists", "missing", "note", NULL};
 
 static void step(struct scenario *sc, int lineno, json_t *st)
 {
@@ -110,17 +203,15 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     const char *raw = json_string_value(json_object_get(st, "text"));
     const char *want = json_string_value(json_object_get(st, "status"));
     if (now && parse_rfc3339(now, &sc->now)) {
-        printf("FAIL %s:%d: bad now\n", sc->file, lineno);
-        failed++;
+        check_at(0, sc->file, lineno, "bad now", NULL, NULL);
         return;
     }
     if (!raw || !want) {
-        printf("FAIL %s:%d: a step needs text and status\n", sc->file, lineno);
-        failed++;
+        check_at(0, sc->file, lineno, "a step needs text and status", NULL, NULL);
         return;
     }
     char text[2048];
-    expand(raw, sc->token, text, sizeof text);
+    replace_var(raw, "$TOKEN", sc->token, text, sizeof text); /* the last pending token */
     struct exec_ctx x = {.store = sc->store,
                          .actor = as ? as : sc->as,
                          .sandbox = sb ? sb : sc->sandbox,
@@ -134,54 +225,62 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
     if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
 
-    char why[1024] = "";
-    if (strcmp(reply_status_name(r.status), want) != 0)
-        snprintf(why, sizeof why, "status %s, want %s", reply_status_name(r.status), want);
+    struct text why = TEXT_INIT;
+    const char *key;
+    json_t *v;
+    json_object_foreach(st, key, v)
+    {
+        int known = 0;
+        for (int k = 0; step_keys[k]; k++)
+            known |= strcmp(key, step_keys[k]) == 0;
+        if (!why.len && !known) text_printf(&why, "a step has no key \"%s\"", key);
+    }
+    if (!why.len && strcmp(reply_status_name(r.status), want) != 0)
+        text_printf(&why, "status %s, want %s", reply_status_name(r.status), want);
     /* Every answer that is not a plain success says why (codes.def), and the step asserts it. */
     const char *want_code = json_string_value(json_object_get(st, "code"));
     const char *got_code = code_name(r.code);
-    if (!why[0] && !want_code && got_code)
-        snprintf(why, sizeof why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
-    if (!why[0] && want_code && (!got_code || strcmp(want_code, got_code) != 0))
-        snprintf(why, sizeof why, "code %s, want %s", got_code ? got_code : "null", want_code);
+    if (!why.len && !want_code && got_code)
+        text_printf(&why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
+    if (!why.len && want_code && (!got_code || strcmp(want_code, got_code) != 0))
+        text_printf(&why, "code %s, want %s", got_code ? got_code : "null", want_code);
     json_t *ex = json_object_get(st, "exit");
-    if (!why[0] && ex && json_integer_value(ex) != reply_exit_code(r.status))
-        snprintf(why, sizeof why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
+    if (!why.len && ex && json_integer_value(ex) != reply_exit_code(r.status))
+        text_printf(&why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
     size_t i;
     json_t *s;
+    json_checks(st, line, &why);
     json_array_foreach(json_object_get(st, "contains"), i, s)
     {
-        if (!why[0] && json_string_value(s) && !strstr(line, json_string_value(s)))
-            snprintf(why, sizeof why, "the reply lacks %s", json_string_value(s));
+        if (!why.len && json_string_value(s) && !strstr(line, json_string_value(s)))
+            text_printf(&why, "the reply lacks %s", json_string_value(s));
     }
     json_array_foreach(json_object_get(st, "absent"), i, s)
     {
-        if (!why[0] && json_string_value(s) && strstr(line, json_string_value(s)))
-            snprintf(why, sizeof why, "the reply has %s", json_string_value(s));
+        if (!why.len && json_string_value(s) && strstr(line, json_string_value(s)))
+            text_printf(&why, "the reply has %s", json_string_value(s));
     }
     json_array_foreach(json_object_get(st, "exists"), i, s)
     {
         char p[512];
         struct stat stt;
         with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
-        if (!why[0] && lstat(p, &stt) != 0)
-            snprintf(why, sizeof why, "%s is missing", p);
-        else if (!why[0] && S_ISREG(stt.st_mode) && (stt.st_mode & 0222))
-            snprintf(why, sizeof why, "%s is writable", p);
+        if (!why.len && lstat(p, &stt) != 0)
+            text_printf(&why, "%s is missing", p);
+        else if (!why.len && S_ISREG(stt.st_mode) && (stt.st_mode & 0222))
+            text_printf(&why, "%s is writable", p);
     }
     json_array_foreach(json_object_get(st, "missing"), i, s)
     {
         char p[512];
         struct stat stt;
         with_dir(json_string_value(s) ? json_string_value(s) : "", sc->dir, p, sizeof p);
-        if (!why[0] && lstat(p, &stt) == 0) snprintf(why, sizeof why, "%s should not be there", p);
+        if (!why.len && lstat(p, &stt) == 0) text_printf(&why, "%s should not be there", p);
     }
-    if (why[0]) {
-        failed++;
-        printf("FAIL %s:%d: %s says \"%s\": %s\n  reply: %s\n", sc->file, lineno, x.actor, text, why, line);
-    } else {
-        passed++;
-    }
+    char what[2200];
+    snprintf(what, sizeof what, "%s says \"%s\"", x.actor, text);
+    check_fmt_at(!why.len, sc->file, lineno, what, "%s\n  reply: %s", why.s, line);
+    text_free(&why);
     reply_clear(&r);
 }
 
@@ -192,8 +291,7 @@ static void run_file(const char *path)
     sc.file = path;
     char dir[] = "/tmp/concierge-scenario-XXXXXX", db[64], err[256];
     if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        failed++;
+        check_fmt_at(0, path, 0, "mkdtemp", "%s", strerror(errno));
         return;
     }
     snprintf(db, sizeof db, "%s/s.db", dir);
@@ -201,40 +299,42 @@ static void run_file(const char *path)
     make_trees(dir);
     FILE *f = fopen(path, "r");
     if (!f || store_open(db, STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
-        printf("FAIL %s: cannot start (%s)\n", path, f ? err : "cannot read the file");
-        failed++;
+        check_fmt_at(0, path, 0, "cannot start", "%s", f ? err : "cannot read the file");
         if (f) fclose(f);
         return;
     }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    int lineno = 0, ready = 0;
+    int lineno = 0, ready = 0, steps = 0, set_up = 0;
     while ((n = getline(&line, &cap, f)) > 0) {
         lineno++;
         if (n <= 1) continue;
         json_error_t je;
         json_t *j = json_loadb(line, (size_t)n, 0, &je);
         if (!j) {
-            printf("FAIL %s:%d: bad JSON: %s\n", path, lineno, je.text);
-            failed++;
+            check_fmt_at(0, path, lineno, "bad JSON", "%s", je.text);
             continue;
         }
         if (!ready) {
             ready = 1;
             if (setup(&sc, j)) {
-                failed++;
                 json_decref(j);
                 break;
             }
+            set_up = 1;
         } else {
             step(&sc, lineno, j);
+            steps++;
         }
         json_decref(j);
     }
     free(line);
     fclose(f);
     store_close(sc.store);
+    /* A scenario that runs nothing must not pass (a failed setup has failed already). */
+    if (!steps && (set_up || !ready))
+        check_at(0, path, lineno, "no step in the file (a setup line, then one step a line)", NULL, NULL);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
@@ -242,8 +342,11 @@ static void run_file(const char *path)
 
 int main(int argc, char **argv)
 {
+    if (argc < 2) {
+        fprintf(stderr, "usage: scenario_runner FILE.jsonl...\n");
+        return 2;
+    }
     for (int i = 1; i < argc; i++)
         run_file(argv[i]);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

@@ -7,7 +7,6 @@
  * Prints "N passed, M failed" as its last line; exit 1 on any failure. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "../intent/codes.h"
+#include "check.h"
+#include "spawn.h"
 
 #define TIMEOUT_MS       20000 /* a whole run; generous for sanitizer builds */
 #define REPLY_TIMEOUT_MS 5000  /* one reply over a pipe */
@@ -29,230 +29,55 @@
 #define CTX "--as", "@owner", "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
 
 static const char *bin;
-static int passed, failed;
-
-/* ---- Checks ------------------------------------------------------------------------ */
-
-static int check(int ok, const char *name, const char *fmt, ...)
-{
-    if (ok) {
-        passed++;
-        return 1;
-    }
-    failed++;
-    printf("FAIL %s", name);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        fputs(": ", stdout);
-        vprintf(fmt, ap);
-        va_end(ap);
-    }
-    putchar('\n');
-    return 0;
-}
-
-static int check_str(const char *name, const char *got, const char *want)
-{
-    return check(got && strcmp(got, want) == 0, name, "\n  want: %s\n  got:  %s", want,
-                 got ? got : "(nothing)");
-}
-
-static int check_status(const char *name, int got, int want)
-{
-    return check(got == want, name, "exit status %d, want %d", got, want);
-}
-
-/* ---- Growing buffers ----------------------------------------------------------------- */
-
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            perror("test_cli");
-            exit(1);
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_free(struct buf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
-
-static int64_t ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- Running the binary ------------------------------------------------------------- */
 
-struct result {
-    int status; /* the exit status; 128 + signal when killed; -1 on timeout */
-    struct buf out, err;
-};
-
-/* Starts the binary with args (NULL-terminated, after argv[0]) and env ("K=V", NULL-
- * terminated, or NULL) on top of an environment without CONCIERGE_AS, CONCIERGE_SANDBOX
- * and TZ. Fills the parent's ends of the pipes; err_fd is -1 to leave stderr alone. */
-static pid_t spawn(const char *const *args, const char *const *env, int *in_fd, int *out_fd, int *err_fd)
+/* The environment of every run: without CONCIERGE_AS, CONCIERGE_SANDBOX and TZ, then env
+ * ("K=V", NULL-terminated, or NULL) on top. */
+static void child_env(const char **out, const char *const *env)
 {
-    const char *argv[64];
+    int n = 0;
+    out[n++] = "CONCIERGE_AS";
+    out[n++] = "CONCIERGE_SANDBOX";
+    out[n++] = "TZ";
+    for (int i = 0; env && env[i] && n < 15; i++)
+        out[n++] = env[i];
+    out[n] = NULL;
+}
+
+/* bin, then args (NULL-terminated). */
+static void child_argv(const char **argv, const char *const *args)
+{
     int n = 0;
     argv[n++] = bin;
     for (int i = 0; args[i] && n < 63; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    int pin[2], pout[2], perr[2] = {-1, -1};
-    if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || (err_fd && pipe2(perr, O_CLOEXEC))) {
-        perror("test_cli: pipe");
-        exit(1);
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("test_cli: fork");
-        exit(1);
-    }
-    if (pid == 0) {
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        if (err_fd) dup2(perr[1], 2);
-        unsetenv("CONCIERGE_AS");
-        unsetenv("CONCIERGE_SANDBOX");
-        unsetenv("TZ");
-        for (int i = 0; env && env[i]; i++)
-            putenv((char *)env[i]);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    if (err_fd) close(perr[1]);
-    *in_fd = pin[1];
-    *out_fd = pout[0];
-    if (err_fd) *err_fd = perr[0];
-    return pid;
-}
-
-static int wait_status(pid_t pid)
-{
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
-    if (WIFEXITED(st)) return WEXITSTATUS(st);
-    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-    return -1;
 }
 
 /* Runs the binary to the end, feeding it `in` (NULL: stdin closed at once). */
 static void run(const char *const *args, const char *const *env, const char *in, size_t in_len,
-                struct result *r)
+                struct spawn_result *r)
 {
-    memset(r, 0, sizeof *r);
-    int fin, fout, ferr;
-    pid_t pid = spawn(args, env, &fin, &fout, &ferr);
-    if (!in) in_len = 0;
-    size_t sent = 0;
-    if (in_len == 0) {
-        close(fin);
-        fin = -1;
-    } else {
-        fcntl(fin, F_SETFL, fcntl(fin, F_GETFL) | O_NONBLOCK);
-    }
-    int64_t deadline = ms_now() + TIMEOUT_MS;
-    while (fout >= 0 || ferr >= 0) {
-        struct pollfd p[3];
-        int np = 0, iin = -1, iout = -1, ierr = -1;
-        if (fin >= 0) {
-            iin = np;
-            p[np++] = (struct pollfd){fin, POLLOUT, 0};
-        }
-        if (fout >= 0) {
-            iout = np;
-            p[np++] = (struct pollfd){fout, POLLIN, 0};
-        }
-        if (ferr >= 0) {
-            ierr = np;
-            p[np++] = (struct pollfd){ferr, POLLIN, 0};
-        }
-        int64_t left = deadline - ms_now();
-        if (left <= 0) {
-            kill(pid, SIGKILL);
-            wait_status(pid);
-            r->status = -1;
-            goto out;
-        }
-        int k = poll(p, (nfds_t)np, (int)left);
-        if (k < 0 && errno != EINTR) break;
-        if (k <= 0) continue;
-        if (iin >= 0 && p[iin].revents) {
-            ssize_t w = write(fin, in + sent, in_len - sent);
-            if (w > 0) sent += (size_t)w;
-            if ((w < 0 && errno != EAGAIN && errno != EINTR) || sent == in_len) {
-                close(fin); /* done, or the child closed its end (EPIPE) */
-                fin = -1;
-            }
-        }
-        int *fds[2] = {&fout, &ferr};
-        int idx[2] = {iout, ierr};
-        struct buf *bufs[2] = {&r->out, &r->err};
-        for (int j = 0; j < 2; j++) {
-            if (idx[j] < 0 || !p[idx[j]].revents) continue;
-            char chunk[65536];
-            ssize_t got = read(*fds[j], chunk, sizeof chunk);
-            if (got > 0) {
-                buf_add(bufs[j], chunk, (size_t)got);
-            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-                close(*fds[j]);
-                *fds[j] = -1;
-            }
-        }
-    }
-    r->status = wait_status(pid);
-out:
-    if (fin >= 0) close(fin);
-    if (fout >= 0) close(fout);
-    if (ferr >= 0) close(ferr);
-    if (!r->out.p) buf_add(&r->out, "", 0);
-    if (!r->err.p) buf_add(&r->err, "", 0);
+    const char *argv[64], *envs[16];
+    child_argv(argv, args);
+    child_env(envs, env);
+    spawn_run(argv, envs, in, in_len, TIMEOUT_MS, r);
 }
 
-static void result_free(struct result *r)
-{
-    buf_free(&r->out);
-    buf_free(&r->err);
-}
-
-/* The number of '\n'-terminated lines. */
-static int count_lines(const struct buf *b)
+/* The number of '\n'-terminated lines of its output. */
+static int count_lines(const struct spawn_result *r)
 {
     int n = 0;
-    for (size_t i = 0; i < b->len; i++)
-        n += b->p[i] == '\n';
+    for (size_t i = 0; i < r->out_len; i++)
+        n += r->out[i] == '\n';
     return n;
 }
 
-/* Line i (0-based) of b, without its newline, into a new string (NULL when absent). */
-static char *line_at(const struct buf *b, int i)
+/* Line i (0-based) of its output, without its newline, into a new string (NULL when absent). */
+static char *line_at(const struct spawn_result *r, int i)
 {
-    const char *s = b->p, *end = b->p + b->len;
+    const char *s = r->out, *end = r->out + r->out_len;
     for (; i > 0 && s < end; i--) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         if (!nl) return NULL;
@@ -322,26 +147,26 @@ static void test_examples_as_args(void)
 {
     for (int i = 0; i < N_EXAMPLES; i++) {
         const char *args[] = {"parse", "--json", CTX, examples[i].text, NULL};
-        struct result r;
+        struct spawn_result r;
         run(args, NULL, NULL, 0, &r);
         char name[160];
         snprintf(name, sizeof name, "example as argument: %s", examples[i].text);
         char want[1024];
         snprintf(want, sizeof want, "%s\n", examples[i].json);
-        check_str(name, r.out.p, want);
-        check_status(name, r.status, 0);
-        result_free(&r);
+        CHECK_STR(r.out, want, name);
+        CHECK_INT(r.status, 0, name);
+        spawn_result_free(&r);
     }
     /* Several words on the command line are one command, joined by spaces. */
     const char *args[] = {"parse", "--json", CTX,    "Give", "@bob", "viewer", "access",
                           "for",   "the",    "next", "30",   "days", NULL};
-    struct result r;
+    struct spawn_result r;
     run(args, NULL, NULL, 0, &r);
     char want[1024];
     snprintf(want, sizeof want, "%s\n", examples[0].json);
-    check_str("words as separate arguments are one command", r.out.p, want);
-    check_status("words as separate arguments are one command", r.status, 0);
-    result_free(&r);
+    CHECK_STR(r.out, want, "words as separate arguments are one command");
+    CHECK_INT(r.status, 0, "words as separate arguments are one command");
+    spawn_result_free(&r);
 }
 
 static void test_refusals(void)
@@ -356,16 +181,16 @@ static void test_refusals(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *args[] = {"parse", "--json", CTX, cases[i].text, NULL};
-        struct result r;
+        struct spawn_result r;
         run(args, NULL, NULL, 0, &r);
         char name[160];
         snprintf(name, sizeof name, "refusal '%s' is %s", cases[i].text, cases[i].kind);
-        char *l = line_at(&r.out, 0);
-        check(is_refusal(l, cases[i].kind) && count_lines(&r.out) == 1 && r.out.len == strlen(l) + 1, name,
-              "got %s", r.out.p);
-        check_status(name, r.status, 2);
+        char *l = line_at(&r, 0);
+        CHECKF(is_refusal(l, cases[i].kind) && count_lines(&r) == 1 && r.out_len == strlen(l) + 1, name,
+               "got %s", r.out);
+        CHECK_INT(r.status, 2, name);
         free(l);
-        result_free(&r);
+        spawn_result_free(&r);
     }
 }
 
@@ -384,71 +209,70 @@ static void test_stdin_lines(void)
                      "\n\n"
                      "extend @bob's access by a fortnight";
     const char *args[] = {"parse", "--json", CTX, NULL};
-    struct result r;
+    struct spawn_result r;
     run(args, NULL, in, strlen(in), &r);
     const char *name = "stdin: one line per command, in order";
-    check(count_lines(&r.out) == 4 && r.out.len > 0 && r.out.p[r.out.len - 1] == '\n', name,
-          "want 4 lines, got:\n%s", r.out.p);
-    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2),
-         *l3 = line_at(&r.out, 3);
-    check_str("stdin line 1", l0, examples[0].json);
-    check(is_refusal(l1, "not_understood"), "stdin line 2 is a refusal", "got %s", l1 ? l1 : "(nothing)");
-    check_str("stdin line 3 (CRLF)", l2, examples[4].json);
-    check_str("stdin line 4 (no final newline)", l3, examples[3].json);
-    check_status("stdin: the status of the first failure", r.status, 2);
+    CHECKF(count_lines(&r) == 4 && r.out_len > 0 && r.out[r.out_len - 1] == '\n', name,
+           "want 4 lines, got:\n%s", r.out);
+    char *l0 = line_at(&r, 0), *l1 = line_at(&r, 1), *l2 = line_at(&r, 2), *l3 = line_at(&r, 3);
+    CHECK_STR(l0, examples[0].json, "stdin line 1");
+    CHECKF(is_refusal(l1, "not_understood"), "stdin line 2 is a refusal", "got %s", l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "stdin line 3 (CRLF)");
+    CHECK_STR(l3, examples[3].json, "stdin line 4 (no final newline)");
+    CHECK_INT(r.status, 2, "stdin: the status of the first failure");
     free(l0);
     free(l1);
     free(l2);
     free(l3);
-    result_free(&r);
+    spawn_result_free(&r);
 
     /* Every line understood: exit 0. */
     const char *ok_in =
         "Give @bob viewer access for the next 30 days\n# note\n\nWho has access to this sandbox?\n";
     run(args, NULL, ok_in, strlen(ok_in), &r);
-    check(count_lines(&r.out) == 2, "stdin all understood: two lines", "got:\n%s", r.out.p);
-    check_status("stdin all understood", r.status, 0);
-    result_free(&r);
+    CHECKF(count_lines(&r) == 2, "stdin all understood: two lines", "got:\n%s", r.out);
+    CHECK_INT(r.status, 0, "stdin all understood");
+    spawn_result_free(&r);
 
     /* The first failure sets the status even when later lines are fine. */
     const char *first_bad = "invite @bob as owner\nWho has access to this sandbox?\n";
     run(args, NULL, first_bad, strlen(first_bad), &r);
-    char *b0 = line_at(&r.out, 0), *b1 = line_at(&r.out, 1);
-    check(is_refusal(b0, "invalid"), "stdin: first line invalid", "got %s", b0 ? b0 : "(nothing)");
-    check_str("stdin: later line still answered", b1, examples[4].json);
-    check_status("stdin: a refusal first, then a success", r.status, 2);
+    char *b0 = line_at(&r, 0), *b1 = line_at(&r, 1);
+    CHECKF(is_refusal(b0, "invalid"), "stdin: first line invalid", "got %s", b0 ? b0 : "(nothing)");
+    CHECK_STR(b1, examples[4].json, "stdin: later line still answered");
+    CHECK_INT(r.status, 2, "stdin: a refusal first, then a success");
     free(b0);
     free(b1);
-    result_free(&r);
+    spawn_result_free(&r);
 
     /* Nothing but comments and blank lines: no output, exit 0. */
     const char *none = "# only a comment\n\n\n# another\n";
     run(args, NULL, none, strlen(none), &r);
-    check(r.out.len == 0, "stdin: comments only print nothing", "got:\n%s", r.out.p);
-    check_status("stdin: comments only", r.status, 0);
-    result_free(&r);
+    CHECKF(r.out_len == 0, "stdin: comments only print nothing", "got:\n%s", r.out);
+    CHECK_INT(r.status, 0, "stdin: comments only");
+    spawn_result_free(&r);
 
     /* Bulk input through full pipes both ways: every line answered, in order. */
-    struct buf bulk = {0};
+    struct spawn_buf bulk = {0};
     int n = 5000;
     for (int i = 0; i < n; i++) {
         const char *t = i % 3 == 2 ? "invte @bob\n"
                         : i % 3    ? "Who has access to this sandbox?\n"
                                    : "Give @bob viewer access for the next 30 days\n";
-        buf_add(&bulk, t, strlen(t));
+        spawn_buf_add(&bulk, t, strlen(t));
     }
     run(args, NULL, bulk.p, bulk.len, &r);
-    int lines = count_lines(&r.out), in_order = lines == n;
+    int lines = count_lines(&r), in_order = lines == n;
     for (int i = 0; in_order && i < n; i += 997) {
-        char *l = line_at(&r.out, i);
+        char *l = line_at(&r, i);
         in_order =
             i % 3 == 2 ? is_refusal(l, "not_understood") : strcmp(l, examples[i % 3 ? 4 : 0].json) == 0;
         free(l);
     }
-    check(in_order, "stdin: 5000 lines, 5000 answers in order", "got %d lines", lines);
-    check_status("stdin: 5000 lines", r.status, 2);
-    result_free(&r);
-    buf_free(&bulk);
+    CHECKF(in_order, "stdin: 5000 lines, 5000 answers in order", "got %d lines", lines);
+    CHECK_INT(r.status, 2, "stdin: 5000 lines");
+    spawn_result_free(&r);
+    spawn_buf_free(&bulk);
 }
 
 /* ---- Long lines ---------------------------------------------------------------------- */
@@ -473,51 +297,51 @@ static void test_long_lines(void)
         "\"project\":null,\"expires_at\":null}";
     const char *args[] = {"parse", "--json", CTX, NULL};
     char *p1000 = padded_phrase(1000), *p1001 = padded_phrase(1001);
-    struct buf in = {0};
-    buf_add(&in, p1000, 1000);
-    buf_add(&in, "\n", 1);
-    buf_add(&in, p1001, 1001);
-    buf_add(&in, "\n", 1);
-    buf_add(&in, "Who has access to this sandbox?\n", 32);
-    struct result r;
+    struct spawn_buf in = {0};
+    spawn_buf_add(&in, p1000, 1000);
+    spawn_buf_add(&in, "\n", 1);
+    spawn_buf_add(&in, p1001, 1001);
+    spawn_buf_add(&in, "\n", 1);
+    spawn_buf_add(&in, "Who has access to this sandbox?\n", 32);
+    struct spawn_result r;
     run(args, NULL, in.p, in.len, &r);
-    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
-    check(count_lines(&r.out) == 3, "long lines: one answer each", "got:\n%s", r.out.p);
-    check_str("a 1,000-byte line is parsed", l0, want_ok);
-    check(is_refusal(l1, "not_understood") && strstr(l1, "long"), "a 1,001-byte line is refused as too long",
-          "got %s", l1 ? l1 : "(nothing)");
-    check_str("the line after a too-long line parses", l2, examples[4].json);
-    check_status("long lines", r.status, 2);
+    char *l0 = line_at(&r, 0), *l1 = line_at(&r, 1), *l2 = line_at(&r, 2);
+    CHECKF(count_lines(&r) == 3, "long lines: one answer each", "got:\n%s", r.out);
+    CHECK_STR(l0, want_ok, "a 1,000-byte line is parsed");
+    CHECKF(is_refusal(l1, "not_understood") && strstr(l1, "long"), "a 1,001-byte line is refused as too long",
+           "got %s", l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "the line after a too-long line parses");
+    CHECK_INT(r.status, 2, "long lines");
     free(l0);
     free(l1);
     free(l2);
-    result_free(&r);
-    buf_free(&in);
+    spawn_result_free(&r);
+    spawn_buf_free(&in);
 
     /* As a command-line argument too. */
     const char *a1[] = {"parse", "--json", CTX, p1001, NULL};
     run(a1, NULL, NULL, 0, &r);
-    char *la = line_at(&r.out, 0);
-    check(is_refusal(la, "not_understood") && strstr(la, "long") && count_lines(&r.out) == 1,
-          "a 1,001-byte argument is refused as too long", "got %s", r.out.p);
-    check_status("a 1,001-byte argument", r.status, 2);
+    char *la = line_at(&r, 0);
+    CHECKF(is_refusal(la, "not_understood") && strstr(la, "long") && count_lines(&r) == 1,
+           "a 1,001-byte argument is refused as too long", "got %s", r.out);
+    CHECK_INT(r.status, 2, "a 1,001-byte argument");
     free(la);
-    result_free(&r);
+    spawn_result_free(&r);
 
     /* A line far longer than any read buffer (200 KB): one refusal, then the next line. */
-    struct buf huge = {0};
+    struct spawn_buf huge = {0};
     for (int i = 0; i < 200000 / 10; i++)
-        buf_add(&huge, "invite @x ", 10);
-    buf_add(&huge, "\nWho has access to this sandbox?\n", 33);
+        spawn_buf_add(&huge, "invite @x ", 10);
+    spawn_buf_add(&huge, "\nWho has access to this sandbox?\n", 33);
     run(args, NULL, huge.p, huge.len, &r);
-    char *h0 = line_at(&r.out, 0), *h1 = line_at(&r.out, 1);
-    check(count_lines(&r.out) == 2 && is_refusal(h0, "not_understood"), "a 200 KB line is one refusal",
-          "got %d lines", count_lines(&r.out));
-    check_str("the line after a 200 KB line parses", h1, examples[4].json);
+    char *h0 = line_at(&r, 0), *h1 = line_at(&r, 1);
+    CHECKF(count_lines(&r) == 2 && is_refusal(h0, "not_understood"), "a 200 KB line is one refusal",
+           "got %d lines", count_lines(&r));
+    CHECK_STR(h1, examples[4].json, "the line after a 200 KB line parses");
     free(h0);
     free(h1);
-    result_free(&r);
-    buf_free(&huge);
+    spawn_result_free(&r);
+    spawn_buf_free(&huge);
     free(p1000);
     free(p1001);
 }
@@ -526,7 +350,7 @@ static void test_long_lines(void)
 
 static void test_usage(void)
 {
-    struct result r;
+    struct spawn_result r;
     const char *tz[] = {"parse",
                         "--json",
                         "--as",
@@ -540,17 +364,17 @@ static void test_usage(void)
                         "Give @bob viewer access for the next 30 days",
                         NULL};
     run(tz, NULL, NULL, 0, &r);
-    check(r.out.len == 0, "unknown --tz prints nothing on stdout", "got %s", r.out.p);
-    check(r.err.len > 0, "unknown --tz says why on stderr", NULL);
-    check_status("unknown --tz is a usage error", r.status, 2);
-    result_free(&r);
+    CHECKF(r.out_len == 0, "unknown --tz prints nothing on stdout", "got %s", r.out);
+    CHECK(r.err_len > 0, "unknown --tz says why on stderr");
+    CHECK_INT(r.status, 2, "unknown --tz is a usage error");
+    spawn_result_free(&r);
 
     const char *tz_stdin[] = {"parse", "--json", "--tz", "Mars/Olympus", NULL};
     const char *line = "Who has access to this sandbox?\n";
     run(tz_stdin, NULL, line, strlen(line), &r);
-    check(r.out.len == 0, "unknown --tz with stdin prints nothing on stdout", "got %s", r.out.p);
-    check_status("unknown --tz with stdin is a usage error", r.status, 2);
-    result_free(&r);
+    CHECKF(r.out_len == 0, "unknown --tz with stdin prints nothing on stdout", "got %s", r.out);
+    CHECK_INT(r.status, 2, "unknown --tz with stdin is a usage error");
+    spawn_result_free(&r);
 
     const char *now[] = {"parse",
                          "--json",
@@ -565,22 +389,22 @@ static void test_usage(void)
                          "Who has access to this sandbox?",
                          NULL};
     run(now, NULL, NULL, 0, &r);
-    check(r.out.len == 0, "--now garbage prints nothing on stdout", "got %s", r.out.p);
-    check_status("--now garbage is a usage error", r.status, 2);
-    result_free(&r);
+    CHECKF(r.out_len == 0, "--now garbage prints nothing on stdout", "got %s", r.out);
+    CHECK_INT(r.status, 2, "--now garbage is a usage error");
+    spawn_result_free(&r);
 
     const char *help[] = {"--help", NULL};
     run(help, NULL, NULL, 0, &r);
-    check(r.out.len > 0 && strstr(r.out.p, "parse") != NULL, "--help prints the usage", "got %s", r.out.p);
-    check_status("--help", r.status, 0);
-    result_free(&r);
+    CHECKF(r.out_len > 0 && strstr(r.out, "parse") != NULL, "--help prints the usage", "got %s", r.out);
+    CHECK_INT(r.status, 0, "--help");
+    spawn_result_free(&r);
 
     const char *version[] = {"--version", NULL};
     run(version, NULL, NULL, 0, &r);
-    check(strncmp(r.out.p, "concierge ", 10) == 0 && count_lines(&r.out) == 1,
-          "--version prints \"concierge \"", "got %s", r.out.p);
-    check_status("--version", r.status, 0);
-    result_free(&r);
+    CHECKF(strncmp(r.out, "concierge ", 10) == 0 && count_lines(&r) == 1, "--version prints \"concierge \"",
+           "got %s", r.out);
+    CHECK_INT(r.status, 0, "--version");
+    spawn_result_free(&r);
 }
 
 /* ---- Environment defaults ------------------------------------------------------------ */
@@ -588,20 +412,22 @@ static void test_usage(void)
 static void test_env(void)
 {
     const char *env[] = {"CONCIERGE_AS=@zed", "CONCIERGE_SANDBOX=zz", NULL};
-    struct result r;
+    struct spawn_result r;
     const char *args[] = {"parse", "--json",           "--now", "2026-11-18T15:30:00Z", "--tz",
                           "UTC",   "remove my access", NULL};
     run(args, env, NULL, 0, &r);
-    check_str("CONCIERGE_AS and CONCIERGE_SANDBOX apply without flags", r.out.p,
-              "{\"intent\":\"revoke\",\"principals\":[\"@zed\"],\"sandbox\":\"zz\",\"project\":null}\n");
-    check_status("environment defaults", r.status, 0);
-    result_free(&r);
+    CHECK_STR(r.out,
+              "{\"intent\":\"revoke\",\"principals\":[\"@zed\"],\"sandbox\":\"zz\",\"project\":null}\n",
+              "CONCIERGE_AS and CONCIERGE_SANDBOX apply without flags");
+    CHECK_INT(r.status, 0, "environment defaults");
+    spawn_result_free(&r);
 
     const char *flags[] = {"parse", "--json", CTX, "remove my access", NULL};
     run(flags, env, NULL, 0, &r);
-    check_str("--as and --sandbox win over the environment", r.out.p,
-              "{\"intent\":\"revoke\",\"principals\":[\"@owner\"],\"sandbox\":\"demo\",\"project\":null}\n");
-    result_free(&r);
+    CHECK_STR(r.out,
+              "{\"intent\":\"revoke\",\"principals\":[\"@owner\"],\"sandbox\":\"demo\",\"project\":null}\n",
+              "--as and --sandbox win over the environment");
+    spawn_result_free(&r);
 
     /* Without either, the sandbox is "default". */
     const char *none[] = {"parse",  "--json", "--as",
@@ -609,18 +435,18 @@ static void test_env(void)
                           "--tz",   "UTC",    "Who has access to this sandbox?",
                           NULL};
     run(none, NULL, NULL, 0, &r);
-    check_str("the sandbox defaults to \"default\"", r.out.p,
-              "{\"intent\":\"list_access\",\"sandbox\":\"default\",\"project\":null,\"role\":null}\n");
-    result_free(&r);
+    CHECK_STR(r.out, "{\"intent\":\"list_access\",\"sandbox\":\"default\",\"project\":null,\"role\":null}\n",
+              "the sandbox defaults to \"default\"");
+    spawn_result_free(&r);
 }
 
 /* ---- Answers over a pipe, one at a time ---------------------------------------------- */
 
 /* Reads one line from fd within timeout_ms into *line (a new string). pending keeps what
  * came after it. 0, or -1 on timeout or end of file. */
-static int read_reply(int fd, struct buf *pending, char **line, int timeout_ms)
+static int read_reply(int fd, struct spawn_buf *pending, char **line, int timeout_ms)
 {
-    int64_t deadline = ms_now() + timeout_ms;
+    int64_t deadline = spawn_now_ms() + timeout_ms;
     for (;;) {
         char *nl = pending->p ? memchr(pending->p, '\n', pending->len) : NULL;
         if (nl) {
@@ -634,7 +460,7 @@ static int read_reply(int fd, struct buf *pending, char **line, int timeout_ms)
             pending->p[pending->len] = '\0';
             return 0;
         }
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0) return -1;
         struct pollfd p = {fd, POLLIN, 0};
         int k = poll(&p, 1, (int)left);
@@ -644,16 +470,22 @@ static int read_reply(int fd, struct buf *pending, char **line, int timeout_ms)
         ssize_t got = read(fd, chunk, sizeof chunk);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) return -1;
-        buf_add(pending, chunk, (size_t)got);
+        spawn_buf_add(pending, chunk, (size_t)got);
     }
 }
 
 static void test_interactive(void)
 {
     const char *args[] = {"parse", "--json", CTX, NULL};
-    int fin, fout;
-    pid_t pid = spawn(args, NULL, &fin, &fout, NULL);
-    struct buf pending = {0};
+    const char *argv[64], *envs[16];
+    child_argv(argv, args);
+    child_env(envs, NULL);
+    struct spawn_child c;
+    if (!CHECKF(spawn_start(&c, argv, envs, SPAWN_IN | SPAWN_OUT) == 0, "pipe: start", "%s", strerror(errno)))
+        return;
+    int fin = c.in, fout = c.out;
+    pid_t pid = c.pid;
+    struct spawn_buf pending = {0};
     static const char *const steps[] = {
         "Give @bob viewer access for the next 30 days\n",
         "# a comment gets no answer\n\nWho has access to this sandbox?\n",
@@ -670,36 +502,36 @@ static void test_interactive(void)
         char *line = NULL;
         char name[128];
         snprintf(name, sizeof name, "pipe: answer %zu arrives before stdin is closed", i + 1);
-        if (!check(ok && read_reply(fout, &pending, &line, REPLY_TIMEOUT_MS) == 0, name,
-                   "no answer within %d ms (output not flushed before waiting for input?)",
-                   REPLY_TIMEOUT_MS)) {
+        if (!CHECKF(ok && read_reply(fout, &pending, &line, REPLY_TIMEOUT_MS) == 0, name,
+                    "no answer within %d ms (output not flushed before waiting for input?)",
+                    REPLY_TIMEOUT_MS)) {
             ok = 0;
             break;
         }
         if (wants[i])
-            ok = check_str(name, line, wants[i]);
+            ok = CHECK_STR(line, wants[i], name);
         else
-            ok = check(is_refusal(line, "not_understood"), name, "got %s", line);
+            ok = CHECKF(is_refusal(line, "not_understood"), name, "got %s", line);
         free(line);
     }
-    check(pending.len == 0, "pipe: nothing but the answers", "extra output: %s", pending.p);
+    CHECKF(pending.len == 0, "pipe: nothing but the answers", "extra output: %s", pending.p);
     close(fin);
     /* After end of input, nothing more, and the status of the first failure. */
-    struct buf rest = {0};
+    struct spawn_buf rest = {0};
     char chunk[4096];
     ssize_t got;
     struct pollfd p = {fout, POLLIN, 0};
     while (poll(&p, 1, TIMEOUT_MS) > 0 && (got = read(fout, chunk, sizeof chunk)) > 0)
-        buf_add(&rest, chunk, (size_t)got);
+        spawn_buf_add(&rest, chunk, (size_t)got);
     close(fout);
     if (!ok) kill(pid, SIGKILL);
-    int status = wait_status(pid);
+    int status = spawn_wait(pid, spawn_now_ms() + TIMEOUT_MS);
     if (ok) {
-        check(rest.len == 0, "pipe: nothing more after end of input", "got %s", rest.p);
-        check_status("pipe: exit status after end of input", status, 2);
+        CHECKF(rest.len == 0, "pipe: nothing more after end of input", "got %s", rest.p);
+        CHECK_INT(status, 2, "pipe: exit status after end of input");
     }
-    buf_free(&rest);
-    buf_free(&pending);
+    spawn_buf_free(&rest);
+    spawn_buf_free(&pending);
 }
 
 /* ---- Invalid bytes ------------------------------------------------------------------- */
@@ -709,18 +541,18 @@ static void test_bytes(void)
     const char *args[] = {"parse", "--json", CTX, NULL};
     const char in[] = "invite @b\xff"
                       "b\nlist members\x01\nWho has access to this sandbox?\n";
-    struct result r;
+    struct spawn_result r;
     run(args, NULL, in, sizeof in - 1, &r);
-    char *l0 = line_at(&r.out, 0), *l1 = line_at(&r.out, 1), *l2 = line_at(&r.out, 2);
-    check(count_lines(&r.out) == 3, "invalid bytes: one answer per line", "got:\n%s", r.out.p);
-    check(is_refusal(l0, "not_understood"), "invalid UTF-8 is refused", "got %s", l0 ? l0 : "(nothing)");
-    check(is_refusal(l1, "not_understood"), "a control character is refused", "got %s",
-          l1 ? l1 : "(nothing)");
-    check_str("the line after invalid bytes parses", l2, examples[4].json);
+    char *l0 = line_at(&r, 0), *l1 = line_at(&r, 1), *l2 = line_at(&r, 2);
+    CHECKF(count_lines(&r) == 3, "invalid bytes: one answer per line", "got:\n%s", r.out);
+    CHECKF(is_refusal(l0, "not_understood"), "invalid UTF-8 is refused", "got %s", l0 ? l0 : "(nothing)");
+    CHECKF(is_refusal(l1, "not_understood"), "a control character is refused", "got %s",
+           l1 ? l1 : "(nothing)");
+    CHECK_STR(l2, examples[4].json, "the line after invalid bytes parses");
     free(l0);
     free(l1);
     free(l2);
-    result_free(&r);
+    spawn_result_free(&r);
 }
 
 /* ---- Access that ends: a lapsed collaborator entry, a removed agent (issue 8) ---------- */
@@ -730,7 +562,7 @@ static char lapse_db[64];
 
 /* Runs the binary on the test's store: sub (admin, check, or NULL for a phrase), then --db,
  * then the arguments up to NULL. */
-static void lapse_run(struct result *r, const char *sub, ...)
+static void lapse_run(struct spawn_result *r, const char *sub, ...)
 {
     const char *args[32];
     int n = 0;
@@ -748,194 +580,9 @@ static void lapse_run(struct result *r, const char *sub, ...)
 
 #define AT "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
 
-static void test_access_that_ends(void)
+/* Removes the store c.db (and its WAL files) and the folder that held it. */
+static void remove_store(const char *dir)
 {
-    struct result r;
-    if (!mkdtemp(lapse_dir)) {
-        check(0, "lapse: a temporary folder", "%s", strerror(errno));
-        return;
-    }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", lapse_dir);
-    lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
-    int ok = r.status == 0;
-    result_free(&r);
-    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@wes", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    lapse_run(&r, "admin", "project", "add", "demo", "marketing", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "only let @wes into this sandbox's workloads", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "share the support agent with @kim", NULL);
-    ok = ok && r.status == 0;
-    result_free(&r);
-    if (!check(ok, "lapse: the store is set up", NULL)) return;
-
-    /* A workspace member's collaborator entry counts while they are a member… */
-    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "(rule collaborator)"), "check: a member collaborator may exec",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "workspace", "member", "remove", "acme", "@wes", NULL);
-    check_status("admin workspace member remove", r.status, 0);
-    result_free(&r);
-    /* …and not once they have left it (lifecycle.md), whichever way the runtime asks. */
-    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
-    check(r.status == 4 && strncmp(r.out.p, "deny:", 5) == 0 && strstr(r.out.p, "(rule collaborator-lapsed)"),
-          "check: a collaborator who left the workspace may not exec", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "--json", "@wes", "tunnel", NULL);
-    check(r.status == 4 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
-          "check --json: nor open a tunnel", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, NULL, "--json", "--as", "@owner", AT, "can @wes ssh?", NULL);
-    check(r.status == 0 && strstr(r.out.p, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
-          "check_access says what concierge check says", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    /* The entry is still there: @wes is told why, but learns no project names. */
-    lapse_run(&r, NULL, "--as", "@wes", AT, "--yes", "invite @x", NULL);
-    check(r.status == 4 && strstr(r.out.p, "owner-only") && !strstr(r.out.p, "not found"),
-          "a lapsed collaborator is denied, not told 'not found'", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, NULL, "--as", "@wes", AT, "what can I do in the sales project?", NULL);
-    check(r.status == 4 && strstr(r.out.p, "projects-hidden") && !strstr(r.out.p, "not found"),
-          "a lapsed collaborator learns no project names", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-
-    /* A key holder is related while the key is; removing the agent ends its keys. */
-    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
-    check(r.status == 4 && strstr(r.out.p, "owner-only"), "a key holder is denied, not told 'not found'",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "agent", "remove", "demo", "support", NULL);
-    check(r.status == 0 && strstr(r.out.p, "1 key"), "admin agent remove says it removed the key",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
-    result_free(&r);
-    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
-    check(r.status == 5 && strstr(r.out.p, "sandbox \"demo\" not found"),
-          "once the agent is removed (even if one of that name is added again), @kim is a stranger",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "agent", "remove", "demo", "nosuch", NULL);
-    check(r.status == 5, "admin agent remove of a missing agent is refused", "status %d", r.status);
-    result_free(&r);
-
-    const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char f[128];
-        snprintf(f, sizeof f, "%s/%s", lapse_dir, files[i]);
-        unlink(f);
-    }
-    rmdir(lapse_dir);
-}
-
-/* ---- One canonicaliser at every door (issue 8, item 9) -------------------------------- */
-
-static void test_doors(void)
-{
-    struct result r;
-    char dir[] = "/tmp/concierge-doors-XXXXXX";
-    if (!mkdtemp(dir)) {
-        check(0, "doors: a temporary folder", "%s", strerror(errno));
-        return;
-    }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
-    lapse_run(&r, "admin", "workspace", "add", "ACME", NULL);
-    check(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "Bob", "--workspace", "acme", NULL);
-    check(r.status == 2 && strstr(r.err.p, "'Bob'") && strstr(r.err.p, "a principal is @name"),
-          "admin: --owner Bob is refused (a bare name is never a principal)", "status %d: %s", r.status,
-          r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "sandbox", "add", "Demo", "--owner", "@Owner", "--workspace", "Acme", NULL);
-    check(r.status == 0, "admin: --owner @Owner is taken", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@MixedCase", NULL);
-    check(r.status == 0, "admin: a member @MixedCase is taken", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@a\x1b[31m", NULL);
-    check(r.status == 2 && strstr(r.err.p, "'@a\\x1b[31m'") && !strchr(r.err.p, 0x1b),
-          "admin: raw escape bytes are refused, and echoed escaped, never obeyed", "status %d: %s", r.status,
-          r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@here", NULL);
-    check(r.status == 2 && strstr(r.err.p, "crowd"), "admin: @here is a crowd, refused", "status %d: %s",
-          r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "link", "slack:U0MIXED1", "@MixedCase", NULL);
-    check(r.status == 0, "admin: link slack:UID @MixedCase", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "link", "slack:u0lower1", "@bob", NULL);
-    check(r.status == 2, "admin: a lower-case Slack ID is not one", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-
-    /* What admin stored is what the language and the runtime name: all lower case. */
-    lapse_run(&r, NULL, "--as", "@OWNER", AT, "--json", "--yes", "invite @ED as editor", NULL);
-    check(r.status == 0, "--as @OWNER is the owner @owner", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "@ED", "build", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow: @ed "),
-          "concierge check @ED build allows, as /v1/check does", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "admin", "project", "add", "DEMO", "Marketing", NULL);
-    check(r.status == 0, "admin project add DEMO Marketing", "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "invite @pat as editor on the marketing project",
-              NULL);
-    check(r.status == 0, "a project grant for @pat", "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "--project", "MARKETING", "@Pat", "build", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow"), "check --project MARKETING is the marketing project",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "ED", "build", NULL);
-    check(r.status == 2 && strstr(r.err.p, "check 'ED'"), "concierge check ED is refused, naming the door",
-          "status %d: %s", r.status, r.err.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "--as", "@owner", "@mixedcase", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "allow"), "admin's @MixedCase member is @mixedcase (shared mode)",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    lapse_run(&r, "check", AT, "<@U0MIXED1|mc>", "exec", NULL);
-    check(r.status == 0 && strstr(r.out.p, "@mixedcase"), "the linked Slack user is @mixedcase at check",
-          "status %d: %s", r.status, r.out.p);
-    result_free(&r);
-    char long_email[300];
-    memset(long_email, 'e', 243);
-    memcpy(long_email + 243, "@example.com", 13); /* 255 bytes and the NUL */
-    lapse_run(&r, "check", AT, long_email, "read", NULL);
-    check(r.status == 2 && r.out.p[0] == '\0',
-          "a 255-byte principal is refused at check, never cut to one that fits", "status %d: %s", r.status,
-          r.out.p);
-    result_free(&r);
-
-    /* The environment is a door as well: a bad value is an error, never a silent default. */
-    const char *bad_as[] = {"CONCIERGE_AS=@x y", NULL};
-    const char *who[] = {"--db", lapse_db, AT, "who has access?", NULL};
-    run(who, bad_as, NULL, 0, &r);
-    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_AS '@x y'") && r.out.p[0] == '\0',
-          "a bad CONCIERGE_AS is refused, not replaced by the login name", "status %d: %s", r.status,
-          r.err.p);
-    result_free(&r);
-    const char *bad_sb[] = {"CONCIERGE_SANDBOX=bad name", NULL};
-    const char *who2[] = {"--db", lapse_db, "--as", "@owner", "who has access?", NULL};
-    run(who2, bad_sb, NULL, 0, &r);
-    check(r.status == 2 && strstr(r.err.p, "CONCIERGE_SANDBOX 'bad name'"),
-          "a bad CONCIERGE_SANDBOX is refused, not replaced by \"default\"", "status %d: %s", r.status,
-          r.err.p);
-    result_free(&r);
-
     const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char f[128];
@@ -945,14 +592,198 @@ static void test_doors(void)
     rmdir(dir);
 }
 
+static void test_access_that_ends(void)
+{
+    struct spawn_result r;
+    if (!mkdtemp(lapse_dir)) {
+        CHECKF(0, "lapse: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", lapse_dir);
+    lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
+    int ok = r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@wes", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "project", "add", "demo", "marketing", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "only let @wes into this sandbox's workloads", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "share the support agent with @kim", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    if (!CHECK(ok, "lapse: the store is set up")) return;
+
+    /* A workspace member's collaborator entry counts while they are a member… */
+    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "(rule collaborator)"), "check: a member collaborator may exec",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "remove", "acme", "@wes", NULL);
+    CHECK_INT(r.status, 0, "admin workspace member remove");
+    spawn_result_free(&r);
+    /* …and not once they have left it (lifecycle.md), whichever way the runtime asks. */
+    lapse_run(&r, "check", AT, "@wes", "exec", NULL);
+    CHECKF(r.status == 4 && strncmp(r.out, "deny:", 5) == 0 && strstr(r.out, "(rule collaborator-lapsed)"),
+           "check: a collaborator who left the workspace may not exec", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "--json", "@wes", "tunnel", NULL);
+    CHECKF(r.status == 4 && strstr(r.out, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+           "check --json: nor open a tunnel", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--json", "--as", "@owner", AT, "can @wes ssh?", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "\"decision\":\"deny\",\"rule\":\"collaborator-lapsed\""),
+           "check_access says what concierge check says", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    /* The entry is still there: @wes is told why, but learns no project names. */
+    lapse_run(&r, NULL, "--as", "@wes", AT, "--yes", "invite @x", NULL);
+    CHECKF(r.status == 4 && strstr(r.out, "owner-only") && !strstr(r.out, "not found"),
+           "a lapsed collaborator is denied, not told 'not found'", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@wes", AT, "what can I do in the sales project?", NULL);
+    CHECKF(r.status == 4 && strstr(r.out, "projects-hidden") && !strstr(r.out, "not found"),
+           "a lapsed collaborator learns no project names", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+
+    /* A key holder is related while the key is; removing the agent ends its keys. */
+    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
+    CHECKF(r.status == 4 && strstr(r.out, "owner-only"), "a key holder is denied, not told 'not found'",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "agent", "remove", "demo", "support", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "1 key"), "admin agent remove says it removed the key",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "agent", "add", "demo", "support", NULL);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@kim", AT, "--yes", "invite @x", NULL);
+    CHECKF(r.status == 5 && strstr(r.out, "sandbox \"demo\" not found"),
+           "once the agent is removed (even if one of that name is added again), @kim is a stranger",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "agent", "remove", "demo", "nosuch", NULL);
+    CHECKF(r.status == 5, "admin agent remove of a missing agent is refused", "status %d", r.status);
+    spawn_result_free(&r);
+
+    remove_store(lapse_dir);
+}
+
+/* ---- One canonicaliser at every door (issue 8, item 9) -------------------------------- */
+
+static void test_doors(void)
+{
+    struct spawn_result r;
+    char dir[] = "/tmp/concierge-doors-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECKF(0, "doors: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    lapse_run(&r, "admin", "workspace", "add", "ACME", NULL);
+    CHECKF(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "demo", "--owner", "Bob", "--workspace", "acme", NULL);
+    CHECKF(r.status == 2 && strstr(r.err, "'Bob'") && strstr(r.err, "a principal is @name"),
+           "admin: --owner Bob is refused (a bare name is never a principal)", "status %d: %s", r.status,
+           r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "sandbox", "add", "Demo", "--owner", "@Owner", "--workspace", "Acme", NULL);
+    CHECKF(r.status == 0, "admin: --owner @Owner is taken", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@MixedCase", NULL);
+    CHECKF(r.status == 0, "admin: a member @MixedCase is taken", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@a\x1b[31m", NULL);
+    CHECKF(r.status == 2 && strstr(r.err, "'@a\\x1b[31m'") && !strchr(r.err, 0x1b),
+           "admin: raw escape bytes are refused, and echoed escaped, never obeyed", "status %d: %s", r.status,
+           r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "workspace", "member", "add", "acme", "@here", NULL);
+    CHECKF(r.status == 2 && strstr(r.err, "crowd"), "admin: @here is a crowd, refused", "status %d: %s",
+           r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "link", "slack:U0MIXED1", "@MixedCase", NULL);
+    CHECKF(r.status == 0, "admin: link slack:UID @MixedCase", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "link", "slack:u0lower1", "@bob", NULL);
+    CHECKF(r.status == 2, "admin: a lower-case Slack ID is not one", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+
+    /* What admin stored is what the language and the runtime name: all lower case. */
+    lapse_run(&r, NULL, "--as", "@OWNER", AT, "--json", "--yes", "invite @ED as editor", NULL);
+    CHECKF(r.status == 0, "--as @OWNER is the owner @owner", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "@ED", "build", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "allow: @ed "),
+           "concierge check @ED build allows, as /v1/check does", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "project", "add", "DEMO", "Marketing", NULL);
+    CHECKF(r.status == 0, "admin project add DEMO Marketing", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "invite @pat as editor on the marketing project",
+              NULL);
+    CHECKF(r.status == 0, "a project grant for @pat", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "--project", "MARKETING", "@Pat", "build", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "allow"), "check --project MARKETING is the marketing project",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "ED", "build", NULL);
+    CHECKF(r.status == 2 && strstr(r.err, "check 'ED'"), "concierge check ED is refused, naming the door",
+           "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "--as", "@owner", "@mixedcase", "exec", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "allow"), "admin's @MixedCase member is @mixedcase (shared mode)",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "check", AT, "<@U0MIXED1|mc>", "exec", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "@mixedcase"), "the linked Slack user is @mixedcase at check",
+           "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    char long_email[300];
+    memset(long_email, 'e', 243);
+    memcpy(long_email + 243, "@example.com", 13); /* 255 bytes and the NUL */
+    lapse_run(&r, "check", AT, long_email, "read", NULL);
+    CHECKF(r.status == 2 && r.out[0] == '\0',
+           "a 255-byte principal is refused at check, never cut to one that fits", "status %d: %s", r.status,
+           r.out);
+    spawn_result_free(&r);
+
+    /* The environment is a door as well: a bad value is an error, never a silent default. */
+    const char *bad_as[] = {"CONCIERGE_AS=@x y", NULL};
+    const char *who[] = {"--db", lapse_db, AT, "who has access?", NULL};
+    run(who, bad_as, NULL, 0, &r);
+    CHECKF(r.status == 2 && strstr(r.err, "CONCIERGE_AS '@x y'") && r.out[0] == '\0',
+           "a bad CONCIERGE_AS is refused, not replaced by the login name", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    const char *bad_sb[] = {"CONCIERGE_SANDBOX=bad name", NULL};
+    const char *who2[] = {"--db", lapse_db, "--as", "@owner", "who has access?", NULL};
+    run(who2, bad_sb, NULL, 0, &r);
+    CHECKF(r.status == 2 && strstr(r.err, "CONCIERGE_SANDBOX 'bad name'"),
+           "a bad CONCIERGE_SANDBOX is refused, not replaced by \"default\"", "status %d: %s", r.status,
+           r.err);
+    spawn_result_free(&r);
+
+    remove_store(dir);
+}
+
 /* ---- Admin changes are audited (interfaces.md, admin; issue 9, item 5) ------------------- */
 
 static void test_admin_audited(void)
 {
-    struct result r;
+    struct spawn_result r;
     char dir[] = "/tmp/concierge-admin-XXXXXX";
     if (!mkdtemp(dir)) {
-        check(0, "admin audit: a temporary folder", "%s", strerror(errno));
+        CHECKF(0, "admin audit: a temporary folder", "%s", strerror(errno));
         return;
     }
     snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
@@ -971,44 +802,38 @@ static void test_admin_audited(void)
             args[n++] = steps[i][k];
         run(args, NULL, NULL, 0, &r);
         ok = ok && r.status == 0;
-        result_free(&r);
+        spawn_result_free(&r);
     }
-    check(ok, "admin: five changes", NULL);
+    CHECK(ok, "admin: five changes");
     /* A refused change leaves no event. */
     lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
-    check(r.status != 0, "admin: a second workspace acme is refused", "status %d", r.status);
-    result_free(&r);
+    CHECKF(r.status != 0, "admin: a second workspace acme is refused", "status %d", r.status);
+    spawn_result_free(&r);
 
     lapse_run(&r, "admin", "audit", "--json", NULL);
     int lines = 0, admins = 0;
-    for (char *p = r.out.p; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+    for (char *p = r.out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
         lines++;
         static const char head[] = "{\"at\":\"2026-11-18T15:30:00Z\",\"actor\":\"admin:";
         admins += strncmp(p, head, sizeof head - 1) == 0;
     }
-    check(r.status == 0 && lines == 4 && admins == 4 &&
-              strstr(r.out.p, "\"command\":\"link\",\"subjects\":[\"@mia\"]") &&
-              strstr(r.out.p, "\"command\":\"workspace add\"") &&
-              strstr(r.out.p, "\"command\":\"sandbox add\"") &&
-              strstr(r.out.p, "\"command\":\"member add\"") && !strstr(r.out.p, "project add"),
-          "admin audit: the store's own log holds the four changes that belong to no sandbox, by admin:LOGIN "
-          "at --now, "
-          "and not the refused one",
-          "status %d, %d lines, %d by admin at --now: %s", r.status, lines, admins, r.out.p);
-    result_free(&r);
+    CHECKF(
+        r.status == 0 && lines == 4 && admins == 4 &&
+            strstr(r.out, "\"command\":\"link\",\"subjects\":[\"@mia\"]") &&
+            strstr(r.out, "\"command\":\"workspace add\"") && strstr(r.out, "\"command\":\"sandbox add\"") &&
+            strstr(r.out, "\"command\":\"member add\"") && !strstr(r.out, "project add"),
+        "admin audit: the store's own log holds the four changes that belong to no sandbox, by admin:LOGIN "
+        "at --now, "
+        "and not the refused one",
+        "status %d, %d lines, %d by admin at --now: %s", r.status, lines, admins, r.out);
+    spawn_result_free(&r);
     lapse_run(&r, NULL, "--as", "@owner", AT, "--json", "show the audit log", NULL);
-    check(r.status == 0 && strstr(r.out.p, "project web added to sandbox demo") && strstr(r.out.p, "admin:"),
-          "the sandbox's own log holds its project's addition, by admin:LOGIN", "status %d: %s", r.status,
-          r.out.p);
-    result_free(&r);
+    CHECKF(r.status == 0 && strstr(r.out, "project web added to sandbox demo") && strstr(r.out, "admin:"),
+           "the sandbox's own log holds its project's addition, by admin:LOGIN", "status %d: %s", r.status,
+           r.out);
+    spawn_result_free(&r);
 
-    const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char f[128];
-        snprintf(f, sizeof f, "%s/%s", dir, files[i]);
-        unlink(f);
-    }
-    rmdir(dir);
+    remove_store(dir);
 }
 
 int main(int argc, char **argv)
@@ -1036,6 +861,5 @@ int main(int argc, char **argv)
     test_doors();
     test_admin_audited();
 
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

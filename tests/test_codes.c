@@ -32,7 +32,7 @@ static void test_rows(void)
                                                                           : rows[i].upper[k];
         char what[160];
         snprintf(what, sizeof what, "%s is %s in lower case", rows[i].name, rows[i].upper);
-        CHECK(strcmp(low, rows[i].name) == 0, what);
+        CHECK_STR(low, rows[i].name, what);
         snprintf(what, sizeof what, "%s: its status is no success and it has a message", rows[i].name);
         enum code c = code_from_name(rows[i].name);
         CHECK(c != C_NONE && code_status(c) != RS_DONE && code_status(c) != RS_NEEDS_CONFIRMATION &&

@@ -26,12 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
+
+#include "check.h"
+#include "spawn.h"
 
 #define GIVE_UP_MS 30000 /* any one wait: give up and fail after 30 s */
 #define EXTRA      40    /* commands still being written when the process is killed */
@@ -41,30 +44,7 @@
 
 static const char *bin;
 static char dir[64];
-static int passed, failed;
-static int quiet; /* a passing check is not counted (diagnostic queries) */
-
-/* ---- Checks ------------------------------------------------------------------------ */
-
-static int check(int ok, const char *name, const char *fmt, ...)
-{
-    if (ok) {
-        passed += !quiet;
-        return 1;
-    }
-    failed++;
-    printf("FAIL %s", name);
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        fputs(": ", stdout);
-        vprintf(fmt, ap);
-        va_end(ap);
-    }
-    putchar('\n');
-    fflush(stdout);
-    return 0;
-}
+static int quiet; /* a passing query is not counted as a check (diagnostic queries) */
 
 static void *xmalloc(size_t n)
 {
@@ -76,299 +56,22 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        perror("test_durability");
-        exit(1);
-    }
-    return p;
-}
-
-static int64_t ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* ---- Growing buffers ----------------------------------------------------------------- */
 
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
+static const char *buf_str(struct spawn_buf *b)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->p = xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0) buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static const char *buf_str(struct buf *b)
-{
-    if (!b->p) buf_add(b, "", 0);
+    if (!b->p) spawn_buf_add(b, "", 0);
     return b->p;
 }
 
-static void buf_free(struct buf *b)
+/* ---- Reading replies ------------------------------------------------------------------- */
+
+/* One reply line as JSON (jansson), or NULL when it is none (or there is no line). */
+static json_t *jparse(const char *line) { return line ? json_loads(line, 0, NULL) : NULL; }
+
+static int jstr_is(const json_t *v, const char *want)
 {
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
-
-/* ---- A small JSON reader (enough for the reply objects) ------------------------------ */
-
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jv {
-    enum jtype t;
-    char *s; /* J_STR: the decoded string; J_NUM: its text */
-    int b;
-    size_t n; /* J_ARR, J_OBJ: number of items */
-    struct jv **items;
-    char **keys; /* J_OBJ */
-};
-
-static void jfree(struct jv *v)
-{
-    if (!v) return;
-    for (size_t i = 0; i < v->n; i++) {
-        jfree(v->items[i]);
-        if (v->keys) free(v->keys[i]);
-    }
-    free(v->items);
-    free(v->keys);
-    free(v->s);
-    free(v);
-}
-
-static void jws(const char **p)
-{
-    while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-        (*p)++;
-}
-
-static int hexval(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static void put_utf8(struct buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    buf_add(b, u, n);
-}
-
-static char *jstring(const char **p)
-{
-    if (**p != '"') return NULL;
-    (*p)++;
-    struct buf b = {0};
-    buf_add(&b, "", 0);
-    for (;;) {
-        char c = **p;
-        if (c == '\0' || (unsigned char)c < 0x20) goto bad;
-        (*p)++;
-        if (c == '"') return b.p;
-        if (c != '\\') {
-            buf_add(&b, &c, 1);
-            continue;
-        }
-        char e = **p;
-        (*p)++;
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (e && simple) {
-            static const char out[] = "\"\\/\b\f\n\r\t";
-            buf_add(&b, &out[simple - "\"\\/bfnrt"], 1);
-        } else if (e == 'u') {
-            unsigned cp;
-            if (hexval(*p, &cp)) goto bad;
-            *p += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && (*p)[0] == '\\' && (*p)[1] == 'u') {
-                unsigned lo;
-                if (hexval(*p + 2, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    *p += 6;
-                }
-            }
-            put_utf8(&b, cp);
-        } else {
-            goto bad;
-        }
-    }
-bad:
-    buf_free(&b);
-    return NULL;
-}
-
-static struct jv *jvalue(const char **p, int depth)
-{
-    if (depth > 64) return NULL;
-    jws(p);
-    struct jv *v = xmalloc(sizeof *v);
-    memset(v, 0, sizeof *v);
-    char c = **p;
-    if (c == '{' || c == '[') {
-        int obj = c == '{';
-        v->t = obj ? J_OBJ : J_ARR;
-        (*p)++;
-        jws(p);
-        if (**p == (obj ? '}' : ']')) {
-            (*p)++;
-            return v;
-        }
-        for (;;) {
-            char *key = NULL;
-            if (obj) {
-                jws(p);
-                if (!(key = jstring(p))) goto bad;
-                jws(p);
-                if (**p != ':') {
-                    free(key);
-                    goto bad;
-                }
-                (*p)++;
-            }
-            struct jv *item = jvalue(p, depth + 1);
-            if (!item) {
-                free(key);
-                goto bad;
-            }
-            v->items = xrealloc(v->items, (v->n + 1) * sizeof *v->items);
-            if (obj) {
-                v->keys = xrealloc(v->keys, (v->n + 1) * sizeof *v->keys);
-                v->keys[v->n] = key;
-            }
-            v->items[v->n++] = item;
-            jws(p);
-            if (**p == ',') {
-                (*p)++;
-                continue;
-            }
-            if (**p == (obj ? '}' : ']')) {
-                (*p)++;
-                return v;
-            }
-            goto bad;
-        }
-    } else if (c == '"') {
-        v->t = J_STR;
-        if (!(v->s = jstring(p))) goto bad;
-        return v;
-    } else if (strncmp(*p, "null", 4) == 0) {
-        v->t = J_NULL;
-        *p += 4;
-        return v;
-    } else if (strncmp(*p, "true", 4) == 0) {
-        v->t = J_BOOL;
-        v->b = 1;
-        *p += 4;
-        return v;
-    } else if (strncmp(*p, "false", 5) == 0) {
-        v->t = J_BOOL;
-        *p += 5;
-        return v;
-    } else if (c == '-' || (c >= '0' && c <= '9')) {
-        const char *s = *p;
-        while (**p && strchr("+-0123456789.eE", **p))
-            (*p)++;
-        v->t = J_NUM;
-        v->s = strndup(s, (size_t)(*p - s));
-        return v;
-    }
-bad:
-    jfree(v);
-    return NULL;
-}
-
-/* The JSON value of text (one whole value), or NULL. */
-static struct jv *jparse(const char *text)
-{
-    if (!text) return NULL;
-    const char *p = text;
-    struct jv *v = jvalue(&p, 0);
-    if (!v) return NULL;
-    jws(&p);
-    if (*p) {
-        jfree(v);
-        return NULL;
-    }
-    return v;
-}
-
-static struct jv *jget(const struct jv *o, const char *key)
-{
-    if (!o || o->t != J_OBJ) return NULL;
-    for (size_t i = 0; i < o->n; i++)
-        if (strcmp(o->keys[i], key) == 0) return o->items[i];
-    return NULL;
-}
-
-static const char *jstr(const struct jv *v) { return v && v->t == J_STR ? v->s : NULL; }
-
-static int jstr_is(const struct jv *v, const char *want)
-{
-    const char *s = jstr(v);
+    const char *s = json_string_value(v);
     return s && strcmp(s, want) == 0;
 }
 
@@ -377,10 +80,10 @@ static int jstr_is(const struct jv *v, const char *want)
 /* A running concierge with pipes on its standard input, output and error. */
 struct proc {
     pid_t pid;
-    int in, out, err;   /* parent's ends; -1 once closed */
-    struct buf pending; /* still to write to its standard input */
+    int in, out, err;         /* parent's ends; -1 once closed */
+    struct spawn_buf pending; /* still to write to its standard input */
     size_t sent;
-    struct buf obuf, ebuf;
+    struct spawn_buf obuf, ebuf;
     size_t opos; /* start of the first line not yet taken from obuf */
     int status;  /* once reaped: exit status, 128 + signal; -1 before */
 };
@@ -394,14 +97,9 @@ static void argv_fill(const char **argv, const char *const *args)
     argv[n] = NULL;
 }
 
-static void child_env(void)
-{
-    unsetenv("CONCIERGE_DB");
-    unsetenv("CONCIERGE_AS");
-    unsetenv("CONCIERGE_SANDBOX");
-    unsetenv("NO_COLOR");
-    setenv("TZ", "UTC", 1);
-}
+/* Every child runs in UTC, with none of the defaults a developer's environment may hold. */
+static const char *const child_env[] = {"CONCIERGE_DB", "CONCIERGE_AS", "CONCIERGE_SANDBOX",
+                                        "NO_COLOR",     "TZ=UTC",       NULL};
 
 static void proc_start(struct proc *p, const char *const *args)
 {
@@ -409,33 +107,16 @@ static void proc_start(struct proc *p, const char *const *args)
     p->status = -1;
     const char *argv[64];
     argv_fill(argv, args);
-    int pin[2], pout[2], perr[2];
-    if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) || pipe2(perr, O_CLOEXEC)) {
-        perror("test_durability: pipe");
+    struct spawn_child c;
+    /* A session of its own: no controlling terminal, /dev/tty cannot be opened. */
+    if (spawn_start(&c, argv, child_env, SPAWN_IN | SPAWN_OUT | SPAWN_ERR | SPAWN_SETSID)) {
+        perror("test_durability: spawn");
         exit(1);
     }
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("test_durability: fork");
-        exit(1);
-    }
-    if (pid == 0) {
-        setsid(); /* no controlling terminal: /dev/tty cannot be opened */
-        dup2(pin[0], 0);
-        dup2(pout[1], 1);
-        dup2(perr[1], 2);
-        child_env();
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(pin[0]);
-    close(pout[1]);
-    close(perr[1]);
-    p->pid = pid;
-    p->in = pin[1];
-    p->out = pout[0];
-    p->err = perr[0];
+    p->pid = c.pid;
+    p->in = c.in;
+    p->out = c.out;
+    p->err = c.err;
     fcntl(p->in, F_SETFL, fcntl(p->in, F_GETFL) | O_NONBLOCK);
 }
 
@@ -446,7 +127,7 @@ static void proc_send(struct proc *p, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (n > 0) buf_add(&p->pending, line, (size_t)n);
+    if (n > 0) spawn_buf_add(&p->pending, line, (size_t)n);
 }
 
 static void proc_close_in(struct proc *p)
@@ -498,11 +179,11 @@ static int pump(struct proc **ps, int np, int wait_ms)
             continue;
         }
         int *fd = map[i].which == 1 ? &p->out : &p->err;
-        struct buf *b = map[i].which == 1 ? &p->obuf : &p->ebuf;
+        struct spawn_buf *b = map[i].which == 1 ? &p->obuf : &p->ebuf;
         char chunk[65536];
         ssize_t got = read(*fd, chunk, sizeof chunk);
         if (got > 0) {
-            buf_add(b, chunk, (size_t)got);
+            spawn_buf_add(b, chunk, (size_t)got);
         } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
             close(*fd);
             *fd = -1;
@@ -530,36 +211,10 @@ static char *proc_line(struct proc *p, int64_t deadline)
     for (;;) {
         char *l = proc_take_line(p);
         if (l) return l;
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0 || (p->out < 0)) return NULL;
         struct proc *ps[1] = {p};
         if (pump(ps, 1, (int)(left < 100 ? left : 100)) < 0) return NULL;
-    }
-}
-
-static int decode_status(int st)
-{
-    if (WIFEXITED(st)) return WEXITSTATUS(st);
-    if (WIFSIGNALED(st)) return 128 + WTERMSIG(st);
-    return -1;
-}
-
-/* Reap p, waiting at most until deadline; kill it (SIGKILL) if it is still running then.
- * Returns its status, or -1 on timeout. */
-static int proc_reap(pid_t pid, int64_t deadline)
-{
-    int st;
-    for (;;) {
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid) return decode_status(st);
-        if (r < 0 && errno != EINTR) return -1;
-        if (ms_now() >= deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-            }
-            return -1;
-        }
-        sleep_ms(2);
     }
 }
 
@@ -569,12 +224,12 @@ static int proc_finish(struct proc *p, int64_t deadline)
     struct proc *ps[1] = {p};
     while ((p->in >= 0 && p->sent < p->pending.len) || p->out >= 0 || p->err >= 0) {
         if (p->in >= 0 && p->sent >= p->pending.len) proc_close_in(p);
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0) break;
         if (pump(ps, 1, (int)(left < 100 ? left : 100)) < 0) break;
     }
     proc_close_in(p);
-    p->status = proc_reap(p->pid, deadline);
+    p->status = spawn_wait(p->pid, deadline);
     if (p->out >= 0) close(p->out);
     if (p->err >= 0) close(p->err);
     p->out = p->err = -1;
@@ -589,18 +244,18 @@ static void proc_free(struct proc *p)
     if (p->out >= 0) close(p->out);
     if (p->err >= 0) close(p->err);
     p->out = p->err = -1;
-    buf_free(&p->pending);
-    buf_free(&p->obuf);
-    buf_free(&p->ebuf);
+    spawn_buf_free(&p->pending);
+    spawn_buf_free(&p->obuf);
+    spawn_buf_free(&p->ebuf);
 }
 
-/* Runs the binary to the end with args, standard input `in` (NULL: closed at once). The
- * output and error are left in p (proc_free it). Returns the exit status, -1 on timeout. */
-static int run(struct proc *p, const char *const *args, const char *in)
+/* Runs the binary to the end with args and its standard input closed, in a session of its
+ * own (no terminal). Returns the exit status, -1 on timeout; r holds what it wrote. */
+static int run(struct spawn_result *r, const char *const *args)
 {
-    proc_start(p, args);
-    if (in) buf_add(&p->pending, in, strlen(in));
-    return proc_finish(p, ms_now() + GIVE_UP_MS);
+    const char *argv[64];
+    argv_fill(argv, args);
+    return spawn_run(argv, child_env, NULL, 0, GIVE_UP_MS, r);
 }
 
 /* ---- Reading the store through the binary --------------------------------------------- */
@@ -648,20 +303,21 @@ static int person_of(const struct people *pp, const char *s)
 
 /* Runs `concierge --db db --as @owner --json TEXT` and returns its parsed reply with
  * "status":"done", or NULL (after a failing check naming why). */
-static struct jv *query(const char *name, const char *db, const char *text)
+static json_t *query(const char *name, const char *db, const char *text)
 {
     const char *args[] = {"--db", db, "--as", "@owner", "--json", text, NULL};
-    struct proc p;
-    int st = run(&p, args, NULL);
-    char *line = strndup(buf_str(&p.obuf), strcspn(buf_str(&p.obuf), "\n"));
-    struct jv *v = jparse(line);
-    int ok = st == 0 && v && jstr_is(jget(v, "status"), "done");
-    check(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, buf_str(&p.obuf),
-          p.obuf.len > 300 ? "…" : "", buf_str(&p.ebuf));
+    struct spawn_result p;
+    int st = run(&p, args);
+    char *line = strndup(p.out, strcspn(p.out, "\n"));
+    json_t *v = jparse(line);
+    int ok = st == 0 && v && jstr_is(json_object_get(v, "status"), "done");
+    if (!ok || !quiet)
+        CHECKF(ok, name, "`%s`: exit %d, output %.300s%s stderr %.200s", text, st, p.out,
+               p.out_len > 300 ? "…" : "", p.err);
     free(line);
-    proc_free(&p);
+    spawn_result_free(&p);
     if (!ok) {
-        jfree(v);
+        json_decref(v);
         return NULL;
     }
     return v;
@@ -671,39 +327,42 @@ static struct jv *query(const char *name, const char *db, const char *text)
  * -1 when the query failed. */
 static int read_members(const char *name, const char *db, struct people **pps, int npp)
 {
-    struct jv *v = query(name, db, "who has access?");
+    json_t *v = query(name, db, "who has access?");
     if (!v) return -1;
-    struct jv *m = jget(jget(v, "result"), "members");
+    json_t *m = json_object_get(json_object_get(v, "result"), "members");
     int n = -1;
-    if (check(m && m->t == J_ARR, name, "result.members is not an array")) {
-        n = (int)m->n;
-        for (size_t i = 0; i < m->n; i++) {
-            const char *who = jstr(jget(m->items[i], "principal"));
+    if (CHECKF(json_is_array(m), name, "result.members is not an array")) {
+        n = (int)json_array_size(m);
+        size_t i;
+        json_t *row;
+        json_array_foreach(m, i, row)
+        {
+            const char *who = json_string_value(json_object_get(row, "principal"));
             for (int j = 0; j < npp; j++) {
                 int k = person_of(pps[j], who);
-                if (k && jstr_is(jget(m->items[i], "role"), "viewer") && jget(m->items[i], "project") &&
-                    jget(m->items[i], "project")->t == J_NULL)
+                if (k && jstr_is(json_object_get(row, "role"), "viewer") &&
+                    json_is_null(json_object_get(row, "project")))
                     pps[j]->listed[k] = 1;
             }
         }
     }
-    jfree(v);
+    json_decref(v);
     return n;
 }
 
 /* Marks, in flags of each people, those named by a done invite event of the reply. */
-static void mark_events(const struct jv *v, struct people **pps, int npp, int fallback)
+static void mark_events(const json_t *v, struct people **pps, int npp, int fallback)
 {
-    struct jv *ev = jget(jget(v, "result"), "events");
-    if (!ev || ev->t != J_ARR) return;
-    for (size_t i = 0; i < ev->n; i++) {
-        struct jv *e = ev->items[i], *subjects = jget(e, "subjects");
-        if (!jstr_is(jget(e, "intent"), "invite") || !jstr_is(jget(e, "outcome"), "done") || !subjects ||
-            subjects->t != J_ARR)
+    json_t *ev = json_object_get(json_object_get(v, "result"), "events");
+    if (!json_is_array(ev)) return;
+    for (size_t i = 0; i < json_array_size(ev); i++) {
+        json_t *e = json_array_get(ev, i), *subjects = json_object_get(e, "subjects");
+        if (!jstr_is(json_object_get(e, "intent"), "invite") ||
+            !jstr_is(json_object_get(e, "outcome"), "done") || !json_is_array(subjects))
             continue;
-        for (size_t s = 0; s < subjects->n; s++)
+        for (size_t s = 0; s < json_array_size(subjects); s++)
             for (int j = 0; j < npp; j++) {
-                int k = person_of(pps[j], jstr(subjects->items[s]));
+                int k = person_of(pps[j], json_string_value(json_array_get(subjects, s)));
                 if (k) (fallback ? pps[j]->found : pps[j]->audited)[k] = 1;
             }
     }
@@ -714,50 +373,51 @@ static void mark_events(const struct jv *v, struct people **pps, int npp, int fa
  * in the whole log, -1 when the query failed. */
 static int read_audit(const char *name, const char *db, struct people **pps, int npp)
 {
-    struct jv *v = query(name, db, "show the audit log");
+    json_t *v = query(name, db, "show the audit log");
     if (!v) return -1;
-    struct jv *ev = jget(jget(v, "result"), "events");
+    json_t *ev = json_object_get(json_object_get(v, "result"), "events");
     int n = -1;
-    if (check(ev && ev->t == J_ARR, name, "result.events is not an array")) {
-        n = (int)ev->n;
+    if (CHECKF(json_is_array(ev), name, "result.events is not an array")) {
+        n = (int)json_array_size(ev);
         mark_events(v, pps, npp, 0);
     }
-    jfree(v);
+    json_decref(v);
     for (int j = 0; j < npp; j++) {
         struct people *pp = pps[j];
         for (int k = 1; k <= pp->n; k++)
             pp->found[k] = pp->audited[k];
         for (int k = 1; k <= pp->n;) {
-            struct buf text = {0};
+            struct spawn_buf text = {0};
             int in_batch = 0;
             for (; k <= pp->n && in_batch < BATCH; k++)
                 if (!pp->audited[k]) {
-                    buf_printf(&text, "%s@%s%d", in_batch ? ", " : "show the audit log for ", pp->prefix, k);
+                    spawn_buf_printf(&text, "%s@%s%d", in_batch ? ", " : "show the audit log for ",
+                                     pp->prefix, k);
                     in_batch++;
                 }
             if (in_batch) {
                 quiet = 1;
-                struct jv *b = query(name, db, buf_str(&text));
+                json_t *b = query(name, db, buf_str(&text));
                 quiet = 0;
                 if (b) mark_events(b, pps, npp, 1);
-                jfree(b);
+                json_decref(b);
             }
-            buf_free(&text);
+            spawn_buf_free(&text);
         }
     }
     return n;
 }
 
 /* A short list of the k in 1..n (or lo..hi) where a[k] != want, for a message. */
-static int list_where(struct buf *out, const struct people *pp, const char *a, int want, int lo, int hi)
+static int list_where(struct spawn_buf *out, const struct people *pp, const char *a, int want, int lo, int hi)
 {
     int count = 0;
     for (int k = lo; k <= hi; k++)
         if (!!a[k] != want) {
-            if (count < 8) buf_printf(out, "%s@%s%d", count ? ", " : "", pp->prefix, k);
+            if (count < 8) spawn_buf_printf(out, "%s@%s%d", count ? ", " : "", pp->prefix, k);
             count++;
         }
-    if (count > 8) buf_printf(out, ", … (%d in all)", count);
+    if (count > 8) spawn_buf_printf(out, ", … (%d in all)", count);
     buf_str(out);
     return count;
 }
@@ -775,7 +435,7 @@ static int found_elsewhere(const struct people *pp, int lo, int hi)
 static void integrity(const char *name, const char *db)
 {
     sqlite3 *h = NULL;
-    struct buf got = {0};
+    struct spawn_buf got = {0};
     int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(h, 5000);
@@ -783,16 +443,16 @@ static void integrity(const char *name, const char *db)
         rc = sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, NULL);
         while (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
             const unsigned char *t = sqlite3_column_text(s, 0);
-            buf_printf(&got, "%s%s", got.len ? "; " : "", t ? (const char *)t : "(null)");
+            spawn_buf_printf(&got, "%s%s", got.len ? "; " : "", t ? (const char *)t : "(null)");
         }
-        if (rc != SQLITE_OK) buf_printf(&got, "error: %s", sqlite3_errmsg(h));
+        if (rc != SQLITE_OK) spawn_buf_printf(&got, "error: %s", sqlite3_errmsg(h));
         sqlite3_finalize(s);
     } else {
-        buf_printf(&got, "open: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        spawn_buf_printf(&got, "open: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
     }
     sqlite3_close(h);
-    check(strcmp(buf_str(&got), "ok") == 0, name, "PRAGMA integrity_check gave %.300s", buf_str(&got));
-    buf_free(&got);
+    CHECKF(strcmp(buf_str(&got), "ok") == 0, name, "PRAGMA integrity_check gave %.300s", buf_str(&got));
+    spawn_buf_free(&got);
 }
 
 /* ---- 1. Nothing lost (SIGKILL) ---------------------------------------------------------- */
@@ -803,7 +463,7 @@ static void kill_round(int round, int acks, unsigned seed)
     snprintf(db, sizeof db, "%s/kill%d.db", dir, round);
     snprintf(prefix, sizeof prefix, "r%du", round);
     snprintf(name, sizeof name, "SIGKILL round %d (%d acknowledged)", round, acks);
-    int64_t deadline = ms_now() + GIVE_UP_MS;
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
     struct proc p;
@@ -813,9 +473,9 @@ static void kill_round(int round, int acks, unsigned seed)
     for (int k = 1; k <= acks; k++) {
         proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
         char *line = proc_line(&p, deadline);
-        struct jv *v = jparse(line);
-        int done = v && jstr_is(jget(v, "status"), "done");
-        jfree(v);
+        json_t *v = jparse(line);
+        int done = v && jstr_is(json_object_get(v, "status"), "done");
+        json_decref(v);
         if (!done) {
             bad = line ? line : strdup("(no reply line in time)");
             break;
@@ -823,23 +483,23 @@ static void kill_round(int round, int acks, unsigned seed)
         free(line);
         acked = k;
     }
-    check(acked == acks, name, "reply %d of the stream was not \"status\":\"done\": %.300s (stderr %.200s)",
-          acked + 1, bad ? bad : "", buf_str(&p.ebuf));
+    CHECKF(acked == acks, name, "reply %d of the stream was not \"status\":\"done\": %.300s (stderr %.200s)",
+           acked + 1, bad ? bad : "", buf_str(&p.ebuf));
     free(bad);
 
     /* More commands on their way, then SIGKILL at a moment that moves from round to round. */
     for (int k = acked + 1; k <= acked + EXTRA; k++)
         proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
     struct proc *ps[1] = {&p};
-    int64_t until = ms_now() + (int64_t)(seed % 4);
+    int64_t until = spawn_now_ms() + (int64_t)(seed % 4);
     do
         pump(ps, 1, 0);
-    while (ms_now() < until && p.sent < p.pending.len);
+    while (spawn_now_ms() < until && p.sent < p.pending.len);
     if (seed & 1) pump(ps, 1, 0);
     kill(p.pid, SIGKILL);
-    int st = proc_reap(p.pid, ms_now() + GIVE_UP_MS);
+    int st = spawn_wait(p.pid, spawn_now_ms() + GIVE_UP_MS);
     p.status = st;
-    check(st == 128 + SIGKILL, name, "the stream process ended with status %d before SIGKILL", st);
+    CHECKF(st == 128 + SIGKILL, name, "the stream process ended with status %d before SIGKILL", st);
     proc_free(&p);
 
     /* The killed process is gone: the file as it left it. */
@@ -851,28 +511,29 @@ static void kill_round(int round, int acks, unsigned seed)
     read_members(name, db, pps, 1);
     read_audit(name, db, pps, 1);
 
-    struct buf m = {0};
+    struct spawn_buf m = {0};
     int missing = list_where(&m, &pp, pp.listed, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
-    buf_free(&m);
+    CHECKF(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
+    spawn_buf_free(&m);
     missing = list_where(&m, &pp, pp.found, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites have no audit event at all: %s", missing, m.p);
-    buf_free(&m);
+    CHECKF(missing == 0, name, "%d acknowledged invites have no audit event at all: %s", missing, m.p);
+    spawn_buf_free(&m);
     missing = list_where(&m, &pp, pp.audited, 1, 1, acked);
-    check(missing == 0, name, "%d acknowledged invites missing from `show the audit log` (%d of them %s): %s",
-          missing, found_elsewhere(&pp, 1, acked), "found by `show the audit log for @…`", m.p);
-    buf_free(&m);
+    CHECKF(missing == 0, name,
+           "%d acknowledged invites missing from `show the audit log` (%d of them %s): %s", missing,
+           found_elsewhere(&pp, 1, acked), "found by `show the audit log for @…`", m.p);
+    spawn_buf_free(&m);
     /* The change and its audit event are stored together or not at all. */
     int torn = 0;
     for (int k = 1; k <= pp.n; k++)
         if (pp.listed[k] != pp.found[k]) {
             if (torn < 8)
-                buf_printf(&m, "%s@%s%d (%s)", torn ? ", " : "", prefix, k,
-                           pp.listed[k] ? "grant, no event" : "event, no grant");
+                spawn_buf_printf(&m, "%s@%s%d (%s)", torn ? ", " : "", prefix, k,
+                                 pp.listed[k] ? "grant, no event" : "event, no grant");
             torn++;
         }
-    check(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
-    buf_free(&m);
+    CHECKF(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
+    spawn_buf_free(&m);
     people_free(&pp);
 }
 
@@ -890,8 +551,8 @@ static void test_two_writers(void)
     const char *name = "two writers";
     char db[128];
     snprintf(db, sizeof db, "%s/writers.db", dir);
-    struct jv *init = query("two writers: creating the store", db, "who has access?");
-    jfree(init);
+    json_t *init = query("two writers: creating the store", db, "who has access?");
+    json_decref(init);
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
     struct proc a, b;
@@ -901,8 +562,8 @@ static void test_two_writers(void)
     const char *prefix[2] = {"a", "b"};
     int sent[2] = {0, 0}, got[2] = {0, 0}, not_done[2] = {0, 0};
     char *first_bad[2] = {NULL, NULL};
-    int64_t deadline = ms_now() + GIVE_UP_MS;
-    while ((got[0] < WRITERS_N || got[1] < WRITERS_N) && ms_now() < deadline) {
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
+    while ((got[0] < WRITERS_N || got[1] < WRITERS_N) && spawn_now_ms() < deadline) {
         /* Keep WINDOW commands in flight on each, fed alternately. */
         for (int i = 0; i < 2; i++)
             while (sent[i] < WRITERS_N && sent[i] - got[i] < WINDOW) {
@@ -914,30 +575,30 @@ static void test_two_writers(void)
             char *line;
             while ((line = proc_take_line(ps[i]))) {
                 got[i]++;
-                struct jv *v = jparse(line);
-                if (!(v && jstr_is(jget(v, "status"), "done"))) {
+                json_t *v = jparse(line);
+                if (!(v && jstr_is(json_object_get(v, "status"), "done"))) {
                     if (!not_done[i]++) first_bad[i] = strdup(line);
                 }
-                jfree(v);
+                json_decref(v);
                 free(line);
             }
         }
         if (a.out < 0 && b.out < 0) break;
     }
     for (int i = 0; i < 2; i++) {
-        proc_finish(ps[i], ms_now() + 5000);
+        proc_finish(ps[i], spawn_now_ms() + 5000);
         char *line;
         while ((line = proc_take_line(ps[i]))) { /* anything after the last one counted */
             got[i]++;
             free(line);
         }
-        check(got[i] == WRITERS_N, name, "writer %s: %d replies, want %d", prefix[i], got[i], WRITERS_N);
-        check(not_done[i] == 0, name, "writer %s: %d replies not \"status\":\"done\", the first: %.300s",
-              prefix[i], not_done[i], first_bad[i] ? first_bad[i] : "");
-        check(!strstr(ps[i]->obuf.p, "database is locked") && !strstr(ps[i]->ebuf.p, "database is locked"),
-              name, "writer %s: \"database is locked\" in its output or standard error", prefix[i]);
-        check(ps[i]->status == 0, name, "writer %s: exit status %d, want 0 (stderr %.200s)", prefix[i],
-              ps[i]->status, ps[i]->ebuf.p);
+        CHECKF(got[i] == WRITERS_N, name, "writer %s: %d replies, want %d", prefix[i], got[i], WRITERS_N);
+        CHECKF(not_done[i] == 0, name, "writer %s: %d replies not \"status\":\"done\", the first: %.300s",
+               prefix[i], not_done[i], first_bad[i] ? first_bad[i] : "");
+        CHECKF(!strstr(ps[i]->obuf.p, "database is locked") && !strstr(ps[i]->ebuf.p, "database is locked"),
+               name, "writer %s: \"database is locked\" in its output or standard error", prefix[i]);
+        CHECKF(ps[i]->status == 0, name, "writer %s: exit status %d, want 0 (stderr %.200s)", prefix[i],
+               ps[i]->status, ps[i]->ebuf.p);
         free(first_bad[i]);
     }
     proc_free(&a);
@@ -950,17 +611,17 @@ static void test_two_writers(void)
     read_members(name, db, pps, 2);
     read_audit(name, db, pps, 2);
     for (int j = 0; j < 2; j++) {
-        struct buf m = {0};
+        struct spawn_buf m = {0};
         int missing = list_where(&m, pps[j], pps[j]->listed, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d not listed by `who has access?`: %s", missing, m.p);
-        buf_free(&m);
+        CHECKF(missing == 0, name, "%d not listed by `who has access?`: %s", missing, m.p);
+        spawn_buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->found, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d with no audit event at all: %s", missing, m.p);
-        buf_free(&m);
+        CHECKF(missing == 0, name, "%d with no audit event at all: %s", missing, m.p);
+        spawn_buf_free(&m);
         missing = list_where(&m, pps[j], pps[j]->audited, 1, 1, WRITERS_N);
-        check(missing == 0, name, "%d missing from `show the audit log` (%d of them %s): %s", missing,
-              found_elsewhere(pps[j], 1, WRITERS_N), "found by `show the audit log for @…`", m.p);
-        buf_free(&m);
+        CHECKF(missing == 0, name, "%d missing from `show the audit log` (%d of them %s): %s", missing,
+               found_elsewhere(pps[j], 1, WRITERS_N), "found by `show the audit log for @…`", m.p);
+        spawn_buf_free(&m);
     }
     people_free(&pa);
     people_free(&pb);
@@ -972,7 +633,7 @@ static void test_two_creators(void)
 {
     const char *name = "two writers creating the store at once";
     int bad = 0, tries = 20;
-    struct buf first = {0};
+    struct spawn_buf first = {0};
     for (int t = 0; t < tries; t++) {
         char db[128], who[2][16];
         snprintf(db, sizeof db, "%s/create%d.db", dir, t);
@@ -982,27 +643,27 @@ static void test_two_creators(void)
             const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", who[i], NULL};
             proc_start(&p[i], args);
         }
-        int64_t deadline = ms_now() + GIVE_UP_MS;
+        int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
         int ok = 1;
         for (int i = 0; i < 2; i++) {
             int st = proc_finish(&p[i], deadline);
             char *line = strndup(p[i].obuf.p, strcspn(p[i].obuf.p, "\n"));
-            struct jv *v = jparse(line);
-            if (st != 0 || !v || !jstr_is(jget(v, "status"), "done") ||
+            json_t *v = jparse(line);
+            if (st != 0 || !v || !jstr_is(json_object_get(v, "status"), "done") ||
                 strstr(p[i].ebuf.p, "database is locked")) {
                 if (ok && !bad)
-                    buf_printf(&first, "`%s` on a new store: exit %d, output %.200s stderr %.200s", who[i],
-                               st, p[i].obuf.p, p[i].ebuf.p);
+                    spawn_buf_printf(&first, "`%s` on a new store: exit %d, output %.200s stderr %.200s",
+                                     who[i], st, p[i].obuf.p, p[i].ebuf.p);
                 ok = 0;
             }
             free(line);
-            jfree(v);
+            json_decref(v);
             proc_free(&p[i]);
         }
         bad += !ok;
     }
-    check(bad == 0, name, "%d of %d tries failed; the first: %s", bad, tries, buf_str(&first));
-    buf_free(&first);
+    CHECKF(bad == 0, name, "%d of %d tries failed; the first: %s", bad, tries, buf_str(&first));
+    spawn_buf_free(&first);
 }
 
 /* ---- 3. The terminal prompt, and no terminal ------------------------------------------- */
@@ -1010,13 +671,13 @@ static void test_two_creators(void)
 /* Is @who listed by `who has access?` on db? -1 when the query failed. */
 static int is_listed(const char *name, const char *db, const char *who)
 {
-    struct jv *v = query(name, db, "who has access?");
+    json_t *v = query(name, db, "who has access?");
     if (!v) return -1;
-    struct jv *m = jget(jget(v, "result"), "members");
+    json_t *m = json_object_get(json_object_get(v, "result"), "members");
     int found = 0;
-    for (size_t i = 0; m && m->t == J_ARR && i < m->n; i++)
-        if (jstr_is(jget(m->items[i], "principal"), who)) found = 1;
-    jfree(v);
+    for (size_t i = 0; json_is_array(m) && i < json_array_size(m); i++)
+        if (jstr_is(json_object_get(json_array_get(m, i), "principal"), who)) found = 1;
+    json_decref(v);
     return found;
 }
 
@@ -1028,28 +689,29 @@ static int contains_nocase(const char *hay, const char *needle)
 /* Runs args under a pseudo-terminal; waits for `Proceed? [y/N]`, then types answer.
  * Fills out with everything the terminal showed; returns the exit status (-1 on timeout);
  * *prompted says whether the prompt came. */
-static int run_pty(const char *const *args, const char *answer, struct buf *out, int *prompted)
+static int run_pty(const char *const *args, const char *answer, struct spawn_buf *out, int *prompted)
 {
     const char *argv[64];
     argv_fill(argv, args);
+    char **envp = spawn_env(child_env);
     *prompted = 0;
     int master = -1;
     struct winsize ws = {24, 80, 0, 0};
     fflush(stdout);
     pid_t pid = forkpty(&master, NULL, NULL, &ws);
+    if (pid == 0) {
+        execve(bin, (char *const *)argv, envp);
+        _exit(127);
+    }
+    spawn_env_free(envp);
     if (pid < 0) {
         perror("test_durability: forkpty");
         return -1;
     }
-    if (pid == 0) {
-        child_env();
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int64_t deadline = ms_now() + GIVE_UP_MS;
+    int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
     int answered = 0;
     for (;;) {
-        int64_t left = deadline - ms_now();
+        int64_t left = deadline - spawn_now_ms();
         if (left <= 0) break;
         struct pollfd pfd = {master, POLLIN, 0};
         int k = poll(&pfd, 1, (int)(left < 100 ? left : 100));
@@ -1058,7 +720,7 @@ static int run_pty(const char *const *args, const char *answer, struct buf *out,
             char chunk[4096];
             ssize_t n = read(master, chunk, sizeof chunk);
             if (n > 0)
-                buf_add(out, chunk, (size_t)n);
+                spawn_buf_add(out, chunk, (size_t)n);
             else if (n == 0 || errno != EINTR)
                 break; /* EIO: the terminal's other side closed */
         }
@@ -1067,7 +729,7 @@ static int run_pty(const char *const *args, const char *answer, struct buf *out,
             if (write(master, answer, strlen(answer)) < 0) break;
         }
     }
-    int st = proc_reap(pid, deadline);
+    int st = spawn_wait(pid, deadline);
     close(master);
     buf_str(out);
     return st;
@@ -1079,53 +741,53 @@ static void test_prompt(void)
     snprintf(db, sizeof db, "%s/prompt.db", dir);
     const char *args[] = {"--db", db, "--as", "@owner", "invite @carol", NULL};
 
-    struct buf out = {0};
+    struct spawn_buf out = {0};
     int prompted;
     const char *name = "terminal: answering n";
     int st = run_pty(args, "n\n", &out, &prompted);
-    check(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
-    check(contains_nocase(out.p, "cancelled"), name, "the terminal does not say cancelled: %.300s", out.p);
-    check(st == 3, name, "exit status %d, want 3 (cancelled)", st);
-    check(is_listed(name, db, "@carol") == 0, name, "@carol is listed after answering n");
-    buf_free(&out);
+    CHECKF(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
+    CHECKF(contains_nocase(out.p, "cancelled"), name, "the terminal does not say cancelled: %.300s", out.p);
+    CHECK_INT(st, 3, name);
+    CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed after answering n");
+    spawn_buf_free(&out);
 
     name = "terminal: answering y";
     st = run_pty(args, "y\n", &out, &prompted);
-    check(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
+    CHECKF(prompted, name, "no `Proceed? [y/N]` on the terminal; it showed: %.300s", out.p);
     const char *after = prompted ? strstr(out.p, "Proceed? [y/N]") : out.p;
-    check(!contains_nocase(after, "cancel") && contains_nocase(after, "@carol"), name,
-          "the terminal does not say it was done: %.300s", out.p);
-    check(st == 0, name, "exit status %d, want 0 (done)", st);
-    check(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after answering y");
-    buf_free(&out);
+    CHECKF(!contains_nocase(after, "cancel") && contains_nocase(after, "@carol"), name,
+           "the terminal does not say it was done: %.300s", out.p);
+    CHECK_INT(st, 0, name);
+    CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after answering y");
+    spawn_buf_free(&out);
 
     /* No terminal, no --yes: a token, exit 3, nothing changes until confirm. */
     snprintf(db, sizeof db, "%s/pending.db", dir);
     name = "no terminal: pending token";
-    struct proc p;
-    st = run(&p, args, NULL);
-    check(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.obuf.p);
+    struct spawn_result p;
+    st = run(&p, args);
+    CHECKF(st == 3, name, "exit status %d, want 3 (needs confirmation); output %.300s", st, p.out);
     char token[16] = "";
-    for (const char *s = p.obuf.p; (s = strcasestr(s, "confirm ")); s++) {
+    for (const char *s = p.out; (s = strcasestr(s, "confirm ")); s++) {
         const char *t = s + 8;
         size_t n = 0, digits = 0;
         while (isalnum((unsigned char)t[n]) && n < 9)
             digits += isdigit((unsigned char)t[n++]) != 0;
         if (n >= 4 && n <= 8 && digits) snprintf(token, sizeof token, "%.*s", (int)n, t);
     }
-    check(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.obuf.p);
-    check(!contains_nocase(p.ebuf.p, "Proceed?") && !contains_nocase(p.obuf.p, "Proceed?"), name,
-          "asked `Proceed?` with no terminal");
-    proc_free(&p);
-    check(is_listed(name, db, "@carol") == 0, name, "@carol is listed before the confirmation");
+    CHECKF(token[0], name, "no token (4 to 8 letters and digits after `confirm`) in: %.300s", p.out);
+    CHECKF(!contains_nocase(p.err, "Proceed?") && !contains_nocase(p.out, "Proceed?"), name,
+           "asked `Proceed?` with no terminal");
+    spawn_result_free(&p);
+    CHECKF(is_listed(name, db, "@carol") == 0, name, "@carol is listed before the confirmation");
     if (token[0]) {
         char text[64];
         snprintf(text, sizeof text, "confirm %s", token);
         const char *cargs[] = {"--db", db, "--as", "@owner", text, NULL};
-        st = run(&p, cargs, NULL);
-        check(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.obuf.p);
-        proc_free(&p);
-        check(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after `%s`", text);
+        st = run(&p, cargs);
+        CHECKF(st == 0, name, "`%s`: exit status %d, want 0; output %.300s", text, st, p.out);
+        spawn_result_free(&p);
+        CHECKF(is_listed(name, db, "@carol") == 1, name, "@carol is not listed after `%s`", text);
     }
 }
 
@@ -1134,44 +796,49 @@ static void test_prompt(void)
 static void check_json(const char *name, const char *db, const char *who, const char *want, int want_st)
 {
     const char *args[] = {"check", "--db", db, "--sandbox", "demo", "--json", who, "read", NULL};
-    struct proc p;
-    int st = run(&p, args, NULL);
-    check(st == want_st, name, "exit status %d, want %d", st, want_st);
-    struct jv *v = jparse(p.obuf.p);
-    int shape = v && v->t == J_OBJ && v->n == 3 && strcmp(v->keys[0], "decision") == 0 &&
-                strcmp(v->keys[1], "rule") == 0 && strcmp(v->keys[2], "reason") == 0 &&
-                jstr(jget(v, "rule")) && *jstr(jget(v, "rule")) && jstr(jget(v, "reason")) &&
-                *jstr(jget(v, "reason"));
-    check(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.obuf.p);
-    check(jstr_is(jget(v, "decision"), want), name, "decision is not \"%s\": %.300s", want, p.obuf.p);
-    jfree(v);
-    proc_free(&p);
+    struct spawn_result p;
+    int st = run(&p, args);
+    CHECKF(st == want_st, name, "exit status %d, want %d", st, want_st);
+    json_t *v = jparse(p.out);
+    /* Exactly these keys, in this order (jansson keeps the order it read). */
+    static const char *const keys[] = {"decision", "rule", "reason"};
+    int shape = json_is_object(v) && json_object_size(v) == 3;
+    void *it = json_object_iter(v);
+    for (int i = 0; shape && i < 3; i++, it = json_object_iter_next(v, it))
+        shape = it && strcmp(json_object_iter_key(it), keys[i]) == 0;
+    const char *rule = json_string_value(json_object_get(v, "rule"));
+    const char *reason = json_string_value(json_object_get(v, "reason"));
+    shape = shape && rule && *rule && reason && *reason;
+    CHECKF(shape, name, "want one object {\"decision\",\"rule\",\"reason\"}, got: %.300s", p.out);
+    CHECKF(jstr_is(json_object_get(v, "decision"), want), name, "decision is not \"%s\": %.300s", want,
+           p.out);
+    json_decref(v);
+    spawn_result_free(&p);
 }
 
 static void test_check(void)
 {
     char db[128];
     snprintf(db, sizeof db, "%s/check.db", dir);
-    struct proc p;
+    struct spawn_result p;
     const char *admin[] = {"admin", "--db", db, "sandbox", "add", "demo", "--owner", "@owner", NULL};
-    int st = run(&p, admin, NULL);
-    check(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.ebuf.p);
-    proc_free(&p);
+    int st = run(&p, admin);
+    CHECKF(st == 0, "check: admin sandbox add demo", "exit %d: %s", st, p.err);
+    spawn_result_free(&p);
     const char *invite[] = {"--db", db, "--as", "@owner", "--sandbox", "demo", "--yes", "invite @bob", NULL};
-    st = run(&p, invite, NULL);
-    check(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.obuf.p, p.ebuf.p);
-    proc_free(&p);
+    st = run(&p, invite);
+    CHECKF(st == 0, "check: invite @bob to demo", "exit %d: %s %s", st, p.out, p.err);
+    spawn_result_free(&p);
 
     const char *bob[] = {"check", "--db", db, "--sandbox", "demo", "@bob", "read", NULL};
-    st = run(&p, bob, NULL);
-    check(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.obuf.p);
-    check(contains_nocase(p.obuf.p, "allow"), "check: a grant holder may read", "no allow in: %.200s",
-          p.obuf.p);
-    proc_free(&p);
+    st = run(&p, bob);
+    CHECKF(st == 0, "check: a grant holder may read", "exit status %d, want 0; output %.200s", st, p.out);
+    CHECKF(contains_nocase(p.out, "allow"), "check: a grant holder may read", "no allow in: %.200s", p.out);
+    spawn_result_free(&p);
     const char *zed[] = {"check", "--db", db, "--sandbox", "demo", "@stranger", "read", NULL};
-    st = run(&p, zed, NULL);
-    check(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.obuf.p);
-    proc_free(&p);
+    st = run(&p, zed);
+    CHECKF(st == 4, "check: a stranger may not read", "exit status %d, want 4; output %.200s", st, p.out);
+    spawn_result_free(&p);
     check_json("check --json: grant holder", db, "@bob", "allow", 0);
     check_json("check --json: stranger", db, "@stranger", "deny", 4);
 }
@@ -1208,14 +875,13 @@ int main(int argc, char **argv)
         perror("test_durability: mkdtemp");
         return 1;
     }
-    int64_t t0 = ms_now();
+    int64_t t0 = spawn_now_ms();
     test_sigkill();
     test_two_writers();
     test_two_creators();
     test_prompt();
     test_check();
     remove_dir(dir);
-    fprintf(stderr, "test_durability: %.1f s\n", (double)(ms_now() - t0) / 1000.0);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    fprintf(stderr, "test_durability: %.1f s\n", (double)(spawn_now_ms() - t0) / 1000.0);
+    return CHECK_SUMMARY();
 }

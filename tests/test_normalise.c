@@ -2,21 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "normalise.h"
-
-static int passed, failed;
-
-static void check(int ok, const char *file, int line, const char *what, const char *got, const char *want)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s:%d: %s (got %s, want %s)\n", file, line, what, got, want);
-}
-
-#define CHECK(cond, what) check(!!(cond), __FILE__, __LINE__, (what), "false", "true")
 
 static const char *status_name(enum norm_status st)
 {
@@ -41,7 +28,7 @@ static void norm_case(const char *file, int line, const char *in, size_t len, en
     enum norm_status st = normalise(in, len, out, &out_len);
     char what[80];
     snprintf(what, sizeof what, "normalise(\"%.40s%s\")", in, len > 40 ? "..." : "");
-    check(st == want_st, file, line, what, status_name(st), status_name(want_st));
+    check_at(st == want_st, file, line, what, status_name(st), status_name(want_st));
     if (want && st == want_st) {
         int ok = out_len <= NORM_MAX_INPUT && out[out_len] == '\0' && out_len == strlen(want) &&
                  memcmp(out, want, out_len) == 0;
@@ -52,13 +39,13 @@ static void norm_case(const char *file, int line, const char *in, size_t len, en
             snprintf(got, sizeof got, "out_len %zu", out_len);
         char wants[128];
         snprintf(wants, sizeof wants, "\"%.60s\" (%zu bytes)", want, strlen(want));
-        check(ok, file, line, what, got, wants);
+        check_at(ok, file, line, what, got, wants);
     }
-    if (st != NORM_OK) check(out_len == 0, file, line, "out_len is 0 when refused", "nonzero", "0");
+    if (st != NORM_OK) check_at(out_len == 0, file, line, "out_len is 0 when refused", "nonzero", "0");
     int guard_ok = 1;
     for (size_t i = NORM_MAX_INPUT + 1; i < sizeof out; i++)
         if (out[i] != 'Z') guard_ok = 0;
-    check(guard_ok, file, line, "nothing written past NORM_MAX_INPUT + 1 bytes", "overrun", "none");
+    check_at(guard_ok, file, line, "nothing written past NORM_MAX_INPUT + 1 bytes", "overrun", "none");
 }
 
 /* A NUL-terminated input; NB for inputs holding NUL, use NORM_LEN. */
@@ -252,6 +239,5 @@ int main(void)
     test_empty();
     test_non_ascii();
     test_messages();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return CHECK_SUMMARY();
 }

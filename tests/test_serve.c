@@ -25,6 +25,7 @@
 
 #include "../frontends/serve/slack_sig.h"
 #include "check.h"
+#include "spawn.h"
 
 #define SECRET "test-signing-secret"
 
@@ -124,24 +125,33 @@ static int deliveries(void)
 
 /* ---- Running things ------------------------------------------------------------------ */
 
-/* Runs concierge admin with the store; returns its exit status. Output is kept in out. */
+/* Runs `concierge admin --db DB WORDS` (fmt made like printf, split at spaces: no word here
+ * holds one); returns its exit status. Its standard output is kept in out (when not NULL);
+ * an output that does not fit, or a failure, is -1 with what it said printed. */
+static int concierge(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int concierge(char *out, size_t size, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
+    char args[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "'%s' admin --db '%s' %s 2>&1", bin, db, args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = out ? fread(out, 1, size - 1, p) : 0;
-    if (out) out[n] = '\0';
-    char sink[4096];
-    while (fread(sink, 1, sizeof sink, p) > 0) {
-    }
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    const char *argv[32] = {bin, "admin", "--db", db};
+    int argc = 4;
+    char *save = NULL, *w = strtok_r(args, " ", &save);
+    for (; w && argc < 31; w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    if (w) abort(); /* more words than argv holds: the test itself is wrong */
+    argv[argc] = NULL;
+    struct spawn_result r;
+    int st = spawn_run(argv, NULL, NULL, 0, 30000, &r);
+    if (out && r.out_len < size)
+        memcpy(out, r.out, r.out_len + 1);
+    else if (out)
+        st = -1;
+    if (st != 0) printf("admin %s: exit %d: %s%s", args, st, r.out, r.err);
+    spawn_result_free(&r);
+    return st;
 }
 
 /* The last line of s (a bot token). */
@@ -175,24 +185,31 @@ static int64_t pending(void) { return count_rows("SELECT count(*) FROM pending")
 
 static void start_server(void)
 {
-    int fds[2];
-    if (pipe(fds)) exit(2);
-    char prefix[64], portarg[8];
+    char prefix[64];
     snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/slack/", lport);
-    snprintf(portarg, sizeof portarg, "%d", 0);
-    server = fork();
-    if (server == 0) {
-        dup2(fds[1], 2);
-        close(fds[0]);
-        setenv("CONCIERGE_SLACK_SIGNING_SECRET", SECRET, 1);
-        execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", "--slack-response-prefix", prefix,
-              "--retry-delay-ms", "20", "--log", "warn", (char *)NULL);
-        _exit(127);
+    const char *argv[] = {bin,
+                          "serve",
+                          "--db",
+                          db,
+                          "--listen",
+                          "127.0.0.1:0",
+                          "--slack-response-prefix",
+                          prefix,
+                          "--retry-delay-ms",
+                          "20",
+                          "--log",
+                          "warn",
+                          NULL};
+    const char *env[] = {"CONCIERGE_SLACK_SIGNING_SECRET=" SECRET, NULL};
+    struct spawn_child c;
+    if (spawn_start(&c, argv, env, SPAWN_ERR)) {
+        perror("test_serve: spawn");
+        exit(2);
     }
-    close(fds[1]);
+    server = c.pid;
     /* The first line that says where it listens; the rest of standard error is drained to
      * this process's own, so the server never blocks on a full pipe. */
-    FILE *f = fdopen(fds[0], "r");
+    FILE *f = fdopen(c.err, "r");
     char line[1024];
     while (fgets(line, sizeof line, f)) {
         const char *p = strstr(line, "\"port\":");
@@ -558,12 +575,12 @@ static void test_bot_flow(void)
               json_is_null(json_object_get(r->json, "code")),
           "the reply object has interfaces.md's eight fields (code null while it waits)");
     msg(bot_helper, "c1", "@bob", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "another user's yes does not answer it");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected", "another user's yes does not answer it");
     msg(bot_helper, "c2", "@ann", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0, "a yes in another conversation does not");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected", "a yes in another conversation does not");
     msg(bot_helper2, "c1", "@ann", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0,
-          "the same conversation name under another bot does not");
+    CHECK_STR(nz(jstr(r->json, "status")), "rejected",
+              "the same conversation name under another bot does not");
     CHECK(changes() == before, "nothing changed yet");
     msg(bot_helper, "c1", "@ann", "yes", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && changes() == before + 1,
@@ -628,7 +645,7 @@ static void test_workspace_bound(void)
     CHECK(strstr(nz(jstr(r->json, "summary")), "sandbox \"demo\" not found") != NULL,
           "globex's bot cannot read acme's sandbox");
     bot(bot_globex, "{\"conversation\":\"w\",\"user\":\"@zed\",\"text\":\"who has access?\"}", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "a workspace's only sandbox is the default");
+    CHECK_STR(nz(jstr(r->json, "status")), "done", "a workspace's only sandbox is the default");
     bot_to("/v1/check", bot_globex, "{\"principal\":\"@ann\",\"sandbox\":\"demo\",\"action\":\"read\"}", r);
     CHECK(strcmp(nz(jstr(r->json, "decision")), "deny") == 0 &&
               strcmp(nz(jstr(r->json, "rule")), "not-found") == 0,
@@ -703,7 +720,7 @@ static void test_callbacks_and_keys(void)
     /* Inside the prefix: the reply is POSTed there too, without the key's secret. */
     int n0 = deliveries();
     msg(bot_helper, "keys", "@ann", "share the builder agent with @bob", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0, "share_agent waits for yes");
+    CHECK_STR(nz(jstr(r->json, "status")), "needs_confirmation", "share_agent waits for yes");
     snprintf(json, sizeof json,
              "{\"conversation\":\"keys\",\"user\":\"@ann\",\"text\":\"yes\",\"callback_url\":\"http://"
              "127.0.0.1:%d/cb/keys?x=1\"}",
@@ -715,7 +732,7 @@ static void test_callbacks_and_keys(void)
     const char *d = delivery(n0 + 1);
     CHECK(d && strstr(d, "\"status\":\"done\"") && strstr(d, "\"secret\":null") && !strstr(d, "ck_"),
           "the callback has the reply without the secret");
-    CHECK(strcmp(got.path[n0], "/cb/keys") == 0, "at the callback's path");
+    CHECK_STR(got.path[n0], "/cb/keys", "at the callback's path");
     CHECK(count_rows(
               "SELECT count(*) FROM audit WHERE instr(summary, 'ck_') > 0 OR instr(before, 'ck_') > 0") == 0,
           "the audit log never holds a secret");
@@ -1052,12 +1069,7 @@ static void test_graceful_stop(void)
     CHECK(strncmp(buf, "HTTP/1.1 200", 12) == 0 && strstr(buf, "\"status\":\"done\""),
           "the request in flight was answered");
     close(fd);
-    int status = -1;
-    for (int i = 0; i < 150 && waitpid(server, &status, WNOHANG) == 0; i++) {
-        struct timespec w = {0, 100 * 1000000};
-        nanosleep(&w, NULL);
-    }
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the server exits 0 on SIGTERM");
+    CHECK_INT(spawn_wait(server, spawn_now_ms() + 15000), 0, "the server exits 0 on SIGTERM (within 15 s)");
     struct resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 0, "and listens no more");
     resp_free(r);
@@ -1122,7 +1134,7 @@ static void test_access_that_ends(void)
     CHECK(concierge(NULL, 0, "workspace member add globex @wes") == 0, "@wes joins globex");
     msg(bot_globex, "k8", "@zed", "only let @wes into this sandbox's workloads", r);
     msg(bot_globex, "k8", "@zed", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0, "sandbox other is collaborated, with @wes");
+    CHECK_STR(nz(jstr(r->json, "status")), "done", "sandbox other is collaborated, with @wes");
     const char *ask = "{\"principal\":\"@wes\",\"sandbox\":\"other\",\"action\":\"exec\"}";
     CHECK(bot_to("/v1/check", bot_globex, ask, r) == 200 &&
               strcmp(nz(jstr(r->json, "rule")), "collaborator") == 0,

@@ -312,7 +312,7 @@ static void test_first_snapshot(void)
           ".shared is made with mode 0755 (whatever the umask)");
     char names[1024];
     list_names(at("reader/.shared"), names, sizeof names);
-    CHECK(strcmp(names, "src") == 0, ".shared holds the snapshot and nothing else");
+    CHECK_STR(names, "src", ".shared holds the snapshot and nothing else");
 
     for (size_t l = 0; l < COUNT(levels); l++) {
         char rel[512];
@@ -382,7 +382,7 @@ static void test_refresh(void)
     CHECK(has_text(at("reader/.shared/src/new.txt"), "new\n"), "a new file appears");
     char names[1024];
     list_names(at("reader/.shared"), names, sizeof names);
-    CHECK(strcmp(names, "src") == 0, "the old copy and the temporary folder are gone");
+    CHECK_STR(names, "src", "the old copy and the temporary folder are gone");
 
     /* A reader looking all the time never finds the snapshot missing or half there. */
     pid_t child = fork();
@@ -405,7 +405,7 @@ static void test_refresh(void)
     CHECK(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "a reader watching during the refreshes always found the whole snapshot");
     list_names(at("reader/.shared"), names, sizeof names);
-    CHECK(strcmp(names, "src") == 0, "no temporary folder is left after many refreshes");
+    CHECK_STR(names, "src", "no temporary folder is left after many refreshes");
 }
 
 static void test_limit(void)
@@ -423,7 +423,7 @@ static void test_limit(void)
     CHECK(!exists(at("reader/.shared/src/huge.bin")), "nothing of the refused copy shows");
     char names[1024];
     list_names(at("reader/.shared"), names, sizeof names);
-    CHECK(strcmp(names, "src") == 0, "the partial copy is removed");
+    CHECK_STR(names, "src", "the partial copy is removed");
     unlink(at("src/huge.bin"));
 
     /* The limit is inclusive: exactly limit bytes pass, one more does not. */
@@ -504,7 +504,7 @@ static void test_remove(void)
     CHECK(!exists(at("reader/.shared/src")), "the snapshot is gone");
     char names[1024];
     list_names(at("reader/.shared"), names, sizeof names);
-    CHECK(strcmp(names, "exact") == 0, "nothing else in .shared is touched and nothing is left over");
+    CHECK_STR(names, "exact", "nothing else in .shared is touched and nothing is left over");
     CHECK(snapshot_remove(at("reader"), "src", err, sizeof err) == 0, "removing a missing snapshot is 0");
     mkdirs("fresh");
     CHECK(snapshot_remove(at("fresh"), "src", err, sizeof err) == 0, "removing without a .shared is 0");
@@ -526,7 +526,7 @@ static void test_planted_links(void)
     CHECK(has_text(at("victim/keep.txt"), "keep\n"), "the link's target is untouched");
     char names[256];
     list_names(at("victim"), names, sizeof names);
-    CHECK(strcmp(names, "keep.txt") == 0, "nothing was written into the link's target");
+    CHECK_STR(names, "keep.txt", "nothing was written into the link's target");
 
     /* .shared itself is a link: refused, nothing written through it. */
     mkdirs("r3");

@@ -115,13 +115,17 @@ static void test_model(void)
               store_grant_find(s, sb, "@bob", "", &got) == STORE_NOT_FOUND,
           "delete a grant");
 
-    /* A rolled back transaction leaves nothing behind. */
+    /* A rolled back transaction leaves nothing behind: what it wrote is there inside it (so
+     * there is something to roll back), and gone after. */
+    struct seen_event last = {0};
+    CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.e.id == 0,
+          "no audit event before the transaction");
     CHECK(store_begin(s) == STORE_OK, "begin");
     struct st_grant h = {0};
     snprintf(h.principal, sizeof h.principal, "@carol");
     h.role = ROLE_VIEWER;
     snprintf(h.granted_by, sizeof h.granted_by, "@owner");
-    store_grant_put(s, sb, &h);
+    CHECK(store_grant_put(s, sb, &h) == STORE_OK && h.id > 0, "inside the transaction: a grant for @carol");
     struct st_event e = {0};
     e.at = 1700000100;
     snprintf(e.actor, sizeof e.actor, "@owner");
@@ -129,10 +133,15 @@ static void test_model(void)
     e.subjects = "[\"@carol\"]";
     snprintf(e.outcome, sizeof e.outcome, "done");
     e.summary = "invited @carol";
-    store_audit_append(s, sb, &e);
+    CHECK(store_audit_append(s, sb, &e) == STORE_OK, "inside the transaction: its audit event");
+    CHECK(store_grant_find(s, sb, "@carol", "", &got) == STORE_OK && got.id == h.id,
+          "inside the transaction: the grant is visible");
+    CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.e.id > 0,
+          "inside the transaction: the audit event is visible");
+    CHECK_STR(last.summary, "invited @carol", "inside the transaction: it is the event written");
     store_rollback(s);
     CHECK(store_grant_find(s, sb, "@carol", "", &got) == STORE_NOT_FOUND, "rolled back: no grant");
-    struct seen_event last = {0};
+    memset(&last, 0, sizeof last);
     CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.e.id == 0,
           "rolled back: no audit event");
 
