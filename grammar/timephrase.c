@@ -387,21 +387,15 @@ static int day_at(const struct reader *r, int i, struct timephrase *tp)
     if (c == T_END && code_at(r, j + 1) == T_OF) {
         int f = j + 2;
         if (code_at(r, f) == T_THE) f++;
+        /* the end of the week / month / year / day */
+        static const struct {
+            enum time_unit unit;
+            enum day_kind day;
+        } ends[] = {{U_WEEK, DK_END_WEEK}, {U_MONTH, DK_END_MONTH}, {U_YEAR, DK_END_YEAR}, {U_DAY, DK_TODAY}};
         int u = unit_at(r, f, 0);
-        if (u == U_WEEK) {
-            tp->day = DK_END_WEEK;
-            return f + 1 - i;
-        }
-        if (u == U_MONTH) {
-            tp->day = DK_END_MONTH;
-            return f + 1 - i;
-        }
-        if (u == U_YEAR) {
-            tp->day = DK_END_YEAR;
-            return f + 1 - i;
-        }
-        if (u == U_DAY) {
-            tp->day = DK_TODAY;
+        for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+            if (u != (int)ends[e].unit) continue;
+            tp->day = ends[e].day;
             return f + 1 - i;
         }
         if ((k = day_at(r, f, tp))) return f + k - i; /* the end of Dec 31: still that day */
