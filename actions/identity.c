@@ -44,6 +44,18 @@ int identity_slack_sandbox(struct store *s, const char *team, const char *channe
     return st == STORE_OK ? 0 : st == STORE_NOT_FOUND ? 1 : -1;
 }
 
+static int fits(int n, size_t size) { return n >= 0 && (size_t)n < size ? 0 : -1; }
+
+int identity_slack_conversation(const char *team, const char *channel, char *out, size_t size)
+{
+    return fits(snprintf(out, size, "slack:%s:%s", team, channel), size);
+}
+
+int identity_bot_conversation(const struct st_bot *bot, const char *conversation, char *out, size_t size)
+{
+    return fits(snprintf(out, size, "bot:%lld:%s", (long long)bot->id, conversation), size);
+}
+
 int identity_first_run(struct store *s, const char *actor)
 {
     int n = store_sandbox_count(s);

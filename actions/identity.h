@@ -27,6 +27,13 @@ int identity_slack_user(struct store *s, const char *user_id, char *actor, size_
 int identity_slack_sandbox(struct store *s, const char *team, const char *channel, char *sandbox,
                            size_t size);
 
+/* Whose pending changes are whose (lifecycle.md: a pending change belongs to its
+ * conversation and its asker): a Slack channel's conversation is its team and channel; a
+ * bot's is the bot's own name for it, under the bot (another bot's conversation of the same
+ * name is another). 0, or -1 when it does not fit in out (never cut). */
+int identity_slack_conversation(const char *team, const char *channel, char *out, size_t size);
+int identity_bot_conversation(const struct st_bot *bot, const char *conversation, char *out, size_t size);
+
 /* The embedded store's first run: workspace and sandbox `default`, owned by the actor, made
  * once even when two first runs meet (looked at again inside the write transaction). 0 when
  * made or already there, -1 on a store failure. */

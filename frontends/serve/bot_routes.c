@@ -169,9 +169,11 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
             goto out;
         }
     }
-    /* Conversations are the bot's own: another bot's conversation of the same name is another. */
-    char conversation[128];
-    snprintf(conversation, sizeof conversation, "bot:%lld:%s", (long long)bot.id, conv);
+    char conversation[128]; /* "bot:" and an id, ":" and at most CONVERSATION_MAX: it fits */
+    if (identity_bot_conversation(&bot, conv, conversation, sizeof conversation)) {
+        respond_error(rs, 400, "conversation is too long");
+        goto out;
+    }
     struct exec_ctx x = {.store = st,
                          .actor = user,
                          .sandbox = sandbox,

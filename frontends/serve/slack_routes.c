@@ -20,6 +20,8 @@
 #include "url_prefix.h"
 
 #define SLACK_ID_MAX 32
+/* "slack:TEAM:CHANNEL" (identity_slack_conversation) always fits a conversation's 128 bytes. */
+_Static_assert(sizeof "slack::" + 2 * SLACK_ID_MAX <= 128, "a Slack conversation id fits its field");
 
 /* 0 when the request carries Slack's signature; else a 401 is set. */
 static int verified(struct serve *sv, const struct http_request *rq, struct http_response *rs)
@@ -92,7 +94,8 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
         json_decref(o);
         return;
     }
-    snprintf(conversation, sizeof conversation, "slack:%s:%s", team, channel);
+    identity_slack_conversation(team, channel, conversation,
+                                sizeof conversation); /* IDs of 32 at most: fits */
     struct exec_ctx x = {
         .store = st, .actor = actor, .sandbox = sandbox, .now = rq->now, .conversation = conversation};
     struct reply r;
@@ -251,7 +254,7 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
         free(j);
         goto out;
     }
-    snprintf(j->conversation, sizeof j->conversation, "slack:%s:%s", c.team, c.channel);
+    identity_slack_conversation(c.team, c.channel, j->conversation, sizeof j->conversation);
     snprintf(j->text, sizeof j->text, "%s %s", c.action, c.token);
     snprintf(j->response_url, sizeof j->response_url, "%s", c.response_url);
     serve_run(sv, click_run, j);
