@@ -357,8 +357,8 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
     struct intent it;
     enum parse_status ps = parse_phrase(text, len, &pc, &it, &r->err);
     if (ps != PARSE_OK) {
-        r->has_error = 1;
-        reply_fail(r, r->err.code, "%s%s%s", r->err.message, r->err.hint[0] ? "; " : "", r->err.hint);
+        struct parse_error err = r->err;
+        reply_refusal(r, &err);
         return;
     }
     for (int i = 0; i < it.n_principals; i++)

@@ -123,6 +123,57 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
 /* ---- Statements ------------------------------------------------------------------------- */
 
 #define STATEMENTS(X)                                                                                        \
+    /* What admin lists and shows (interfaces.md, admin): ?1 a workspace, ?2 a sandbox, NULL                 \
+     * for any; the column names are the keys of admin's JSON Lines. */                                      \
+    X(LIST_WORKSPACES,                                                                                       \
+      "SELECT w.name AS name, w.default_mode AS default_mode, "                                              \
+      "(SELECT count(*) FROM sandboxes s WHERE s.workspace_id = w.id) AS sandboxes, "                        \
+      "(SELECT count(*) FROM members m WHERE m.workspace_id = w.id) AS members FROM workspaces w "           \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR EXISTS "                                         \
+      "(SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = ?2)) ORDER BY w.name")            \
+    X(LIST_SANDBOXES,                                                                                        \
+      "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
+      "NULLIF(s.source_dir, '') AS source_dir FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name")                   \
+    X(LIST_PROJECTS,                                                                                         \
+      "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
+      "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'project' AND (?1 IS NULL OR w.name = ?1) " \
+      "AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, t.name")                                             \
+    X(LIST_AGENTS,                                                                                           \
+      "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
+      "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'agent' AND (?1 IS NULL OR w.name = ?1) "   \
+      "AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, t.name")                                             \
+    X(LIST_BOTS,                                                                                             \
+      "SELECT b.name AS name, w.name AS workspace, NULLIF(b.callback_prefix, '') AS callback_prefix "        \
+      "FROM bots b JOIN workspaces w ON w.id = b.workspace_id WHERE (?1 IS NULL OR w.name = ?1) AND "        \
+      "(?2 IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = ?2)) "      \
+      "ORDER BY b.name")                                                                                     \
+    X(LIST_LINKS,                                                                                            \
+      "SELECT slack_user, principal FROM slack_links WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY slack_user")   \
+    X(LIST_MAPS,                                                                                             \
+      "SELECT m.team AS team, NULLIF(m.channel, '') AS channel, s.name AS sandbox FROM slack_maps m "        \
+      "JOIN sandboxes s ON s.id = m.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY m.team, m.channel")        \
+    X(LIST_KEYS,                                                                                             \
+      "SELECT s.name AS sandbox, k.agent AS agent, k.kind AS kind, NULLIF(k.principal, '') AS principal, "   \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', k.expires_at, 'unixepoch') AS expires_at, k.created_by AS "            \
+      "created_by, "                                                                                         \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', k.created_at, 'unixepoch') AS created_at FROM agent_keys k "           \
+      "JOIN sandboxes s ON s.id = k.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, k.agent, k.id")    \
+    X(SHOW_SANDBOX,                                                                                          \
+      "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
+      "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
+      "(SELECT group_concat(name, ', ') FROM (SELECT name FROM things WHERE sandbox_id = s.id AND "          \
+      "kind = 'project' ORDER BY name)) AS projects, "                                                       \
+      "(SELECT group_concat(name, ', ') FROM (SELECT name FROM things WHERE sandbox_id = s.id AND "          \
+      "kind = 'agent' ORDER BY name)) AS agents, "                                                           \
+      "(SELECT count(*) FROM grants g WHERE g.sandbox_id = s.id) AS grants, "                                \
+      "(SELECT count(*) FROM collaborators c WHERE c.sandbox_id = s.id) AS collaborators, "                  \
+      "(SELECT count(*) FROM agent_keys k WHERE k.sandbox_id = s.id) AS keys, "                              \
+      "(SELECT count(*) FROM audit a WHERE a.sandbox_id = s.id) AS events "                                  \
+      "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "                                         \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND s.name = ?2")                                                   \
     X(BEGIN, "BEGIN IMMEDIATE")                                                                              \
     X(COMMIT, "COMMIT")                                                                                      \
     X(READ_BEGIN, "BEGIN DEFERRED")                                                                          \
@@ -1250,4 +1301,65 @@ enum store_status store_workspace_remove(struct store *s, const char *name)
 enum store_status store_sandbox_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
+}
+
+/* ---- What admin lists and shows ----------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    enum stmt_id stmt;
+} listings[] = {
+    {"workspaces", SQL_LIST_WORKSPACES},
+    {"sandboxes", SQL_LIST_SANDBOXES},
+    {"projects", SQL_LIST_PROJECTS},
+    {"agents", SQL_LIST_AGENTS},
+    {"bots", SQL_LIST_BOTS},
+    {"links", SQL_LIST_LINKS},
+    {"maps", SQL_LIST_MAPS},
+    {"keys", SQL_LIST_KEYS},
+    {"sandbox", SQL_SHOW_SANDBOX},
+};
+
+int store_listing(const char *name)
+{
+    for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++)
+        if (strcmp(listings[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
+                             store_row_fn fn, void *ctx)
+{
+    if (listing < 0 || (size_t)listing >= sizeof listings / sizeof listings[0]) {
+        snprintf(s->err, sizeof s->err, "no such listing");
+        return STORE_ERROR;
+    }
+    sqlite3_stmt *st = stmt(s, listings[listing].stmt);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, workspace);
+    bind_text(st, 2, sandbox);
+    int n = sqlite3_column_count(st), rc, rows = 0;
+    const char *names[16], *values[16];
+    int is_number[16];
+    if (n > 16) { /* the widest listing has 11 columns: a wider one is a mistake here, never cut */
+        done(st);
+        snprintf(s->err, sizeof s->err, "a listing of %d columns is wider than 16", n);
+        return STORE_ERROR;
+    }
+    for (int c = 0; c < n; c++)
+        names[c] = sqlite3_column_name(st, c);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < n; c++) {
+            values[c] = (const char *)sqlite3_column_text(st, c);
+            is_number[c] = sqlite3_column_type(st, c) == SQLITE_INTEGER;
+        }
+        rows++;
+        if (fn(ctx, n, names, values, is_number)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    if (rc != SQLITE_DONE) return fail(s, "listing what admin set up");
+    return rows || listings[listing].stmt != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
 }

@@ -242,4 +242,18 @@ enum store_status store_pending_drop_conversation(struct store *s, const char *c
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 
+/* ---- What admin lists and shows (interfaces.md, admin) ----------------------------------------- */
+
+/* One row: n columns, their names (snake_case, the keys of admin's JSON Lines) and values as
+ * text (NULL for none), is_number[c] when the value is an integer. Valid during the call. */
+typedef int (*store_row_fn)(void *ctx, int n, const char *const *names, const char *const *values,
+                            const int *is_number);
+/* The listing of this name — workspaces, sandboxes, projects, agents, bots, links, maps, keys,
+ * and sandbox (one sandbox shown whole) — or -1. */
+int store_listing(const char *name);
+/* Its rows, filtered by workspace and sandbox (NULL: any). The sandbox listing needs the
+ * sandbox and answers STORE_NOT_FOUND when there is none. Never a secret or its hash. */
+enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
+                             store_row_fn fn, void *ctx);
+
 #endif

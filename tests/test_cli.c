@@ -833,6 +833,59 @@ static void test_admin_audited(void)
            r.out);
     spawn_result_free(&r);
 
+    /* What admin set up, listed and shown (interfaces.md, admin): tables, JSON Lines. */
+    lapse_run(&r, "admin", "list", "sandboxes", "--workspace", "acme", "--json", NULL);
+    CHECK_STR(r.out,
+              "{\"name\":\"demo\",\"workspace\":\"acme\",\"owner\":\"@owner\",\"mode\":\"shared\","
+              "\"source_dir\":null}\n",
+              "admin list sandboxes --workspace acme --json: one object a sandbox, keys the columns");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "projects", "--sandbox", "demo", NULL);
+    CHECK_STR(r.out, "SANDBOX  NAME\ndemo     web\n", "admin list projects --sandbox demo: an aligned table");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "links", NULL);
+    CHECK_STR(r.out, "SLACK_USER   PRINCIPAL\nslack:U0MIA  @mia\n", "admin list links");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "keys", NULL);
+    CHECK_STR(r.out, "no keys\n", "admin list keys when there are none says so");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "show", "sandbox", "demo", "--json", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "\"projects\":\"web\"") && strstr(r.out, "\"grants\":0") &&
+               !strstr(r.out, "sha256"),
+           "admin show sandbox demo --json: the sandbox whole, counts as numbers, no hash", "%s", r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "sandboxes", "--workspace", "nosuch", NULL);
+    CHECKF(r.status == 5 && strstr(r.err, "workspace \"nosuch\" not found") && !*r.out,
+           "a filter that names nothing says what is missing, never an empty table", "status %d: %s",
+           r.status, r.err);
+    spawn_result_free(&r);
+
+    /* A question never makes a named store; a change does (interfaces.md, the store). */
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/none.db", dir);
+    const char *ask[] = {"--db", missing, "--as", "@owner", "who has access?", NULL};
+    run(ask, NULL, NULL, 0, &r);
+    CHECKF(r.status == 1 && strstr(r.out, "no store at ") && access(missing, F_OK) != 0,
+           "a question on a missing named store: no store at PATH, exit 1, nothing made", "status %d: %s",
+           r.status, r.out);
+    spawn_result_free(&r);
+    const char *chk[] = {"check", "--db", missing, "@bob", "read", NULL};
+    run(chk, NULL, NULL, 0, &r);
+    CHECKF(r.status == 1 && strstr(r.err, "no store at ") && access(missing, F_OK) != 0,
+           "concierge check on a missing named store: no store at PATH", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    const char *change[] = {"--db", missing, "--as", "@owner", "--yes", "invite @bob", NULL};
+    run(change, NULL, NULL, 0, &r);
+    CHECKF(r.status == 0 && access(missing, F_OK) == 0, "a change makes the named store", "status %d: %s",
+           r.status, r.out);
+    spawn_result_free(&r);
+    const char *more[] = {"none.db-wal", "none.db-shm", "none.db"};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        char f[200];
+        snprintf(f, sizeof f, "%s/%s", dir, more[i]);
+        unlink(f);
+    }
+
     remove_store(dir);
 }
 

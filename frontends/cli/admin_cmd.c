@@ -59,7 +59,10 @@ static int find_workspace(struct store *s, const char *name, int64_t *id)
 {
     enum store_status st = store_workspace_find(s, name, id, NULL);
     if (st == STORE_OK) return 0;
-    fprintf(stderr, "concierge: %s\n", st == STORE_NOT_FOUND ? "workspace not found" : store_errmsg(s));
+    if (st == STORE_NOT_FOUND)
+        fprintf(stderr, "concierge: workspace \"%s\" not found\n", name);
+    else
+        fprintf(stderr, "concierge: %s\n", store_errmsg(s));
     return -1;
 }
 
@@ -202,6 +205,188 @@ static int bot_remove(struct store *s, const struct admin_args *a)
 /* What each positional name is, one letter a name (the same rules as the language, canon.h):
  * n a name (workspace, sandbox, project, agent, bot), p a principal, s a Slack user
  * (slack:UID), l a principal a Slack user is linked to (@name or an e-mail address). */
+/* ---- admin list and admin show: a table, or JSON Lines with --json ---- */
+
+/* The rows of a listing, kept until all are in so the table's columns can be measured. */
+struct table {
+    int n;           /* columns */
+    char *names[16]; /* column names */
+    char **cells;    /* rows * n, NULL for none */
+    int *numbers;    /* rows * n: the cell is an integer */
+    size_t rows, cap;
+    int oom, json;
+};
+
+static char *dup_or_null(const char *v, int *oom)
+{
+    if (!v) return NULL;
+    size_t n = strlen(v) + 1;
+    char *d = malloc(n);
+    if (!d)
+        *oom = 1;
+    else
+        memcpy(d, v, n);
+    return d;
+}
+
+static int table_row(void *ctx, int n, const char *const *names, const char *const *values,
+                     const int *is_number)
+{
+    struct table *t = ctx;
+    if (t->n == 0) {
+        t->n = n;
+        for (int c = 0; c < n; c++)
+            t->names[c] = dup_or_null(names[c], &t->oom);
+    }
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **cells = realloc(t->cells, cap * (size_t)t->n * sizeof *cells);
+        if (cells) t->cells = cells;
+        int *numbers = realloc(t->numbers, cap * (size_t)t->n * sizeof *numbers);
+        if (numbers) t->numbers = numbers;
+        if (!cells || !numbers) {
+            t->oom = 1;
+            return -1; /* the listing stops and says so: never a shorter table */
+        }
+        t->cap = cap;
+    }
+    for (int c = 0; c < n; c++) {
+        t->cells[t->rows * (size_t)n + (size_t)c] = dup_or_null(values[c], &t->oom);
+        t->numbers[t->rows * (size_t)n + (size_t)c] = is_number[c];
+    }
+    t->rows++;
+    return t->oom ? -1 : 0;
+}
+
+static void table_print(const struct table *t)
+{
+    if (t->json) {
+        for (size_t r = 0; r < t->rows; r++) {
+            json_t *o = json_object();
+            for (int c = 0; c < t->n; c++) {
+                const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+                json_t *j = !v                                         ? json_null()
+                            : t->numbers[r * (size_t)t->n + (size_t)c] ? json_integer(strtoll(v, NULL, 10))
+                                                                       : json_string(v);
+                json_object_set_new(o, t->names[c], j);
+            }
+            char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            if (line) puts(line);
+            free(line);
+            json_decref(o);
+        }
+        return;
+    }
+    size_t width[16] = {0};
+    for (int c = 0; c < t->n; c++) {
+        width[c] = strlen(t->names[c]);
+        for (size_t r = 0; r < t->rows; r++) {
+            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+            size_t w = v ? strlen(v) : 1;
+            if (w > width[c]) width[c] = w;
+        }
+    }
+    for (int c = 0; c < t->n; c++) {
+        for (const char *p = t->names[c]; *p; p++)
+            putchar(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        printf("%*s", c + 1 < t->n ? (int)(width[c] - strlen(t->names[c]) + 2) : 0, "");
+    }
+    putchar('\n');
+    for (size_t r = 0; r < t->rows; r++) {
+        for (int c = 0; c < t->n; c++) {
+            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+            if (c + 1 < t->n)
+                printf("%-*s  ", (int)width[c], v ? v : "-");
+            else
+                printf("%s", v ? v : "-");
+        }
+        putchar('\n');
+    }
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->rows * (size_t)t->n; i++)
+        free(t->cells[i]);
+    for (int c = 0; c < t->n; c++)
+        free(t->names[c]);
+    free(t->cells);
+    free(t->numbers);
+}
+
+/* The filters of a listing name what they filter: one that is not there is said, never an
+ * empty table that looks like an answer. */
+static int filters_exist(struct store *s, const struct admin_args *a)
+{
+    int64_t ws;
+    struct st_sandbox sb;
+    if (a->workspace && find_workspace(s, a->workspace, &ws)) return -1;
+    if (a->sandbox && find_sandbox(s, a->sandbox, &sb)) return -1;
+    return 0;
+}
+
+static int listing(struct store *s, const struct admin_args *a, const char *what, const char *workspace,
+                   const char *sandbox)
+{
+    int l = store_listing(what);
+    if (l < 0 || strcmp(what, "sandbox") == 0) {
+        fprintf(stderr,
+                "concierge: admin list takes workspaces, sandboxes, projects, agents, bots, links, maps "
+                "or keys, not '%s'\n",
+                what);
+        return EXIT_USAGE;
+    }
+    if (strcmp(what, "links") == 0 && (workspace || sandbox)) {
+        fprintf(stderr, "concierge: Slack links belong to no workspace or sandbox: admin list links takes no "
+                        "--workspace or --sandbox\n");
+        return EXIT_USAGE;
+    }
+    (void)a;
+    struct table t = {0};
+    t.json = a->json;
+    enum store_status st = store_list(s, l, workspace, sandbox, table_row, &t);
+    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && t.rows == 0 && !t.json)
+        printf("no %s%s%s%s%s\n", what, workspace ? " in workspace " : "", workspace ? workspace : "",
+               sandbox ? " in sandbox " : "", sandbox ? sandbox : "");
+    else if (rc == EXIT_DONE)
+        table_print(&t);
+    else
+        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory: nothing is listed" : store_errmsg(s));
+    table_free(&t);
+    return rc;
+}
+
+static int list_cmd(struct store *s, const struct admin_args *a)
+{
+    if (filters_exist(s, a)) return EXIT_REJECTED;
+    return listing(s, a, a->names[0], a->workspace, a->sandbox);
+}
+
+static int show_sandbox(struct store *s, const struct admin_args *a)
+{
+    struct st_sandbox sb;
+    if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
+    struct table t = {0};
+    t.json = a->json;
+    enum store_status st = store_list(s, store_listing("sandbox"), NULL, a->names[0], table_row, &t);
+    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && t.json) {
+        table_print(&t);
+    } else if (rc == EXIT_DONE) {
+        /* One sandbox: a line a field, its name beside it. */
+        size_t w = 0;
+        for (int c = 0; c < t.n; c++)
+            if (strlen(t.names[c]) > w) w = strlen(t.names[c]);
+        for (int c = 0; c < t.n; c++)
+            printf("%-*s  %s\n", (int)w + 1, t.names[c], t.cells[c] ? t.cells[c] : "-");
+    } else {
+        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory" : store_errmsg(s));
+    }
+    table_free(&t);
+    return rc;
+}
+
 /* One line an event of the store's own log, newest first. */
 static int print_event(void *ctx, const struct st_event *e)
 {
@@ -253,12 +438,21 @@ static const struct {
     {"unlink", "s", unlink_cmd, "unlink slack:UID"},
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
+    {"list", "w", list_cmd,
+     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys [--workspace WS] "
+     "[--sandbox S] [--json]"},
+    {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
 };
 
 /* Canonicalises one value of kind k into out: 0, or a usage error printed. */
 static int canon_arg(char k, const char *v, char *out, size_t size, const char *usage)
 {
+    if (k == 'w') { /* a word of the command itself (list's what): taken as it is */
+        if (snprintf(out, size, "%s", v) < (int)size) return 0;
+        cli_refuse_value("", v, "no admin word is that long");
+        return EXIT_USAGE;
+    }
     const char *why = k == 'n' ? name_canon(v, out, size) : principal_canon(v, out, size);
     int slack = !why && strncmp(out, "slack:", 6) == 0;
     if (!why && k == 's' && !slack) why = "the Slack user is slack:UID, as in slack:U024BE7LH";
