@@ -115,11 +115,12 @@ enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const
                   channel ? channel : "");
 }
 
-enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal)
+enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge)
 {
     BEGIN(a);
-    return finish(a, store_slack_link(a->store, slack_user, principal), 0, "link", principal,
-                  "%s linked to %s", slack_user, principal);
+    return finish(a, store_slack_link(a->store, slack_user, principal, merge), 0, "link", principal,
+                  "%s linked to %s%s", slack_user, principal,
+                  merge ? " (grants held by both merged: the higher role and the later expiry kept)" : "");
 }
 
 enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user)

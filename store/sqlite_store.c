@@ -250,6 +250,19 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(LINK, "INSERT INTO slack_links (slack_user, principal) VALUES (?1, ?2) "                               \
             "ON CONFLICT (slack_user) DO UPDATE SET principal = excluded.principal")                         \
     X(UNLINK, "DELETE FROM slack_links WHERE slack_user = ?1")                                               \
+    /* Where both names hold a grant for one sandbox and project (link --merge): the higher role             \
+     * and the later expiry (none is latest) go to the principal's grant. */                                 \
+    X(LINK_CLASH,                                                                                            \
+      "SELECT s.name, g1.project FROM grants g1 JOIN grants g2 ON g2.sandbox_id = g1.sandbox_id "            \
+      "AND g2.project = g1.project JOIN sandboxes s ON s.id = g1.sandbox_id "                                \
+      "WHERE g1.principal = ?1 AND g2.principal = ?2 ORDER BY s.name, g1.project LIMIT 1")                   \
+    X(LINK_MERGE,                                                                                            \
+      "UPDATE grants AS g2 SET "                                                                             \
+      "role = CASE WHEN g2.role = 'editor' OR g1.role = 'editor' THEN 'editor' ELSE 'viewer' END, "          \
+      "expires_at = CASE WHEN g2.expires_at IS NULL OR g1.expires_at IS NULL THEN NULL "                     \
+      "ELSE max(g2.expires_at, g1.expires_at) END "                                                          \
+      "FROM grants AS g1 WHERE g1.principal = ?1 AND g2.principal = ?2 "                                     \
+      "AND g1.sandbox_id = g2.sandbox_id AND g1.project = g2.project")                                       \
     X(LINK_GRANTS, "UPDATE OR IGNORE grants SET principal = ?2 WHERE principal = ?1")                        \
     X(LINK_GRANTS_LEFT, "DELETE FROM grants WHERE principal = ?1")                                           \
     X(LINK_COLLABS, "UPDATE OR IGNORE collaborators SET principal = ?2 WHERE principal = ?1")                \
@@ -1224,19 +1237,34 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
 /* Two names, one principal (access.md): what the Slack ID held moves to the principal, in one
  * savepoint with the link, so that the ID is never found holding anything apart. Where the
  * principal already had a grant for the same (sandbox, project), its own stands. */
-enum store_status store_slack_link(struct store *s, const char *u, const char *p)
+enum store_status store_slack_link(struct store *s, const char *u, const char *p, int merge)
 {
     if (too_long(s, "a Slack user", u, PRINCIPAL_MAX_LEN) || too_long(s, "a principal", p, PRINCIPAL_MAX_LEN))
         return STORE_ERROR;
-    static const enum stmt_id steps[] = {SQL_LINK,
-                                         SQL_LINK_GRANTS,
-                                         SQL_LINK_GRANTS_LEFT,
-                                         SQL_LINK_COLLABS,
-                                         SQL_LINK_COLLABS_LEFT,
-                                         SQL_LINK_MEMBERS,
-                                         SQL_LINK_MEMBERS_LEFT,
-                                         SQL_LINK_OWNERS,
-                                         SQL_LINK_KEYS};
+    /* Never a grant dropped (interfaces.md): two grants for one sandbox and project are
+     * refused, naming both, unless merged. */
+    sqlite3_stmt *clash = stmt(s, SQL_LINK_CLASH);
+    if (!clash) return STORE_ERROR;
+    bind_text(clash, 1, u);
+    bind_text(clash, 2, p);
+    int rc = sqlite3_step(clash);
+    if (rc == SQLITE_ROW && !merge) {
+        const char *sb = (const char *)sqlite3_column_text(clash, 0),
+                   *proj = (const char *)sqlite3_column_text(clash, 1);
+        snprintf(
+            s->err, sizeof s->err,
+            "%s and %s both hold a grant on sandbox %.64s%s%.64s: link --merge keeps the higher role and the "
+            "later expiry",
+            u, p, sb ? sb : "", proj && *proj ? ", project " : "", proj ? proj : "");
+        done(clash);
+        return STORE_EXISTS;
+    }
+    done(clash);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(s, "linking the Slack user");
+    static const enum stmt_id steps[] = {
+        SQL_LINK,         SQL_LINK_MERGE,        SQL_LINK_GRANTS,  SQL_LINK_GRANTS_LEFT,
+        SQL_LINK_COLLABS, SQL_LINK_COLLABS_LEFT, SQL_LINK_MEMBERS, SQL_LINK_MEMBERS_LEFT,
+        SQL_LINK_OWNERS,  SQL_LINK_KEYS};
     if (sqlite3_exec(s->db, "SAVEPOINT link", NULL, NULL, NULL) != SQLITE_OK)
         return fail(s, "linking the Slack user");
     enum store_status r = STORE_OK;

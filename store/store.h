@@ -156,7 +156,10 @@ enum store_status store_cross_delete(struct store *s, int64_t reader_id, int64_t
 /* ---- Slack and chat bots (set up by concierge admin) ------------------------------------- */
 
 /* A Slack user is that principal (admin link). */
-enum store_status store_slack_link(struct store *s, const char *slack_user, const char *principal);
+/* Links a Slack user to a principal: what slack:UID holds becomes the principal's. Where both
+ * hold a grant for one sandbox and project it is STORE_EXISTS (store_errmsg names both),
+ * unless merge: then the higher role and the later expiry are kept. */
+enum store_status store_slack_link(struct store *s, const char *slack_user, const char *principal, int merge);
 enum store_status store_slack_unlink(struct store *s, const char *slack_user);
 /* Team (and channel, "" for any) → sandbox (admin slack map). */
 enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sandbox_id);

@@ -23,6 +23,7 @@ struct admin_args {
     int n_names;
     const char *kinds; /* the command's row's letters, one a name */
     int json;          /* --json: JSON Lines instead of text */
+    int merge;         /* link --merge */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
     /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
     char canon[4][PRINCIPAL_MAX_LEN + 1], owner_buf[PRINCIPAL_MAX_LEN + 1], workspace_buf[NAME_MAX_LEN + 1],
@@ -144,7 +145,7 @@ static int sandbox_remove(struct store *s, const struct admin_args *a)
 /* admin link slack:UID P: Slack users are identified by ID, never by name. */
 static int link_cmd(struct store *s, const struct admin_args *a)
 {
-    return report(s, admin_link(a->ctx, a->names[0], a->names[1]), "linked");
+    return report(s, admin_link(a->ctx, a->names[0], a->names[1], a->merge), "linked");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
@@ -434,7 +435,7 @@ static const struct {
     {"sandbox remove", "n", sandbox_remove, "sandbox remove NAME"},
     {"slack map", "", slack_map, "slack map --team T [--channel C] --sandbox NAME"},
     {"slack unmap", "", slack_unmap, "slack unmap --team T [--channel C]"},
-    {"link", "sl", link_cmd, "link slack:UID PRINCIPAL"},
+    {"link", "sl", link_cmd, "link slack:UID PRINCIPAL [--merge]"},
     {"unlink", "s", unlink_cmd, "unlink slack:UID"},
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
@@ -548,6 +549,8 @@ int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i)
                                                                             : NULL;
             if (strcmp(argv[j], "--json") == 0) {
                 a.json = 1;
+            } else if (strcmp(argv[j], "--merge") == 0) {
+                a.merge = 1;
             } else if (slot) {
                 if (!v) break;
                 *slot = v;
