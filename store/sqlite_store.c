@@ -114,6 +114,9 @@ static const char *const migrations[] = {
     "  summary TEXT NOT NULL,"
     "  before TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX store_audit_by_time ON store_audit (at);",
+    /* 3: an event keeps what is there after the change too (interfaces.md, event objects). */
+    "ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE store_audit ADD COLUMN after TEXT NOT NULL DEFAULT '';",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -205,18 +208,20 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                   "WHERE sandbox_id = ?1 ORDER BY principal, project")                                       \
     X(GRANT_EACH_OF, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "  \
                      "WHERE sandbox_id = ?1 AND principal = ?2 ORDER BY project")                            \
-    X(AUDIT_ADD, "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before) "    \
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                  \
-    X(STORE_AUDIT_ADD, "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before) "    \
-                       "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                \
+    X(AUDIT_ADD,                                                                                             \
+      "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "        \
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                                         \
+    X(STORE_AUDIT_ADD,                                                                                       \
+      "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before, after) "              \
+      "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                                             \
     X(STORE_AUDIT_EACH,                                                                                      \
-      "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "                \
+      "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before, a.after "       \
       "FROM store_audit a "                                                                                  \
       "WHERE ?1 = 0 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                               \
       "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
       "ORDER BY a.at DESC, a.id DESC LIMIT ?4")                                                              \
     X(AUDIT_EACH,                                                                                            \
-      "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "            \
+      "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before, a.after "   \
       "FROM audit a JOIN sandboxes s ON s.id = a.sandbox_id "                                                \
       "WHERE a.sandbox_id = ?1 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                    \
       "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
@@ -877,6 +882,7 @@ enum store_status store_audit_append(struct store *s, int64_t sb, const struct s
     bind_text(st, 6, e->outcome);
     bind_text(st, 7, e->summary ? e->summary : "");
     bind_text(st, 8, e->before ? e->before : "");
+    bind_text(st, 9, e->after ? e->after : "");
     return run(s, st, "writing the audit event");
 }
 
@@ -901,6 +907,7 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
         e.subjects = col_text(st, 5);
         e.summary = col_text(st, 7);
         e.before = col_text(st, 8);
+        e.after = col_text(st, 9);
         if (fn(ctx, &e)) {
             rc = SQLITE_DONE;
             break;

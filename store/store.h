@@ -206,6 +206,7 @@ struct st_event {
     const char *subjects; /* a JSON array of principals or names; NULL is [] */
     const char *summary;
     const char *before; /* JSON of what was there before a change; NULL or "" for none */
+    const char *after;  /* JSON of what is there after it; NULL or "" for none */
 };
 
 /* Into the sandbox's log, or with sandbox_id 0 into the store's own (admin changes that

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../actions/admin.h"
+#include "../../actions/commands.h"
 #include "../../actions/digest.h"
 #include "../../grammar/canon.h"
 #include "../../intent/timecalc.h"
@@ -388,24 +389,22 @@ static int show_sandbox(struct store *s, const struct admin_args *a)
     return rc;
 }
 
-/* One line an event of the store's own log, newest first. */
+/* One line an event of the store's own log, newest first: the event object of interfaces.md
+ * with --json, else when, who and what. */
 static int print_event(void *ctx, const struct st_event *e)
 {
     const struct admin_args *a = ctx;
-    char at[32];
-    format_rfc3339(e->at, at);
     if (a->json) {
-        json_t *subjects = json_loads(e->subjects && *e->subjects ? e->subjects : "[]", 0, NULL);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "at", at, "actor", e->actor, "command",
-                              e->intent, "subjects", subjects ? subjects : json_array(), "outcome",
-                              e->outcome, "summary", e->summary ? e->summary : "");
+        json_t *o = commands_event_json(e);
         char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         if (line) puts(line);
         free(line);
         json_decref(o);
         return line ? 0 : -1;
     }
-    printf("%s  %s  %s: %s\n", at, e->actor, e->intent, e->summary ? e->summary : "");
+    char at[32];
+    format_rfc3339(e->at, at);
+    printf("%s  %s  %s\n", at, e->actor, e->summary ? e->summary : "");
     return 0;
 }
 
