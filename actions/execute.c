@@ -103,6 +103,35 @@ static void run_change(struct exec_ctx *x, const struct command *cmd, const stru
     if (after) after(x, r->status == RS_DONE, r);
 }
 
+/* The tokens of the actor's changes waiting in this conversation, "A, B and C". */
+struct waiting {
+    int n;
+    char last[TOKEN_MAX_LEN + 1];
+    struct text tokens;
+};
+
+static int add_waiting(void *ctx, const struct st_pending *p)
+{
+    struct waiting *w = ctx;
+    text_printf(&w->tokens, "%s%s", w->n ? ", " : "", p->token);
+    snprintf(w->last, sizeof w->last, "%s", p->token);
+    w->n++;
+    return 0;
+}
+
+static int waiting_of(struct exec_ctx *x, struct waiting *w)
+{
+    w->n = 0;
+    w->last[0] = '\0';
+    text_init(&w->tokens);
+    if (store_pending_each(x->store, x->actor, x->conversation, x->now, add_waiting, w) != STORE_OK ||
+        text_failed(&w->tokens)) {
+        text_free(&w->tokens);
+        return -1;
+    }
+    return 0;
+}
+
 /* Keeps a change pending under a new token. The intent is kept with the duration it came
  * from, so that confirming recomputes the expiry from that moment. */
 static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
@@ -129,16 +158,12 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     p.expires_at = x->now + PENDING_LIFETIME;
     /* One transaction (one sync, and in the writers' queue rather than SQLite's busy wait):
      * lapsed changes are forgotten when a new one is kept (a read-only command never writes),
-     * a chat conversation's earlier change is replaced, and the new one is kept. */
+     * and the new one is kept beside the others waiting (lifecycle.md: they accumulate). */
     if (store_begin(x->store) != STORE_OK) {
         store_failed(x, r);
         return;
     }
-    char replaced[TOKEN_MAX_LEN + 1] = "";
-    int dropped = 0;
     enum store_status st = store_pending_purge(x->store, x->now);
-    if (st == STORE_OK && x->one_pending && x->conversation && x->conversation[0])
-        st = store_pending_drop_conversation(x->store, x->conversation, x->actor, replaced, &dropped);
     for (int attempt = 0; st == STORE_OK && attempt < 8; attempt++) {
         if (new_token(p.token)) {
             store_rollback(x->store);
@@ -161,8 +186,12 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     memcpy(r->token, p.token, sizeof r->token);
     r->status = RS_NEEDS_CONFIRMATION;
     reply_append(r, " To carry it out, say: confirm %s", p.token);
-    if (dropped)
-        reply_append(r, " (It replaces change %s, which was waiting in this conversation.)", replaced);
+    /* The reply says how many are waiting, and which (lifecycle.md). */
+    struct waiting w;
+    if (waiting_of(x, &w) == 0) {
+        if (w.n > 1) reply_append(r, " %d changes wait for your confirmation here: %s.", w.n, w.tokens.s);
+        text_free(&w.tokens);
+    }
 }
 
 int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *sb, struct reply *r)
@@ -244,29 +273,71 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     }
 }
 
+/* cancel all: every change of the actor's waiting in this conversation, at once. */
+static int take_waiting(void *ctx, const struct st_pending *p)
+{
+    json_array_append_new(ctx, json_string(p->token));
+    return 0;
+}
+
+static void cancel_all(struct exec_ctx *x, struct reply *r)
+{
+    json_t *tokens = json_array();
+    if (!tokens || store_begin(x->store) != STORE_OK) {
+        json_decref(tokens);
+        store_failed(x, r);
+        return;
+    }
+    enum store_status st =
+        store_pending_each(x->store, x->actor, x->conversation, x->now, take_waiting, tokens);
+    size_t i;
+    json_t *t;
+    struct st_pending *p = malloc(sizeof *p);
+    if (!p) st = STORE_ERROR;
+    json_array_foreach(tokens, i, t) if (st == STORE_OK) st =
+        store_pending_take(x->store, json_string_value(t), p);
+    free(p);
+    if (st != STORE_OK || store_commit(x->store) != STORE_OK) {
+        store_rollback(x->store);
+        json_decref(tokens);
+        store_failed(x, r);
+        return;
+    }
+    size_t n = json_array_size(tokens);
+    reply_summary(r, "cancelled %zu change%s", n, n == 1 ? "" : "s");
+    json_array_foreach(tokens, i, t) reply_part(r, i ? ", " : ": ", "%s", json_string_value(t));
+    reply_append(r, "; nothing was changed");
+    r->status = RS_CANCELLED;
+    r->code = C_CANCELLED;
+    r->result = json_pack("{s:o}", "cancelled", tokens);
+}
+
 /* confirm / cancel: the actor's pending change, by token or the only one. */
 static void answer_pending(struct exec_ctx *x, const struct intent *it, struct reply *r)
 {
     char token[TOKEN_MAX_LEN + 1];
     r->has_intent = 1;
     r->it = *it;
+    if (it->kind == IK_CANCEL && strcmp(it->token, "ALL") == 0) {
+        cancel_all(x, r);
+        return;
+    }
     if (it->token[0]) {
         snprintf(token, sizeof token, "%s", it->token);
     } else {
-        int count = 0;
-        if (store_pending_of(x->store, x->actor, x->conversation, x->now, token, &count) != STORE_OK) {
+        struct waiting w;
+        if (waiting_of(x, &w)) {
             store_failed(x, r);
             return;
         }
-        if (count == 0) {
+        if (w.n == 0)
             reply_fail(r, C_NOTHING_PENDING, "there is no change waiting for your confirmation");
-            return;
-        }
-        if (count > 1) {
-            reply_fail(r, C_AMBIGUOUS_PENDING, "%d changes are waiting; say which: %s %s", count,
-                       it->kind == IK_CONFIRM ? "confirm" : "cancel", token);
-            return;
-        }
+        else if (w.n > 1)
+            reply_fail(r, C_AMBIGUOUS_PENDING, "%d changes are waiting: %s; say which (%s %s)", w.n,
+                       w.tokens.s, it->kind == IK_CONFIRM ? "confirm" : "cancel", w.last);
+        snprintf(token, sizeof token, "%s", w.last);
+        text_free(&w.tokens);
+        if (w.n != 1) return;
     }
     /* Taking the token and carrying out the change commit together: a token is used once. */
     struct st_pending p;

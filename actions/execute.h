@@ -23,9 +23,6 @@ struct exec_ctx {
     int (*ask)(void *arg, const char *summary);
     void *ask_arg;
     const char *conversation; /* "" on the command line */
-    /* In a chat bot's conversation each person has at most one pending change
-     * (interfaces.md): a new one replaces that person's waiting one, never another's. */
-    int one_pending;
     /* A chat bot acts within one workspace: sandboxes outside it are not found. 0: any. */
     int64_t workspace_id;
     /* Set by a handler whose change has a part outside the store (a snapshot to put in place

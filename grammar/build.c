@@ -394,6 +394,7 @@ static int read_rest(struct build *b)
     if (intent_kind_needs(b->k, N_MODE) && b->it->mode == MODE_NONE) return refuse(b, C_NO_MODE, NULL);
     if (b->s->token != SLOT_NONE && copy_token(b->ph, b->s->token, b->it->token))
         return refuse(b, C_BAD_TOKEN, NULL);
+    if (b->s->all) snprintf(b->it->token, sizeof b->it->token, "ALL");
     return 0;
 }
 

@@ -349,10 +349,13 @@
 
     # ---- confirm and cancel ------------------------------------------------------
     action tok { S->token = AT; }
+    # `cancel all`: every change of the asker's waiting in this conversation (lifecycle.md);
+    # there is no `confirm all`.
+    action tok_all { S->all = 1; }
 
     token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
     confirm = (YES COMMA?)? (YES | CONFIRM | GOAHEAD | DOIT) token?;
-    cancel = (NO | CANCEL | NEVERMIND | STOP) token?;
+    cancel = (NO | CANCEL | NEVERMIND | STOP) token? | CANCEL ALL @tok_all;
 }%%
 
 %%{

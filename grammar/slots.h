@@ -26,6 +26,7 @@ struct slots {
     uint8_t permanent;    /* set_expiry with no expiry */
     uint8_t role_default; /* promote: editor, demote: viewer */
     uint8_t roles_said;   /* how many tokens said a role */
+    uint8_t all;          /* cancel all: every waiting change (token "ALL") */
     int8_t role_at;
 };
 
@@ -46,6 +47,7 @@ static inline void slots_clear(struct slots *s)
     s->permanent = 0;
     s->role_default = 0;
     s->roles_said = 0;
+    s->all = 0;
     s->role_at = SLOT_NONE;
 }
 

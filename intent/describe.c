@@ -195,7 +195,12 @@ void describe_intent(const struct intent *it, struct text *out)
             put(o, "Help: what you can ask.");
         break;
     case IK_CONFIRM: put(o, it->token[0] ? "Confirm %s." : "Confirm the pending change.", it->token); break;
-    case IK_CANCEL: put(o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token); break;
+    case IK_CANCEL:
+        if (strcmp(it->token, "ALL") == 0)
+            put(o, "Cancel every change waiting for your confirmation here.");
+        else
+            put(o, it->token[0] ? "Cancel %s." : "Cancel the pending change.", it->token);
+        break;
     default: break;
     }
 }

@@ -232,10 +232,10 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(COLLAB_REMOVE, "DELETE FROM collaborators WHERE sandbox_id = ?1 AND principal = ?2")                   \
     X(COLLAB_IS, "SELECT 1 FROM collaborators WHERE sandbox_id = ?1 AND principal = ?2")                     \
     X(COLLAB_EACH, "SELECT principal FROM collaborators WHERE sandbox_id = ?1 ORDER BY principal")           \
-    X(PENDING_OF, "SELECT token, count(*) OVER () FROM pending WHERE actor = ?1 AND conversation = ?2 AND "  \
-                  "expires_at > ?3 ORDER BY created_at DESC, rowid DESC LIMIT 1")                            \
+    X(PENDING_LIST, "SELECT token, actor, conversation, sandbox, intent_json, created_at, expires_at "       \
+                    "FROM pending WHERE actor = ?1 AND conversation = ?2 AND expires_at > ?3 "               \
+                    "ORDER BY created_at, rowid")                                                            \
     X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
-    X(PENDING_DROP_CONV, "DELETE FROM pending WHERE conversation = ?1 AND actor = ?2 RETURNING token")       \
     X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
                "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                            \
     X(KEY_REMOVE,                                                                                            \
@@ -958,44 +958,38 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
     return r;
 }
 
-enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
-                                   char token[TOKEN_MAX_LEN + 1], int *count)
+enum store_status store_pending_each(struct store *s, const char *actor, const char *conversation,
+                                     int64_t now, store_pending_fn fn, void *ctx)
 {
-    sqlite3_stmt *st = stmt(s, SQL_PENDING_OF);
+    sqlite3_stmt *st = stmt(s, SQL_PENDING_LIST);
     if (!st) return STORE_ERROR;
     bind_text(st, 1, actor);
     bind_text(st, 2, conversation ? conversation : "");
     sqlite3_bind_int64(st, 3, now);
-    int rc = sqlite3_step(st);
-    *count = 0;
-    token[0] = '\0';
-    int cut = 0;
-    if (rc == SQLITE_ROW) {
-        cut = copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
-        *count = sqlite3_column_int(st, 1);
+    int rc, cut = 0;
+    struct st_pending *p = malloc(sizeof *p); /* 8 KiB of intent: not on the stack of a server thread */
+    if (!p) {
+        done(st);
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return STORE_ERROR;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cut = copy_col(st, 0, p->token, sizeof p->token) | copy_col(st, 1, p->actor, sizeof p->actor) |
+              copy_col(st, 2, p->conversation, sizeof p->conversation) |
+              copy_col(st, 3, p->sandbox, sizeof p->sandbox) |
+              copy_col(st, 4, p->intent_json, sizeof p->intent_json);
+        if (cut) break;
+        p->created_at = sqlite3_column_int64(st, 5);
+        p->expires_at = sqlite3_column_int64(st, 6);
+        if (fn(ctx, p)) {
+            rc = SQLITE_DONE;
+            break;
+        }
     }
     done(st);
+    free(p);
     if (cut) return cut_read(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? STORE_OK : fail(s, "looking for pending changes");
-}
-
-enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
-                                                  const char *actor, char token[TOKEN_MAX_LEN + 1],
-                                                  int *dropped)
-{
-    sqlite3_stmt *st = stmt(s, SQL_PENDING_DROP_CONV);
-    if (!st) return STORE_ERROR;
-    bind_text(st, 1, conversation);
-    bind_text(st, 2, actor);
-    int rc;
-    *dropped = 0;
-    token[0] = '\0';
-    int cut = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((*dropped)++ == 0) cut = copy_col(st, 0, token, TOKEN_MAX_LEN + 1);
-    done(st);
-    if (cut) return cut_read(s);
-    return rc == SQLITE_DONE ? STORE_OK : fail(s, "forgetting the conversation's pending change");
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "looking for pending changes");
 }
 
 enum store_status store_pending_purge(struct store *s, int64_t now)

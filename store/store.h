@@ -233,16 +233,11 @@ struct st_pending {
 enum store_status store_pending_put(struct store *s, const struct st_pending *p);
 /* Takes (reads and deletes) the pending change of that token, single use. */
 enum store_status store_pending_take(struct store *s, const char *token, struct st_pending *out);
-/* The tokens of the actor's pending changes (in that conversation) that have not lapsed at
- * now: *count gets how many, token the newest one's. */
-enum store_status store_pending_of(struct store *s, const char *actor, const char *conversation, int64_t now,
-                                   char token[TOKEN_MAX_LEN + 1], int *count);
-/* Forgets the actor's changes pending in a conversation (a chat bot's conversation holds at
- * most one a person; another person's stays theirs): *dropped gets how many, token one of
- * them. */
-enum store_status store_pending_drop_conversation(struct store *s, const char *conversation,
-                                                  const char *actor, char token[TOKEN_MAX_LEN + 1],
-                                                  int *dropped);
+/* Each of the actor's pending changes in that conversation that has not lapsed at now, oldest
+ * first (lifecycle.md: they belong to the actor and the conversation, and accumulate). */
+typedef int (*store_pending_fn)(void *ctx, const struct st_pending *p);
+enum store_status store_pending_each(struct store *s, const char *actor, const char *conversation,
+                                     int64_t now, store_pending_fn fn, void *ctx);
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 

@@ -980,12 +980,8 @@ static void test_secret(void)
 
 static void say_in(struct store *s, const char *actor, const char *text, struct reply *r)
 {
-    struct exec_ctx x = {.store = s,
-                         .actor = actor,
-                         .sandbox = "demo",
-                         .now = (int64_t)time(NULL),
-                         .conversation = "c1",
-                         .one_pending = 1};
+    struct exec_ctx x = {
+        .store = s, .actor = actor, .sandbox = "demo", .now = (int64_t)time(NULL), .conversation = "c1"};
     reply_init(r);
     execute_text(&x, text, strlen(text), r);
 }
@@ -1027,7 +1023,7 @@ static void test_conversation(void)
           "@a's change and @b's change both wait, each under its own token");
     CHECK(!strstr(rb.summary.s, ra.token) && !strstr(rb.summary.s, "@carol"),
           "@b's reply never shows @a's change");
-    CHECK(!strstr(rb.summary.s, "replaces"), "@b's change replaces nothing of @a's");
+    CHECK(!strstr(rb.summary.s, "wait for your confirmation"), "@b's reply counts nothing of @a's");
 
     snprintf(text, sizeof text, "confirm %s", ra.token);
     say_in(s, "@b", text, &r);
@@ -1047,20 +1043,37 @@ static void test_conversation(void)
     reply_clear(&ra);
     reply_clear(&rb);
 
-    /* The same person asking twice replaces their own, and says so. */
+    /* The same person asking twice: both wait (lifecycle.md, Pending confirmations,
+     * honestly), the reply says how many and which; a bare confirm is then ambiguous, and
+     * cancel all clears them. */
     struct reply r1, r2;
     say_in(s, "@a", "invite @dave as viewer", &r1);
     say_in(s, "@a", "invite @erin as viewer", &r2);
     CHECK(r1.status == RS_NEEDS_CONFIRMATION && r2.status == RS_NEEDS_CONFIRMATION &&
-              strstr(r2.summary.s, r1.token) && strstr(r2.summary.s, "replaces"),
-          "@a's second change replaces @a's first, and the reply says which");
-    snprintf(text, sizeof text, "confirm %s", r1.token);
+              strstr(r2.summary.s, "2 changes wait for your confirmation here") &&
+              strstr(r2.summary.s, r1.token) && strstr(r2.summary.s, r2.token),
+          "@a's second change waits beside the first, and the reply lists both tokens");
+    say_in(s, "@a", "confirm", &r);
+    CHECK(r.status == RS_REJECTED && r.code == C_AMBIGUOUS_PENDING && strstr(r.summary.s, r1.token) &&
+              strstr(r.summary.s, r2.token) && has_grant(s, "@dave") == 0 && has_grant(s, "@erin") == 0,
+          "a bare confirm with two waiting is ambiguous_pending, listing both, and does nothing");
+    reply_clear(&r);
+    snprintf(text, sizeof text, "confirm %s", r2.token);
     say_in(s, "@a", text, &r);
-    CHECK(r.status != RS_DONE && has_grant(s, "@dave") == 0, "the replaced change cannot be confirmed");
+    CHECK(r.status == RS_DONE && has_grant(s, "@erin") == 1 && has_grant(s, "@dave") == 0,
+          "confirm with a token carries out that one");
+    reply_clear(&r);
+    say_in(s, "@a", "invite @fay as viewer", &r);
+    reply_clear(&r);
+    say_in(s, "@a", "cancel all", &r);
+    json_t *cancelled = r.result ? json_object_get(r.result, "cancelled") : NULL;
+    CHECK(r.status == RS_CANCELLED && json_array_size(cancelled) == 2 && strstr(r.summary.s, r1.token),
+          "cancel all clears @a's two waiting changes, listing them");
     reply_clear(&r);
     say_in(s, "@a", "confirm", &r);
-    CHECK(r.status == RS_DONE && has_grant(s, "@erin") == 1 && has_grant(s, "@dave") == 0,
-          "confirm carries out the second");
+    CHECK(r.status == RS_REJECTED && r.code == C_NOTHING_PENDING && has_grant(s, "@dave") == 0 &&
+              has_grant(s, "@fay") == 0,
+          "nothing is left waiting");
     reply_clear(&r);
     reply_clear(&r1);
     reply_clear(&r2);

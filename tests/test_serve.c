@@ -587,16 +587,30 @@ static void test_bot_flow(void)
           "yes from that user in that conversation carries it out");
     msg(bot_helper, "c1", "@ann", "yes", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "rejected") == 0 && changes() == before + 1, "but only once");
-    /* A conversation holds one pending change: a second replaces the first. */
+    /* Pending changes accumulate in a conversation (lifecycle.md): the reply lists them, a bare
+     * yes is then ambiguous, a token picks one, cancel all clears the rest. */
     msg(bot_helper, "c4", "@ann", "invite @ivy as viewer", r);
+    char ivy[16];
+    snprintf(ivy, sizeof ivy, "%s", nz(jstr(r->json, "token")));
     msg(bot_helper, "c4", "@ann", "invite @jon as viewer", r);
-    CHECK(strstr(nz(jstr(r->json, "summary")), "It replaces change") != NULL,
-          "the second says it replaces the first");
+    char jon[16];
+    snprintf(jon, sizeof jon, "%s", nz(jstr(r->json, "token")));
+    CHECK(strstr(nz(jstr(r->json, "summary")), "2 changes wait for your confirmation here") &&
+              strstr(nz(jstr(r->json, "summary")), ivy) && strstr(nz(jstr(r->json, "summary")), jon),
+          "the second waits beside the first, and the reply lists both");
     msg(bot_helper, "c4", "@ann", "yes", r);
-    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && strstr(nz(jstr(r->json, "summary")), "@jon") &&
+    CHECK(strcmp(nz(jstr(r->json, "code")), "ambiguous_pending") == 0 && changes() == before + 1,
+          "a bare yes with two waiting is ambiguous_pending, and changes nothing");
+    char confirm_jon[32];
+    snprintf(confirm_jon, sizeof confirm_jon, "confirm %s", jon);
+    msg(bot_helper, "c4", "@ann", confirm_jon, r);
+    msg(bot_helper, "c4", "@ann", "cancel all", r);
+    CHECK(strcmp(nz(jstr(r->json, "status")), "cancelled") == 0 &&
+              strstr(nz(jstr(r->json, "summary")), ivy) &&
               count_rows("SELECT count(*) FROM grants WHERE principal = '@ivy'") == 0 &&
+              count_rows("SELECT count(*) FROM grants WHERE principal = '@jon'") == 1 &&
               changes() == before + 2,
-          "yes answers the one waiting, the latest");
+          "the token carried out @jon's, cancel all cleared @ivy's");
     msg(bot_helper, "c4", "@ann", "revoke @jon", r);
     msg(bot_helper, "c4", "@ann", "yes", r);
     before += 2;

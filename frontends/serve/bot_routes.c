@@ -179,7 +179,6 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
                          .sandbox = sandbox,
                          .now = rq->now,
                          .conversation = conversation,
-                         .one_pending = 1,
                          .workspace_id = bot.workspace_id};
     struct reply r;
     reply_init(&r);
