@@ -15,6 +15,8 @@
     include names "names.rl";
     broadcast = '<!' [^>]* '>';
     channel = '<#' [^>]* '>';
+    # Slack's e-mail link, <mailto:bob@example.com|bob@example.com>: the e-mail address.
+    mailto = '<mailto:' email ('|' email)? '>';
     digits = [0-9]+;
     decimal = digits '.' digits;
     ordinal = digits ('st' | 'nd' | 'rd' | 'th');
@@ -37,6 +39,7 @@
         handle => { EMIT(T_PRINC, 0, 0); };
         email => { EMIT(T_PRINC, 0, TF_EMAIL); };
         slack_user => { EMIT(T_PRINC, 0, TF_SLACK); };
+        mailto => { emit_mailto(out, text, ts, te); };
         broadcast => { EMIT(T_BROADCAST, 0, 0); };
         channel => { EMIT(T_OTHER, 0, 0); };
         digits => { EMIT(T_NUM, 0, 0); };
@@ -79,6 +82,25 @@ static void emit(struct token_list *out, const char *text, const unsigned char *
     t->len = (uint16_t)(te - ts);
     t->flags = (uint8_t)flags;
     if ((flags & TF_SLACK) && t->len > 12 && memcmp(te - 11, "|concierge>", 11) == 0) t->flags |= TF_BOT;
+}
+
+/* Slack's e-mail link is the address it links to: the token is that address, so that it is
+ * read, limited and written as an e-mail address typed plainly. A label that is another
+ * address than the link's (Slack writes the same one) is not guessed at: not understood. */
+static void emit_mailto(struct token_list *out, const char *text, const unsigned char *ts, const unsigned char *te)
+{
+    const unsigned char *addr = ts + 8, *end = addr; /* past "<mailto:" */
+    while (end < te - 1 && *end != '|')
+        end++;
+    if (end < te - 1) {
+        size_t n = (size_t)(end - addr);
+        const unsigned char *label = end + 1;
+        if ((size_t)(te - 1 - label) != n || memcmp(label, addr, n) != 0) {
+            EMIT(T_OTHER, 0, 0);
+            return;
+        }
+    }
+    emit(out, text, addr, end, T_PRINC, 0, TF_EMAIL);
 }
 
 /* A word is a keyword of words.def, or a name. */

@@ -112,7 +112,7 @@
 
     # ---- change_role -------------------------------------------------------------
     change_verb = CHANGE | SWITCH | SET | UPDATE | MOVE;
-    role_clause = COMMA? scope;
+    role_clause = COMMA? (scope | HERE @sb_here);
     change_role_head =
           MAKE plist art? role (INSTEAD OF art? role_plain)?
         | change_verb plist to_role
@@ -126,7 +126,7 @@
     change_role = change_role_head role_clause*;
 
     # ---- revoke ------------------------------------------------------------------
-    revoke_clause = COMMA? from_scope;
+    revoke_clause = COMMA? (from_scope | HERE @sb_here);
     their_access = whose (ACCESS | GRANT | GRANTS);
     revoke_head =
           (REVOKE | REMOVE | DROP) plist
@@ -143,16 +143,17 @@
     # ---- set_expiry --------------------------------------------------------------
     extend_by = (BY | FOR) (ANOTHER | AN EXTRA)? DUR @ext_by;
     extend_to = (UNTIL | TO | OUT TO) (DAY | CLOCK) @exp_at;
-    expiry_clause = COMMA? scope;
+    expiry_clause = COMMA? (scope | HERE @sb_here);
     set_expiry =
           EXTEND (plist | their_access | ACCESS FOR plist | whose EXPIRY) expiry_clause* (extend_by | extend_to) expiry_clause*
         | GIVE plist (ANOTHER | AN EXTRA) DUR @ext_by expiry_clause*
         | KEEP plist ON FOR (ANOTHER | AN EXTRA) DUR @ext_by expiry_clause*
         | RENEW (plist | their_access) expiry_clause* (extend_by | extend_to)
-        | (SET | CHANGE | MOVE | PUSH | BUMP) whose EXPIRY OUT? (TO | UNTIL) (DAY | CLOCK) @exp_at
-        | their_access SHOULD EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at
+        | (SET | CHANGE | MOVE | PUSH | BUMP) whose EXPIRY expiry_clause* OUT? (TO | UNTIL) (DAY | CLOCK) @exp_at
+              expiry_clause*
+        | their_access expiry_clause* SHOULD EXPIRE (ON | AT)? (DAY | CLOCK) @exp_at expiry_clause*
         | MAKE their_access expiry_clause* (PERMANENT | FOREVER) @permanent expiry_clause*
-        | REMOVE THE? EXPIRY (ON | FROM | FOR | OF) (their_access | plist) @permanent;
+        | REMOVE THE? EXPIRY (ON | FROM | FOR | OF) (their_access | plist) @permanent expiry_clause*;
 
     # ---- list_access -------------------------------------------------------------
     on_target = (TO | ON | IN | FOR | OF | AT) target | HERE @sb_here;
@@ -240,7 +241,7 @@
         | SET THE? SHARING? MODE (TO)? mode_word
         | SET this_sandbox (TO | AS) mode_word MODE?
         | ONLY LET plist (INTO | IN | USE) this_sandbox POSS WORKLOADS @m_collab
-        | ONLY LET plist (INTO | IN | USE) THE WORKLOADS (OF sandbox_ref)? @m_collab;
+        | ONLY LET plist (INTO | IN | USE) THE WORKLOADS (OF sandbox_ref | HERE @sb_here)? @m_collab;
     show_mode =
           (WHATS | WHAT IS) THE? (SHARING MODE? | MODE) (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
         | WHAT SHARING? MODE IS this_sandbox IN?
@@ -254,7 +255,7 @@
           (WHATS | WHAT IS) THE? policy_noun (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
         | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) policy_noun
         | SHOW THE? policy_noun (OF sandbox_ref | FOR sandbox_ref)?
-        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox)?;
+        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox | HERE @sb_here)?;
 
     # ---- share_agent and unshare_agent -------------------------------------------
     action k_invoke   { S->key = KEY_INVOKE; }
@@ -295,7 +296,7 @@
         | (GIVE | GRANT) reader_bare read_access ((TO | ON | FOR | FROM | OF) source_ref)
         | GRANT read_access TO reader_ref
         | (LET | ALLOW) reader_ref TO? READ FROM? source_ref
-        | SHARE source_ref READONLY? WITH reader_ref
+        | SHARE source_ref READONLY? (WITH reader_ref | HERE @rdr_here)
         | ADD art? read_access FOR reader_ref;
     refresh_cross =
           (REFRESH | RENEW | UPDATE) THE? (SHARED | CROSS | READ)? (SNAPSHOT | GRANT | ACCESS | CODE)
@@ -305,7 +306,7 @@
         | (REFRESH | RENEW) source_ref
         | (REFRESH | RENEW | UPDATE) THE? name @src (SNAPSHOT | GRANT);
     revoke_cross =
-          (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS (TO | ON | FROM) source_ref
+          (REVOKE | REMOVE) reader_ref POSS (READ)? ACCESS ((TO | ON | FROM) source_ref | source_here)
         | (REVOKE | REMOVE) reader_kw POSS (READ ACCESS | READ GRANT | CROSS READ ACCESS? | ACCESS)
         | (STOP | DISALLOW) reader_ref FROM READ source_ref?
         | (REVOKE | REMOVE | DROP) THE? (CROSS READ? | READ) (GRANT | ACCESS)? (FOR | TO | OF | FROM) reader_ref

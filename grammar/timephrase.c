@@ -233,6 +233,40 @@ static int compact(const char *s, int len, struct duration *d, int *bad)
     return parts > 0;
 }
 
+/* Duckling's `<integer> hour(s) (and)? <integer>`: a bare number of minutes, 1 to 59,
+ * after a whole number of hours said as `hour`/`hours` (`1 hour thirty`, `2 hours and 10`).
+ * i is the amount's first token, j the token after the unit. Taken only when nothing that
+ * could go on a number or a time follows the minutes (`1 hour 15 seconds` is a second term;
+ * `2 hours 10 dec` is not this), so that a number is never read as minutes by a guess.
+ * Returns the tokens used after the unit, 0 for none. */
+static int hour_minutes(const struct reader *r, int i, int j, int64_t *hours, int64_t *minutes)
+{
+    static const uint8_t goes_on[T__COUNT] = {
+        [T_UNIT] = 1,    [T_QUARTER] = 1, [T_HALF] = 1, [T_MONTHNAME] = 1, [T_AMPM] = 1,  [T_DOZEN] = 1,
+        [T_HUNDRED] = 1, [T_NUMWORD] = 1, [T_NUM] = 1,  [T_OF] = 1,        [T_COLON] = 1, [T_SLASHDATE] = 1,
+        [T_MORE] = 1,    [T_EXTRA] = 1,   [T_CDUR] = 1, [T_AND] = 1,       [T_MINUS] = 1, [T_CLOCKNUM] = 1,
+    };
+    int64_t m, den;
+    struct amount h;
+    /* the hours: a whole number in digits or words, not `an hour` nor `1.5 hours` */
+    if (r->t[i].code == T_A || r->t[i].code == T_AN || amount(r, i, &h) != j - 1 - i || h.den != 1) return 0;
+    if (!text_is(r, j - 1, "hour") && !text_is(r, j - 1, "hours")) return 0;
+    int f = j;
+    if (code_at(r, f) == T_AND) f++;
+    if (f >= r->n) return 0;
+    int k = 0;
+    if (code_at(r, f) == T_NUM && !(r->t[f].flags & (TF_DECIMAL | TF_ORDINAL))) {
+        if (digits_value(r->text + r->t[f].start, r->t[f].len, &m, &den)) return 0;
+        k = 1;
+    } else if (!(k = number_words(r, f, &m))) {
+        return 0;
+    }
+    if (m < 1 || m > 59 || (f + k < r->n && goes_on[r->t[f + k].code])) return 0;
+    *hours = h.num;
+    *minutes = m;
+    return f + k - j;
+}
+
 /* One term of a duration. */
 static int term(const struct reader *r, int i, struct duration *d, int *bad)
 {
@@ -270,15 +304,28 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
     }
     if (!(k = amount(r, i, &a))) return 0;
     int j = i + k;
-    /* two and a quarter hours, 2 and a half days */
+    /* two and a quarter hours, 2 and a half days, one and three quarters of an hour */
     if (code_at(r, j) == T_AND) {
         int f = j + 1;
-        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) f++;
-        int64_t fn = code_at(r, f) == T_HALF ? 1 : code_at(r, f) == T_QUARTER ? 1 : 0;
-        int64_t fd = code_at(r, f) == T_HALF ? 2 : 4;
-        if (fn && (u = unit_at(r, f + 1, 1)) && u != U_QUARTER) {
+        int64_t quarters = 1;
+        if (code_at(r, f) == T_A || code_at(r, f) == T_AN) {
+            f++;
+        } else if (code_at(r, f) == T_NUMWORD && r->t[f].val >= 1 && r->t[f].val <= 3 &&
+                   code_at(r, f + 1) == T_QUARTER) {
+            quarters = r->t[f].val; /* one and two quarters hour (Duckling) */
+            f++;
+        }
+        int frac = code_at(r, f);
+        int64_t fn = frac == T_HALF ? 1 : frac == T_QUARTER ? quarters : 0;
+        int64_t fd = frac == T_HALF ? 2 : 4;
+        int g = f + 1;
+        if (frac == T_QUARTER && code_at(r, g) == T_OF) { /* one and a quarter of (an) hour */
+            g++;
+            if (code_at(r, g) == T_A || code_at(r, g) == T_AN) g++;
+        }
+        if (fn && (u = unit_at(r, g, 1)) && u != U_QUARTER) {
             if (add_amount(d, a.num * fd + a.den * fn, a.den * fd, u)) *bad = 1;
-            return f + 2 - i;
+            return g + 1 - i;
         }
     }
     /* three quarters of an hour, a quarter of an hour; `3 quarters` of a year below */
@@ -290,9 +337,14 @@ static int term(const struct reader *r, int i, struct duration *d, int *bad)
             return f + 1 - i;
         }
     }
-    if (code_at(r, j) == T_MORE) j++; /* 2 more weeks */
+    if (code_at(r, j) == T_MORE || code_at(r, j) == T_EXTRA) j++; /* 2 more weeks, 2 extra minutes */
     if (!(u = unit_at(r, j, 1))) return 0;
     j++;
+    int64_t hours, minutes;
+    if (u == U_HOUR && (k = hour_minutes(r, i, j, &hours, &minutes))) { /* 1 hour thirty, 2 hours and 10 */
+        if (add_amount(d, hours, 1, U_HOUR) || add_amount(d, minutes, 1, U_MIN)) *bad = 1;
+        return j + k - i;
+    }
     /* an hour and a half, a month and a half */
     if (code_at(r, j) == T_AND) {
         int f = j + 1;
