@@ -131,26 +131,6 @@ static const struct cli_command check_command = {
     "\"reason\"}\n",
     cli_check_options, check_more};
 
-static int check_words(const struct cli_options *opt, char **words);
-
-int check_main(int argc, char **argv)
-{
-    struct cli_options opt;
-    struct split_args a;
-    int rc = cli_parse_options(argc, argv, 2, &check_command, &opt, &a);
-    if (rc != CLI_GO) return rc;
-    if (a.n_words != 2) {
-        fprintf(
-            stderr,
-            "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
-        rc = EXIT_USAGE;
-    } else {
-        rc = check_words(&opt, a.words);
-    }
-    args_release(&a);
-    return rc;
-}
-
 /* The decision for words[0] (the principal) and words[1] (the action). */
 static int check_words(const struct cli_options *opt, char **words)
 {
@@ -190,4 +170,22 @@ static int check_words(const struct cli_options *opt, char **words)
         printf("%s: %s (rule %s)\n", d.allow ? "allow" : "deny", d.reason, d.rule);
     }
     return d.allow ? EXIT_DONE : EXIT_DENIED;
+}
+
+int check_main(int argc, char **argv)
+{
+    struct cli_options opt;
+    struct split_args a;
+    int rc = cli_parse_options(argc, argv, 2, &check_command, &opt, &a);
+    if (rc != CLI_GO) return rc;
+    if (a.n_words != 2) {
+        fprintf(
+            stderr,
+            "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
+        rc = EXIT_USAGE;
+    } else {
+        rc = check_words(&opt, a.words);
+    }
+    args_release(&a);
+    return rc;
 }

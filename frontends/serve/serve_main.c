@@ -27,8 +27,7 @@ const struct opt_spec cli_serve_options[] = {
     {"slack-response-prefix", 0, "URL",
      "response_url must start with this (default https://hooks.slack.com/)"},
     {"retry-delay-ms", 0, "MS",
-     "the first wait before a failed POST to a response or callback URL is retried (default 500, "
-     "doubled each time, 5 attempts in all)"},
+     "the first wait before a failed POST is retried (default 500, doubled, 5 tries)"},
     {"log", 0, "LEVEL", "error, warn, or info: a line a request (default info)"},
     CLI_HELP_OPTIONS,
     {NULL, 0, NULL, NULL},
