@@ -10,10 +10,10 @@
  * transaction is rolled back, so a change is never stored without its event. subject is a
  * canonical name or principal (no character of it needs escaping in JSON). */
 static enum store_status finish(struct admin_ctx *a, enum store_status st, int64_t sandbox_id,
-                                const char *command, const char *subject, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+                                const char *subject, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 static enum store_status finish(struct admin_ctx *a, enum store_status st, int64_t sandbox_id,
-                                const char *command, const char *subject, const char *fmt, ...)
+                                const char *subject, const char *fmt, ...)
 {
     struct text subjects = TEXT_INIT, summary = TEXT_INIT;
     if (st == STORE_OK) {
@@ -24,7 +24,7 @@ static enum store_status finish(struct admin_ctx *a, enum store_status st, int64
         va_end(ap);
         struct st_event e = {.at = a->now, .outcome = "done", .subjects = subjects.s, .summary = summary.s};
         snprintf(e.actor, sizeof e.actor, "%s", a->actor);
-        snprintf(e.intent, sizeof e.intent, "%s", command);
+        snprintf(e.intent, sizeof e.intent, "admin"); /* interfaces.md: admin changes are intent admin */
         st = subjects.oom || summary.oom ? STORE_ERROR : store_audit_append(a->store, sandbox_id, &e);
     }
     if (st == STORE_OK) st = store_commit(a->store); /* rolls back itself when it fails */
@@ -42,15 +42,14 @@ static enum store_status finish(struct admin_ctx *a, enum store_status st, int64
 enum store_status admin_workspace_add(struct admin_ctx *a, const char *name, enum mode default_mode)
 {
     BEGIN(a);
-    return finish(a, store_workspace_add(a->store, name, default_mode, NULL), 0, "workspace add", name,
+    return finish(a, store_workspace_add(a->store, name, default_mode, NULL), 0, name,
                   "workspace %s added (default mode %s)", name, mode_name(default_mode));
 }
 
 enum store_status admin_workspace_remove(struct admin_ctx *a, const char *name)
 {
     BEGIN(a);
-    return finish(a, store_workspace_remove(a->store, name), 0, "workspace remove", name,
-                  "workspace %s removed", name);
+    return finish(a, store_workspace_remove(a->store, name), 0, name, "workspace %s removed", name);
 }
 
 enum store_status admin_member(struct admin_ctx *a, int64_t workspace_id, const char *workspace,
@@ -59,8 +58,8 @@ enum store_status admin_member(struct admin_ctx *a, int64_t workspace_id, const 
     BEGIN(a);
     enum store_status st = add ? store_member_add(a->store, workspace_id, principal)
                                : store_member_remove(a->store, workspace_id, principal);
-    return finish(a, st, 0, add ? "member add" : "member remove", principal, "%s %s workspace %s", principal,
-                  add ? "added to" : "removed from", workspace);
+    return finish(a, st, 0, principal, "%s %s workspace %s", principal, add ? "added to" : "removed from",
+                  workspace);
 }
 
 enum store_status admin_sandbox_add(struct admin_ctx *a, const char *name, const char *owner,
@@ -68,15 +67,14 @@ enum store_status admin_sandbox_add(struct admin_ctx *a, const char *name, const
 {
     BEGIN(a);
     /* The store's own log: a sandbox whose own log holds anything is never removed. */
-    return finish(a, store_sandbox_add(a->store, name, owner, workspace_id, source, mode, NULL), 0,
-                  "sandbox add", name, "sandbox %s added, owned by %s", name, owner);
+    return finish(a, store_sandbox_add(a->store, name, owner, workspace_id, source, mode, NULL), 0, name,
+                  "sandbox %s added, owned by %s", name, owner);
 }
 
 enum store_status admin_sandbox_remove(struct admin_ctx *a, const char *name)
 {
     BEGIN(a);
-    return finish(a, store_sandbox_remove(a->store, name), 0, "sandbox remove", name, "sandbox %s removed",
-                  name);
+    return finish(a, store_sandbox_remove(a->store, name), 0, name, "sandbox %s removed", name);
 }
 
 enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, const char *kind,
@@ -92,53 +90,51 @@ enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, 
     else
         st = store_thing_remove(a->store, sb->id, kind, name);
     if (keys_removed) *keys_removed = keys;
-    char command[24];
-    snprintf(command, sizeof command, "%s %s", kind, add ? "add" : "remove");
-    return finish(a, st, sb->id, command, name, "%s %s %s sandbox %s%s", kind, name,
-                  add ? "added to" : "removed from", sb->name, keys ? " (and its keys)" : "");
+    return finish(a, st, sb->id, name, "%s %s %s sandbox %s%s", kind, name, add ? "added to" : "removed from",
+                  sb->name, keys ? " (and its keys)" : "");
 }
 
 enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const char *channel,
                                   const struct st_sandbox *sb)
 {
     BEGIN(a);
-    return finish(a, store_slack_map(a->store, team, channel ? channel : "", sb->id), sb->id, "slack map",
-                  sb->name, "Slack team %s%s%s mapped to sandbox %s", team,
-                  channel && *channel ? ", channel " : "", channel ? channel : "", sb->name);
+    return finish(a, store_slack_map(a->store, team, channel ? channel : "", sb->id), sb->id, sb->name,
+                  "Slack team %s%s%s mapped to sandbox %s", team, channel && *channel ? ", channel " : "",
+                  channel ? channel : "", sb->name);
 }
 
 enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel)
 {
     BEGIN(a);
-    return finish(a, store_slack_unmap(a->store, team, channel ? channel : ""), 0, "slack unmap", team,
+    return finish(a, store_slack_unmap(a->store, team, channel ? channel : ""), 0, team,
                   "Slack team %s%s%s unmapped", team, channel && *channel ? ", channel " : "",
                   channel ? channel : "");
 }
 
-enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal)
+enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge)
 {
     BEGIN(a);
-    return finish(a, store_slack_link(a->store, slack_user, principal), 0, "link", principal,
-                  "%s linked to %s", slack_user, principal);
+    return finish(a, store_slack_link(a->store, slack_user, principal, merge), 0, principal,
+                  "%s linked to %s%s", slack_user, principal,
+                  merge ? " (grants held by both merged: the higher role and the later expiry kept)" : "");
 }
 
 enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user)
 {
     BEGIN(a);
-    return finish(a, store_slack_unlink(a->store, slack_user), 0, "unlink", slack_user, "%s unlinked",
-                  slack_user);
+    return finish(a, store_slack_unlink(a->store, slack_user), 0, slack_user, "%s unlinked", slack_user);
 }
 
 enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t workspace_id,
                                 const unsigned char token_sha256[32], const char *callback_prefix)
 {
     BEGIN(a);
-    return finish(a, store_bot_add(a->store, name, workspace_id, token_sha256, callback_prefix), 0, "bot add",
-                  name, "bot %s added", name);
+    return finish(a, store_bot_add(a->store, name, workspace_id, token_sha256, callback_prefix), 0, name,
+                  "bot %s added", name);
 }
 
 enum store_status admin_bot_remove(struct admin_ctx *a, const char *name)
 {
     BEGIN(a);
-    return finish(a, store_bot_remove(a->store, name), 0, "bot remove", name, "bot %s removed", name);
+    return finish(a, store_bot_remove(a->store, name), 0, name, "bot %s removed", name);
 }

@@ -30,7 +30,7 @@ enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, 
 enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const char *channel,
                                   const struct st_sandbox *sb);
 enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel);
-enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal);
+enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge);
 enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user);
 enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t workspace_id,
                                 const unsigned char token_sha256[32], const char *callback_prefix);

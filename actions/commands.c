@@ -130,16 +130,17 @@ static json_t *grant_json(const struct st_grant *g)
     return o;
 }
 
-/* What was there before, whole, into the audit event. */
-static void before_json(json_t *before, struct audit_texts *au)
+/* What was there before (or is there after), whole, into the audit event. */
+static void state_json(json_t *state, struct text *out)
 {
-    char *j = json_dumps(before, JSON_COMPACT);
+    char *j = json_dumps(state, JSON_COMPACT);
     if (j)
-        text_puts(&au->before, j);
+        text_puts(out, j);
     else
-        au->before.oom = 1;
+        out->oom = 1;
     free(j);
 }
+static void before_json(json_t *before, struct audit_texts *au) { state_json(before, &au->before); }
 
 static int store_fail(struct exec_ctx *x, struct reply *r)
 {
@@ -177,6 +178,7 @@ static int grants_done(struct exec_ctx *x, struct reply *r, struct audit_texts *
         return store_fail(x, r);
     }
     before_json(before, au);
+    state_json(after, &au->after);
     json_decref(before);
     r->result = json_pack("{s:o}", "grants", after);
     return 0;
@@ -563,6 +565,24 @@ struct audit_walk {
     json_t *events;
 };
 
+/* A stored text of JSON as a value: null for none. */
+static json_t *state_of(const char *j)
+{
+    if (!j || !*j) return json_null();
+    json_t *v = json_loads(j, JSON_DECODE_ANY, NULL);
+    return v ? v : json_string(j); /* never dropped: kept as the text it is */
+}
+
+json_t *commands_event_json(const struct st_event *e)
+{
+    json_t *subjects = json_loads(e->subjects && *e->subjects ? e->subjects : "[]", 0, NULL);
+    return json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "event", (json_int_t)e->id, "at",
+                     instant_json(1, e->at), "actor", e->actor, "intent", e->intent, "subjects",
+                     subjects ? subjects : json_array(), "outcome", e->outcome, "summary",
+                     e->summary ? e->summary : "", "before", state_of(e->before), "after",
+                     state_of(e->after));
+}
+
 static int audit_event(void *ctx, const struct st_event *e)
 {
     struct audit_walk *w = ctx;
@@ -575,11 +595,8 @@ static int audit_event(void *ctx, const struct st_event *e)
         }
         if (!hit) return 0;
     }
-    json_t *subjects = json_loads(e->subjects, 0, NULL);
-    json_array_append_new(w->events, json_pack("{s:o, s:s, s:s, s:o, s:s, s:s}", "at", instant_json(1, e->at),
-                                               "actor", e->actor, "intent", e->intent, "subjects",
-                                               subjects ? subjects : json_array(), "outcome", e->outcome,
-                                               "summary", e->summary));
+    json_t *ev = commands_event_json(e);
+    if (!ev || json_array_append_new(w->events, ev)) return -1; /* the store says it failed: never fewer */
     return 0;
 }
 
@@ -593,14 +610,19 @@ static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         json_decref(w.events);
         return store_fail(x, r);
     }
-    reply_summary(r, "%zu events in the audit log of sandbox %s", json_array_size(w.events), sb->name);
+    size_t n = json_array_size(w.events);
+    reply_summary(r, "%zu event%s in the audit log of sandbox %s", n, n == 1 ? "" : "s", sb->name);
     size_t k;
     json_t *ev;
     json_array_foreach(w.events, k, ev)
     {
-        reply_append(r, "%s %s %s: %s", k ? ";" : ":", json_string_value(json_object_get(ev, "at")),
-                     json_string_value(json_object_get(ev, "outcome")),
-                     json_string_value(json_object_get(ev, "summary")));
+        /* Each with its actor; a denial's or rejection's summary says so itself, once. */
+        const char *outcome = json_string_value(json_object_get(ev, "outcome")),
+                   *summary = json_string_value(json_object_get(ev, "summary"));
+        int said = strcmp(outcome, "done") == 0 || strncmp(summary, outcome, strlen(outcome)) == 0;
+        reply_part(r, k ? "; " : ": ", "%s %s %s%s%s", json_string_value(json_object_get(ev, "at")),
+                   json_string_value(json_object_get(ev, "actor")), said ? "" : outcome, said ? "" : ": ",
+                   summary);
     }
     r->result = json_pack("{s:o}", "events", w.events);
     return 0;
@@ -631,6 +653,7 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
                     struct audit_texts *au)
 {
     text_printf(&au->before, "{\"mode\":\"%s\"}", mode_name(sb->mode));
+    text_printf(&au->after, "{\"mode\":\"%s\"}", mode_name(it->mode));
     if (store_sandbox_set_mode(x->store, sb->id, it->mode) != STORE_OK) return store_fail(x, r);
     for (int i = 0; i < it->n_principals; i++)
         if (store_collaborator_add(x->store, sb->id, it->principals[i].s) != STORE_OK)

@@ -11,6 +11,7 @@
 struct audit_texts {
     struct text subjects; /* a JSON array; left empty: the intent's principals */
     struct text before;   /* JSON of what was there before the change; empty for none */
+    struct text after;    /* JSON of what is there after it; empty for none */
 };
 
 struct command {
@@ -28,6 +29,11 @@ struct command {
 
 /* The row of an intent, or NULL for an intent this version cannot carry out. */
 const struct command *command_for(enum intent_kind kind);
+
+/* An audit event as interfaces.md's event object: {"event", "at", "actor", "intent",
+ * "subjects", "outcome", "summary", "before", "after"}, before and after whole (null for
+ * none). NULL when out of memory. */
+json_t *commands_event_json(const struct st_event *e);
 
 /* The intent's principals as a JSON array, for the audit event. */
 void commands_subjects_json(const struct intent *it, struct text *out);

@@ -64,7 +64,7 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
         store_failed(x, r);
         return;
     }
-    struct audit_texts au = {TEXT_INIT, TEXT_INIT};
+    struct audit_texts au = {TEXT_INIT, TEXT_INIT, TEXT_INIT};
     if (cmd->run(x, sb, it, r, &au) != 0 || r->status != RS_DONE) {
         store_rollback(x->store);
         if (r->status == RS_DONE) store_failed(x, r);
@@ -72,7 +72,8 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     }
     /* The handler may have said the subjects (a cross grant's sandbox) and what was before. */
     if (!au.subjects.len) commands_subjects_json(it, &au.subjects);
-    if (text_failed(&au.subjects) || text_failed(&au.before) || text_failed(&r->summary)) {
+    if (text_failed(&au.subjects) || text_failed(&au.before) || text_failed(&au.after) ||
+        text_failed(&r->summary)) {
         store_rollback(x->store);
         reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
         goto out;
@@ -80,6 +81,7 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     struct st_event e;
     commands_event(&e, x, it, "done", r->summary.s, au.subjects.s);
     e.before = au.before.s;
+    e.after = au.after.s;
     if (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK) {
         store_rollback(x->store);
         store_failed(x, r);
@@ -87,6 +89,7 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
 out:
     text_free(&au.subjects);
     text_free(&au.before);
+    text_free(&au.after);
 }
 
 /* The change, then the handler's part outside the store. */
@@ -357,8 +360,8 @@ void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply
     struct intent it;
     enum parse_status ps = parse_phrase(text, len, &pc, &it, &r->err);
     if (ps != PARSE_OK) {
-        r->has_error = 1;
-        reply_fail(r, r->err.code, "%s%s%s", r->err.message, r->err.hint[0] ? "; " : "", r->err.hint);
+        struct parse_error err = r->err;
+        reply_refusal(r, &err);
         return;
     }
     for (int i = 0; i < it.n_principals; i++)

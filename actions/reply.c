@@ -38,6 +38,13 @@ void reply_clear(struct reply *r)
     parts_clear(r);
 }
 
+void reply_refusal(struct reply *r, const struct parse_error *err)
+{
+    r->has_error = 1;
+    r->err = *err;
+    reply_fail(r, err->code, "%s%s%s", err->message, err->hint[0] ? "; " : "", err->hint);
+}
+
 void reply_summary(struct reply *r, const char *fmt, ...)
 {
     text_reset(&r->summary);

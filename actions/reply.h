@@ -43,6 +43,8 @@ char *reply_json(const struct reply *r, size_t *len);
 /* Answers with code (its status comes from codes.def) and a summary made like printf; a NULL
  * fmt says the code's own message. */
 void reply_fail(struct reply *r, enum code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The refusal of a phrase the grammar did not take (err from parse_phrase), as a reply. */
+void reply_refusal(struct reply *r, const struct parse_error *err);
 /* Sets the summary anew, like printf (its parts go with the old one). */
 void reply_summary(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Adds sep and one part (a row) to the summary, like printf, and keeps the part as data. */

@@ -114,6 +114,9 @@ static const char *const migrations[] = {
     "  summary TEXT NOT NULL,"
     "  before TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX store_audit_by_time ON store_audit (at);",
+    /* 3: an event keeps what is there after the change too (interfaces.md, event objects). */
+    "ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE store_audit ADD COLUMN after TEXT NOT NULL DEFAULT '';",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -123,6 +126,57 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
 /* ---- Statements ------------------------------------------------------------------------- */
 
 #define STATEMENTS(X)                                                                                        \
+    /* What admin lists and shows (interfaces.md, admin): ?1 a workspace, ?2 a sandbox, NULL                 \
+     * for any; the column names are the keys of admin's JSON Lines. */                                      \
+    X(LIST_WORKSPACES,                                                                                       \
+      "SELECT w.name AS name, w.default_mode AS default_mode, "                                              \
+      "(SELECT count(*) FROM sandboxes s WHERE s.workspace_id = w.id) AS sandboxes, "                        \
+      "(SELECT count(*) FROM members m WHERE m.workspace_id = w.id) AS members FROM workspaces w "           \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR EXISTS "                                         \
+      "(SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = ?2)) ORDER BY w.name")            \
+    X(LIST_SANDBOXES,                                                                                        \
+      "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
+      "NULLIF(s.source_dir, '') AS source_dir FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name")                   \
+    X(LIST_PROJECTS,                                                                                         \
+      "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
+      "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'project' AND (?1 IS NULL OR w.name = ?1) " \
+      "AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, t.name")                                             \
+    X(LIST_AGENTS,                                                                                           \
+      "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
+      "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'agent' AND (?1 IS NULL OR w.name = ?1) "   \
+      "AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, t.name")                                             \
+    X(LIST_BOTS,                                                                                             \
+      "SELECT b.name AS name, w.name AS workspace, NULLIF(b.callback_prefix, '') AS callback_prefix "        \
+      "FROM bots b JOIN workspaces w ON w.id = b.workspace_id WHERE (?1 IS NULL OR w.name = ?1) AND "        \
+      "(?2 IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = ?2)) "      \
+      "ORDER BY b.name")                                                                                     \
+    X(LIST_LINKS,                                                                                            \
+      "SELECT slack_user, principal FROM slack_links WHERE ?1 IS NULL AND ?2 IS NULL ORDER BY slack_user")   \
+    X(LIST_MAPS,                                                                                             \
+      "SELECT m.team AS team, NULLIF(m.channel, '') AS channel, s.name AS sandbox FROM slack_maps m "        \
+      "JOIN sandboxes s ON s.id = m.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY m.team, m.channel")        \
+    X(LIST_KEYS,                                                                                             \
+      "SELECT s.name AS sandbox, k.agent AS agent, k.kind AS kind, NULLIF(k.principal, '') AS principal, "   \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', k.expires_at, 'unixepoch') AS expires_at, k.created_by AS "            \
+      "created_by, "                                                                                         \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', k.created_at, 'unixepoch') AS created_at FROM agent_keys k "           \
+      "JOIN sandboxes s ON s.id = k.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, k.agent, k.id")    \
+    X(SHOW_SANDBOX,                                                                                          \
+      "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
+      "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
+      "(SELECT group_concat(name, ', ') FROM (SELECT name FROM things WHERE sandbox_id = s.id AND "          \
+      "kind = 'project' ORDER BY name)) AS projects, "                                                       \
+      "(SELECT group_concat(name, ', ') FROM (SELECT name FROM things WHERE sandbox_id = s.id AND "          \
+      "kind = 'agent' ORDER BY name)) AS agents, "                                                           \
+      "(SELECT count(*) FROM grants g WHERE g.sandbox_id = s.id) AS grants, "                                \
+      "(SELECT count(*) FROM collaborators c WHERE c.sandbox_id = s.id) AS collaborators, "                  \
+      "(SELECT count(*) FROM agent_keys k WHERE k.sandbox_id = s.id) AS keys, "                              \
+      "(SELECT count(*) FROM audit a WHERE a.sandbox_id = s.id) AS events "                                  \
+      "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "                                         \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND s.name = ?2")                                                   \
     X(BEGIN, "BEGIN IMMEDIATE")                                                                              \
     X(COMMIT, "COMMIT")                                                                                      \
     X(READ_BEGIN, "BEGIN DEFERRED")                                                                          \
@@ -154,18 +208,20 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                   "WHERE sandbox_id = ?1 ORDER BY principal, project")                                       \
     X(GRANT_EACH_OF, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "  \
                      "WHERE sandbox_id = ?1 AND principal = ?2 ORDER BY project")                            \
-    X(AUDIT_ADD, "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before) "    \
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                  \
-    X(STORE_AUDIT_ADD, "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before) "    \
-                       "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                                \
+    X(AUDIT_ADD,                                                                                             \
+      "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "        \
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                                         \
+    X(STORE_AUDIT_ADD,                                                                                       \
+      "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before, after) "              \
+      "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                                             \
     X(STORE_AUDIT_EACH,                                                                                      \
-      "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "                \
+      "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before, a.after "       \
       "FROM store_audit a "                                                                                  \
       "WHERE ?1 = 0 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                               \
       "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
       "ORDER BY a.at DESC, a.id DESC LIMIT ?4")                                                              \
     X(AUDIT_EACH,                                                                                            \
-      "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before "            \
+      "SELECT a.id, a.at, s.name, a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before, a.after "   \
       "FROM audit a JOIN sandboxes s ON s.id = a.sandbox_id "                                                \
       "WHERE a.sandbox_id = ?1 AND a.at >= ?2 AND (?3 IS NULL OR a.actor = ?3 OR EXISTS "                    \
       "(SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?3)) "                                   \
@@ -199,6 +255,19 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(LINK, "INSERT INTO slack_links (slack_user, principal) VALUES (?1, ?2) "                               \
             "ON CONFLICT (slack_user) DO UPDATE SET principal = excluded.principal")                         \
     X(UNLINK, "DELETE FROM slack_links WHERE slack_user = ?1")                                               \
+    /* Where both names hold a grant for one sandbox and project (link --merge): the higher role             \
+     * and the later expiry (none is latest) go to the principal's grant. */                                 \
+    X(LINK_CLASH,                                                                                            \
+      "SELECT s.name, g1.project FROM grants g1 JOIN grants g2 ON g2.sandbox_id = g1.sandbox_id "            \
+      "AND g2.project = g1.project JOIN sandboxes s ON s.id = g1.sandbox_id "                                \
+      "WHERE g1.principal = ?1 AND g2.principal = ?2 ORDER BY s.name, g1.project LIMIT 1")                   \
+    X(LINK_MERGE,                                                                                            \
+      "UPDATE grants AS g2 SET "                                                                             \
+      "role = CASE WHEN g2.role = 'editor' OR g1.role = 'editor' THEN 'editor' ELSE 'viewer' END, "          \
+      "expires_at = CASE WHEN g2.expires_at IS NULL OR g1.expires_at IS NULL THEN NULL "                     \
+      "ELSE max(g2.expires_at, g1.expires_at) END "                                                          \
+      "FROM grants AS g1 WHERE g1.principal = ?1 AND g2.principal = ?2 "                                     \
+      "AND g1.sandbox_id = g2.sandbox_id AND g1.project = g2.project")                                       \
     X(LINK_GRANTS, "UPDATE OR IGNORE grants SET principal = ?2 WHERE principal = ?1")                        \
     X(LINK_GRANTS_LEFT, "DELETE FROM grants WHERE principal = ?1")                                           \
     X(LINK_COLLABS, "UPDATE OR IGNORE collaborators SET principal = ?2 WHERE principal = ?1")                \
@@ -813,6 +882,7 @@ enum store_status store_audit_append(struct store *s, int64_t sb, const struct s
     bind_text(st, 6, e->outcome);
     bind_text(st, 7, e->summary ? e->summary : "");
     bind_text(st, 8, e->before ? e->before : "");
+    bind_text(st, 9, e->after ? e->after : "");
     return run(s, st, "writing the audit event");
 }
 
@@ -837,6 +907,7 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
         e.subjects = col_text(st, 5);
         e.summary = col_text(st, 7);
         e.before = col_text(st, 8);
+        e.after = col_text(st, 9);
         if (fn(ctx, &e)) {
             rc = SQLITE_DONE;
             break;
@@ -1173,19 +1244,34 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
 /* Two names, one principal (access.md): what the Slack ID held moves to the principal, in one
  * savepoint with the link, so that the ID is never found holding anything apart. Where the
  * principal already had a grant for the same (sandbox, project), its own stands. */
-enum store_status store_slack_link(struct store *s, const char *u, const char *p)
+enum store_status store_slack_link(struct store *s, const char *u, const char *p, int merge)
 {
     if (too_long(s, "a Slack user", u, PRINCIPAL_MAX_LEN) || too_long(s, "a principal", p, PRINCIPAL_MAX_LEN))
         return STORE_ERROR;
-    static const enum stmt_id steps[] = {SQL_LINK,
-                                         SQL_LINK_GRANTS,
-                                         SQL_LINK_GRANTS_LEFT,
-                                         SQL_LINK_COLLABS,
-                                         SQL_LINK_COLLABS_LEFT,
-                                         SQL_LINK_MEMBERS,
-                                         SQL_LINK_MEMBERS_LEFT,
-                                         SQL_LINK_OWNERS,
-                                         SQL_LINK_KEYS};
+    /* Never a grant dropped (interfaces.md): two grants for one sandbox and project are
+     * refused, naming both, unless merged. */
+    sqlite3_stmt *clash = stmt(s, SQL_LINK_CLASH);
+    if (!clash) return STORE_ERROR;
+    bind_text(clash, 1, u);
+    bind_text(clash, 2, p);
+    int rc = sqlite3_step(clash);
+    if (rc == SQLITE_ROW && !merge) {
+        const char *sb = (const char *)sqlite3_column_text(clash, 0),
+                   *proj = (const char *)sqlite3_column_text(clash, 1);
+        snprintf(
+            s->err, sizeof s->err,
+            "%s and %s both hold a grant on sandbox %.64s%s%.64s: link --merge keeps the higher role and the "
+            "later expiry",
+            u, p, sb ? sb : "", proj && *proj ? ", project " : "", proj ? proj : "");
+        done(clash);
+        return STORE_EXISTS;
+    }
+    done(clash);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(s, "linking the Slack user");
+    static const enum stmt_id steps[] = {
+        SQL_LINK,         SQL_LINK_MERGE,        SQL_LINK_GRANTS,  SQL_LINK_GRANTS_LEFT,
+        SQL_LINK_COLLABS, SQL_LINK_COLLABS_LEFT, SQL_LINK_MEMBERS, SQL_LINK_MEMBERS_LEFT,
+        SQL_LINK_OWNERS,  SQL_LINK_KEYS};
     if (sqlite3_exec(s->db, "SAVEPOINT link", NULL, NULL, NULL) != SQLITE_OK)
         return fail(s, "linking the Slack user");
     enum store_status r = STORE_OK;
@@ -1250,4 +1336,65 @@ enum store_status store_workspace_remove(struct store *s, const char *name)
 enum store_status store_sandbox_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
+}
+
+/* ---- What admin lists and shows ----------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    enum stmt_id stmt;
+} listings[] = {
+    {"workspaces", SQL_LIST_WORKSPACES},
+    {"sandboxes", SQL_LIST_SANDBOXES},
+    {"projects", SQL_LIST_PROJECTS},
+    {"agents", SQL_LIST_AGENTS},
+    {"bots", SQL_LIST_BOTS},
+    {"links", SQL_LIST_LINKS},
+    {"maps", SQL_LIST_MAPS},
+    {"keys", SQL_LIST_KEYS},
+    {"sandbox", SQL_SHOW_SANDBOX},
+};
+
+int store_listing(const char *name)
+{
+    for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++)
+        if (strcmp(listings[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
+                             store_row_fn fn, void *ctx)
+{
+    if (listing < 0 || (size_t)listing >= sizeof listings / sizeof listings[0]) {
+        snprintf(s->err, sizeof s->err, "no such listing");
+        return STORE_ERROR;
+    }
+    sqlite3_stmt *st = stmt(s, listings[listing].stmt);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, workspace);
+    bind_text(st, 2, sandbox);
+    int n = sqlite3_column_count(st), rc, rows = 0;
+    const char *names[16], *values[16];
+    int is_number[16];
+    if (n > 16) { /* the widest listing has 11 columns: a wider one is a mistake here, never cut */
+        done(st);
+        snprintf(s->err, sizeof s->err, "a listing of %d columns is wider than 16", n);
+        return STORE_ERROR;
+    }
+    for (int c = 0; c < n; c++)
+        names[c] = sqlite3_column_name(st, c);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < n; c++) {
+            values[c] = (const char *)sqlite3_column_text(st, c);
+            is_number[c] = sqlite3_column_type(st, c) == SQLITE_INTEGER;
+        }
+        rows++;
+        if (fn(ctx, n, names, values, is_number)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    if (rc != SQLITE_DONE) return fail(s, "listing what admin set up");
+    return rows || listings[listing].stmt != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
 }

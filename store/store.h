@@ -156,7 +156,10 @@ enum store_status store_cross_delete(struct store *s, int64_t reader_id, int64_t
 /* ---- Slack and chat bots (set up by concierge admin) ------------------------------------- */
 
 /* A Slack user is that principal (admin link). */
-enum store_status store_slack_link(struct store *s, const char *slack_user, const char *principal);
+/* Links a Slack user to a principal: what slack:UID holds becomes the principal's. Where both
+ * hold a grant for one sandbox and project it is STORE_EXISTS (store_errmsg names both),
+ * unless merge: then the higher role and the later expiry are kept. */
+enum store_status store_slack_link(struct store *s, const char *slack_user, const char *principal, int merge);
 enum store_status store_slack_unlink(struct store *s, const char *slack_user);
 /* Team (and channel, "" for any) → sandbox (admin slack map). */
 enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sandbox_id);
@@ -203,6 +206,7 @@ struct st_event {
     const char *subjects; /* a JSON array of principals or names; NULL is [] */
     const char *summary;
     const char *before; /* JSON of what was there before a change; NULL or "" for none */
+    const char *after;  /* JSON of what is there after it; NULL or "" for none */
 };
 
 /* Into the sandbox's log, or with sandbox_id 0 into the store's own (admin changes that
@@ -241,5 +245,19 @@ enum store_status store_pending_drop_conversation(struct store *s, const char *c
                                                   int *dropped);
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
+
+/* ---- What admin lists and shows (interfaces.md, admin) ----------------------------------------- */
+
+/* One row: n columns, their names (snake_case, the keys of admin's JSON Lines) and values as
+ * text (NULL for none), is_number[c] when the value is an integer. Valid during the call. */
+typedef int (*store_row_fn)(void *ctx, int n, const char *const *names, const char *const *values,
+                            const int *is_number);
+/* The listing of this name — workspaces, sandboxes, projects, agents, bots, links, maps, keys,
+ * and sandbox (one sandbox shown whole) — or -1. */
+int store_listing(const char *name);
+/* Its rows, filtered by workspace and sandbox (NULL: any). The sandbox listing needs the
+ * sandbox and answers STORE_NOT_FOUND when there is none. Never a secret or its hash. */
+enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
+                             store_row_fn fn, void *ctx);
 
 #endif

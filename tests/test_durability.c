@@ -551,8 +551,22 @@ static void test_two_writers(void)
     const char *name = "two writers";
     char db[128];
     snprintf(db, sizeof db, "%s/writers.db", dir);
-    json_t *init = query("two writers: creating the store", db, "who has access?");
-    json_decref(init);
+    /* A question never makes a named store (interfaces.md): a change or admin does. */
+    {
+        const char *args[] = {"--db", db, "--as", "@owner", "--json", "who has access?", NULL};
+        struct spawn_result p;
+        int st = run(&p, args);
+        CHECKF(st == 1 && strstr(p.out, "\"code\":\"no_store\"") && access(db, F_OK) != 0,
+               "two writers: a question on a missing named store says no_store and makes none",
+               "exit %d: %.300s", st, p.out);
+        spawn_result_free(&p);
+    }
+    {
+        const char *args[] = {"admin", "--db", db, "--as", "@owner", "audit", NULL};
+        struct spawn_result p;
+        CHECKF(run(&p, args) == 0, "two writers: admin makes the store", "%.300s", p.err);
+        spawn_result_free(&p);
+    }
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
     struct proc a, b;

@@ -196,18 +196,28 @@ static void test_link(void)
     snprintf(d.principal, sizeof d.principal, "@dan");
     snprintf(d.project, sizeof d.project, "web");
     d.role = ROLE_VIEWER;
+    d.has_expiry = 1;
+    d.expires_at = 2000000000;
     store_grant_put(s, sb, &d);
     store_collaborator_add(s, sb, "slack:U9");
     store_member_add(s, ws, "slack:U9");
     char linked[300];
-    CHECK(store_slack_link(s, "slack:U9", "@dan") == STORE_OK, "link slack:U9 to @dan");
+    /* Both hold a grant on demo's web project: never one dropped (interfaces.md, link). */
+    CHECK(store_slack_link(s, "slack:U9", "@dan", 0) == STORE_EXISTS &&
+              strstr(store_errmsg(s), "slack:U9 and @dan both hold a grant on sandbox demo, project web"),
+          "a link that would drop a grant is refused, naming both");
+    CHECK(store_slack_principal(s, "slack:U9", linked, sizeof linked) == STORE_NOT_FOUND &&
+              store_grant_find(s, sb, "slack:U9", "web", &got) == STORE_OK && got.role == ROLE_EDITOR,
+          "and nothing moved");
+    CHECK(store_slack_link(s, "slack:U9", "@dan", 1) == STORE_OK, "link --merge slack:U9 to @dan");
     CHECK(store_slack_principal(s, "slack:U9", linked, sizeof linked) == STORE_OK &&
               strcmp(linked, "@dan") == 0,
           "the link is kept");
     CHECK(store_grant_find(s, sb, "@dan", "", &got) == STORE_OK && got.role == ROLE_EDITOR,
           "the Slack ID's grant is @dan's");
-    CHECK(store_grant_find(s, sb, "@dan", "web", &got) == STORE_OK && got.role == ROLE_VIEWER,
-          "where @dan had a grant of his own, his stands");
+    CHECK(store_grant_find(s, sb, "@dan", "web", &got) == STORE_OK && got.role == ROLE_EDITOR &&
+              !got.has_expiry,
+          "where both had a grant, the merge keeps the higher role and the later expiry (none)");
     CHECK(store_grant_find(s, sb, "slack:U9", "", &got) == STORE_NOT_FOUND &&
               store_grant_find(s, sb, "slack:U9", "web", &got) == STORE_NOT_FOUND,
           "the Slack ID holds nothing apart");

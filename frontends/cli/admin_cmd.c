@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../actions/admin.h"
+#include "../../actions/commands.h"
 #include "../../actions/digest.h"
 #include "../../grammar/canon.h"
 #include "../../intent/timecalc.h"
@@ -23,6 +24,7 @@ struct admin_args {
     int n_names;
     const char *kinds; /* the command's row's letters, one a name */
     int json;          /* --json: JSON Lines instead of text */
+    int merge;         /* link --merge */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
     /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
     char canon[4][PRINCIPAL_MAX_LEN + 1], owner_buf[PRINCIPAL_MAX_LEN + 1], workspace_buf[NAME_MAX_LEN + 1],
@@ -59,7 +61,10 @@ static int find_workspace(struct store *s, const char *name, int64_t *id)
 {
     enum store_status st = store_workspace_find(s, name, id, NULL);
     if (st == STORE_OK) return 0;
-    fprintf(stderr, "concierge: %s\n", st == STORE_NOT_FOUND ? "workspace not found" : store_errmsg(s));
+    if (st == STORE_NOT_FOUND)
+        fprintf(stderr, "concierge: workspace \"%s\" not found\n", name);
+    else
+        fprintf(stderr, "concierge: %s\n", store_errmsg(s));
     return -1;
 }
 
@@ -141,7 +146,7 @@ static int sandbox_remove(struct store *s, const struct admin_args *a)
 /* admin link slack:UID P: Slack users are identified by ID, never by name. */
 static int link_cmd(struct store *s, const struct admin_args *a)
 {
-    return report(s, admin_link(a->ctx, a->names[0], a->names[1]), "linked");
+    return report(s, admin_link(a->ctx, a->names[0], a->names[1], a->merge), "linked");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
@@ -202,24 +207,204 @@ static int bot_remove(struct store *s, const struct admin_args *a)
 /* What each positional name is, one letter a name (the same rules as the language, canon.h):
  * n a name (workspace, sandbox, project, agent, bot), p a principal, s a Slack user
  * (slack:UID), l a principal a Slack user is linked to (@name or an e-mail address). */
-/* One line an event of the store's own log, newest first. */
+/* ---- admin list and admin show: a table, or JSON Lines with --json ---- */
+
+/* The rows of a listing, kept until all are in so the table's columns can be measured. */
+struct table {
+    int n;           /* columns */
+    char *names[16]; /* column names */
+    char **cells;    /* rows * n, NULL for none */
+    int *numbers;    /* rows * n: the cell is an integer */
+    size_t rows, cap;
+    int oom, json;
+};
+
+static char *dup_or_null(const char *v, int *oom)
+{
+    if (!v) return NULL;
+    size_t n = strlen(v) + 1;
+    char *d = malloc(n);
+    if (!d)
+        *oom = 1;
+    else
+        memcpy(d, v, n);
+    return d;
+}
+
+static int table_row(void *ctx, int n, const char *const *names, const char *const *values,
+                     const int *is_number)
+{
+    struct table *t = ctx;
+    if (t->n == 0) {
+        t->n = n;
+        for (int c = 0; c < n; c++)
+            t->names[c] = dup_or_null(names[c], &t->oom);
+    }
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        char **cells = realloc(t->cells, cap * (size_t)t->n * sizeof *cells);
+        if (cells) t->cells = cells;
+        int *numbers = realloc(t->numbers, cap * (size_t)t->n * sizeof *numbers);
+        if (numbers) t->numbers = numbers;
+        if (!cells || !numbers) {
+            t->oom = 1;
+            return -1; /* the listing stops and says so: never a shorter table */
+        }
+        t->cap = cap;
+    }
+    for (int c = 0; c < n; c++) {
+        t->cells[t->rows * (size_t)n + (size_t)c] = dup_or_null(values[c], &t->oom);
+        t->numbers[t->rows * (size_t)n + (size_t)c] = is_number[c];
+    }
+    t->rows++;
+    return t->oom ? -1 : 0;
+}
+
+static void table_print(const struct table *t)
+{
+    if (t->json) {
+        for (size_t r = 0; r < t->rows; r++) {
+            json_t *o = json_object();
+            for (int c = 0; c < t->n; c++) {
+                const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+                json_t *j = !v                                         ? json_null()
+                            : t->numbers[r * (size_t)t->n + (size_t)c] ? json_integer(strtoll(v, NULL, 10))
+                                                                       : json_string(v);
+                json_object_set_new(o, t->names[c], j);
+            }
+            char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            if (line) puts(line);
+            free(line);
+            json_decref(o);
+        }
+        return;
+    }
+    size_t width[16] = {0};
+    for (int c = 0; c < t->n; c++) {
+        width[c] = strlen(t->names[c]);
+        for (size_t r = 0; r < t->rows; r++) {
+            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+            size_t w = v ? strlen(v) : 1;
+            if (w > width[c]) width[c] = w;
+        }
+    }
+    for (int c = 0; c < t->n; c++) {
+        for (const char *p = t->names[c]; *p; p++)
+            putchar(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+        printf("%*s", c + 1 < t->n ? (int)(width[c] - strlen(t->names[c]) + 2) : 0, "");
+    }
+    putchar('\n');
+    for (size_t r = 0; r < t->rows; r++) {
+        for (int c = 0; c < t->n; c++) {
+            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
+            if (c + 1 < t->n)
+                printf("%-*s  ", (int)width[c], v ? v : "-");
+            else
+                printf("%s", v ? v : "-");
+        }
+        putchar('\n');
+    }
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->rows * (size_t)t->n; i++)
+        free(t->cells[i]);
+    for (int c = 0; c < t->n; c++)
+        free(t->names[c]);
+    free(t->cells);
+    free(t->numbers);
+}
+
+/* The filters of a listing name what they filter: one that is not there is said, never an
+ * empty table that looks like an answer. */
+static int filters_exist(struct store *s, const struct admin_args *a)
+{
+    int64_t ws;
+    struct st_sandbox sb;
+    if (a->workspace && find_workspace(s, a->workspace, &ws)) return -1;
+    if (a->sandbox && find_sandbox(s, a->sandbox, &sb)) return -1;
+    return 0;
+}
+
+static int listing(struct store *s, const struct admin_args *a, const char *what, const char *workspace,
+                   const char *sandbox)
+{
+    int l = store_listing(what);
+    if (l < 0 || strcmp(what, "sandbox") == 0) {
+        fprintf(stderr,
+                "concierge: admin list takes workspaces, sandboxes, projects, agents, bots, links, maps "
+                "or keys, not '%s'\n",
+                what);
+        return EXIT_USAGE;
+    }
+    if (strcmp(what, "links") == 0 && (workspace || sandbox)) {
+        fprintf(stderr, "concierge: Slack links belong to no workspace or sandbox: admin list links takes no "
+                        "--workspace or --sandbox\n");
+        return EXIT_USAGE;
+    }
+    (void)a;
+    struct table t = {0};
+    t.json = a->json;
+    enum store_status st = store_list(s, l, workspace, sandbox, table_row, &t);
+    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && t.rows == 0 && !t.json)
+        printf("no %s%s%s%s%s\n", what, workspace ? " in workspace " : "", workspace ? workspace : "",
+               sandbox ? " in sandbox " : "", sandbox ? sandbox : "");
+    else if (rc == EXIT_DONE)
+        table_print(&t);
+    else
+        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory: nothing is listed" : store_errmsg(s));
+    table_free(&t);
+    return rc;
+}
+
+static int list_cmd(struct store *s, const struct admin_args *a)
+{
+    if (filters_exist(s, a)) return EXIT_REJECTED;
+    return listing(s, a, a->names[0], a->workspace, a->sandbox);
+}
+
+static int show_sandbox(struct store *s, const struct admin_args *a)
+{
+    struct st_sandbox sb;
+    if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
+    struct table t = {0};
+    t.json = a->json;
+    enum store_status st = store_list(s, store_listing("sandbox"), NULL, a->names[0], table_row, &t);
+    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && t.json) {
+        table_print(&t);
+    } else if (rc == EXIT_DONE) {
+        /* One sandbox: a line a field, its name beside it. */
+        size_t w = 0;
+        for (int c = 0; c < t.n; c++)
+            if (strlen(t.names[c]) > w) w = strlen(t.names[c]);
+        for (int c = 0; c < t.n; c++)
+            printf("%-*s  %s\n", (int)w + 1, t.names[c], t.cells[c] ? t.cells[c] : "-");
+    } else {
+        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory" : store_errmsg(s));
+    }
+    table_free(&t);
+    return rc;
+}
+
+/* One line an event of the store's own log, newest first: the event object of interfaces.md
+ * with --json, else when, who and what. */
 static int print_event(void *ctx, const struct st_event *e)
 {
     const struct admin_args *a = ctx;
-    char at[32];
-    format_rfc3339(e->at, at);
     if (a->json) {
-        json_t *subjects = json_loads(e->subjects && *e->subjects ? e->subjects : "[]", 0, NULL);
-        json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "at", at, "actor", e->actor, "command",
-                              e->intent, "subjects", subjects ? subjects : json_array(), "outcome",
-                              e->outcome, "summary", e->summary ? e->summary : "");
+        json_t *o = commands_event_json(e);
         char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         if (line) puts(line);
         free(line);
         json_decref(o);
         return line ? 0 : -1;
     }
-    printf("%s  %s  %s: %s\n", at, e->actor, e->intent, e->summary ? e->summary : "");
+    char at[32];
+    format_rfc3339(e->at, at);
+    printf("%s  %s  %s\n", at, e->actor, e->summary ? e->summary : "");
     return 0;
 }
 
@@ -249,16 +434,25 @@ static const struct {
     {"sandbox remove", "n", sandbox_remove, "sandbox remove NAME"},
     {"slack map", "", slack_map, "slack map --team T [--channel C] --sandbox NAME"},
     {"slack unmap", "", slack_unmap, "slack unmap --team T [--channel C]"},
-    {"link", "sl", link_cmd, "link slack:UID PRINCIPAL"},
+    {"link", "sl", link_cmd, "link slack:UID PRINCIPAL [--merge]"},
     {"unlink", "s", unlink_cmd, "unlink slack:UID"},
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
+    {"list", "w", list_cmd,
+     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys [--workspace WS] "
+     "[--sandbox S] [--json]"},
+    {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
 };
 
 /* Canonicalises one value of kind k into out: 0, or a usage error printed. */
 static int canon_arg(char k, const char *v, char *out, size_t size, const char *usage)
 {
+    if (k == 'w') { /* a word of the command itself (list's what): taken as it is */
+        if (snprintf(out, size, "%s", v) < (int)size) return 0;
+        cli_refuse_value("", v, "no admin word is that long");
+        return EXIT_USAGE;
+    }
     const char *why = k == 'n' ? name_canon(v, out, size) : principal_canon(v, out, size);
     int slack = !why && strncmp(out, "slack:", 6) == 0;
     if (!why && k == 's' && !slack) why = "the Slack user is slack:UID, as in slack:U024BE7LH";
@@ -292,13 +486,14 @@ static int canon_args(struct admin_args *a, const char *usage)
 /* Admin's own options, then the context's (--db, --now, --json and --sandbox matter here). */
 const struct opt_spec cli_admin_options[] = {
     {"owner", 0, "P", "sandbox add: its owner"},
-    {"workspace", 0, "WS", "sandbox add, bot add: the workspace (default: default)"},
+    {"workspace", 0, "WS", "sandbox add, bot add: the workspace (default: default); list: only in it"},
     {"source", 0, "DIR", "sandbox add: its source folder"},
     {"mode", 0, "MODE", "sandbox add: shared, collaborated or private"},
     {"default-mode", 0, "MODE", "workspace add: shared or private"},
     {"team", 0, "T", "slack map, slack unmap: the Slack team"},
     {"channel", 0, "C", "slack map, slack unmap: the Slack channel"},
     {"callback-prefix", 0, "URL", "bot add: where its callbacks may go"},
+    {"merge", 0, NULL, "link: where both names hold a grant, keep the higher role and the later expiry"},
     {"words", 0, NULL, NULL}, /* hidden: the commands' words, one command a line (completion) */
     CLI_CONTEXT_OPTIONS,
     CLI_HELP_OPTIONS,
@@ -391,6 +586,7 @@ static int admin_dispatch(struct admin_ctx *ctx, const struct split_args *sp)
             const char **slot = admin_slot(&a, sp->opts[j].spec->name);
             if (slot) *slot = sp->opts[j].value;
             if (strcmp(sp->opts[j].spec->name, "json") == 0) a.json = 1;
+            if (strcmp(sp->opts[j].spec->name, "merge") == 0) a.merge = 1;
         }
         if (a.n_names != want) {
             fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);

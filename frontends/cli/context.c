@@ -159,6 +159,12 @@ static int make_dirs(char *path)
     return 0;
 }
 
+int cli_store_named(const struct cli_options *o)
+{
+    const char *env = getenv("CONCIERGE_DB");
+    return o->db || (env && *env);
+}
+
 int cli_store_path(const struct cli_options *o, int create, char *path, size_t size)
 {
     const char *env = getenv("CONCIERGE_DB"), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");

@@ -69,6 +69,9 @@ void cli_print_version(void);
 /* Prints "concierge: FROM 'V': WHY" on stderr, V's control bytes escaped. */
 void cli_refuse_value(const char *from, const char *v, const char *why);
 
+/* Whether the store was named (--db or $CONCIERGE_DB) rather than the default one. */
+int cli_store_named(const struct cli_options *o);
+
 /* The store's path: --db, else $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db,
  * else ~/.local/share/concierge/concierge.db. Creates the folders (0700) when create is
  * set. 0, or -1 with a message printed. */

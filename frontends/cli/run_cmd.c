@@ -37,12 +37,43 @@ static int ask_tty(void *arg, const char *summary)
     return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+/* The store for this command, when the named one is not there yet: a change makes it; a
+ * phrase that is not understood is refused without it; a question is told there is none.
+ * 0 with x.store set, 1 with r answered. */
+static int store_for(struct run *run, const char *text, size_t len, struct reply *r)
+{
+    if (run->x.store) return 0;
+    struct parse_ctx pc = {run->x.actor, run->x.sandbox, run->x.now};
+    struct intent it;
+    struct parse_error err;
+    if (parse_phrase(text, len, &pc, &it, &err) != PARSE_OK) {
+        reply_refusal(r, &err);
+        return 1;
+    }
+    if (!intent_kind_mutates(it.kind)) {
+        char path[1024];
+        if (cli_store_path(run->opt, 0, path, sizeof path)) path[0] = '\0';
+        r->has_intent = 1;
+        r->it = it;
+        reply_fail(r, C_NO_STORE,
+                   "no store at %s: a change or concierge admin makes one, a question never does", path);
+        return 1;
+    }
+    struct store *s;
+    if (cli_open_store(run->opt, 1, &s)) {
+        reply_fail(r, C_STORE_ERROR, "the store could not be made");
+        return 1;
+    }
+    run->x.store = s;
+    return 0;
+}
+
 static int run_one(void *ctx, const char *text, size_t len)
 {
     struct run *run = ctx;
     struct reply r;
     reply_init(&r);
-    execute_text(&run->x, text, len, &r);
+    if (!store_for(run, text, len, &r)) execute_text(&run->x, text, len, &r);
     render_text(&r, run->opt->json, run->opt->quiet, run->colour);
     int code = reply_exit_code(r.status);
     if (code != EXIT_DONE && run->status == EXIT_DONE) run->status = code;
@@ -78,8 +109,9 @@ int run_main(int argc, char **argv)
     struct split_args a;
     int rc = cli_parse_options(argc, argv, 1, &run_command, &opt, &a);
     if (rc != CLI_GO) return rc;
-    struct store *store;
-    if ((rc = cli_open_store(&opt, 1, &store))) {
+    struct store *store = NULL;
+    /* A named store that is not there is made by the first change, not by a question. */
+    if (!cli_store_missing(&opt) && (rc = cli_open_store(&opt, 1, &store))) {
         args_release(&a);
         return rc;
     }
@@ -105,7 +137,7 @@ int run_main(int argc, char **argv)
         run.status = EXIT_OTHER;
     }
     if (run.tty >= 0) close(run.tty);
-    store_close(store);
+    store_close(run.x.store);
     args_release(&a);
     return run.status;
 }

@@ -1,6 +1,8 @@
 #include "store_open.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "../../actions/identity.h"
 #include "cli.h"
@@ -9,6 +11,12 @@ int cli_open_store(const struct cli_options *o, int create, struct store **out)
 {
     char path[1024], err[512];
     if (cli_store_path(o, create, path, sizeof path)) return EXIT_OTHER;
+    struct stat st;
+    if (!create && stat(path, &st) != 0 && errno == ENOENT) {
+        /* A question never makes a store (interfaces.md): a mistyped --db is said as such. */
+        fprintf(stderr, "concierge: no store at %s\n", path);
+        return EXIT_OTHER;
+    }
     enum store_status rc = store_open(path, create ? STORE_CREATE : 0, out, err, sizeof err);
     if (rc != STORE_OK) {
         fprintf(stderr, "concierge: %s\n", err);
@@ -22,4 +30,12 @@ int cli_open_store(const struct cli_options *o, int create, struct store **out)
         return EXIT_OTHER;
     }
     return 0;
+}
+
+int cli_store_missing(const struct cli_options *o)
+{
+    char path[1024];
+    struct stat st;
+    if (!cli_store_named(o) || cli_store_path(o, 0, path, sizeof path)) return 0;
+    return stat(path, &st) != 0 && errno == ENOENT;
 }

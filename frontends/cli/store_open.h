@@ -10,4 +10,8 @@
  * message printed. */
 int cli_open_store(const struct cli_options *o, int create, struct store **out);
 
+/* Whether the store of the options is named (--db, $CONCIERGE_DB) and not there: then only a
+ * change may make it (interfaces.md). */
+int cli_store_missing(const struct cli_options *o);
+
 #endif
