@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "../intent/describe.h"
+#include "../intent/distance.h"
 #include "../intent/timecalc.h"
 #include "authorise.h"
 #include "digest.h"
@@ -74,6 +75,32 @@ static int reject_owner(const struct st_sandbox *sb, const struct intent *it, st
     return 0;
 }
 
+/* The closest project name to a misspelt one (at most two edits, the first found at the
+ * least distance), for "did you mean". */
+struct closest {
+    const char *want;
+    char name[NAME_MAX_LEN + 1];
+    int distance;
+};
+
+static int closer(void *ctx, int n, const char *const *names, const char *const *values, const int *is_number)
+{
+    struct closest *c = ctx;
+    (void)is_number;
+    for (int k = 0; k < n; k++) {
+        if (strcmp(names[k], "name") != 0 || !values[k]) continue;
+        int d = edit_distance(c->want, (int)strlen(c->want), values[k], (int)strlen(values[k]), 2);
+        if (d <= 2 && d < c->distance) {
+            c->distance = d;
+            snprintf(c->name, sizeof c->name, "%s", values[k]);
+        }
+    }
+    return 0;
+}
+
+/* Whether the project exists. The actor was authorised before any name is resolved, and only
+ * those who may know a sandbox's projects get this far with one (access.md), so a misspelt
+ * one may be answered with the closest name. */
 static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const char *project,
                          struct reply *r)
 {
@@ -84,10 +111,22 @@ static int check_project(struct exec_ctx *x, const struct st_sandbox *sb, const 
         return -1;
     }
     if (!e) {
-        reply_fail(r, C_PROJECT_NOT_FOUND, "project \"%s\" not found in sandbox %s", project, sb->name);
+        struct text why = TEXT_INIT;
+        commands_project_not_found(x->store, sb, project, &why);
+        reply_fail(r, C_PROJECT_NOT_FOUND, "%s", why.s);
+        text_free(&why);
         return -1;
     }
     return 0;
+}
+
+void commands_project_not_found(struct store *s, const struct st_sandbox *sb, const char *project,
+                                struct text *out)
+{
+    struct closest c = {project, "", 3};
+    if (store_list(s, store_listing("projects"), NULL, sb->name, closer, &c) != STORE_OK) c.name[0] = '\0';
+    text_printf(out, "project \"%s\" not found in sandbox %s%s%s%s", project, sb->name,
+                c.name[0] ? "; did you mean \"" : "", c.name, c.name[0] ? "\"?" : "");
 }
 
 static void describe(const struct intent *it, struct reply *r)
@@ -236,10 +275,58 @@ static int need_live_grants(struct exec_ctx *x, const struct st_sandbox *sb, con
     return 0;
 }
 
+/* The live project grants of one principal, when they hold no sandbox-wide one. */
+struct project_grants {
+    int64_t now;
+    int n;
+    char first[NAME_MAX_LEN + 1];
+    struct text names; /* "a, b and c" */
+    int sandbox_wide;
+};
+
+static int gather_project(void *ctx, const struct st_grant *g)
+{
+    struct project_grants *pg = ctx;
+    if (!live(g, pg->now)) return 0;
+    if (!g->project[0]) {
+        pg->sandbox_wide = 1;
+        return 0;
+    }
+    if (pg->n++ == 0) snprintf(pg->first, sizeof pg->first, "%s", g->project);
+    text_printf(&pg->names, "%s%s", pg->names.len ? ", " : "", g->project);
+    return 0;
+}
+
+/* `make @bob an editor` when @bob holds only a project grant changes that grant; with
+ * several, which one is asked (issue 10: project-scoped answers that are right). */
+static int scope_to_project(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r)
+{
+    if (it->project[0] || it->n_principals != 1) return 0;
+    struct project_grants pg = {.now = x->now, .names = TEXT_INIT};
+    if (store_grant_each(x->store, sb->id, it->principals[0].s, gather_project, &pg) != STORE_OK) {
+        text_free(&pg.names);
+        return store_fail(x, r);
+    }
+    int rc = 0;
+    if (!pg.sandbox_wide && pg.n == 1) {
+        snprintf(it->project, sizeof it->project, "%s", pg.first);
+    } else if (!pg.sandbox_wide && pg.n > 1) {
+        reply_fail(r, C_WHICH_PROJECT,
+                   "%s holds grants on the projects %s of %s: say which (make %s %s on the %s project)",
+                   it->principals[0].s, pg.names.s, sb->name, it->principals[0].s,
+                   it->role == ROLE_EDITOR ? "an editor" : "a viewer", pg.first);
+        rc = -1;
+    }
+    text_free(&pg.names);
+    return rc;
+}
+
 static int change_role_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
                              struct reply *r)
 {
-    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r) || need_live_grants(x, sb, it, r))
+    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r) || scope_to_project(x, sb, it, r) ||
+        need_live_grants(x, sb, it, r))
         return -1;
     describe(it, r);
     return 0;

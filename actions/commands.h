@@ -35,6 +35,11 @@ const struct command *command_for(enum intent_kind kind);
  * none). NULL when out of memory. */
 json_t *commands_event_json(const struct st_event *e);
 
+/* `project "x" not found in sandbox demo`, with the closest name there is (`; did you mean
+ * "web"?`): only for those who may know the sandbox's projects (access.md). */
+void commands_project_not_found(struct store *s, const struct st_sandbox *sb, const char *project,
+                                struct text *out);
+
 /* The intent's principals as a JSON array, for the audit event. */
 void commands_subjects_json(const struct intent *it, struct text *out);
 

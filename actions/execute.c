@@ -215,6 +215,7 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         if (r->status == RS_DENIED) audit_denial(x, &sb, it, r);
         return;
     }
+    r->it = *it; /* as resolved: `make @bob an editor` may have become his one project's grant */
     if (!intent_kind_mutates(it->kind)) {
         /* Read-only intents run at once; their handler fills the result. */
         r->status = RS_DONE;

@@ -6,6 +6,7 @@
 
 #include "../intent/timecalc.h"
 #include "digest.h"
+#include "commands.h"
 #include "execute.h"
 
 enum action runtime_action(const char *name)
@@ -29,6 +30,22 @@ int runtime_check(struct store *s, const char *sandbox, const char *principal, e
     }
     char p[PRINCIPAL_MAX_LEN + 1];
     if (principal_resolve(s, principal, p, sizeof p)) return -1;
+    if (project && *project) {
+        /* The runtime may know the sandbox's projects: a misspelt one is said, with the
+         * closest name, rather than decided as if it were another project. */
+        int e = store_thing_exists(s, sb.id, "project", project);
+        if (e < 0) return -1;
+        if (!e) {
+            struct text why = TEXT_INIT;
+            commands_project_not_found(s, &sb, project, &why);
+            d->allow = 0;
+            d->rule = "not-found";
+            int fits = !text_failed(&why) && why.len < sizeof d->reason;
+            snprintf(d->reason, sizeof d->reason, "%s", fits ? why.s : "project not found");
+            text_free(&why);
+            return 0;
+        }
+    }
     return decide(s, &sb, p, action, project ? project : "", now, d);
 }
 

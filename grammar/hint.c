@@ -11,31 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../intent/distance.h"
 #include "phrase.h"
-
-/* Edit distance between a[0..la) and b[0..lb), counting a swap of two neighbouring letters
- * as one edit (optimal string alignment: `lsit` is one edit from `list`), or maxd + 1 when
- * it is more than maxd. */
-static int edit_distance(const char *a, int la, const char *b, int lb, int maxd)
-{
-    int d[40][40];
-    if (la >= 39 || lb >= 39) return maxd + 1;
-    for (int i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (int j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (int i = 1; i <= la; i++) {
-        for (int j = 1; j <= lb; j++) {
-            int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[la][lb] > maxd ? maxd + 1 : d[la][lb];
-}
 
 /* The keyword spellings grouped by first letter, so that a misspelt word is compared with
  * the few that start like it (a typo in the very first letter is not looked for). Built

@@ -115,8 +115,8 @@ static const char *const migrations[] = {
     "  before TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX store_audit_by_time ON store_audit (at);",
     /* 3: an event keeps what is there after the change too (interfaces.md, event objects). */
-    "ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE store_audit ADD COLUMN after TEXT NOT NULL DEFAULT '';",
+    ("ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE store_audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
