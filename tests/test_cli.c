@@ -407,6 +407,187 @@ static void test_usage(void)
     spawn_result_free(&r);
 }
 
+/* ---- Options anywhere, each --help (interfaces.md, Command line; issue 10, item 6) -------- */
+
+/* Runs args; checks the status, that stdout is want (NULL: not checked) and that stderr holds
+ * err_has (NULL: stderr is empty). */
+static void expect(const char *const *args, const char *const *env, int status, const char *want,
+                   const char *err_has, const char *name)
+{
+    struct spawn_result r;
+    run(args, env, NULL, 0, &r);
+    CHECKF(r.status == status, name, "status %d, want %d; stderr %s", r.status, status, r.err);
+    if (want) CHECK_STR(r.out, want, name);
+    if (err_has)
+        CHECKF(strstr(r.err, err_has) != NULL, name, "stderr lacks '%s': %s", err_has, r.err);
+    else
+        CHECKF(r.err_len == 0, name, "stderr: %s", r.err);
+    spawn_result_free(&r);
+}
+
+static void test_options_anywhere(void)
+{
+    char ex0[1024], ex4[1024];
+    snprintf(ex0, sizeof ex0, "%s\n", examples[0].json);
+    snprintf(ex4, sizeof ex4, "%s\n", examples[4].json);
+    /* A store that cannot be made: were a phrase carried out instead of parsed, it would fail. */
+    const char *no_store[] = {"CONCIERGE_DB=/dev/null/c.db", NULL};
+
+    const char *after[] = {"parse", CTX, "Who has access to this sandbox?", "--json", NULL};
+    expect(after, no_store, 0, ex4, NULL, "--json after the text");
+    const char *between[] = {"parse",
+                             "Give",
+                             "@bob",
+                             "--json",
+                             "viewer",
+                             "access",
+                             "for",
+                             "the",
+                             "--as",
+                             "@owner",
+                             "next",
+                             "30",
+                             "days",
+                             "--sandbox",
+                             "demo",
+                             "--now",
+                             "2026-11-18T15:30:00Z",
+                             "--tz",
+                             "UTC",
+                             NULL};
+    expect(between, no_store, 0, ex0, NULL,
+           "options between the words of the text, the words still one command");
+    const char *eq[] = {
+        "parse",    "--json",         "--as=@owner", "--sandbox=demo", "--now=2026-11-18T15:30:00Z",
+        "--tz=UTC", examples[0].text, NULL};
+    expect(eq, no_store, 0, ex0, NULL, "--opt=value is --opt value");
+    const char *before[] = {"--json", CTX, "parse", "Who has access to this sandbox?", NULL};
+    expect(before, no_store, 0, ex4, NULL, "options before the subcommand");
+    const char *before_eq[] = {"--tz=UTC", "--as",   "@owner",
+                               "-q",       "parse",  "--sandbox",
+                               "demo",     "--json", "Who has access to this sandbox?",
+                               NULL};
+    expect(before_eq, no_store, 0, ex4, NULL, "options before and after the subcommand");
+
+    /* A word that starts with - and a digit is text: the language refuses it, not the options. */
+    const char *neg[] = {"parse", "--json", CTX, "invite", "@bob", "for", "-3", "days", NULL};
+    struct spawn_result r;
+    run(neg, no_store, NULL, 0, &r);
+    CHECKF(r.status == 2 && strstr(r.out, "\"code\":\"not_positive\"") && r.err_len == 0,
+           "'for -3 days' is not_positive, not an unknown option", "status %d: %s %s", r.status, r.out,
+           r.err);
+    spawn_result_free(&r);
+    /* -- ends the options: what follows is text, even --json. */
+    const char *dashes[] = {"parse", CTX, "--", "--json", "Who", "has", "access", NULL};
+    run(dashes, no_store, NULL, 0, &r);
+    CHECKF(r.status == 2 && strncmp(r.out, "not understood: ", 16) == 0 && r.err_len == 0,
+           "after --, --json is text (one phrase, not understood)", "status %d: %s %s", r.status, r.out,
+           r.err);
+    spawn_result_free(&r);
+    const char *dashes2[] = {"parse", "--json", CTX, "--", "Who has access to this sandbox?", NULL};
+    expect(dashes2, no_store, 0, ex4, NULL, "-- then the text");
+    const char *dash_sub[] = {"--", "parse", "x", NULL};
+    run(dash_sub, no_store, NULL, 0, &r);
+    CHECKF(r.status == 1 && r.out_len == 0 && strstr(r.err, "/dev/null/c.db"),
+           "after --, a subcommand's name is text to carry out (so a store is needed)", "status %d: %s %s",
+           r.status, r.out, r.err);
+    spawn_result_free(&r);
+
+    /* Short flags bundle. */
+    const char *bundle[] = {"parse", "-yq", CTX, "Who has access to this sandbox?", NULL};
+    expect(bundle, no_store, 0, "", NULL, "-yq is -y -q (quiet: nothing printed)");
+    const char *bad_bundle[] = {"parse", "-yx", CTX, "Who has access to this sandbox?", NULL};
+    expect(bad_bundle, no_store, 2, "", "unknown option '-x'", "-yx: the unknown letter is named");
+
+    /* Usage errors wherever the option is. */
+    const char *unknown_after[] = {"parse", CTX, "Who has access to this sandbox?", "--bogus", NULL};
+    expect(unknown_after, no_store, 2, "", "unknown option '--bogus'", "an unknown option after the text");
+    const char *flag_value[] = {"parse", CTX, "--json=yes", "Who has access to this sandbox?", NULL};
+    expect(flag_value, no_store, 2, "", "--json=yes", "a flag given a value");
+    const char *missing[] = {"parse", "Who has access to this sandbox?", "--now", NULL};
+    expect(missing, no_store, 2, "", "missing value after '--now'", "a value missing at the end");
+    const char *bad_now[] = {"parse", "Who has access to this sandbox?", "--now=garbage", NULL};
+    expect(bad_now, no_store, 2, "", "--now takes an RFC 3339 instant",
+           "--now=garbage is refused as --now is");
+
+    /* serve is found after options too: the store is opened (and missing), so serve ran. */
+    const char *serve_after[] = {"--db", "/dev/null/c.db", "serve", "--listen=127.0.0.1:0", NULL};
+    run(serve_after, NULL, NULL, 0, &r);
+    CHECKF(r.status == 1 && strstr(r.err, "concierge serve: "), "concierge --db X serve --listen=A:P",
+           "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    const char *serve_bad[] = {"serve", "--threads=0", NULL};
+    expect(serve_bad, NULL, 2, "", "--threads takes 1 to 64",
+           "serve --threads=0 is refused as --threads 0 is");
+    const char *serve_word[] = {"serve", "now", NULL};
+    expect(serve_word, NULL, 2, "", "unexpected now", "serve takes no words");
+    const char *serve_json[] = {"--json", "serve", NULL};
+    expect(serve_json, NULL, 2, "", "concierge serve: unknown option '--json'",
+           "serve refuses what it does not take");
+}
+
+static void test_help_version(void)
+{
+    /* Each subcommand's --help lists its own options, on stdout, whatever the environment
+     * holds and wherever --help is. */
+    static const struct {
+        const char *args[5], *usage, *option;
+    } helps[] = {
+        {{"--help"}, "usage: concierge [OPTIONS] [TEXT...]", "  -y, --yes"},
+        {{"who", "has", "access", "-h"}, "usage: concierge [OPTIONS] [TEXT...]", "--json"},
+        {{"parse", "--help"}, "usage: concierge parse [OPTIONS] [TEXT...]", "--tz ZONE"},
+        {{"--help", "parse"}, "usage: concierge parse [OPTIONS] [TEXT...]", "-q, --quiet"},
+        {{"check", "@bob", "--help"}, "usage: concierge check [OPTIONS] PRINCIPAL ACTION", "--project NAME"},
+        {{"admin", "--help"}, "usage: concierge admin [OPTIONS] COMMAND", "--owner P"},
+        {{"admin", "sandbox", "add", "-h"}, "usage: concierge admin [OPTIONS] COMMAND", "slack map --team T"},
+        {{"serve", "--help"}, "usage: concierge serve [OPTIONS]", "--listen ADDR:PORT"},
+        {{"--db", "x", "serve", "-h"}, "usage: concierge serve [OPTIONS]", "--slack-signing-secret-file F"},
+    };
+    const char *bad_env[] = {"CONCIERGE_AS=not a principal", "CONCIERGE_DB=/dev/null/c.db", NULL};
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        struct spawn_result r;
+        run(helps[i].args, bad_env, NULL, 0, &r);
+        char name[160];
+        snprintf(name, sizeof name, "help: %s %s %s", helps[i].args[0],
+                 helps[i].args[1] ? helps[i].args[1] : "", helps[i].args[2] ? helps[i].args[2] : "");
+        CHECKF(r.status == 0 && strncmp(r.out, helps[i].usage, strlen(helps[i].usage)) == 0 &&
+                   strstr(r.out, helps[i].option) && strstr(r.out, "--version") && r.err_len == 0,
+               name, "status %d: %s%s", r.status, r.out, r.err);
+        spawn_result_free(&r);
+    }
+    /* --version: concierge's and SQLite's, one line, from every subcommand. */
+    const char *const versions[][3] = {
+        {"--version"}, {"parse", "--version"}, {"serve", "--version"}, {"who", "--version"}};
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        struct spawn_result r;
+        run(versions[i], bad_env, NULL, 0, &r);
+        CHECKF(r.status == 0 && strncmp(r.out, "concierge 0.", 12) == 0 && strstr(r.out, " (SQLite 3.") &&
+                   count_lines(&r) == 1,
+               "--version names concierge's version and SQLite's", "status %d: %s%s", r.status, r.out, r.err);
+        spawn_result_free(&r);
+    }
+    /* admin --words: each admin command's words, a line each, as admin --help lists them. */
+    const char *words[] = {"admin", "--words", NULL}, *help[] = {"admin", "--help", NULL};
+    struct spawn_result w, h;
+    run(words, NULL, NULL, 0, &w);
+    run(help, NULL, NULL, 0, &h);
+    const char *cmds = strstr(h.out, "\ncommands:\n");
+    int listed = 0, all_in_help = cmds != NULL;
+    for (int i = 0; all_in_help; i++) {
+        char *l = line_at(&w, i), want[128];
+        if (!l) break;
+        listed++;
+        snprintf(want, sizeof want, "\n  %s ", l);
+        all_in_help =
+            strstr(cmds, want) != NULL || (snprintf(want, sizeof want, "\n  %s\n", l), strstr(cmds, want));
+        free(l);
+    }
+    CHECKF(w.status == 0 && listed >= 17 && all_in_help && strstr(w.out, "workspace member add\n"),
+           "admin --words: every command's words, each in admin --help", "%d listed: %s", listed, w.out);
+    spawn_result_free(&w);
+    spawn_result_free(&h);
+}
+
 /* ---- Environment defaults ------------------------------------------------------------ */
 
 static void test_env(void)
@@ -914,6 +1095,8 @@ int main(int argc, char **argv)
     test_stdin_lines();
     test_long_lines();
     test_usage();
+    test_options_anywhere();
+    test_help_version();
     test_env();
     test_interactive();
     test_bytes();

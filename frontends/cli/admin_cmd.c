@@ -483,21 +483,48 @@ static int canon_args(struct admin_args *a, const char *usage)
 
 #define N_ADMIN (sizeof admin_commands / sizeof admin_commands[0])
 
-static void usage(FILE *f)
+/* Admin's own options, then the context's (--db, --now, --json and --sandbox matter here). */
+const struct opt_spec cli_admin_options[] = {
+    {"owner", 0, "P", "sandbox add: its owner"},
+    {"workspace", 0, "WS", "sandbox add, bot add: the workspace (default: default); list: only in it"},
+    {"source", 0, "DIR", "sandbox add: its source folder"},
+    {"mode", 0, "MODE", "sandbox add: shared, collaborated or private"},
+    {"default-mode", 0, "MODE", "workspace add: shared or private"},
+    {"team", 0, "T", "slack map, slack unmap: the Slack team"},
+    {"channel", 0, "C", "slack map, slack unmap: the Slack channel"},
+    {"callback-prefix", 0, "URL", "bot add: where its callbacks may go"},
+    {"merge", 0, NULL, "link: where both names hold a grant, keep the higher role and the later expiry"},
+    {"words", 0, NULL, NULL}, /* hidden: the commands' words, one command a line (completion) */
+    CLI_CONTEXT_OPTIONS,
+    CLI_HELP_OPTIONS,
+    {NULL, 0, NULL, NULL},
+};
+
+static void commands_help(FILE *f)
 {
-    fprintf(f, "usage: concierge admin [--db PATH] COMMAND\ncommands:\n");
+    fprintf(f, "\ncommands:\n");
     for (size_t i = 0; i < N_ADMIN; i++)
         fprintf(f, "  %s\n", admin_commands[i].usage);
 }
 
-/* Does argv[i..] start with the words of a command? Returns how many it took, or 0. */
-static int match_words(int argc, char **argv, int i, const char *words)
+static const struct cli_command admin_command = {
+    "usage: concierge admin [OPTIONS] COMMAND [NAME...]\nset-up the language does not cover\n",
+    cli_admin_options, commands_help};
+
+static void usage(FILE *f)
+{
+    fputs(admin_command.synopsis, f);
+    commands_help(f);
+}
+
+/* Do words[0..] start with the words of a command? Returns how many it took, or 0. */
+static int match_words(int n_words, char **words, const char *cmd)
 {
     int k = 0;
-    const char *w = words;
+    const char *w = cmd;
     while (*w) {
         size_t n = strcspn(w, " ");
-        if (i + k >= argc || strlen(argv[i + k]) != n || strncmp(argv[i + k], w, n) != 0) return 0;
+        if (k >= n_words || strlen(words[k]) != n || strncmp(words[k], w, n) != 0) return 0;
         k++;
         w += n;
         while (*w == ' ')
@@ -522,70 +549,92 @@ int admin_run(struct store *s, int argc, char **argv, int i)
     return admin_run_at(s, (int64_t)time(NULL), argc, argv, i);
 }
 
-/* Runs one admin command on an open store at now; argv[i..] are its words, names and flags. */
-int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i)
+/* The option's slot in a, or NULL for the context's options (concierge admin reads those). */
+static const char **admin_slot(struct admin_args *a, const char *name)
 {
-    char actor[PRINCIPAL_MAX_LEN + 1];
-    admin_actor(actor, sizeof actor);
-    struct admin_ctx ctx = {s, actor, now};
+    return strcmp(name, "owner") == 0             ? &a->owner
+           : strcmp(name, "workspace") == 0       ? &a->workspace
+           : strcmp(name, "source") == 0          ? &a->source
+           : strcmp(name, "mode") == 0            ? &a->mode
+           : strcmp(name, "default-mode") == 0    ? &a->default_mode
+           : strcmp(name, "team") == 0            ? &a->team
+           : strcmp(name, "channel") == 0         ? &a->channel
+           : strcmp(name, "sandbox") == 0         ? &a->sandbox
+           : strcmp(name, "callback-prefix") == 0 ? &a->callback_prefix
+                                                  : NULL;
+}
+
+/* One command, its words and names in sp->words, its options in sp->opts. */
+static int admin_dispatch(struct admin_ctx *ctx, const struct split_args *sp)
+{
     for (size_t c = 0; c < N_ADMIN; c++) {
-        int k = match_words(argc, argv, i, admin_commands[c].words);
+        int k = match_words(sp->n_words, sp->words, admin_commands[c].words);
         if (!k) continue;
         struct admin_args a;
         memset(&a, 0, sizeof a);
-        a.ctx = &ctx;
-        for (int j = i + k; j < argc; j++) {
-            const char *v = j + 1 < argc ? argv[j + 1] : NULL;
-            const char **slot = strcmp(argv[j], "--owner") == 0             ? &a.owner
-                                : strcmp(argv[j], "--workspace") == 0       ? &a.workspace
-                                : strcmp(argv[j], "--source") == 0          ? &a.source
-                                : strcmp(argv[j], "--mode") == 0            ? &a.mode
-                                : strcmp(argv[j], "--default-mode") == 0    ? &a.default_mode
-                                : strcmp(argv[j], "--team") == 0            ? &a.team
-                                : strcmp(argv[j], "--channel") == 0         ? &a.channel
-                                : strcmp(argv[j], "--sandbox") == 0         ? &a.sandbox
-                                : strcmp(argv[j], "--callback-prefix") == 0 ? &a.callback_prefix
-                                                                            : NULL;
-            if (strcmp(argv[j], "--json") == 0) {
-                a.json = 1;
-            } else if (strcmp(argv[j], "--merge") == 0) {
-                a.merge = 1;
-            } else if (slot) {
-                if (!v) break;
-                *slot = v;
-                j++;
-            } else if (argv[j][0] == '-' || a.n_names >= (int)strlen(admin_commands[c].names)) {
-                fprintf(stderr, "concierge: unexpected '%s'; usage: concierge admin %s\n", argv[j],
+        a.ctx = ctx;
+        int want = (int)strlen(admin_commands[c].names);
+        for (int j = k; j < sp->n_words; j++) {
+            if (a.n_names >= want) {
+                fprintf(stderr, "concierge: unexpected '%s'; usage: concierge admin %s\n", sp->words[j],
                         admin_commands[c].usage);
                 return EXIT_USAGE;
-            } else {
-                a.names[a.n_names++] = argv[j];
             }
+            a.names[a.n_names++] = sp->words[j];
         }
-        if (a.n_names != (int)strlen(admin_commands[c].names)) {
+        for (int j = 0; j < sp->n_opts; j++) {
+            const char **slot = admin_slot(&a, sp->opts[j].spec->name);
+            if (slot) *slot = sp->opts[j].value;
+            if (strcmp(sp->opts[j].spec->name, "json") == 0) a.json = 1;
+            if (strcmp(sp->opts[j].spec->name, "merge") == 0) a.merge = 1;
+        }
+        if (a.n_names != want) {
             fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);
             return EXIT_USAGE;
         }
         a.kinds = admin_commands[c].names;
         int rc = canon_args(&a, admin_commands[c].usage);
-        return rc ? rc : admin_commands[c].fn(s, &a);
+        return rc ? rc : admin_commands[c].fn(ctx->store, &a);
     }
     usage(stderr);
     return EXIT_USAGE;
 }
 
+/* Runs one admin command on an open store at now; argv[i..] are its words, names and
+ * options, the options anywhere (interfaces.md). */
+int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i)
+{
+    char actor[PRINCIPAL_MAX_LEN + 1];
+    admin_actor(actor, sizeof actor);
+    struct admin_ctx ctx = {s, actor, now};
+    struct split_args sp;
+    int rc = args_split(argc, argv, i, cli_admin_options, "concierge admin", &sp);
+    if (rc) return rc;
+    rc = admin_dispatch(&ctx, &sp);
+    args_release(&sp);
+    return rc;
+}
+
 int admin_main(int argc, char **argv)
 {
-    if (argc < 3 || strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
-        usage(argc < 3 ? stderr : stdout);
-        return argc < 3 ? EXIT_USAGE : EXIT_DONE;
-    }
     struct cli_options opt;
-    int first = 0, rc = cli_parse_options(argc, argv, 2, &opt, &first);
-    if (rc) return rc;
+    struct split_args a;
+    int rc = cli_parse_options(argc, argv, 2, &admin_command, &opt, &a);
+    if (rc != CLI_GO) return rc;
+    int words = args_get(&a, "words") != NULL, n_words = a.n_words;
+    args_release(&a);
+    if (words) {
+        for (size_t i = 0; i < N_ADMIN; i++)
+            puts(admin_commands[i].words);
+        return EXIT_DONE;
+    }
+    if (n_words == 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     struct store *s;
     if ((rc = cli_open_store(&opt, 1, &s))) return rc;
-    rc = admin_run_at(s, opt.now, argc, argv, first);
+    rc = admin_run_at(s, opt.now, argc, argv, 2);
     store_close(s);
     return rc;
 }

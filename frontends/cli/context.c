@@ -1,6 +1,7 @@
 #include "context.h"
 
 #include <pwd.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../intent/timecalc.h"
+#include "cli.h"
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -62,46 +64,68 @@ static int default_actor(struct cli_options *o)
     return 0;
 }
 
-int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, int *first_text)
+const struct opt_spec cli_context_options[] = {CLI_CONTEXT_OPTIONS, CLI_HELP_OPTIONS, {NULL, 0, NULL, NULL}};
+
+void cli_print_help(const struct cli_command *cmd)
+{
+    fputs(cmd->synopsis, stdout);
+    fputs("\noptions:\n", stdout);
+    args_print_help(stdout, cmd->options);
+    if (cmd->more) cmd->more(stdout);
+}
+
+void cli_print_version(void)
+{
+    /* No libpq in this build: the store is SQLite alone (interfaces.md asks for both when
+     * there are both). */
+    printf("concierge %s (SQLite %s)\n", CONCIERGE_VERSION, sqlite3_libversion());
+}
+
+int cli_parse_options(int argc, char **argv, int start, const struct cli_command *cmd, struct cli_options *o,
+                      struct split_args *a)
 {
     const char *tz = getenv("TZ");
     const char *as = NULL, *sandbox = NULL, *project = NULL;
     memset(o, 0, sizeof *o);
     o->now = (int64_t)time(NULL);
-    int i = start;
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--") == 0) {
-            i++;
-            break;
-        }
-        if (a[0] != '-' || a[1] == '\0') break;
-        if (strcmp(a, "--json") == 0)
-            o->json = 1;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            o->quiet = 1;
-        else if (strcmp(a, "-y") == 0 || strcmp(a, "--yes") == 0)
-            o->yes = 1;
-        else if (strcmp(a, "--as") == 0 || strcmp(a, "--sandbox") == 0 || strcmp(a, "--now") == 0 ||
-                 strcmp(a, "--tz") == 0 || strcmp(a, "--db") == 0 || strcmp(a, "--project") == 0) {
-            if (!v) return usage_error("missing value after", a);
-            i++;
-            if (strcmp(a, "--as") == 0) as = v;
-            if (strcmp(a, "--sandbox") == 0) sandbox = v;
-            if (strcmp(a, "--project") == 0) project = v;
-            if (strcmp(a, "--now") == 0 && parse_rfc3339(v, &o->now) != 0)
-                return usage_error("--now takes an RFC 3339 instant (2026-11-18T15:30:00Z), not", v);
-            if (strcmp(a, "--tz") == 0) tz = v;
-            if (strcmp(a, "--db") == 0) o->db = v;
-        } else {
-            return usage_error("unknown option", a);
-        }
-    }
-    int rc = as ? canon_or_refuse(principal_canon, "--as", as, o->actor, sizeof o->actor) : default_actor(o);
+    int rc = args_split(argc, argv, start, cmd->options, "concierge", a);
     if (rc) return rc;
+    /* --help and --version first: they answer whatever else is wrong with the context. */
+    if (args_get(a, "help"))
+        cli_print_help(cmd);
+    else if (args_get(a, "version"))
+        cli_print_version();
+    if (args_get(a, "help") || args_get(a, "version")) {
+        args_release(a);
+        return 0;
+    }
+    for (int i = 0; i < a->n_opts && rc == 0; i++) {
+        const char *n = a->opts[i].spec->name, *v = a->opts[i].value;
+        if (strcmp(n, "json") == 0)
+            o->json = 1;
+        else if (strcmp(n, "quiet") == 0)
+            o->quiet = 1;
+        else if (strcmp(n, "yes") == 0)
+            o->yes = 1;
+        else if (strcmp(n, "as") == 0)
+            as = v;
+        else if (strcmp(n, "sandbox") == 0)
+            sandbox = v;
+        else if (strcmp(n, "project") == 0)
+            project = v;
+        else if (strcmp(n, "tz") == 0)
+            tz = v;
+        else if (strcmp(n, "db") == 0)
+            o->db = v;
+        else if (strcmp(n, "now") == 0 && parse_rfc3339(v, &o->now) != 0)
+            rc = usage_error("--now takes an RFC 3339 instant (2026-11-18T15:30:00Z), not", v);
+    }
+    if (!rc)
+        rc = as ? canon_or_refuse(principal_canon, "--as", as, o->actor, sizeof o->actor) : default_actor(o);
     const char *env_sandbox = getenv("CONCIERGE_SANDBOX");
-    if (sandbox)
+    if (rc)
+        ;
+    else if (sandbox)
         rc = canon_or_refuse(name_canon, "--sandbox", sandbox, o->sandbox, sizeof o->sandbox);
     else if (env_sandbox && *env_sandbox)
         rc = canon_or_refuse(name_canon, "CONCIERGE_SANDBOX", env_sandbox, o->sandbox, sizeof o->sandbox);
@@ -111,13 +135,15 @@ int cli_parse_options(int argc, char **argv, int start, struct cli_options *o, i
         rc = canon_or_refuse(name_canon, "--project", project, o->project_buf, sizeof o->project_buf);
         o->project = o->project_buf;
     }
-    if (rc) return rc;
     /* An unknown zone is a usage error, never a silent UTC (language.md). TZ may carry
      * glibc's leading colon. */
     if (tz && tz[0] == ':') tz++;
-    if (tz_use(tz && *tz ? tz : "UTC") != 0) return usage_error("unknown time zone", tz);
-    *first_text = i;
-    return 0;
+    if (!rc && tz_use(tz && *tz ? tz : "UTC") != 0) rc = usage_error("unknown time zone", tz);
+    if (rc) {
+        args_release(a);
+        return rc;
+    }
+    return CLI_GO;
 }
 
 /* mkdir -p with mode 0700 for the folders it makes. */

@@ -1,34 +1,11 @@
 /* concierge: the command line (interfaces.md). One row a subcommand; without one, the
- * text is a command to carry out. */
+ * text is a command to carry out. Options go anywhere (args.h): the subcommand is the first
+ * word that is not an option or an option's value. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-
-static const char usage_text[] =
-    "usage: concierge [OPTIONS] [TEXT...]        interpret TEXT, or each line of standard input; confirm; "
-    "execute\n"
-    "       concierge parse [OPTIONS] [TEXT...]  print the intent of TEXT, or of each stdin line; execute "
-    "nothing\n"
-    "       concierge check [--project NAME] PRINCIPAL ACTION   the decision for the sandbox runtime\n"
-    "       concierge serve [OPTIONS]            the HTTP server for Slack and chat bots (concierge serve "
-    "--help)\n"
-    "       concierge admin COMMAND ...          set-up the language does not cover (concierge admin "
-    "--help)\n"
-    "       concierge --help | --version\n"
-    "\n"
-    "options:\n"
-    "  --db PATH        the store (default $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db)\n"
-    "  --as P           the acting principal (default $CONCIERGE_AS, else @$USER)\n"
-    "  --sandbox NAME   the current sandbox (default $CONCIERGE_SANDBOX, else default)\n"
-    "  --now RFC3339    the instant taken as now (default the clock)\n"
-    "  --tz ZONE        the time zone of dates and clock times (default $TZ, else UTC)\n"
-    "  -y, --yes        confirm changes without asking\n"
-    "  --json           one JSON object per command (JSON Lines)\n"
-    "  -q, --quiet      print nothing for commands that succeed\n"
-    "\n"
-    "exit status: 0 done, 2 usage error, not understood or invalid, 3 needs confirmation or cancelled,\n"
-    "4 denied, 5 rejected, 1 anything else; with several commands, that of the first that did not succeed\n";
+#include "context.h"
 
 size_t cli_join_args(int argc, char **argv, int first, char *buf, size_t size)
 {
@@ -57,23 +34,21 @@ static const struct {
     {"serve", serve_main},
 };
 
+/* Every table, so that the subcommand is found after options with values
+ * (`concierge --db x.db serve`, `concierge --as @bob check @carol exec`). */
+static const struct opt_spec *const all_options[] = {cli_context_options, cli_check_options,
+                                                     cli_admin_options, cli_serve_options, NULL};
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return EXIT_DONE;
-    }
-    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("concierge %s\n", CONCIERGE_VERSION);
-        return EXIT_DONE;
-    }
-    for (size_t i = 0; argc >= 2 && i < sizeof subcommands / sizeof subcommands[0]; i++) {
-        if (strcmp(argv[1], subcommands[i].name) != 0) continue;
-        if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) &&
-            strcmp(argv[1], "admin") != 0 && strcmp(argv[1], "serve") != 0) {
-            fputs(usage_text, stdout);
-            return EXIT_DONE;
-        }
+    int w = args_first_word(argc, argv, 1, all_options);
+    for (size_t i = 0; w > 0 && i < sizeof subcommands / sizeof subcommands[0]; i++) {
+        if (strcmp(argv[w], subcommands[i].name) != 0) continue;
+        /* The subcommand moves to argv[1], the options before it after it: each subcommand
+         * reads its options from argv[2..], wherever they were written. */
+        char *name = argv[w];
+        memmove(argv + 2, argv + 1, (size_t)(w - 1) * sizeof *argv);
+        argv[1] = name;
         return subcommands[i].main(argc, argv);
     }
     return run_main(argc, argv);

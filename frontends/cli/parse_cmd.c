@@ -63,19 +63,27 @@ static int parse_stdin(struct parse_run *run)
     return run->status;
 }
 
+static const struct cli_command parse_command = {
+    "usage: concierge parse [OPTIONS] [TEXT...]\n"
+    "print the intent of TEXT, or of each line of standard input; execute nothing, open no store\n",
+    cli_context_options, NULL};
+
 int parse_main(int argc, char **argv)
 {
     struct cli_options opt;
-    int first = 0, rc = cli_parse_options(argc, argv, 2, &opt, &first);
-    if (rc) return rc;
+    struct split_args a;
+    int rc = cli_parse_options(argc, argv, 2, &parse_command, &opt, &a);
+    if (rc != CLI_GO) return rc;
     struct parse_run run = {&opt, {opt.actor, opt.sandbox, opt.now}, EXIT_DONE};
-    if (first < argc) {
+    if (a.n_words > 0) {
         /* With text on the command line, it is one command. */
         char text[CLI_TEXT_MAX];
-        size_t n = cli_join_args(argc, argv, first, text, sizeof text);
+        size_t n = cli_join_args(a.n_words, a.words, 0, text, sizeof text);
         parse_one(&run, text, n);
         fflush(stdout);
-        return run.status;
+    } else {
+        run.status = parse_stdin(&run);
     }
-    return parse_stdin(&run);
+    args_release(&a);
+    return run.status;
 }

@@ -81,14 +81,40 @@ static int run_one(void *ctx, const char *text, size_t len)
     return 0;
 }
 
+static void run_more(FILE *f)
+{
+    fputs("\nOptions go anywhere, before or after a subcommand and the text; --opt=value is --opt value;\n"
+          "-yq is -y -q; -- ends the options; a word such as -3 is text. Each subcommand has its --help.\n"
+          "\nexit status: 0 done, 2 usage error, not understood or invalid, 3 needs confirmation or "
+          "cancelled,\n"
+          "4 denied, 5 rejected, 1 anything else; with several commands, that of the first that did not "
+          "succeed\n",
+          f);
+}
+
+static const struct cli_command run_command = {
+    "usage: concierge [OPTIONS] [TEXT...]        interpret TEXT, or each line of standard input; confirm; "
+    "execute\n"
+    "       concierge parse [OPTIONS] [TEXT...]  print the intent of TEXT, or of each stdin line; execute "
+    "nothing\n"
+    "       concierge check [OPTIONS] PRINCIPAL ACTION   the decision for the sandbox runtime\n"
+    "       concierge serve [OPTIONS]            the HTTP server for Slack and chat bots\n"
+    "       concierge admin COMMAND ...          set-up the language does not cover\n"
+    "       concierge --help | --version\n",
+    cli_context_options, run_more};
+
 int run_main(int argc, char **argv)
 {
     struct cli_options opt;
-    int first = 0, rc = cli_parse_options(argc, argv, 1, &opt, &first);
-    if (rc) return rc;
+    struct split_args a;
+    int rc = cli_parse_options(argc, argv, 1, &run_command, &opt, &a);
+    if (rc != CLI_GO) return rc;
     struct store *store = NULL;
     /* A named store that is not there is made by the first change, not by a question. */
-    if (!cli_store_missing(&opt) && (rc = cli_open_store(&opt, 1, &store))) return rc;
+    if (!cli_store_missing(&opt) && (rc = cli_open_store(&opt, 1, &store))) {
+        args_release(&a);
+        return rc;
+    }
     struct run run = {&opt,
                       {.store = store,
                        .actor = opt.actor,
@@ -104,35 +130,49 @@ int run_main(int argc, char **argv)
     run.colour = isatty(1) && !(no_colour && *no_colour) && !opt.json;
     if (!opt.yes && (isatty(0) || isatty(1)) && (run.tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0)
         run.x.ask = ask_tty;
-    if (first < argc) {
+    if (a.n_words > 0) {
         char text[CLI_TEXT_MAX];
-        run_one(&run, text, cli_join_args(argc, argv, first, text, sizeof text));
+        run_one(&run, text, cli_join_args(a.n_words, a.words, 0, text, sizeof text));
     } else if (cli_each_line(run_one, &run)) {
         run.status = EXIT_OTHER;
     }
     if (run.tty >= 0) close(run.tty);
     store_close(run.x.store);
+    args_release(&a);
     return run.status;
 }
 
 /* concierge check [--project NAME] PRINCIPAL ACTION */
-int check_main(int argc, char **argv)
+const struct opt_spec cli_check_options[] = {
+    {"project", 0, "NAME", "the project asked about (default the whole sandbox)"},
+    CLI_CONTEXT_OPTIONS,
+    CLI_HELP_OPTIONS,
+    {NULL, 0, NULL, NULL},
+};
+
+static void check_more(FILE *f)
 {
-    struct cli_options opt;
-    int first = 0, rc = cli_parse_options(argc, argv, 2, &opt, &first);
-    if (rc) return rc;
-    if (argc - first != 2) {
-        fprintf(
-            stderr,
-            "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
-        return EXIT_USAGE;
-    }
-    const char *action_text = argv[first + 1];
+    fputs("\nACTION: read, run, build, destroy, manage, exec, file, tunnel, proxy.\n"
+          "exit status: 0 allow, 4 deny, 2 usage error, 1 anything else\n",
+          f);
+}
+
+static const struct cli_command check_command = {
+    "usage: concierge check [OPTIONS] PRINCIPAL ACTION\n"
+    "the decision for the sandbox runtime, without language; with --json, {\"decision\", \"rule\", "
+    "\"reason\"}\n",
+    cli_check_options, check_more};
+
+/* The decision for words[0] (the principal) and words[1] (the action). */
+static int check_words(const struct cli_options *opt, char **words)
+{
+    int rc;
+    const char *action_text = words[1];
     char principal[PRINCIPAL_MAX_LEN + 1];
     /* The same canonical form as /v1/check and the language: @ED is @ed (canon.h). */
-    const char *why = principal_canon(argv[first], principal, sizeof principal);
+    const char *why = principal_canon(words[0], principal, sizeof principal);
     if (why) {
-        cli_refuse_value("check", argv[first], why);
+        cli_refuse_value("check", words[0], why);
         return EXIT_USAGE;
     }
     enum action action = runtime_action(action_text);
@@ -144,15 +184,15 @@ int check_main(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct store *store;
-    if ((rc = cli_open_store(&opt, 0, &store))) return rc;
+    if ((rc = cli_open_store(opt, 0, &store))) return rc;
     struct decision d;
-    if (runtime_check(store, opt.sandbox, principal, action, opt.project, opt.now, 0, &d)) {
+    if (runtime_check(store, opt->sandbox, principal, action, opt->project, opt->now, 0, &d)) {
         fprintf(stderr, "concierge: %s\n", store_errmsg(store));
         store_close(store);
         return EXIT_OTHER;
     }
     store_close(store);
-    if (opt.json) {
+    if (opt->json) {
         json_t *o = runtime_decision_json(&d);
         char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         puts(s ? s : "{}");
@@ -162,4 +202,22 @@ int check_main(int argc, char **argv)
         printf("%s: %s (rule %s)\n", d.allow ? "allow" : "deny", d.reason, d.rule);
     }
     return d.allow ? EXIT_DONE : EXIT_DENIED;
+}
+
+int check_main(int argc, char **argv)
+{
+    struct cli_options opt;
+    struct split_args a;
+    int rc = cli_parse_options(argc, argv, 2, &check_command, &opt, &a);
+    if (rc != CLI_GO) return rc;
+    if (a.n_words != 2) {
+        fprintf(
+            stderr,
+            "usage: concierge check [--project NAME] [--sandbox NAME] [--now T] [--json] PRINCIPAL ACTION\n");
+        rc = EXIT_USAGE;
+    } else {
+        rc = check_words(&opt, a.words);
+    }
+    args_release(&a);
+    return rc;
 }

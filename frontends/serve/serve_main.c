@@ -18,19 +18,24 @@
 
 #define SHUTDOWN_GRACE_MS 10000
 
-static const char serve_usage[] =
-    "usage: concierge serve [--listen ADDR:PORT] [--db PATH] [--tz ZONE] [--threads N]\n"
-    "                       [--slack-signing-secret-file F] [--slack-response-prefix URL]\n"
-    "                       [--retry-delay-ms MS] [--log error|warn|info]\n"
-    "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 takes any free port)\n"
-    "  --db PATH            the store (default $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db)\n"
-    "  --tz ZONE            the time zone of dates and clock times in phrases (default UTC)\n"
-    "  --threads N          worker threads (default 2)\n"
-    "  --slack-signing-secret-file F   Slack's signing secret (else $CONCIERGE_SLACK_SIGNING_SECRET)\n"
-    "  --slack-response-prefix URL     response_url must start with this (default https://hooks.slack.com/)\n"
-    "  --retry-delay-ms MS  the first wait before a failed POST to a response or callback URL is retried\n"
-    "                       (default 500, doubled each time, 5 attempts in all)\n"
-    "  --log LEVEL          error, warn, or info: a line a request (default info)\n";
+const struct opt_spec cli_serve_options[] = {
+    {"listen", 0, "ADDR:PORT", "where to listen (default 127.0.0.1:8080; port 0 takes any free port)"},
+    {"db", 0, "PATH", "the store (default $CONCIERGE_DB, else $XDG_DATA_HOME/concierge/concierge.db)"},
+    {"tz", 0, "ZONE", "the time zone of dates and clock times in phrases (default UTC)"},
+    {"threads", 0, "N", "worker threads (default 2)"},
+    {"slack-signing-secret-file", 0, "F", "Slack's signing secret (else $CONCIERGE_SLACK_SIGNING_SECRET)"},
+    {"slack-response-prefix", 0, "URL",
+     "response_url must start with this (default https://hooks.slack.com/)"},
+    {"retry-delay-ms", 0, "MS",
+     "the first wait before a failed POST is retried (default 500, doubled, 5 tries)"},
+    {"log", 0, "LEVEL", "error, warn, or info: a line a request (default info)"},
+    CLI_HELP_OPTIONS,
+    {NULL, 0, NULL, NULL},
+};
+
+static const struct cli_command serve_command = {
+    "usage: concierge serve [OPTIONS]\nthe HTTP server for Slack and chat bots (docs/serve.md)\n",
+    cli_serve_options, NULL};
 
 int serve_read_secret(const char *path, char *out, size_t size, size_t *len, char *err, size_t errlen)
 {
@@ -54,6 +59,13 @@ int serve_read_secret(const char *path, char *out, size_t size, size_t *len, cha
     return 0;
 }
 
+/* What the options of serve set. */
+struct serve_opts {
+    struct serve *sv;
+    const char *listen, *tz, *secret_file, *log_level, *db;
+    long threads, retry_ms;
+};
+
 static int parse_listen(const char *s, struct sockaddr_in *a)
 {
     char host[64];
@@ -72,50 +84,65 @@ static int parse_listen(const char *s, struct sockaddr_in *a)
 
 static int usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "concierge serve: %s%s%s\n%s", msg, arg ? " " : "", arg ? arg : "", serve_usage);
+    fprintf(stderr, "concierge serve: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
+    fprintf(stderr, "usage: concierge serve [OPTIONS]; concierge serve --help lists them\n");
     return EXIT_USAGE;
+}
+
+/* The options of serve, from argv[2..], options anywhere (interfaces.md). CLI_GO, or the
+ * exit status (0 after --help or --version). */
+static int serve_options(int argc, char **argv, struct serve_opts *so)
+{
+    struct split_args a;
+    if (args_split(argc, argv, 2, cli_serve_options, "concierge serve", &a)) return EXIT_USAGE;
+    int rc = CLI_GO;
+    if (args_get(&a, "help"))
+        cli_print_help(&serve_command), rc = EXIT_DONE;
+    else if (args_get(&a, "version"))
+        cli_print_version(), rc = EXIT_DONE;
+    else if (a.n_words > 0)
+        rc = usage("unexpected", a.words[0]);
+    for (int i = 0; i < a.n_opts && rc == CLI_GO; i++) {
+        const char *n = a.opts[i].spec->name, *v = a.opts[i].value;
+        char *end = NULL;
+        if (strcmp(n, "listen") == 0)
+            so->listen = v;
+        else if (strcmp(n, "db") == 0)
+            so->db = v;
+        else if (strcmp(n, "tz") == 0)
+            so->tz = v;
+        else if (strcmp(n, "slack-signing-secret-file") == 0)
+            so->secret_file = v;
+        else if (strcmp(n, "slack-response-prefix") == 0 && strlen(v) >= sizeof so->sv->slack_response_prefix)
+            /* Cut short, the prefix would take more URLs than the one given. */
+            rc = usage("--slack-response-prefix takes at most 511 bytes, not", v);
+        else if (strcmp(n, "slack-response-prefix") == 0)
+            memcpy(so->sv->slack_response_prefix, v, strlen(v) + 1);
+        else if (strcmp(n, "log") == 0)
+            so->log_level = v;
+        else if (strcmp(n, "threads") == 0 &&
+                 ((so->threads = strtol(v, &end, 10)) < 1 || so->threads > 64 || *end))
+            rc = usage("--threads takes 1 to 64, not", v);
+        else if (strcmp(n, "retry-delay-ms") == 0 &&
+                 ((so->retry_ms = strtol(v, &end, 10)) < 1 || so->retry_ms > 60000 || *end))
+            rc = usage("--retry-delay-ms takes 1 to 60000, not", v);
+    }
+    args_release(&a);
+    return rc;
 }
 
 int serve_main(int argc, char **argv)
 {
     static struct serve sv; /* shared by every thread for the server's life */
-    const char *listen = "127.0.0.1:8080", *tz = "UTC", *secret_file = NULL, *log_level = "info";
-    long threads = 2, retry_ms = 500;
     struct cli_options opt;
     memset(&opt, 0, sizeof opt);
     snprintf(sv.slack_response_prefix, sizeof sv.slack_response_prefix, "https://hooks.slack.com/");
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(serve_usage, stdout);
-            return EXIT_DONE;
-        }
-        if (!v) return usage("unknown option or missing value:", a);
-        i++;
-        char *end = NULL;
-        if (strcmp(a, "--listen") == 0)
-            listen = v;
-        else if (strcmp(a, "--db") == 0)
-            opt.db = v;
-        else if (strcmp(a, "--tz") == 0)
-            tz = v;
-        else if (strcmp(a, "--slack-signing-secret-file") == 0)
-            secret_file = v;
-        else if (strcmp(a, "--slack-response-prefix") == 0 && strlen(v) >= sizeof sv.slack_response_prefix)
-            /* Cut short, the prefix would take more URLs than the one given. */
-            return usage("--slack-response-prefix takes at most 511 bytes, not", v);
-        else if (strcmp(a, "--slack-response-prefix") == 0)
-            memcpy(sv.slack_response_prefix, v, strlen(v) + 1);
-        else if (strcmp(a, "--log") == 0)
-            log_level = v;
-        else if (strcmp(a, "--threads") == 0 && ((threads = strtol(v, &end, 10)) < 1 || threads > 64 || *end))
-            return usage("--threads takes 1 to 64, not", v);
-        else if (strcmp(a, "--retry-delay-ms") == 0 &&
-                 ((retry_ms = strtol(v, &end, 10)) < 1 || retry_ms > 60000 || *end))
-            return usage("--retry-delay-ms takes 1 to 60000, not", v);
-        else if (strcmp(a, "--threads") != 0 && strcmp(a, "--retry-delay-ms") != 0)
-            return usage("unknown option:", a);
-    }
+    struct serve_opts so = {&sv, "127.0.0.1:8080", "UTC", NULL, "info", NULL, 2, 500};
+    int rc = serve_options(argc, argv, &so);
+    if (rc != CLI_GO) return rc;
+    const char *listen = so.listen, *tz = so.tz, *secret_file = so.secret_file, *log_level = so.log_level;
+    long threads = so.threads, retry_ms = so.retry_ms;
+    opt.db = so.db;
     struct sockaddr_in addr;
     if (parse_listen(listen, &addr)) return usage("--listen takes ADDR:PORT (127.0.0.1:8080), not", listen);
     if (tz_use(tz)) return usage("unknown time zone", tz);
