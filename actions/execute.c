@@ -17,8 +17,22 @@ static void store_failed(struct exec_ctx *x, struct reply *r)
     reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
 }
 
+/* Whether `confirm TOKEN` reads back as the confirmation of exactly that token: a token the
+ * scanner would read as something else (`36AM` is a clock time, `5D` a length of time) is
+ * never handed out, since the person could not say it back. */
+static int token_reads_back(const char *token)
+{
+    char phrase[32];
+    snprintf(phrase, sizeof phrase, "confirm %s", token);
+    struct parse_ctx pc = {"@x", "x", 0};
+    struct intent it;
+    struct parse_error err;
+    return parse_phrase(phrase, strlen(phrase), &pc, &it, &err) == PARSE_OK && it.kind == IK_CONFIRM &&
+           strcmp(it.token, token) == 0;
+}
+
 /* A confirmation token: 4 characters of A-Z and 0-9 with at least one digit, from
- * OpenSSL's RAND_bytes. */
+ * OpenSSL's RAND_bytes, that reads back as itself. */
 static int new_token(char out[TOKEN_MAX_LEN + 1])
 {
     static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I O 0 1: read aloud */
@@ -31,7 +45,7 @@ static int new_token(char out[TOKEN_MAX_LEN + 1])
             digits += out[i] >= '0' && out[i] <= '9';
         }
         out[4] = '\0';
-        if (digits) return 0;
+        if (digits && token_reads_back(out)) return 0;
     }
     return -1;
 }
