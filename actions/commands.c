@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "../intent/describe.h"
+#include "../intent/intent_json.h"
 #include "../intent/distance.h"
 #include "../intent/timecalc.h"
 #include "authorise.h"
@@ -749,6 +750,63 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     for (int i = 0; i < it->n_principals; i++)
         reply_append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
     reply_append(r, ".");
+    return 0;
+}
+
+/* ---- list_pending (lifecycle.md, Pending confirmations, honestly) ---------------------------------------
+ */
+
+struct pending_walk {
+    struct reply *r;
+    json_t *rows;
+    int n;
+};
+
+static int pending_row(void *ctx, const struct st_pending *p)
+{
+    struct pending_walk *w = ctx;
+    json_t *o = json_loads(p->intent_json, 0, NULL);
+    struct intent it;
+    struct text said = TEXT_INIT;
+    if (o && intent_from_json(json_object_get(o, "intent"), &it) == 0) describe_intent(&it, &said);
+    json_t *row = json_pack("{s:s, s:s, s:O, s:s, s:o}", "token", p->token, "sandbox", p->sandbox, "intent",
+                            o ? json_object_get(o, "intent") : json_null(), "description",
+                            said.s ? said.s : "", "expires_at", instant_json(1, p->expires_at));
+    reply_part(w->r, w->n ? "; " : ": ", "%s: %s", p->token, said.s ? said.s : "");
+    text_free(&said);
+    json_decref(o);
+    if (!row || json_array_append_new(w->rows, row)) return -1;
+    w->n++;
+    return 0;
+}
+
+/* The asker's changes waiting in this conversation, each with its token and what it does. */
+static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r, struct audit_texts *au)
+{
+    (void)sb;
+    (void)it;
+    (void)au;
+    struct pending_walk w = {r, json_array(), 0};
+    reply_summary(r, "%s", "");
+    if (!w.rows ||
+        store_pending_each(x->store, x->actor, x->conversation, x->now, pending_row, &w) != STORE_OK) {
+        json_decref(w.rows);
+        return store_fail(x, r);
+    }
+    /* The headline goes in front of the parts, now that they are counted. */
+    struct text all = TEXT_INIT;
+    if (w.n == 0)
+        text_printf(&all, "No change is waiting for your confirmation here.");
+    else
+        text_printf(&all, "%d change%s wait%s for your confirmation here%s", w.n, w.n == 1 ? "" : "s",
+                    w.n == 1 ? "s" : "", r->summary.s);
+    size_t head = w.n ? all.len - r->summary.len : 0;
+    text_free(&r->summary);
+    r->summary = all;
+    r->headline_len = head;
+    r->parts_end = r->summary.len;
+    r->result = json_pack("{s:o}", "pending", w.rows);
     return 0;
 }
 

@@ -203,7 +203,7 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     /* The reply says how many are waiting, and which (lifecycle.md). */
     struct waiting w;
     if (waiting_of(x, &w) == 0) {
-        if (w.n > 1) reply_append(r, " %d changes wait for your confirmation here: %s.", w.n, w.tokens.s);
+        if (w.n > 1) reply_append(r, ". %d changes wait for your confirmation here: %s.", w.n, w.tokens.s);
         text_free(&w.tokens);
     }
 }

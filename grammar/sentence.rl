@@ -348,6 +348,13 @@
         | HOW DOES SHARING WORK @t_mode
         | WHAT DOES mode_word MEAN @t_mode;
 
+    # ---- list_pending (lifecycle.md, Pending confirmations, honestly) -------------
+    pending_noun = PENDING (CHANGES | CONFIRMATIONS | REQUESTS)? | CHANGES PENDING | (ACCESS)? REQUESTS;
+    list_pending =
+          (WHATS | WHAT IS | WHAT ARE) MY? PENDING (HERE @sb_here)?
+        | (SHOW | LIST) ME? MY? pending_noun (HERE @sb_here)?
+        | (WHATS | WHAT IS) PENDING FOR ME;
+
     # ---- confirm and cancel ------------------------------------------------------
     action tok { S->token = AT; }
     # `cancel all`: every change of the asker's waiting in this conversation (lifecycle.md);

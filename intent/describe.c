@@ -157,6 +157,7 @@ void describe_intent(const struct intent *it, struct text *out)
         put(o, ".");
         break;
     case IK_SHOW_MODE: put(o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
+    case IK_LIST_PENDING: put(o, "Show the changes waiting for your confirmation here."); break;
     case IK_SHOW_POLICY: put(o, "Show the access policy of sandbox %s.", it->sandbox); break;
     case IK_SHARE_AGENT:
         put(o, "Create %s %s key for agent %s in sandbox %s", it->key == KEY_DELEGATE ? "a" : "an",

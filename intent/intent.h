@@ -56,7 +56,17 @@ enum intent_needs {
 enum intent_who { W_OWNER = 0, W_SELF, W_RELATED, W_ASKER };
 
 /* What a carried-out intent returns in the reply's result (interfaces.md). */
-enum intent_result { R_NONE = 0, R_MEMBERS, R_DECISIONS, R_EVENTS, R_MODE, R_KEYS, R_USAGE, R_POLICIES };
+enum intent_result {
+    R_NONE = 0,
+    R_MEMBERS,
+    R_DECISIONS,
+    R_EVENTS,
+    R_MODE,
+    R_KEYS,
+    R_USAGE,
+    R_POLICIES,
+    R_PENDING
+};
 
 #define NAME_MAX_LEN      64  /* sandbox, project and agent names; @handles */
 #define PRINCIPAL_MAX_LEN 254 /* e-mail addresses */
