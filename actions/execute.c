@@ -117,6 +117,9 @@ static void run_change(struct exec_ctx *x, const struct command *cmd, const stru
     if (after) after(x, r->status == RS_DONE, r);
 }
 
+/* How long a used token is remembered, to tell its asker it was used. */
+#define USED_TOKEN_KEPT (24 * 3600)
+
 /* The tokens of the actor's changes waiting in this conversation, "A, B and C". */
 struct waiting {
     int n;
@@ -366,6 +369,24 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         store_rollback(x->store);
         store_failed(x, r);
         return;
+    }
+    /* A used token is kept for a day as a record with no change in it, so that its own asker
+     * hears it was used (token_used); anyone else hears not found, as for any token. */
+    if (mine && !p.intent_json[0]) {
+        store_rollback(x->store);
+        reply_fail(r, C_TOKEN_USED, "change %s was already carried out or cancelled; nothing was changed now",
+                   token);
+        return;
+    }
+    if (mine && p.expires_at > x->now) {
+        struct st_pending used = p;
+        used.intent_json[0] = '\0';
+        used.expires_at = x->now + USED_TOKEN_KEPT;
+        if (store_pending_put(x->store, &used) != STORE_OK) {
+            store_rollback(x->store);
+            store_failed(x, r);
+            return;
+        }
     }
     if (!mine || p.expires_at <= x->now) {
         /* Someone else's token stays theirs; a lapsed one is gone for good. */

@@ -234,6 +234,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(COLLAB_EACH, "SELECT principal FROM collaborators WHERE sandbox_id = ?1 ORDER BY principal")           \
     X(PENDING_LIST, "SELECT token, actor, conversation, sandbox, intent_json, created_at, expires_at "       \
                     "FROM pending WHERE actor = ?1 AND conversation = ?2 AND expires_at > ?3 "               \
+                    "AND intent_json <> '' "                                                                 \
                     "ORDER BY created_at, rowid")                                                            \
     X(PENDING_PURGE, "DELETE FROM pending WHERE expires_at <= ?1")                                           \
     X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
