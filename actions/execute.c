@@ -149,6 +149,24 @@ static int waiting_of(struct exec_ctx *x, struct waiting *w)
     return 0;
 }
 
+/* What a change would touch, as it is now: the grants its principals hold in the sandbox.
+ * Kept with a pending change and looked at again when it is confirmed (lifecycle.md: a
+ * change whose ground moved is described afresh, never carried out blind). */
+static int seen_grant(void *ctx, const struct st_grant *g)
+{
+    text_printf(ctx, "%s|%s|%s|%lld;", g->principal, g->project, role_name(g->role),
+                g->has_expiry ? (long long)g->expires_at : -1LL);
+    return 0;
+}
+
+static int grants_seen(struct exec_ctx *x, int64_t sandbox_id, const struct intent *it, struct text *out)
+{
+    for (int i = 0; i < it->n_principals; i++)
+        if (store_grant_each(x->store, sandbox_id, it->principals[i].s, seen_grant, out) != STORE_OK)
+            return -1;
+    return text_failed(out) ? -1 : 0;
+}
+
 /* Keeps a change pending under a new token. The intent is kept with the duration it came
  * from, so that confirming recomputes the expiry from that moment. */
 static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
@@ -165,8 +183,20 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
         return;
     }
     if (it->has_expires_in) duration_iso(&it->expires_in, dur, sizeof dur);
-    int n = snprintf(p.intent_json, sizeof p.intent_json, "{\"intent\":%s,\"expires_in\":%s%s%s}", ij,
-                     dur[0] ? "\"" : "", dur[0] ? dur : "null", dur[0] ? "\"" : "");
+    struct text seen = TEXT_INIT;
+    if (grants_seen(x, sb->id, it, &seen)) {
+        text_free(&seen);
+        store_failed(x, r);
+        return;
+    }
+    json_t *seen_json = json_string(seen.s);
+    char *seen_text = seen_json ? json_dumps(seen_json, JSON_ENCODE_ANY) : NULL;
+    json_decref(seen_json);
+    text_free(&seen);
+    int n = snprintf(p.intent_json, sizeof p.intent_json, "{\"intent\":%s,\"expires_in\":%s%s%s,\"seen\":%s}",
+                     ij, dur[0] ? "\"" : "", dur[0] ? dur : "null", dur[0] ? "\"" : "",
+                     seen_text ? seen_text : "null");
+    free(seen_text);
     if (n < 0 || (size_t)n >= sizeof p.intent_json) {
         reply_fail(r, C_PENDING_TOO_LARGE, "the change is too large to keep pending");
         return;
@@ -288,6 +318,22 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         json_decref(r->result);
         r->result = NULL;
     }
+}
+
+/* 1 when what the pending change would touch is not what it was when described, 0 when it
+ * is (or nothing was recorded: a change kept by an older version), -1 on a store failure. */
+static int changed_since(struct exec_ctx *x, const struct intent *it, const char *seen_then)
+{
+    if (!seen_then) return 0;
+    struct st_sandbox sb;
+    enum store_status st = store_sandbox_find(x->store, it->sandbox, &sb);
+    if (st == STORE_NOT_FOUND) return 1;
+    if (st != STORE_OK) return -1;
+    struct text now = TEXT_INIT;
+    int rc = grants_seen(x, sb.id, it, &now);
+    if (rc == 0) rc = strcmp(now.s, seen_then) != 0;
+    text_free(&now);
+    return rc;
 }
 
 /* cancel all: every change of the actor's waiting in this conversation, at once. */
@@ -424,7 +470,38 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         reply_fail(r, C_PENDING_UNREADABLE, "the pending change %s could not be read back", token);
         return;
     }
+    int moved = changed_since(x, &pending, json_string_value(json_object_get(o, "seen")));
     json_decref(o);
+    if (moved < 0) {
+        store_failed(x, r);
+        return;
+    }
+    if (moved) {
+        /* Described afresh and kept under a new token: never carried out blind. */
+        struct exec_ctx again = *x;
+        again.yes = 0;
+        again.ask = NULL;
+        execute_intent(&again, &pending, 0, r);
+        if (r->status == RS_NEEDS_CONFIRMATION) {
+            struct text said = TEXT_INIT;
+            text_printf(&said,
+                        "What change %s would touch has changed since it was described, so it was not "
+                        "carried out. As it is now: %s",
+                        token, r->summary.s);
+            if (!text_failed(&said)) {
+                text_free(&r->summary);
+                r->summary = said;
+                r->headline_len = r->parts_end = 0; /* the parts of the old sentence no longer line up */
+                for (size_t i = 0; i < r->n_parts; i++)
+                    text_free(&r->parts[i]);
+                r->n_parts = 0;
+            } else {
+                text_free(&said);
+            }
+            r->code = C_CHANGED_SINCE_DESCRIBED;
+        }
+        return;
+    }
     if (dur) {
         /* A duration counts from the moment of confirmation (access.md). */
         pending.has_expires_in = 1;
