@@ -151,7 +151,7 @@ static void grant_words(const struct st_grant *g, char *buf, size_t size)
     char when[64] = "no expiry";
     if (g->has_expiry) {
         char t[48];
-        describe_instant(g->expires_at, t, sizeof t);
+        describe_until(g->expires_at, t, sizeof t);
         snprintf(when, sizeof when, "until %s", t);
     }
     snprintf(buf, size, "%s%s%s, %s", role_name(g->role), g->project[0] ? " in project " : " sandbox-wide",
@@ -421,7 +421,12 @@ static int set_expiry_run(struct exec_ctx *x, const struct st_sandbox *sb, struc
     reply_append(r, "'s access to sandbox %s%s%s", sb->name, it->project[0] ? ", project " : "", it->project);
     json_t *g0 = json_array_get(json_object_get(r->result, "grants"), 0);
     const char *exp = json_string_value(json_object_get(g0, "expires_at"));
-    if (exp)
+    int64_t at;
+    char when[64];
+    if (exp && parse_rfc3339(exp, &at) == 0) {
+        describe_until(at, when, sizeof when); /* one instant format for people everywhere */
+        reply_append(r, ": now until %s.", when);
+    } else if (exp)
         reply_append(r, ": now until %s.", exp);
     else
         reply_append(r, ": no expiry.");

@@ -14,6 +14,18 @@ void describe_instant(int64_t t, char *buf, size_t size)
     if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%a %d %b %Y %H:%M %Z", &tm)) snprintf(buf, size, "?");
 }
 
+void describe_until(int64_t t, char *buf, size_t size)
+{
+    /* An expiry at local midnight is the end of the day before (interfaces.md): `until Dec
+     * 31` is stored as Jan 1 00:00 and read as "until the end of Thu 31 Dec 2026". */
+    time_t tt = (time_t)t, before = (time_t)(t - 1);
+    struct tm tm;
+    if (localtime_r(&tt, &tm) && tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 &&
+        localtime_r(&before, &tm) && strftime(buf, size, "the end of %a %d %b %Y", &tm))
+        return;
+    describe_instant(t, buf, size);
+}
+
 static void put(struct text *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(struct text *o, const char *fmt, ...)
 {
@@ -75,7 +87,7 @@ static void until(struct text *o, const struct intent *it)
 {
     char when[64];
     if (it->has_expires_at) {
-        describe_instant(it->expires_at, when, sizeof when);
+        describe_until(it->expires_at, when, sizeof when);
         put(o, ", until %s", when);
     } else {
         put(o, ", with no expiry");
@@ -118,7 +130,7 @@ void describe_intent(const struct intent *it, struct text *out)
             duration_words(o, &it->extend_by);
             put(o, ".");
         } else if (it->has_expires_at) {
-            describe_instant(it->expires_at, when, sizeof when);
+            describe_until(it->expires_at, when, sizeof when);
             put(o, "until %s.", when);
         } else {
             put(o, "no expiry.");

@@ -11,5 +11,8 @@ void describe_intent(const struct intent *it, struct text *out);
 
 /* An instant for a person, in the context zone: "Fri 18 Dec 2026 15:30 UTC". */
 void describe_instant(int64_t t, char *buf, size_t size);
+/* An expiry for a person: describe_instant, but an expiry at local midnight reads as "the end
+ * of" the day before (`the end of Thu 31 Dec 2026`). */
+void describe_until(int64_t t, char *buf, size_t size);
 
 #endif
