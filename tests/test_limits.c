@@ -43,6 +43,7 @@
 #include "../intent/intent.h"
 #include "../intent/text.h"
 #include "check.h"
+#include "slack_blocks.h"
 #include "spawn.h"
 
 #define RUN_MS 110000 /* one run of the binary; ctest gives a case 120 s */
@@ -416,23 +417,27 @@ static void slack_members(struct store *s, const char *sandbox, int n, int lng, 
     json_t *b;
     json_array_foreach(blocks, i, b)
     {
+        const char *type = jstr(b, "type") ? jstr(b, "type") : "";
+        if (strcmp(type, "context") == 0) {
+            const char *t = jstr(json_array_get(json_object_get(b, "elements"), 0), "text");
+            if (t && strncmp(t, "… and ", 8) == 0) {
+                more_blocks++;
+                more = strtol(t + 8, NULL, 10);
+            }
+            continue;
+        }
         const char *t = jstr(json_object_get(b, "text"), "text");
-        if (!t || strcmp(jstr(b, "type") ? jstr(b, "type") : "", "section") != 0) {
+        if (!t || strcmp(type, "section") != 0) {
             not_section++;
             continue;
         }
         too_long += strlen(t) > SLACK_SECTION_MAX;
-        if (strncmp(t, "… and ", 8) == 0) {
-            more_blocks++;
-            more = strtol(t + 8, NULL, 10);
-            continue;
-        }
         char *copy = strdup(t);
         for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line;
              line = strtok_r(NULL, "\n", &save)) {
             char p[LONG_ROW + 1], role[16], tail;
             int k = -1;
-            if (i == 0 && line == copy) {
+            if (i == 0) {
                 char head[64];
                 snprintf(head, sizeof head, "%d with access to sandbox %s:", n + 1, sandbox);
                 bad_rows += strcmp(line, head) != 0;
@@ -459,18 +464,19 @@ static void slack_members(struct store *s, const char *sandbox, int n, int lng, 
     }
     printf("slack, %d members: %zu blocks, %d rows shown, %ld more\n", n, json_array_size(blocks), shown,
            more);
-    CHECK(msg && jstr(msg, "text"), "a message with its fallback text");
+    char why[256];
+    CHECKF(msg && slack_blocks_check(msg, why, sizeof why) == 0, "the message keeps Block Kit's rules", "%s",
+           why);
     CHECK(json_array_size(blocks) <= SLACK_BLOCKS_MAX, "at most 50 blocks");
-    CHECK(too_long == 0 && not_section == 0, "every block a section of at most 3,000 bytes");
+    CHECK(too_long == 0 && not_section == 0, "every block a section of at most 3,000 bytes, or the context");
     CHECK(bad_rows == 0, "every line a whole row, in the row format");
     CHECK(twice == 0, "no principal shown twice");
     CHECK(seen[0], "the owner shown");
     if (expect_more) {
+        const json_t *last = json_array_get(blocks, json_array_size(blocks) - 1);
         CHECK(more_blocks == 1 && json_array_size(blocks) >= 2 &&
-                  strncmp(jstr(json_object_get(json_array_get(blocks, json_array_size(blocks) - 1), "text"),
-                               "text"),
-                          "… and ", 8) == 0,
-              "one '… and N more' block, the last");
+                  strcmp(jstr(last, "type") ? jstr(last, "type") : "", "context") == 0,
+              "one '… and N more' context line, the last block");
         CHECK(more > 0 && shown + more == n + 1, "the rows shown and the N more are all the members");
     } else {
         CHECK(more_blocks == 0 && shown == n + 1, "all shown, no 'more'");
@@ -501,6 +507,9 @@ static void slack_revoke_rows(struct store *s)
     CHECK(r.status == RS_NEEDS_CONFIRMATION && r.n_parts == 70,
           "the revoke's reply holds its 70 grants as parts");
     json_t *msg = render_slack(&r);
+    char why[256];
+    CHECKF(msg && slack_blocks_check(msg, why, sizeof why) == 0, "the message keeps Block Kit's rules", "%s",
+           why);
     struct text all = TEXT_INIT;
     size_t i;
     json_t *b;

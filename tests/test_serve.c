@@ -25,6 +25,7 @@
 
 #include "../frontends/serve/slack_sig.h"
 #include "check.h"
+#include "slack_blocks.h"
 #include "spawn.h"
 
 #define SECRET "test-signing-secret"
@@ -310,6 +311,40 @@ static const char *jstr(json_t *o, const char *path)
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
+/* Every Slack message the server makes is checked against Block Kit's rules (slack_blocks.h). */
+static int slack_messages;
+static void slack_valid(const json_t *m, const char *what)
+{
+    char why[256] = "";
+    CHECKF(m && slack_blocks_check(m, why, sizeof why) == 0, "a Slack message keeps Block Kit's rules",
+           "%s: %s", what, m ? why : "not JSON");
+    slack_messages++;
+}
+
+/* The n-th message POSTed to a response_url, checked as a Slack message. */
+static const char *slack_delivery(int n)
+{
+    const char *d = delivery(n);
+    json_t *m = d ? json_loads(d, 0, NULL) : NULL;
+    slack_valid(m, "a message posted to response_url");
+    json_decref(m);
+    return d;
+}
+
+/* Field key of the n-th button of the message's actions block (wherever it is), or NULL. */
+static const char *slack_button(json_t *m, size_t n, const char *key)
+{
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(m, "blocks"), i, b)
+    {
+        const char *t = json_string_value(json_object_get(b, "type"));
+        if (t && strcmp(t, "actions") == 0)
+            return json_string_value(json_object_get(json_array_get(json_object_get(b, "elements"), n), key));
+    }
+    return NULL;
+}
+
 /* A JSON error body, as every refusal must have. */
 static int is_error_body(const struct resp *r)
 {
@@ -364,7 +399,9 @@ static long slash(const char *team, const char *channel, const char *user, const
         "trigger_id=1.2.3",
         team, channel, user, t);
     curl_free(t);
-    return slack_signed("/slack/commands", body, 0, SECRET, r);
+    long st = slack_signed("/slack/commands", body, 0, SECRET, r);
+    if (st == 200) slack_valid(r->json, text);
+    return st;
 }
 
 /* A click on Confirm or Cancel, as Slack posts it: the block_actions JSON in a form field. */
@@ -432,13 +469,13 @@ static void test_slack_flow(void)
     CHECK(slash("T1", "C1", "U1", "invite @bob as viewer for 30 days", r) == 200,
           "a slash command is answered 200");
     CHECK(r->json && strcmp(nz(jstr(r->json, "response_type")), "ephemeral") == 0, "the answer is ephemeral");
-    const char *confirm = jstr(r->json, "blocks.1.elements.0.action_id");
-    const char *cancel = jstr(r->json, "blocks.1.elements.1.action_id");
+    const char *confirm = slack_button(r->json, 0, "action_id");
+    const char *cancel = slack_button(r->json, 1, "action_id");
     char token[16] = "";
-    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
     CHECK(confirm && strcmp(confirm, "confirm") == 0 && cancel && strcmp(cancel, "cancel") == 0,
           "the answer has Confirm and Cancel buttons");
-    CHECK(strlen(token) == 4 && strcmp(nz(jstr(r->json, "blocks.1.elements.1.value")), token) == 0,
+    CHECK(strlen(token) == 4 && strcmp(nz(slack_button(r->json, 1, "value")), token) == 0,
           "both buttons carry the pending token");
     CHECK(strstr(nz(jstr(r->json, "blocks.0.text.text")), "Invite @bob to sandbox demo as viewer") != NULL,
           "the answer describes the change");
@@ -446,7 +483,7 @@ static void test_slack_flow(void)
 
     int n0 = deliveries();
     CHECK(click("U1", "confirm", token, "/slack/r1", r) == 200, "the click is answered 200 at once");
-    const char *d = delivery(n0 + 1);
+    const char *d = slack_delivery(n0 + 1);
     CHECK(d && strstr(d, "\"replace_original\":true") && strstr(d, "Invited @bob"),
           "the result replaces the original message through response_url");
     CHECK(changes() == before + 1, "Confirm carried the change out, once");
@@ -454,22 +491,22 @@ static void test_slack_flow(void)
           "@bob is a viewer");
 
     CHECK(click("U1", "confirm", token, "/slack/r2", r) == 200, "a second click is answered too");
-    d = delivery(n0 + 2);
+    d = slack_delivery(n0 + 2);
     CHECK(d && strstr(d, "already carried out or cancelled"),
           "a second click says the change is done already (token_used, to its own asker)");
     CHECK(changes() == before + 1, "a second click changes nothing");
 
     /* Someone else's click, then Cancel. */
     slash("T1", "C1", "U1", "invite @carol as editor", r);
-    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
     click("U2", "confirm", token, "/slack/r3", r);
-    d = delivery(n0 + 3);
+    d = slack_delivery(n0 + 3);
     CHECK(d && strstr(d, "not found") && changes() == before + 1, "another Slack user cannot confirm it");
     click("U1", "cancel", token, "/slack/r4", r);
-    d = delivery(n0 + 4);
+    d = slack_delivery(n0 + 4);
     CHECK(d && strstr(d, "cancelled") && changes() == before + 1, "Cancel cancels, and nothing changes");
     click("U1", "confirm", token, "/slack/r5", r);
-    d = delivery(n0 + 5);
+    d = slack_delivery(n0 + 5);
     CHECK(d && strstr(d, "already carried out or cancelled") && changes() == before + 1,
           "a click after Cancel changes nothing, and says it was used");
 
@@ -490,15 +527,37 @@ static void test_slack_flow(void)
 
     /* The response_url fails twice: the outbox retries with back-off until it lands. */
     slash("T1", "C1", "U1", "invite @dora as viewer", r);
-    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
     pthread_mutex_lock(&got.lock);
     got.fail_next = 2;
     got.failed = 0;
     pthread_mutex_unlock(&got.lock);
     CHECK(click("U1", "confirm", token, "/slack/r6", r) == 200, "the click is answered before the delivery");
-    d = delivery(n0 + 6);
+    d = slack_delivery(n0 + 6);
     CHECK(d && strstr(d, "Invited @dora") && got.failed == 2, "a failed delivery is retried until it lands");
     CHECK(changes() == before + 2, "and the change was made once");
+
+    /* Slack users as mentions, instants as date tokens, a key's secret only in the reply to
+     * the one who confirmed (ephemeral: slack_valid refuses a secret in any other). */
+    slash("T1", "C1", "U1", "invite <@U0BOB1234> as viewer for 30 days", r);
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
+    CHECK(strstr(r->body, "<@U0BOB1234>") && !strstr(r->body, "slack:U"),
+          "the description mentions the Slack user");
+    click("U1", "confirm", token, "/slack/r8", r);
+    d = slack_delivery(n0 + 7);
+    CHECK(d && strstr(d, "Invited <@U0BOB1234>") && !strstr(d, "slack:U"), "so does the result");
+    CHECK(slash("T1", "C1", "U1", "who has access?", r) == 200 &&
+              strstr(r->body, "<@U0BOB1234> (viewer, until <!date^") &&
+              strstr(r->body, "{date_short_pretty} {time}|"),
+          "a member row: the mention, the expiry as Slack's date token");
+    slash("T1", "C1", "U1", "share the builder agent with <@U0BOB1234>", r);
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
+    click("U1", "confirm", token, "/slack/r9", r);
+    d = slack_delivery(n0 + 8);
+    CHECK(d && strstr(d, "`ck_") && strstr(d, "\"response_type\":\"ephemeral\"") &&
+              strstr(d, "\"replace_original\":true"),
+          "the new key's secret replaces the ephemeral message, for the one who confirmed");
+    printf("%d Slack messages checked against Block Kit's rules\n", slack_messages);
     resp_free(r);
 }
 
@@ -549,7 +608,7 @@ static void test_slack_refusals(void)
     /* A response_url that is not Slack's: refused, and the change stays pending. */
     slash("T1", "C1", "U1", "invite @fay as viewer", r);
     char token[16];
-    snprintf(token, sizeof token, "%s", nz(jstr(r->json, "blocks.1.elements.0.value")));
+    snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
     CHECK(click_url("U1", "confirm", token, "https://evil.example/steal", r) == 400 && changes() == before,
           "a response_url outside Slack's prefix is 400 and nothing runs");
     char climb[128];
@@ -558,7 +617,7 @@ static void test_slack_refusals(void)
           "nor one that climbs out of the prefix with a dot segment");
     int n0 = deliveries();
     click("U1", "confirm", token, "/slack/r7", r);
-    const char *d = delivery(n0 + 1);
+    const char *d = slack_delivery(n0 + 1);
     CHECK(d && strstr(d, "Invited @fay") && changes() == before + 1,
           "the change was still pending, for a good click");
     resp_free(r);
