@@ -606,10 +606,13 @@ static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     {
         const char *proj = json_string_value(json_object_get(m, "project"));
         const char *exp = json_string_value(json_object_get(m, "expires_at"));
-        reply_append(r, "%s %s (%s%s%s%s%s)", k ? "," : "",
-                     json_string_value(json_object_get(m, "principal")),
-                     json_string_value(json_object_get(m, "role")), proj ? ", project " : "",
-                     proj ? proj : "", exp ? ", until " : "", exp ? exp : "");
+        char when[64] = "";
+        int64_t at;
+        if (exp && parse_rfc3339(exp, &at) == 0) describe_until(at, when, sizeof when);
+        /* A row a member (reply.h's parts), its expiry as people read instants. */
+        reply_part(r, k ? ", " : " ", "%s (%s%s%s%s%s)", json_string_value(json_object_get(m, "principal")),
+                   json_string_value(json_object_get(m, "role")), proj ? ", project " : "", proj ? proj : "",
+                   exp ? ", until " : "", exp ? when : "");
     }
     r->result = json_pack("{s:o}", "members", l.members);
     return 0;

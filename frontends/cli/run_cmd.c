@@ -127,7 +127,9 @@ int run_main(int argc, char **argv)
                       0};
     run.x.ask_arg = &run;
     const char *no_colour = getenv("NO_COLOR");
-    run.colour = isatty(1) && !(no_colour && *no_colour) && !opt.json;
+    const char *term = getenv("TERM");
+    /* Colour only on a terminal that has it: never with NO_COLOR, TERM=dumb or a pipe. */
+    run.colour = isatty(1) && !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0) && !opt.json;
     if (!opt.yes && (isatty(0) || isatty(1)) && (run.tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0)
         run.x.ask = ask_tty;
     if (a.n_words > 0) {
