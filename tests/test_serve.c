@@ -154,16 +154,15 @@ static int concierge(char *out, size_t size, const char *fmt, ...)
     return st;
 }
 
-/* The last line of s (a bot token). */
-static void last_line(const char *s, char *out, size_t size)
+/* The secret that follows label in what admin printed (a bot's token, its signing secret),
+ * up to the end of its line; "" when there is none. */
+static void secret_after(const char *s, const char *label, char *out, size_t size)
 {
-    size_t n = strlen(s);
-    while (n && s[n - 1] == '\n')
-        n--;
-    size_t b = n;
-    while (b && s[b - 1] != '\n')
-        b--;
-    snprintf(out, size, "%.*s", (int)(n - b), s + b);
+    const char *p = strstr(s, label);
+    p = p ? p + strlen(label) : "";
+    while (*p == ' ')
+        p++;
+    snprintf(out, size, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
 static int64_t count_rows(const char *sql)
@@ -415,11 +414,11 @@ static void set_up(void)
     CHECK(ok, "the store is set up with admin");
     CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) == 0,
           "bot helper added");
-    last_line(out, bot_helper, sizeof bot_helper);
+    secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
     CHECK(concierge(out, sizeof out, "bot add helper2 --workspace acme") == 0, "bot helper2 added");
-    last_line(out, bot_helper2, sizeof bot_helper2);
+    secret_after(out, "bearer token:", bot_helper2, sizeof bot_helper2);
     CHECK(concierge(out, sizeof out, "bot add gbot --workspace globex") == 0, "bot gbot added");
-    last_line(out, bot_globex, sizeof bot_globex);
+    secret_after(out, "bearer token:", bot_globex, sizeof bot_globex);
     CHECK(strncmp(bot_helper, "cbt_", 4) == 0 && strncmp(bot_globex, "cbt_", 4) == 0, "tokens were printed");
     CHECK(count_rows("SELECT count(*) FROM bots WHERE instr(hex(token_sha256), 'CBT_') = 0") == 3,
           "the store keeps only hashes of bot tokens");
