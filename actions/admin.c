@@ -126,11 +126,21 @@ enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user)
 }
 
 enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t workspace_id,
-                                const unsigned char token_sha256[32], const char *callback_prefix)
+                                const unsigned char token_sha256[32], const char *callback_prefix,
+                                const char *signing_secret)
 {
     BEGIN(a);
-    return finish(a, store_bot_add(a->store, name, workspace_id, token_sha256, callback_prefix), 0, name,
-                  "bot %s added", name);
+    return finish(a,
+                  store_bot_add(a->store, name, workspace_id, token_sha256, callback_prefix, signing_secret),
+                  0, name, "bot %s added", name);
+}
+
+enum store_status admin_bot_rotate(struct admin_ctx *a, const char *name,
+                                   const unsigned char token_sha256[32], const char *signing_secret)
+{
+    BEGIN(a);
+    return finish(a, store_bot_rotate(a->store, name, token_sha256, signing_secret), 0, name,
+                  "bot %s: new bearer token and signing secret (the old token no longer works)", name);
 }
 
 enum store_status admin_bot_remove(struct admin_ctx *a, const char *name)

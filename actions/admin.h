@@ -32,8 +32,14 @@ enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const c
 enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel);
 enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge);
 enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user);
+/* The bearer token arrives as its hash; the signing secret as it is (the store keeps it to
+ * sign the bot's callbacks). Neither is ever in the audit event. */
 enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t workspace_id,
-                                const unsigned char token_sha256[32], const char *callback_prefix);
+                                const unsigned char token_sha256[32], const char *callback_prefix,
+                                const char *signing_secret);
+/* A new token and signing secret for the bot; the old token is refused from then on. */
+enum store_status admin_bot_rotate(struct admin_ctx *a, const char *name,
+                                   const unsigned char token_sha256[32], const char *signing_secret);
 enum store_status admin_bot_remove(struct admin_ctx *a, const char *name);
 
 #endif

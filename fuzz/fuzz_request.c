@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         store_sandbox_add(st, "demo", "@owner", ws, "", MODE_NONE, &sb) ||
         store_thing_add(st, sb, "agent", "builder") || store_slack_map(st, "T1", "C1", sb) ||
         store_slack_link(st, "slack:U1", "@owner", 0) ||
-        store_bot_add(st, "fuzz", ws, sha, "https://bot.example/cb/") || store_commit(st)) {
+        store_bot_add(st, "fuzz", ws, sha, "https://bot.example/cb/", "cbs_fuzz") || store_commit(st)) {
         fprintf(stderr, "fuzz_request: cannot set up the store: %s\n", err);
         abort();
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../intent/text.h"
 #include "store.h"
 
 /* ---- Schema -------------------------------------------------------------------------- */
@@ -117,6 +118,9 @@ static const char *const migrations[] = {
     /* 3: an event keeps what is there after the change too (interfaces.md, event objects). */
     ("ALTER TABLE audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE store_audit ADD COLUMN after TEXT NOT NULL DEFAULT '';"),
+    /* 4: a bot's signing secret (interfaces.md, callbacks), kept as it is: it must sign. NULL
+     * for a bot made before, until admin bot rotate gives it one. */
+    "ALTER TABLE bots ADD COLUMN signing_secret TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -280,10 +284,14 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(MAP, "INSERT INTO slack_maps (team, channel, sandbox_id) VALUES (?1, ?2, ?3) "                         \
            "ON CONFLICT (team, channel) DO UPDATE SET sandbox_id = excluded.sandbox_id")                     \
     X(UNMAP, "DELETE FROM slack_maps WHERE team = ?1 AND channel = ?2")                                      \
-    X(BOT_ADD,                                                                                               \
-      "INSERT INTO bots (name, workspace_id, token_sha256, callback_prefix) VALUES (?1, ?2, ?3, ?4)")        \
+    X(BOT_ADD, "INSERT INTO bots (name, workspace_id, token_sha256, callback_prefix, signing_secret) "       \
+               "VALUES (?1, ?2, ?3, ?4, ?5)")                                                                \
     X(BOT_REMOVE, "DELETE FROM bots WHERE name = ?1")                                                        \
-    X(BOT_FIND, "SELECT id, name, workspace_id, callback_prefix FROM bots WHERE token_sha256 = ?1")          \
+    X(BOT_ROTATE, "UPDATE bots SET token_sha256 = ?2, signing_secret = ?3 WHERE name = ?1")                  \
+    X(BOT_FIND, "SELECT id, name, workspace_id, callback_prefix, signing_secret FROM bots "                  \
+                "WHERE token_sha256 = ?1")                                                                   \
+    X(BOTS_UNSIGNED, "SELECT name FROM bots WHERE signing_secret IS NULL OR signing_secret = '' "            \
+                     "ORDER BY name")                                                                        \
     X(LINK_FIND, "SELECT principal FROM slack_links WHERE slack_user = ?1")                                  \
     X(MAP_FIND, "SELECT s.name FROM slack_maps m JOIN sandboxes s ON s.id = m.sandbox_id "                   \
                 "WHERE m.team = ?1 AND m.channel IN (?2, '') ORDER BY m.channel = '' LIMIT 1")               \
@@ -1159,11 +1167,25 @@ enum store_status store_bot_find(struct store *s, const unsigned char token_sha2
         out->id = sqlite3_column_int64(st, 0);
         out->workspace_id = sqlite3_column_int64(st, 2);
         if (copy_col(st, 1, out->name, sizeof out->name) |
-            copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix))
+            copy_col(st, 3, out->callback_prefix, sizeof out->callback_prefix) |
+            copy_col(st, 4, out->signing_secret, sizeof out->signing_secret))
             r = cut_read(s);
     }
     done(st);
     return r;
+}
+
+enum store_status store_bots_unsigned(struct store *s, struct text *names, int *count)
+{
+    sqlite3_stmt *st = stmt(s, SQL_BOTS_UNSIGNED);
+    if (!st) return STORE_ERROR;
+    int rc;
+    *count = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        text_printf(names, "%s%s", (*count)++ ? ", " : "", col_text(st, 0));
+    done(st);
+    if (rc != SQLITE_DONE) return fail(s, "finding bots without a signing secret");
+    return text_failed(names) ? (snprintf(s->err, sizeof s->err, "out of memory"), STORE_ERROR) : STORE_OK;
 }
 
 enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
@@ -1303,10 +1325,11 @@ enum store_status store_slack_unmap(struct store *s, const char *team, const cha
 }
 
 enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, const unsigned char sha[32],
-                                const char *prefix)
+                                const char *prefix, const char *signing_secret)
 {
     if (too_long(s, "a bot name", name, NAME_MAX_LEN) ||
-        too_long(s, "the callback prefix", prefix, CALLBACK_PREFIX_MAX))
+        too_long(s, "the callback prefix", prefix, CALLBACK_PREFIX_MAX) ||
+        too_long(s, "the signing secret", signing_secret, BOT_SECRET_MAX))
         return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_BOT_ADD);
     if (!st) return STORE_ERROR;
@@ -1314,7 +1337,21 @@ enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, c
     sqlite3_bind_int64(st, 2, ws);
     sqlite3_bind_blob(st, 3, sha, 32, SQLITE_STATIC);
     bind_text(st, 4, prefix ? prefix : "");
+    bind_text(st, 5, signing_secret);
     return run(s, st, "adding the bot");
+}
+
+enum store_status store_bot_rotate(struct store *s, const char *name, const unsigned char sha[32],
+                                   const char *signing_secret)
+{
+    if (too_long(s, "the signing secret", signing_secret, BOT_SECRET_MAX)) return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, SQL_BOT_ROTATE);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+    bind_text(st, 3, signing_secret);
+    enum store_status r = run(s, st, "rotating the bot's token and signing secret");
+    return r == STORE_OK && sqlite3_changes(s->db) == 0 ? STORE_NOT_FOUND : r;
 }
 
 enum store_status store_bot_remove(struct store *s, const char *name)

@@ -9,6 +9,8 @@
 
 #include "../intent/intent.h"
 
+struct text;
+
 struct store;
 
 enum store_status {
@@ -23,6 +25,7 @@ enum store_status {
  * whole): names and principals as intent.h says, and these. */
 #define SOURCE_DIR_MAX      1023 /* a sandbox's source folder */
 #define CALLBACK_PREFIX_MAX 1023 /* a bot's callback prefix */
+#define BOT_SECRET_MAX      127  /* a bot's signing secret (admin makes cbs_ and 64 hex digits) */
 
 #define STORE_CREATE 1 /* store_open: create the file (0600) if it is missing */
 
@@ -164,9 +167,15 @@ enum store_status store_slack_unlink(struct store *s, const char *slack_user);
 /* Team (and channel, "" for any) → sandbox (admin slack map). */
 enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sandbox_id);
 enum store_status store_slack_unmap(struct store *s, const char *team, const char *channel);
-/* A bot bound to one workspace; only the SHA-256 of its bearer token is kept. */
+/* A bot bound to one workspace; only the SHA-256 of its bearer token is kept, but its signing
+ * secret is kept as it is: the server must sign its callbacks with it (interfaces.md). */
 enum store_status store_bot_add(struct store *s, const char *name, int64_t workspace_id,
-                                const unsigned char token_sha256[32], const char *callback_prefix);
+                                const unsigned char token_sha256[32], const char *callback_prefix,
+                                const char *signing_secret);
+/* A new token (its hash) and signing secret for the bot: the old token is refused from then on.
+ * STORE_NOT_FOUND when there is no such bot. */
+enum store_status store_bot_rotate(struct store *s, const char *name, const unsigned char token_sha256[32],
+                                   const char *signing_secret);
 enum store_status store_bot_remove(struct store *s, const char *name);
 
 /* What concierge serve looks up. */
@@ -175,6 +184,7 @@ struct st_bot {
     char name[NAME_MAX_LEN + 1];
     int64_t workspace_id;
     char callback_prefix[CALLBACK_PREFIX_MAX + 1];
+    char signing_secret[BOT_SECRET_MAX + 1]; /* "" for a bot made before bots had one */
 };
 /* The principal a Slack user ID is linked to; STORE_NOT_FOUND when it is not linked. */
 enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal,
@@ -184,6 +194,9 @@ enum store_status store_slack_sandbox(struct store *s, const char *team, const c
                                       size_t size);
 /* The bot whose bearer token hashes to token_sha256. */
 enum store_status store_bot_find(struct store *s, const unsigned char token_sha256[32], struct st_bot *out);
+/* The bots without a signing secret (made before bots had one): their names, ", " between,
+ * appended to names, and how many. */
+enum store_status store_bots_unsigned(struct store *s, struct text *names, int *count);
 /* How many sandboxes the workspace has (*count), and the first one's name when there is one. */
 enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
                                                size_t size, int *count);

@@ -37,6 +37,9 @@ static int port;     /* the server's */
 static int lport;    /* the listener's */
 static pid_t server; /* the server's process */
 static char bot_helper[128], bot_helper2[128], bot_globex[128];
+static char sign_helper[128];   /* helper's signing secret, as admin printed it */
+static char bot_legacy[128];    /* a bot made before bots had signing secrets */
+static char startup_log[16384]; /* what the server logged before it listened */
 
 /* ---- The listener: records what it is sent; can fail the first requests ---------------- */
 
@@ -47,9 +50,11 @@ static struct {
     int n;
     char *body[GOT_MAX];
     char path[GOT_MAX][256];
+    /* The signature headers (lifecycle.md), "" when absent. */
+    char sig[GOT_MAX][128], ts[GOT_MAX][32];
     int fail_next; /* answer this many with 500 first */
     int failed;
-} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0}, {{0}}, 0, 0};
+} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0}, {{0}}, {{0}}, {{0}}, 0, 0};
 
 struct upload {
     char *buf;
@@ -83,6 +88,10 @@ static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char
         got.body[got.n] = u->buf ? u->buf : strdup("");
         u->buf = NULL;
         snprintf(got.path[got.n], sizeof got.path[0], "%s", url);
+        const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Signature");
+        const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Request-Timestamp");
+        snprintf(got.sig[got.n], sizeof got.sig[0], "%s", sig ? sig : "");
+        snprintf(got.ts[got.n], sizeof got.ts[0], "%s", ts ? ts : "");
         got.n++;
         pthread_cond_broadcast(&got.cond);
     }
@@ -155,17 +164,18 @@ static int concierge(char *out, size_t size, const char *fmt, ...)
     return st;
 }
 
-/* The last line of s (a bot token). */
-static void last_line(const char *s, char *out, size_t size)
+/* The secret that follows label in what admin printed (a bot's token, its signing secret),
+ * up to the end of its line; "" when there is none. */
+static void secret_after(const char *s, const char *label, char *out, size_t size)
 {
-    size_t n = strlen(s);
-    while (n && s[n - 1] == '\n')
-        n--;
-    size_t b = n;
-    while (b && s[b - 1] != '\n')
-        b--;
-    snprintf(out, size, "%.*s", (int)(n - b), s + b);
+    const char *p = strstr(s, label);
+    p = p ? p + strlen(label) : "";
+    while (*p == ' ')
+        p++;
+    snprintf(out, size, "%.*s", (int)strcspn(p, "\n"), p);
 }
+
+static int store_write(const char *sql);
 
 static int64_t count_rows(const char *sql)
 {
@@ -219,6 +229,8 @@ static void start_server(void)
             break;
         }
         fputs(line, stderr);
+        size_t used = strlen(startup_log);
+        snprintf(startup_log + used, sizeof startup_log - used, "%s", line);
     }
     if (!port) {
         fprintf(stderr, "the server did not start\n");
@@ -452,14 +464,26 @@ static void set_up(void)
     CHECK(ok, "the store is set up with admin");
     CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) == 0,
           "bot helper added");
-    last_line(out, bot_helper, sizeof bot_helper);
+    secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
+    secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
     CHECK(concierge(out, sizeof out, "bot add helper2 --workspace acme") == 0, "bot helper2 added");
-    last_line(out, bot_helper2, sizeof bot_helper2);
+    secret_after(out, "bearer token:", bot_helper2, sizeof bot_helper2);
     CHECK(concierge(out, sizeof out, "bot add gbot --workspace globex") == 0, "bot gbot added");
-    last_line(out, bot_globex, sizeof bot_globex);
+    secret_after(out, "bearer token:", bot_globex, sizeof bot_globex);
     CHECK(strncmp(bot_helper, "cbt_", 4) == 0 && strncmp(bot_globex, "cbt_", 4) == 0, "tokens were printed");
     CHECK(count_rows("SELECT count(*) FROM bots WHERE instr(hex(token_sha256), 'CBT_') = 0") == 3,
           "the store keeps only hashes of bot tokens");
+    CHECK(strncmp(sign_helper, "cbs_", 4) == 0 && strlen(sign_helper) == 68 && strstr(out, "cbs_") &&
+              strcmp(sign_helper, bot_helper) != 0,
+          "bot add printed a signing secret besides the token");
+    CHECK(count_rows("SELECT count(*) FROM bots WHERE signing_secret LIKE 'cbs_%'") == 3,
+          "the store keeps each bot's signing secret: it must sign");
+    /* A bot as a store migrated from before signing secrets holds it: no secret. */
+    CHECK(concierge(out, sizeof out, "bot add legacy --workspace acme --callback-prefix %s", prefix) == 0,
+          "bot legacy added");
+    secret_after(out, "bearer token:", bot_legacy, sizeof bot_legacy);
+    CHECK(store_write("UPDATE bots SET signing_secret = NULL WHERE name = 'legacy'") == 0,
+          "bot legacy has no signing secret, as one made before migration 4");
 }
 
 static void test_slack_flow(void)
@@ -630,10 +654,14 @@ static void test_bot_flow(void)
     CHECK(msg(bot_helper, "c1", "@ann", "invite @carol as editor", r) == 200, "a bot's message is 200");
     CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0 && jstr(r->json, "token"),
           "a change waits for confirmation");
-    CHECK(json_object_size(r->json) == 8 && json_object_get(r->json, "result") &&
+    CHECK(json_object_size(r->json) == 9 && json_object_get(r->json, "result") &&
               json_object_get(r->json, "error") && json_object_get(r->json, "rule") &&
-              json_is_null(json_object_get(r->json, "code")),
-          "the reply object has interfaces.md's eight fields (code null while it waits)");
+              json_is_null(json_object_get(r->json, "code")) && json_object_get(r->json, "text"),
+          "the reply object has interfaces.md's eight fields (code null while it waits) and text");
+    char want[2048];
+    snprintf(want, sizeof want, "%s\n", nz(jstr(r->json, "summary")));
+    CHECK_STR(nz(jstr(r->json, "text")), want, "text is the terminal's rendering: the sentence, no colour");
+    CHECK(!json_object_get(r->json, "conversation"), "the reply itself has no conversation (callbacks do)");
     msg(bot_helper, "c1", "@bob", "yes", r);
     CHECK_STR(nz(jstr(r->json, "status")), "rejected", "another user's yes does not answer it");
     msg(bot_helper, "c2", "@ann", "yes", r);
@@ -680,6 +708,8 @@ static void test_bot_flow(void)
     msg(bot_helper, "c1", "@ann", "don't revoke @carol", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "not_understood") == 0 && changes() == before + 1,
           "a negation is not understood, and nothing changes");
+    snprintf(want, sizeof want, "not understood: %s\n", nz(jstr(r->json, "summary")));
+    CHECK_STR(nz(jstr(r->json, "text")), want, "text says not understood, as the terminal does");
     msg(bot_helper, "c1", "@bob", "invite @mallory as editor", r);
     CHECK(strcmp(nz(jstr(r->json, "status")), "denied") == 0 && jstr(r->json, "rule"),
           "a viewer asking for an owner's change is denied, with the rule");
@@ -807,6 +837,29 @@ static void test_callbacks_and_keys(void)
     CHECK(d && strstr(d, "\"status\":\"done\"") && strstr(d, "\"secret\":null") && !strstr(d, "ck_"),
           "the callback has the reply without the secret");
     CHECK_STR(got.path[n0], "/cb/keys", "at the callback's path");
+    CHECK(strstr(nz(jstr(r->json, "text")), secret) != NULL, "the reply's text shows the secret, this once");
+    /* The callback carries the bot's conversation and the text, and is signed (interfaces.md). */
+    json_t *cb = d ? json_loads(d, 0, NULL) : NULL;
+    CHECK_STR(nz(jstr(cb, "conversation")), "keys", "the callback carries the bot's own conversation id");
+    const char *text = nz(jstr(cb, "text"));
+    CHECK(*text && strstr(text, nz(jstr(cb, "summary"))) && !strstr(text, "ck_") &&
+              !strstr(text, "Keep it now"),
+          "and the text, without the secret or a warning about it");
+    json_decref(cb);
+    const char *why = NULL;
+    int64_t now = (int64_t)time(NULL);
+    CHECK(d && strncmp(got.sig[n0], "v0=", 3) == 0 && got.ts[n0][0] &&
+              slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], d, strlen(d), now,
+                           &why) == 0,
+          "its X-Concierge-Signature verifies with the signing secret admin printed, over the exact body");
+    CHECK(d && slack_verify("cbs_another", 11, got.ts[n0], got.sig[n0], d, strlen(d), now, &why) != 0,
+          "and not with another secret");
+    char *changed = d ? strdup(d) : NULL;
+    if (changed) changed[strlen(changed) / 2] ^= 1;
+    CHECK(changed && slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], changed,
+                                  strlen(changed), now, &why) != 0,
+          "nor over a changed body");
+    free(changed);
     CHECK(count_rows(
               "SELECT count(*) FROM audit WHERE instr(summary, 'ck_') > 0 OR instr(before, 'ck_') > 0") == 0,
           "the audit log never holds a secret");
@@ -830,6 +883,71 @@ static void test_callbacks_and_keys(void)
               json_is_false(json_object_get(r->json, "valid")) &&
               json_is_null(json_object_get(r->json, "kind")),
           "a wrong secret is not valid");
+    resp_free(r);
+}
+
+/* Signing secrets: the start-up warning, a bot without one, admin bot rotate. */
+static void test_signing_secrets(void)
+{
+    struct resp *r = resp_new();
+    char json[512], out[1024], token[128], signing[128];
+    CHECK(strstr(startup_log, "\"config\"") && strstr(startup_log, "1 bot without a signing secret") &&
+              strstr(startup_log, "\"bots\":\"legacy\""),
+          "the server warned at start-up of the bot without a signing secret, naming it");
+    CHECK(!strstr(startup_log, "cbs_") && !strstr(startup_log, "cbt_"), "and logged no secret");
+    snprintf(json, sizeof json,
+             "{\"conversation\":\"old-1\",\"user\":\"@ann\",\"text\":\"who has access?\",\"callback_url\":"
+             "\"http://127.0.0.1:%d/cb/legacy\"}",
+             lport);
+    int n0 = deliveries();
+    CHECK(bot(bot_legacy, json, r) == 200, "the bot without a signing secret asks, with a callback");
+    const char *d = delivery(n0 + 1);
+    CHECK(d && strstr(d, "\"conversation\":\"old-1\"") && strstr(d, "\"text\":") && !got.sig[n0][0] &&
+              !got.ts[n0][0],
+          "its callback comes, unsigned");
+
+    CHECK(concierge(out, sizeof out, "bot rotate legacy") == 0, "admin bot rotate legacy");
+    secret_after(out, "bearer token:", token, sizeof token);
+    secret_after(out, "signing secret:", signing, sizeof signing);
+    CHECK(strncmp(token, "cbt_", 4) == 0 && strncmp(signing, "cbs_", 4) == 0 &&
+              strcmp(token, bot_legacy) != 0,
+          "rotate printed a new token and a signing secret");
+    CHECK(bot(bot_legacy, json, r) == 401, "the old token is refused");
+    n0 = deliveries();
+    CHECK(bot(token, json, r) == 200, "the new token is taken");
+    d = delivery(n0 + 1);
+    const char *why = NULL;
+    CHECK(d && slack_verify(signing, strlen(signing), got.ts[n0], got.sig[n0], d, strlen(d),
+                            (int64_t)time(NULL), &why) == 0,
+          "from then on its callbacks are signed with the new secret");
+
+    /* A bot that had a secret gets a new one: the old secret no longer verifies. */
+    CHECK(concierge(out, sizeof out, "bot rotate helper") == 0, "admin bot rotate helper");
+    char old_token[128], old_signing[128];
+    snprintf(old_token, sizeof old_token, "%s", bot_helper);
+    snprintf(old_signing, sizeof old_signing, "%s", sign_helper);
+    secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
+    secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
+    CHECK(strcmp(bot_helper, old_token) != 0 && strcmp(sign_helper, old_signing) != 0 &&
+              strncmp(sign_helper, "cbs_", 4) == 0,
+          "rotate changed both the token and the signing secret");
+    CHECK(bot(old_token, json, r) == 401, "helper's old token is refused");
+    n0 = deliveries();
+    CHECK(bot(bot_helper, json, r) == 200, "its new token is taken");
+    d = delivery(n0 + 1);
+    int64_t now = (int64_t)time(NULL);
+    CHECK(d &&
+              slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], d, strlen(d), now,
+                           &why) == 0 &&
+              slack_verify(old_signing, strlen(old_signing), got.ts[n0], got.sig[n0], d, strlen(d), now,
+                           &why) != 0,
+          "its callback verifies with the new secret, not the old");
+    CHECK(count_rows("SELECT count(*) FROM store_audit WHERE intent = 'admin' AND "
+                     "summary LIKE 'bot legacy: new bearer token and signing secret%'") == 1,
+          "the rotation is audited");
+    CHECK(count_rows("SELECT count(*) FROM store_audit WHERE instr(summary || before || after, 'cbs_') > 0 "
+                     "OR instr(summary || before || after, 'cbt_') > 0") == 0,
+          "the audit log holds no token and no signing secret");
     resp_free(r);
 }
 
@@ -1247,6 +1365,7 @@ int main(int argc, char **argv)
     test_workspace_bound();
     test_doors();
     test_callbacks_and_keys();
+    test_signing_secrets();
     test_bad_input();
     test_framing();
     test_slow_clients();

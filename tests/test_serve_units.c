@@ -1,9 +1,11 @@
 /* Unit tests of what concierge serve decodes before anything runs: Slack's signature (with
- * Slack's own published example) and form encoding. */
+ * Slack's own published example) and form encoding; and the signature it puts on what it
+ * sends. */
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
 
+#include "../frontends/serve/concierge_sig.h"
 #include "../frontends/serve/form.h"
 #include "../frontends/serve/slack_sig.h"
 #include "../frontends/serve/url_prefix.h"
@@ -62,6 +64,25 @@ static void test_signature(void)
     CHECK(slack_verify("8f742231b10e8888abcd99yyyzzz85a6", strlen(secret), ts, sig, body, strlen(body),
                        pinned, &why) != 0,
           "another secret does not verify");
+}
+
+/* concierge's own signature (lifecycle.md): a fixed vector worked out apart from concierge,
+ * with `openssl dgst -sha256 -hmac SECRET` (and Python's hmac) over "v0:1764633600:" BODY. */
+static void test_concierge_signature(void)
+{
+    static const char key[] = "cbs_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    static const char msg[] =
+        "{\"status\":\"done\",\"conversation\":\"C042-thread-17\",\"text\":\"Invited @bob.\\n\"}";
+    struct concierge_sig sg;
+    CHECK(concierge_sign(key, strlen(key), 1764633600, msg, strlen(msg), &sg) == 0, "a body is signed");
+    CHECK_STR(sg.timestamp_header, "X-Concierge-Request-Timestamp: 1764633600", "the timestamp header");
+    CHECK_STR(sg.signature_header,
+              "X-Concierge-Signature: v0=05c45894584a363e5cd089941dff7042664386c7bbdaa583fa852fbc792659fa",
+              "the signature header, as openssl computes it");
+    concierge_sign(key, strlen(key), 1764633601, msg, strlen(msg), &sg);
+    CHECK(strstr(sg.signature_header, "05c45894") == NULL, "another timestamp, another signature");
+    concierge_sign(key, strlen(key) - 1, 1764633600, msg, strlen(msg), &sg);
+    CHECK(strstr(sg.signature_header, "05c45894") == NULL, "another secret, another signature");
 }
 
 static void test_form(void)
@@ -165,6 +186,7 @@ int main(void)
 {
     test_url_prefix();
     test_signature();
+    test_concierge_signature();
     test_form();
     return CHECK_SUMMARY();
 }

@@ -174,28 +174,69 @@ static int slack_unmap(struct store *s, const struct admin_args *a)
     return report(s, admin_slack_unmap(a->ctx, a->team, a->channel), "unmapped");
 }
 
-/* admin bot add: the bearer token is printed this once; the store keeps its SHA-256. */
+/* A new secret: prefix and 64 hex digits of 32 random bytes, into out[69]. 0, or -1 said. */
+static int new_secret(const char *prefix, char out[69])
+{
+    unsigned char raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1) {
+        fprintf(stderr, "concierge: no random bytes for a secret\n");
+        return -1;
+    }
+    memcpy(out, prefix, 4);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 4 + 2 * i, 3, "%02x", raw[i]);
+    return 0;
+}
+
+/* A bot's bearer token (cbt_…, the store keeps its SHA-256) and signing secret (cbs_…, kept
+ * as it is: the server signs the bot's callbacks with it). 0, or -1 said. */
+static int bot_secrets(char token[69], unsigned char sha[32], char signing[69])
+{
+    if (new_secret("cbt_", token) || new_secret("cbs_", signing)) return -1;
+    return sha256_of(token, strlen(token), sha) ? -1 : 0;
+}
+
+/* Both are printed this once, each on a line of its own, and never again (nor logged). */
+static void print_bot_secrets(const char *done, const char *token, const char *signing)
+{
+    printf("%s; its bearer token and signing secret, shown this once:\n", done);
+    printf("  bearer token:   %s\n  signing secret: %s\n", token, signing);
+    printf("  Keep them now: they cannot be shown again (admin bot rotate makes new ones).\n");
+}
+
+/* admin bot add */
 static int bot_add(struct store *s, const struct admin_args *a)
 {
     int64_t ws;
-    unsigned char raw[32], sha[32];
-    char token[80];
+    unsigned char sha[32];
+    char token[69], signing[69];
     if (!a->workspace) {
         fprintf(stderr, "usage: concierge admin bot add NAME --workspace WS [--callback-prefix URL]\n");
         return EXIT_USAGE;
     }
     if (find_workspace(s, a->workspace, &ws)) return EXIT_REJECTED;
-    if (RAND_bytes(raw, sizeof raw) != 1) {
-        fprintf(stderr, "concierge: no random bytes for a token\n");
-        return EXIT_OTHER;
-    }
-    memcpy(token, "cbt_", 4);
-    for (int i = 0; i < 32; i++)
-        snprintf(token + 4 + 2 * i, 3, "%02x", raw[i]);
-    if (sha256_of(token, strlen(token), sha)) return EXIT_OTHER;
-    enum store_status st = admin_bot_add(a->ctx, a->names[0], ws, sha, a->callback_prefix);
+    if (bot_secrets(token, sha, signing)) return EXIT_OTHER;
+    enum store_status st = admin_bot_add(a->ctx, a->names[0], ws, sha, a->callback_prefix, signing);
     if (st != STORE_OK) return report(s, st, "");
-    printf("bot added; its bearer token, shown this once:\n%s\n", token);
+    print_bot_secrets("bot added", token, signing);
+    return EXIT_DONE;
+}
+
+/* admin bot rotate: a new token and signing secret; the old token is refused from then on, and
+ * a bot made before bots had signing secrets gets its first (its callbacks are signed from
+ * then on). */
+static int bot_rotate(struct store *s, const struct admin_args *a)
+{
+    unsigned char sha[32];
+    char token[69], signing[69];
+    if (bot_secrets(token, sha, signing)) return EXIT_OTHER;
+    enum store_status st = admin_bot_rotate(a->ctx, a->names[0], sha, signing);
+    if (st == STORE_NOT_FOUND) {
+        fprintf(stderr, "concierge: bot \"%s\" not found\n", a->names[0]);
+        return EXIT_REJECTED;
+    }
+    if (st != STORE_OK) return report(s, st, "");
+    print_bot_secrets("bot rotated", token, signing);
     return EXIT_DONE;
 }
 
@@ -437,6 +478,7 @@ static const struct {
     {"link", "sl", link_cmd, "link slack:UID PRINCIPAL [--merge]"},
     {"unlink", "s", unlink_cmd, "unlink slack:UID"},
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
+    {"bot rotate", "n", bot_rotate, "bot rotate NAME   (a new bearer token and signing secret)"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
     {"list", "w", list_cmd,
      "list workspaces|sandboxes|projects|agents|bots|links|maps|keys [--workspace WS] "

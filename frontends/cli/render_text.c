@@ -16,19 +16,36 @@ static const char *status_colour(enum reply_status st)
 }
 
 /* A new agent key's secret, in text: the store keeps only its hash, so this is the one
- * moment a person at a terminal can copy it (access.md, Agent key). */
-static void print_secrets(const struct reply *r)
+ * moment a person at a terminal can copy it (access.md, Agent key). A copy whose secrets were
+ * blanked (a bot's callback) gets no warning about a secret it does not show. */
+static void print_secrets(struct text *out, const struct reply *r)
 {
     json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
-    size_t i;
+    size_t i, shown = 0;
     json_t *k;
     json_array_foreach(keys, i, k)
     {
         const char *p = json_string_value(json_object_get(k, "principal"));
         const char *secret = json_string_value(json_object_get(k, "secret"));
-        if (secret) printf("  secret%s%s: %s\n", p ? " for " : "", p ? p : "", secret);
+        if (secret) text_printf(out, "  secret%s%s: %s\n", p ? " for " : "", p ? p : "", secret), shown++;
     }
-    if (json_array_size(keys)) printf("  Keep it now: it is not stored and cannot be shown again.\n");
+    if (shown) text_puts(out, "  Keep it now: it is not stored and cannot be shown again.\n");
+}
+
+void render_text_into(struct text *out, const struct reply *r, int quiet, int colour)
+{
+    /* --quiet still shows a new key's secret: it cannot be had again. */
+    if (quiet && r->status == RS_DONE && !(r->result && json_object_get(r->result, "keys"))) return;
+    const char *on = colour ? status_colour(r->status) : "", *off = colour ? "\033[0m" : "";
+    const char *summary =
+        text_failed(&r->summary) ? "(out of memory: the reply is incomplete)" : r->summary.s;
+    switch (r->status) {
+    case RS_NOT_UNDERSTOOD: text_printf(out, "%snot understood:%s %s\n", on, off, summary); break;
+    case RS_INVALID: text_printf(out, "%sinvalid:%s %s\n", on, off, summary); break;
+    case RS_ERROR: text_printf(out, "%serror:%s %s\n", on, off, summary); break;
+    default: text_printf(out, "%s%s%s\n", on, summary, off); break;
+    }
+    if (r->status == RS_DONE) print_secrets(out, r);
 }
 
 void render_text(const struct reply *r, int json, int quiet, int colour)
@@ -42,18 +59,14 @@ void render_text(const struct reply *r, int json, int quiet, int colour)
             fputs("{\"status\":\"error\",\"summary\":\"out of memory\"}", stdout);
         putchar('\n');
         free(line);
-    } else if (!(quiet && r->status == RS_DONE && !(r->result && json_object_get(r->result, "keys")))) {
-        /* --quiet still shows a new key's secret: it cannot be had again. */
-        const char *on = colour ? status_colour(r->status) : "", *off = colour ? "\033[0m" : "";
-        const char *summary =
-            text_failed(&r->summary) ? "(out of memory: the reply is incomplete)" : r->summary.s;
-        switch (r->status) {
-        case RS_NOT_UNDERSTOOD: printf("%snot understood:%s %s\n", on, off, summary); break;
-        case RS_INVALID: printf("%sinvalid:%s %s\n", on, off, summary); break;
-        case RS_ERROR: printf("%serror:%s %s\n", on, off, summary); break;
-        default: printf("%s%s%s\n", on, summary, off); break;
-        }
-        if (r->status == RS_DONE) print_secrets(r);
+    } else {
+        struct text t = TEXT_INIT;
+        render_text_into(&t, r, quiet, colour);
+        if (text_failed(&t))
+            fputs("error: out of memory: the reply could not be shown\n", stdout);
+        else
+            fwrite(t.s, 1, t.len, stdout);
+        text_free(&t);
     }
     fflush(stdout); /* each reply as soon as its command is done */
 }

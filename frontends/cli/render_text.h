@@ -6,9 +6,15 @@
 #define CONCIERGE_RENDER_TEXT_H
 
 #include "../../actions/reply.h"
+#include "../../intent/text.h"
 
 /* Writes r to standard output and flushes it. json: the JSON line; quiet: nothing for a
  * plain success (but a new key's secret); colour: ANSI colour on the status. */
 void render_text(const struct reply *r, int json, int quiet, int colour);
+
+/* The same text (not the JSON line) appended to out, for those who relay it: the chat-bot
+ * API's `text` (interfaces.md: the terminal rendering without colour). Out of memory is
+ * out's own (text_failed). */
+void render_text_into(struct text *out, const struct reply *r, int quiet, int colour);
 
 #endif

@@ -12,6 +12,7 @@
 #include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../store/store.h"
+#include "../cli/render_text.h"
 #include "log.h"
 #include "routes.h"
 #include "serve.h"
@@ -121,6 +122,27 @@ static const char *callback_refusal(const char *url, const char *prefix)
     return url_prefix_refusal(url, prefix);
 }
 
+/* The bot API's reply object (interfaces.md, Replies to people): the --json reply object plus
+ * `text`, the terminal's rendering without colour, for bots that only relay text; a callback's
+ * also carries `conversation`, the bot's own id as it sent it. NULL when it cannot be made. */
+static char *bot_reply_json(const struct reply *r, const char *conversation, size_t *len)
+{
+    size_t n = 0;
+    char *line = reply_json(r, &n);
+    json_t *o = line ? json_loadb(line, n, 0, NULL) : NULL;
+    free(line);
+    struct text t = TEXT_INIT;
+    render_text_into(&t, r, 0, 0);
+    char *out = NULL;
+    if (o && !text_failed(&t) && json_object_set_new(o, "text", json_stringn(t.s, t.len)) == 0 &&
+        (!conversation || json_object_set_new(o, "conversation", json_string(conversation)) == 0))
+        out = json_dumps(o, JSON_COMPACT);
+    text_free(&t);
+    json_decref(o);
+    *len = out ? strlen(out) : 0;
+    return out;
+}
+
 /* POST /v1/messages */
 void bot_messages(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
 {
@@ -184,7 +206,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
     reply_init(&r);
     execute_text(&x, text, strlen(text), &r);
     size_t len = 0;
-    char *body = reply_json(&r, &len);
+    char *body = bot_reply_json(&r, NULL, &len);
     if (!body) {
         respond_error(rs, 500, "out of memory");
     } else {
@@ -196,13 +218,15 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
     }
     respond_outcome(rs, &r);
     if (callback && body) {
-        /* The callback never carries a key secret (access.md): they are blanked first. */
+        /* The callback never carries a key secret (access.md): they are blanked first, in its
+         * text too. It is signed with the bot's signing secret; a bot made before bots had one
+         * gets it unsigned (the server warned at start-up: admin bot rotate gives it one). */
         json_t *keys = r.result ? json_object_get(r.result, "keys") : NULL;
         size_t i;
         json_t *k;
         json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
-        char *cb = reply_json(&r, &len);
-        serve_deliver(sv, callback, cb, cb ? len : 0);
+        char *cb = bot_reply_json(&r, conv, &len);
+        serve_deliver_signed(sv, callback, cb, cb ? len : 0, bot.signing_secret);
         free(cb);
     }
     reply_clear(&r);

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "concierge_sig.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -17,6 +19,7 @@ struct delivery {
     struct delivery *next;
     char *url, *body; /* NULL while a job has still to make them */
     size_t len;
+    char *secret; /* signs each try (a bot's callback); NULL: unsigned */
     outbox_job_fn job;
     void *job_arg;
     int attempts;   /* made so far */
@@ -46,6 +49,8 @@ static void delivery_free(struct delivery *d)
     if (d->job) d->job(d->job_arg, NULL, NULL, NULL); /* never run: it frees its argument */
     free(d->url);
     free(d->body);
+    if (d->secret) OPENSSL_cleanse(d->secret, strlen(d->secret)); /* no copy left in freed memory */
+    free(d->secret);
     free(d);
 }
 
@@ -67,10 +72,27 @@ static size_t discard(char *ptr, size_t size, size_t n, void *arg)
     return size * n;
 }
 
-/* One attempt: 1 delivered, 0 worth retrying, -1 refused for good. */
+/* One attempt: 1 delivered, 0 worth retrying, -1 refused for good. A signed delivery is signed
+ * here, at the time of this try. */
 static int attempt(CURL *c, const struct delivery *d, long *code)
 {
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    struct concierge_sig sg;
+    *code = 0;
+    if (d->secret && concierge_sign(d->secret, strlen(d->secret), (int64_t)time(NULL), d->body, d->len, &sg))
+        return 0;
+    /* A header that could not be added (out of memory) is a failed try, never a POST without
+     * it: a signed delivery is never sent unsigned. */
+    const char *lines[] = {"Content-Type: application/json", d->secret ? sg.timestamp_header : NULL,
+                           d->secret ? sg.signature_header : NULL};
+    struct curl_slist *h = NULL;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        struct curl_slist *t = lines[i] ? curl_slist_append(h, lines[i]) : h;
+        if (!t) {
+            curl_slist_free_all(h);
+            return 0;
+        }
+        h = t;
+    }
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, d->url);
     curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -218,11 +240,19 @@ int outbox_run(struct outbox *o, outbox_job_fn job, void *arg)
 
 int outbox_post(struct outbox *o, const char *url, const char *body, size_t len)
 {
+    return outbox_post_signed(o, url, body, len, NULL);
+}
+
+int outbox_post_signed(struct outbox *o, const char *url, const char *body, size_t len,
+                       const char *signing_secret)
+{
     struct delivery *d = calloc(1, sizeof *d);
     if (!d) return -1;
     d->url = strdup(url);
     d->body = malloc(len + 1);
-    if (!d->url || !d->body) {
+    int want_secret = signing_secret && *signing_secret;
+    if (want_secret) d->secret = strdup(signing_secret);
+    if (!d->url || !d->body || (want_secret && !d->secret)) {
         delivery_free(d);
         return -1;
     }

@@ -17,6 +17,10 @@ struct outbox;
 int outbox_start(struct outbox **out, struct metrics *m, int first_delay_ms);
 /* Queues a POST of body to url (both copied). 0, or -1 when the queue is full or stopping. */
 int outbox_post(struct outbox *o, const char *url, const char *body, size_t len);
+/* The same, signed with signing_secret (copied; NULL or "": unsigned) afresh at each try
+ * (concierge_sig.h). A try whose signature cannot be made is not sent: it counts as failed. */
+int outbox_post_signed(struct outbox *o, const char *url, const char *body, size_t len,
+                       const char *signing_secret);
 /* A job: work to do on the outbox's thread (a Slack click's change, which may copy a snapshot
  * for longer than Slack waits for an answer), which then says what to post. Called with
  * url, body and len: does the work, sets *url and *body (malloc'd, taken by the outbox) and

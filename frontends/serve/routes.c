@@ -68,7 +68,13 @@ void route_metrics(struct serve *sv, struct store *st, const struct http_request
 
 void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len)
 {
-    if (body && sv->outbox && outbox_post(sv->outbox, url, body, len) == 0) return;
+    serve_deliver_signed(sv, url, body, len, NULL);
+}
+
+void serve_deliver_signed(struct serve *sv, const char *url, const char *body, size_t len,
+                          const char *signing_secret)
+{
+    if (body && sv->outbox && outbox_post_signed(sv->outbox, url, body, len, signing_secret) == 0) return;
     /* outbox_post counts what it refuses itself. */
     if (!body || !sv->outbox) atomic_fetch_add(&sv->metrics.deliveries_dropped, 1);
     log_event("error", "delivery", "\"dropped\":true,\"why\":\"%s\"",

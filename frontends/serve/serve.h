@@ -29,6 +29,9 @@ struct store *serve_thread_store(struct serve *sv);
 /* POSTs body to url from the outbox's thread (never this one); a delivery that cannot be
  * queued is counted and logged as dropped. body may be NULL (it could not be made). */
 void serve_deliver(struct serve *sv, const char *url, const char *body, size_t len);
+/* The same, signed with signing_secret at each try (NULL or "": unsigned). */
+void serve_deliver_signed(struct serve *sv, const char *url, const char *body, size_t len,
+                          const char *signing_secret);
 
 /* Runs job on the jobs' thread, then posts what it made from the deliveries' thread; without
  * a jobs outbox, on the deliveries' thread; with neither, here, dropping what it made. */

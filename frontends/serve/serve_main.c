@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../intent/text.h"
 #include "../../intent/timecalc.h"
 #include "../../store/store.h"
 #include "../cli/cli.h"
@@ -131,6 +132,22 @@ static int serve_options(int argc, char **argv, struct serve_opts *so)
     return rc;
 }
 
+/* Bots made before bots had signing secrets get their callbacks unsigned, and the operator is
+ * told so here, at start-up (interfaces.md, callbacks), naming them. */
+static void warn_unsigned_bots(struct store *st)
+{
+    struct text names = TEXT_INIT;
+    int count = 0;
+    if (store_bots_unsigned(st, &names, &count) != STORE_OK)
+        log_event("error", "store", "\"why\":\"cannot list the bots without a signing secret\"");
+    else if (count)
+        log_event("warn", "config",
+                  "\"why\":\"%d bot%s without a signing secret: %s callbacks go unsigned until admin bot "
+                  "rotate NAME\",\"bots\":\"%s\"",
+                  count, count == 1 ? "" : "s", count == 1 ? "its" : "their", names.s);
+    text_free(&names);
+}
+
 int serve_main(int argc, char **argv)
 {
     static struct serve sv; /* shared by every thread for the server's life */
@@ -158,6 +175,7 @@ int serve_main(int argc, char **argv)
         fprintf(stderr, "concierge serve: %s\n", err);
         return EXIT_OTHER;
     }
+    warn_unsigned_bots(check);
     store_close(check);
     const char *env = getenv("CONCIERGE_SLACK_SIGNING_SECRET");
     if (secret_file) {
