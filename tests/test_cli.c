@@ -1053,9 +1053,28 @@ static void test_admin_audited(void)
     snprintf(missing, sizeof missing, "%s/none.db", dir);
     const char *ask[] = {"--db", missing, "--as", "@owner", "who has access?", NULL};
     run(ask, NULL, NULL, 0, &r);
-    CHECKF(r.status == 1 && strstr(r.out, "no store at ") && access(missing, F_OK) != 0,
-           "a question on a missing named store: no store at PATH, exit 1, nothing made", "status %d: %s",
-           r.status, r.out);
+    CHECKF(r.status == 1 && strstr(r.err, "no store at ") && !*r.out && access(missing, F_OK) != 0,
+           "a question on a missing named store: no store at PATH on stderr, exit 1, nothing made",
+           "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    /* Refusals and errors on stderr, results on stdout (interfaces.md); --json: all on stdout. */
+    const char *refused[] = {"parse", "--as", "@owner", "invte @bob", NULL};
+    run(refused, NULL, NULL, 0, &r);
+    CHECKF(r.status == 2 && !*r.err, "parse keeps its refusals on stdout (its output is the refusal)", "%s",
+           r.err);
+    spawn_result_free(&r);
+    char store2[160];
+    snprintf(store2, sizeof store2, "%s/none.db", dir);
+    const char *refused_run[] = {"--db", store2, "--as", "@owner", "invte @bob", NULL};
+    run(refused_run, NULL, NULL, 0, &r);
+    CHECKF(r.status == 2 && strstr(r.err, "not understood:") && !*r.out,
+           "a refusal in text mode goes to standard error, nothing to standard output", "out %s / err %s",
+           r.out, r.err);
+    spawn_result_free(&r);
+    const char *refused_json[] = {"--db", store2, "--as", "@owner", "--json", "invte @bob", NULL};
+    run(refused_json, NULL, NULL, 0, &r);
+    CHECKF(r.status == 2 && strstr(r.out, "\"code\":\"unknown_word\"") && !*r.err,
+           "with --json a refusal is a line on standard output", "out %s / err %s", r.out, r.err);
     spawn_result_free(&r);
     const char *chk[] = {"check", "--db", missing, "@bob", "read", NULL};
     run(chk, NULL, NULL, 0, &r);

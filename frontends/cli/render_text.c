@@ -60,13 +60,19 @@ void render_text(const struct reply *r, int json, int quiet, int colour)
         putchar('\n');
         free(line);
     } else {
+        /* In text mode refusals and errors go to standard error, results to standard output
+         * (interfaces.md): a pipe of answers carries no refusal text. */
+        FILE *out = r->status == RS_NOT_UNDERSTOOD || r->status == RS_INVALID || r->status == RS_ERROR
+                        ? stderr
+                        : stdout;
         struct text t = TEXT_INIT;
         render_text_into(&t, r, quiet, colour);
         if (text_failed(&t))
-            fputs("error: out of memory: the reply could not be shown\n", stdout);
+            fputs("error: out of memory: the reply could not be shown\n", stderr);
         else
-            fwrite(t.s, 1, t.len, stdout);
+            fwrite(t.s, 1, t.len, out);
         text_free(&t);
+        fflush(out);
     }
     fflush(stdout); /* each reply as soon as its command is done */
 }
