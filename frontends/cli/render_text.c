@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* The colour of a status on a terminal (ANSI SGR): green done, yellow waiting, red refused. */
 static const char *status_colour(enum reply_status st)
@@ -66,7 +67,9 @@ void render_text(const struct reply *r, int json, int quiet, int colour)
                         ? stderr
                         : stdout;
         struct text t = TEXT_INIT;
-        render_text_into(&t, r, quiet, colour);
+        /* Colour only where the reply goes to a terminal (refusals may go to a terminal while
+         * results go to a pipe, or the other way round). */
+        render_text_into(&t, r, quiet, colour && isatty(fileno(out)));
         if (text_failed(&t))
             fputs("error: out of memory: the reply could not be shown\n", stderr);
         else

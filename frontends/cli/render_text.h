@@ -8,8 +8,10 @@
 #include "../../actions/reply.h"
 #include "../../intent/text.h"
 
-/* Writes r to standard output and flushes it. json: the JSON line; quiet: nothing for a
- * plain success (but a new key's secret); colour: ANSI colour on the status. */
+/* Writes r and flushes it: results to standard output, refusals and errors to standard error
+ * (--json: every reply a line on standard output). json: the JSON line; quiet: nothing for a
+ * plain success (but a new key's secret); colour: ANSI colour on the status word is allowed,
+ * used only where that stream is a terminal. */
 void render_text(const struct reply *r, int json, int quiet, int colour);
 
 /* The same text (not the JSON line) appended to out, for those who relay it: the chat-bot

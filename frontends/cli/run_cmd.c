@@ -22,7 +22,8 @@ struct run {
     struct exec_ctx x;
     int status; /* exit status of the first command that did not succeed */
     int tty;    /* /dev/tty, for asking; -1 when there is no terminal */
-    int colour; /* standard output is a terminal and NO_COLOR is not set */
+    int colour; /* colour is allowed: neither NO_COLOR nor TERM=dumb nor --json (a terminal is asked per
+                   stream) */
 };
 
 /* Proceed? [y/N] on the terminal (/dev/tty, even when commands come on standard input). */
@@ -129,7 +130,7 @@ int run_main(int argc, char **argv)
     const char *no_colour = getenv("NO_COLOR");
     const char *term = getenv("TERM");
     /* Colour only on a terminal that has it: never with NO_COLOR, TERM=dumb or a pipe. */
-    run.colour = isatty(1) && !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0) && !opt.json;
+    run.colour = !(no_colour && *no_colour) && !(term && strcmp(term, "dumb") == 0) && !opt.json;
     if (!opt.yes && (isatty(0) || isatty(1)) && (run.tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0)
         run.x.ask = ask_tty;
     if (a.n_words > 0) {
