@@ -531,6 +531,7 @@ int principal_resolve(struct store *s, const char *p, char *out, size_t size)
 
 void execute_text(struct exec_ctx *x, const char *text, size_t len, struct reply *r)
 {
+    r->now = x->now;
     /* A linked Slack user is the principal it is linked to, as actor and as subject. */
     char actor[PRINCIPAL_MAX_LEN + 1];
     if (principal_resolve(x->store, x->actor, actor, sizeof actor)) {

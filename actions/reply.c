@@ -10,6 +10,7 @@
 void reply_init(struct reply *r)
 {
     r->status = RS_ERROR;
+    r->now = 0;
     r->code = C_NONE;
     r->headline_len = r->parts_end = r->n_parts = r->cap_parts = 0;
     r->parts = NULL;

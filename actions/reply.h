@@ -12,6 +12,7 @@
 
 struct reply {
     enum reply_status status;
+    int64_t now;    /* the instant the reply was made at (relative times in tables); 0: unknown */
     enum code code; /* why, when it is not a plain success (codes.def); C_NONE otherwise */
     int has_intent;
     struct intent it;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Terminal screens as a person sees them (issue 10: "look at it as its users do"): each screen
-# runs commands in a real terminal (tmux, a pinned 100x32 window, LANG, TERM, --now, --tz),
+# runs commands in a real terminal (tmux, a pinned 120x40 window, LANG, TERM, --now, --tz),
 # waits for a sentinel line rather than sleeping, captures the pane and compares it with its
 # golden file in tests/golden/. A second capture with escapes checks that colour is on the
 # status word only, and never with NO_COLOR or TERM=dumb.
@@ -29,7 +29,7 @@ clear
 $script
 echo @@DONE@@
 SCRIPT
-  tmux -S "$sock" new-session -d -s "$name" -x 100 -y 32 "bash --norc --noprofile"
+  tmux -S "$sock" new-session -d -s "$name" -x 120 -y 40 "bash --norc --noprofile"
   tmux -S "$sock" send-keys -t "$name" "bash $work/$name.sh 2>&1" Enter
   for _ in $(seq 1 200); do
     tmux -S "$sock" capture-pane -p -t "$name" | grep -q '^@@DONE@@' && break

@@ -1,9 +1,14 @@
 /* A reply for the terminal or a pipe (render_text.h). */
 #include "render_text.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "../../intent/describe.h"
+#include "../../intent/timecalc.h"
 
 /* The colour of a status on a terminal (ANSI SGR): green done, yellow waiting, red refused. */
 static const char *status_colour(enum reply_status st)
@@ -33,6 +38,176 @@ static void print_secrets(struct text *out, const struct reply *r)
     if (shown) text_puts(out, "  Keep it now: it is not stored and cannot be shown again.\n");
 }
 
+/* ---- Tables (interfaces.md, Replies to people: the terminal) ---- */
+
+/* The cells of a table, row by row, each whole; measured once all are in. */
+struct table {
+    int n;              /* columns */
+    struct text *cells; /* rows * n */
+    size_t rows, cap;
+    int oom;
+};
+
+static struct text *table_row(struct table *t)
+{
+    if (t->rows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 32;
+        struct text *c = realloc(t->cells, cap * (size_t)t->n * sizeof *c);
+        if (!c) {
+            t->oom = 1;
+            return NULL;
+        }
+        t->cells = c;
+        t->cap = cap;
+    }
+    struct text *row = &t->cells[t->rows++ * (size_t)t->n];
+    for (int c = 0; c < t->n; c++)
+        text_init(&row[c]);
+    return row;
+}
+
+/* Prints the table under the headline: upper-case heads, columns two spaces apart, the last
+ * column unpadded, every cell whole (a column is as wide as its widest cell). */
+static void table_print(struct text *out, const struct table *t, const char *const *heads)
+{
+    size_t width[8] = {0};
+    for (int c = 0; c < t->n; c++) {
+        width[c] = strlen(heads[c]);
+        for (size_t r = 0; r < t->rows; r++)
+            if (t->cells[r * (size_t)t->n + (size_t)c].len > width[c])
+                width[c] = t->cells[r * (size_t)t->n + (size_t)c].len;
+    }
+    text_puts(out, "  ");
+    for (int c = 0; c < t->n; c++) {
+        for (const char *h = heads[c]; *h; h++)
+            text_printf(out, "%c", toupper((unsigned char)*h));
+        if (c + 1 < t->n) text_printf(out, "%*s", (int)(width[c] - strlen(heads[c]) + 2), "");
+    }
+    text_puts(out, "\n");
+    for (size_t r = 0; r < t->rows; r++) {
+        text_puts(out, "  ");
+        for (int c = 0; c < t->n; c++) {
+            const struct text *cell = &t->cells[r * (size_t)t->n + (size_t)c];
+            text_puts(out, cell->len ? cell->s : "-");
+            size_t w = cell->len ? cell->len : 1;
+            if (c + 1 < t->n) text_printf(out, "%*s", (int)(width[c] - w + 2), "");
+        }
+        text_puts(out, "\n");
+    }
+}
+
+static void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->rows * (size_t)t->n; i++)
+        text_free(&t->cells[i]);
+    free(t->cells);
+}
+
+/* "(in 29 days)", "(3 hours ago)": how far an instant is from the reply's now. */
+static void relative(struct text *cell, int64_t t, int64_t now)
+{
+    if (!now) return;
+    int64_t d = t - now, a = d < 0 ? -d : d;
+    const char *unit = "minute";
+    int64_t n = a / 60;
+    if (a >= 2 * 86400) {
+        unit = "day";
+        n = a / 86400;
+    } else if (a >= 2 * 3600) {
+        unit = "hour";
+        n = a / 3600;
+    }
+    if (a < 60)
+        text_puts(cell, " (now)");
+    else
+        text_printf(cell, " (%s%lld %s%s%s)", d > 0 ? "in " : "", (long long)n, unit, n == 1 ? "" : "s",
+                    d > 0 ? "" : " ago");
+}
+
+/* An instant of the result for a person: the one format, then how far from now. */
+static void instant_cell(struct text *cell, const char *rfc3339, int until, int64_t now)
+{
+    int64_t t;
+    char when[64];
+    if (!rfc3339 || parse_rfc3339(rfc3339, &t)) return;
+    if (until)
+        describe_until(t, when, sizeof when);
+    else
+        describe_instant(t, when, sizeof when);
+    text_puts(cell, when);
+    relative(cell, t, now);
+}
+
+static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* The result's rows as a table, when it has rows of a kind laid out so. 1 when printed. */
+static int result_table(struct text *out, const struct reply *r)
+{
+    static const char *const member_heads[] = {"principal", "role",       "scope",
+                                               "expires",   "granted by", "granted"};
+    /* The summary last, so a long one wraps alone. */
+    static const char *const event_heads[] = {"when", "who", "outcome", "what"};
+    static const char *const decision_heads[] = {"principal", "action", "decision", "rule"};
+    json_t *members = r->result ? json_object_get(r->result, "members") : NULL;
+    json_t *events = r->result ? json_object_get(r->result, "events") : NULL;
+    json_t *decisions = r->result ? json_object_get(r->result, "decisions") : NULL;
+    if (r->status != RS_DONE ||
+        !(json_array_size(members) || json_array_size(events) || json_array_size(decisions)))
+        return 0;
+    struct table t = {.n = members ? 6 : 4};
+    size_t i;
+    json_t *m;
+    json_array_foreach(members ? members : events ? events : decisions, i, m)
+    {
+        struct text *row = table_row(&t);
+        if (!row) break;
+        if (members) {
+            const char *proj = str(m, "project");
+            text_puts(&row[0], str(m, "principal"));
+            text_puts(&row[1], str(m, "role"));
+            text_printf(&row[2], "%s%s", proj ? "project " : "sandbox", proj ? proj : "");
+            instant_cell(&row[3], str(m, "expires_at"), 1, r->now);
+            if (str(m, "granted_by")) text_puts(&row[4], str(m, "granted_by"));
+            instant_cell(&row[5], str(m, "granted_at"), 0, r->now);
+        } else if (events) {
+            instant_cell(&row[0], str(m, "at"), 0, r->now);
+            text_puts(&row[1], str(m, "actor"));
+            /* "denied" once: the outcome column says it, the summary need not repeat it. */
+            const char *outcome = str(m, "outcome") ? str(m, "outcome") : "", *what = str(m, "summary");
+            size_t ol = strlen(outcome);
+            if (what && ol && strncmp(what, outcome, ol) == 0 && strncmp(what + ol, ": ", 2) == 0)
+                what += ol + 2;
+            text_puts(&row[2], outcome);
+            text_puts(&row[3], what);
+        } else {
+            text_puts(&row[0], str(m, "principal"));
+            text_puts(&row[1], str(m, "action"));
+            text_puts(&row[2], str(m, "decision"));
+            text_puts(&row[3], str(m, "rule"));
+        }
+        for (int c = 0; c < t.n; c++)
+            t.oom |= text_failed(&row[c]);
+    }
+    if (!t.oom) {
+        /* The headline is the summary up to its rows (reply.h); a check has none of its own. */
+        size_t h = r->n_parts ? r->headline_len : 0;
+        while (h && (r->summary.s[h - 1] == ':' || r->summary.s[h - 1] == ' '))
+            h--;
+        if (h)
+            text_printf(out, "%.*s:\n", (int)h, r->summary.s);
+        else if (decisions)
+            text_printf(out, "%zu decision%s:\n", json_array_size(decisions),
+                        json_array_size(decisions) == 1 ? "" : "s");
+        else
+            text_printf(out, "%s\n", r->summary.s);
+        table_print(out, &t, members ? member_heads : events ? event_heads : decision_heads);
+    }
+    int ok = !t.oom;
+    table_free(&t);
+    if (!ok) out->oom = 1; /* said as incomplete by the caller, never a shorter table */
+    return 1;
+}
+
 void render_text_into(struct text *out, const struct reply *r, int quiet, int colour)
 {
     /* --quiet still shows a new key's secret: it cannot be had again. */
@@ -44,7 +219,9 @@ void render_text_into(struct text *out, const struct reply *r, int quiet, int co
     case RS_NOT_UNDERSTOOD: text_printf(out, "%snot understood:%s %s\n", on, off, summary); break;
     case RS_INVALID: text_printf(out, "%sinvalid:%s %s\n", on, off, summary); break;
     case RS_ERROR: text_printf(out, "%serror:%s %s\n", on, off, summary); break;
-    default: text_printf(out, "%s%s%s\n", on, summary, off); break;
+    default:
+        if (!result_table(out, r)) text_printf(out, "%s%s%s\n", on, summary, off);
+        break;
     }
     if (r->status == RS_DONE) print_secrets(out, r);
 }
