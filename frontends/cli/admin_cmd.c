@@ -16,6 +16,7 @@
 #include "../../intent/timecalc.h"
 #include "cli.h"
 #include "context.h"
+#include "table.h"
 #include "store_open.h"
 
 struct admin_args {
@@ -250,111 +251,41 @@ static int bot_remove(struct store *s, const struct admin_args *a)
  * (slack:UID), l a principal a Slack user is linked to (@name or an e-mail address). */
 /* ---- admin list and admin show: a table, or JSON Lines with --json ---- */
 
-/* The rows of a listing, kept until all are in so the table's columns can be measured. */
-struct table {
-    int n;           /* columns */
-    char *names[16]; /* column names */
-    char **cells;    /* rows * n, NULL for none */
-    int *numbers;    /* rows * n: the cell is an integer */
-    size_t rows, cap;
-    int oom, json;
-};
-
-static char *dup_or_null(const char *v, int *oom)
-{
-    if (!v) return NULL;
-    size_t n = strlen(v) + 1;
-    char *d = malloc(n);
-    if (!d)
-        *oom = 1;
-    else
-        memcpy(d, v, n);
-    return d;
-}
-
-static int table_row(void *ctx, int n, const char *const *names, const char *const *values,
-                     const int *is_number)
+/* A listing's rows into a table (table.h): its columns are the store's, named on the first row. */
+static int listing_row(void *ctx, int n, const char *const *names, const char *const *values,
+                       const int *is_number)
 {
     struct table *t = ctx;
-    if (t->n == 0) {
-        t->n = n;
-        for (int c = 0; c < n; c++)
-            t->names[c] = dup_or_null(names[c], &t->oom);
+    if (t->n == 0 && !t->oom) table_init(t, n, names);
+    unsigned char *numbers;
+    struct text *row = table_row(t, &numbers);
+    for (int c = 0; row && c < n; c++) {
+        if (values[c]) text_puts(&row[c], values[c]);
+        numbers[c] = (unsigned char)is_number[c];
+        t->oom |= text_failed(&row[c]);
     }
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 64;
-        char **cells = realloc(t->cells, cap * (size_t)t->n * sizeof *cells);
-        if (cells) t->cells = cells;
-        int *numbers = realloc(t->numbers, cap * (size_t)t->n * sizeof *numbers);
-        if (numbers) t->numbers = numbers;
-        if (!cells || !numbers) {
-            t->oom = 1;
-            return -1; /* the listing stops and says so: never a shorter table */
-        }
-        t->cap = cap;
-    }
-    for (int c = 0; c < n; c++) {
-        t->cells[t->rows * (size_t)n + (size_t)c] = dup_or_null(values[c], &t->oom);
-        t->numbers[t->rows * (size_t)n + (size_t)c] = is_number[c];
-    }
-    t->rows++;
-    return t->oom ? -1 : 0;
+    return t->oom ? -1 : 0; /* the listing stops and says so: never a shorter table */
 }
 
-static void table_print(const struct table *t)
+/* A table as text, or as JSON Lines: every row, or nothing when out of memory. */
+static int table_out(const struct table *t, int json)
 {
-    if (t->json) {
-        for (size_t r = 0; r < t->rows; r++) {
-            json_t *o = json_object();
-            for (int c = 0; c < t->n; c++) {
-                const char *v = t->cells[r * (size_t)t->n + (size_t)c];
-                json_t *j = !v                                         ? json_null()
-                            : t->numbers[r * (size_t)t->n + (size_t)c] ? json_integer(strtoll(v, NULL, 10))
-                                                                       : json_string(v);
-                json_object_set_new(o, t->names[c], j);
-            }
-            char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-            if (line) puts(line);
-            free(line);
-            json_decref(o);
-        }
-        return;
+    struct text out = TEXT_INIT;
+    for (size_t r = 0; json && r < t->rows; r++) {
+        json_t *o = table_row_json(t, r);
+        char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        if (line)
+            text_printf(&out, "%s\n", line);
+        else
+            out.oom = 1;
+        free(line);
+        json_decref(o);
     }
-    size_t width[16] = {0};
-    for (int c = 0; c < t->n; c++) {
-        width[c] = strlen(t->names[c]);
-        for (size_t r = 0; r < t->rows; r++) {
-            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
-            size_t w = v ? strlen(v) : 1;
-            if (w > width[c]) width[c] = w;
-        }
-    }
-    for (int c = 0; c < t->n; c++) {
-        for (const char *p = t->names[c]; *p; p++)
-            putchar(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-        printf("%*s", c + 1 < t->n ? (int)(width[c] - strlen(t->names[c]) + 2) : 0, "");
-    }
-    putchar('\n');
-    for (size_t r = 0; r < t->rows; r++) {
-        for (int c = 0; c < t->n; c++) {
-            const char *v = t->cells[r * (size_t)t->n + (size_t)c];
-            if (c + 1 < t->n)
-                printf("%-*s  ", (int)width[c], v ? v : "-");
-            else
-                printf("%s", v ? v : "-");
-        }
-        putchar('\n');
-    }
-}
-
-static void table_free(struct table *t)
-{
-    for (size_t i = 0; i < t->rows * (size_t)t->n; i++)
-        free(t->cells[i]);
-    for (int c = 0; c < t->n; c++)
-        free(t->names[c]);
-    free(t->cells);
-    free(t->numbers);
+    if (!json) table_text(t, &out, "");
+    int ok = !text_failed(&out);
+    if (ok) fwrite(out.s, 1, out.len, stdout);
+    text_free(&out);
+    return ok ? 0 : -1;
 }
 
 /* The filters of a listing name what they filter: one that is not there is said, never an
@@ -384,17 +315,15 @@ static int listing(struct store *s, const struct admin_args *a, const char *what
                         "--workspace or --sandbox\n");
         return EXIT_USAGE;
     }
-    (void)a;
     struct table t = {0};
-    t.json = a->json;
-    enum store_status st = store_list(s, l, workspace, sandbox, table_row, &t);
+    enum store_status st = store_list(s, l, workspace, sandbox, listing_row, &t);
     int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
-    if (rc == EXIT_DONE && t.rows == 0 && !t.json)
+    if (rc == EXIT_DONE && t.rows == 0 && !a->json)
         printf("no %s%s%s%s%s\n", what, workspace ? " in workspace " : "", workspace ? workspace : "",
                sandbox ? " in sandbox " : "", sandbox ? sandbox : "");
-    else if (rc == EXIT_DONE)
-        table_print(&t);
-    else
+    else if (rc == EXIT_DONE && table_out(&t, a->json))
+        rc = EXIT_OTHER, t.oom = 1;
+    if (rc != EXIT_DONE)
         fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory: nothing is listed" : store_errmsg(s));
     table_free(&t);
     return rc;
@@ -411,21 +340,19 @@ static int show_sandbox(struct store *s, const struct admin_args *a)
     struct st_sandbox sb;
     if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
     struct table t = {0};
-    t.json = a->json;
-    enum store_status st = store_list(s, store_listing("sandbox"), NULL, a->names[0], table_row, &t);
-    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
-    if (rc == EXIT_DONE && t.json) {
-        table_print(&t);
+    enum store_status st = store_list(s, store_listing("sandbox"), NULL, a->names[0], listing_row, &t);
+    int rc = st != STORE_OK || t.oom || t.rows != 1 ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && a->json) {
+        if (table_out(&t, 1)) rc = EXIT_OTHER, t.oom = 1;
     } else if (rc == EXIT_DONE) {
         /* One sandbox: a line a field, its name beside it. */
         size_t w = 0;
         for (int c = 0; c < t.n; c++)
-            if (strlen(t.names[c]) > w) w = strlen(t.names[c]);
+            if (t.heads[c].len > w) w = t.heads[c].len;
         for (int c = 0; c < t.n; c++)
-            printf("%-*s  %s\n", (int)w + 1, t.names[c], t.cells[c] ? t.cells[c] : "-");
-    } else {
-        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory" : store_errmsg(s));
+            printf("%-*s  %s\n", (int)w + 1, t.heads[c].s, t.cells[c].len ? t.cells[c].s : "-");
     }
+    if (rc != EXIT_DONE) fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory" : store_errmsg(s));
     table_free(&t);
     return rc;
 }

@@ -1,7 +1,6 @@
 /* A reply for the terminal or a pipe (render_text.h). */
 #include "render_text.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "../../intent/describe.h"
 #include "../../intent/timecalc.h"
+#include "table.h"
 
 /* The colour of a status on a terminal (ANSI SGR): green done, yellow waiting, red refused. */
 static const char *status_colour(enum reply_status st)
@@ -39,69 +39,6 @@ static void print_secrets(struct text *out, const struct reply *r)
 }
 
 /* ---- Tables (interfaces.md, Replies to people: the terminal) ---- */
-
-/* The cells of a table, row by row, each whole; measured once all are in. */
-struct table {
-    int n;              /* columns */
-    struct text *cells; /* rows * n */
-    size_t rows, cap;
-    int oom;
-};
-
-static struct text *table_row(struct table *t)
-{
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 32;
-        struct text *c = realloc(t->cells, cap * (size_t)t->n * sizeof *c);
-        if (!c) {
-            t->oom = 1;
-            return NULL;
-        }
-        t->cells = c;
-        t->cap = cap;
-    }
-    struct text *row = &t->cells[t->rows++ * (size_t)t->n];
-    for (int c = 0; c < t->n; c++)
-        text_init(&row[c]);
-    return row;
-}
-
-/* Prints the table under the headline: upper-case heads, columns two spaces apart, the last
- * column unpadded, every cell whole (a column is as wide as its widest cell). */
-static void table_print(struct text *out, const struct table *t, const char *const *heads)
-{
-    size_t width[8] = {0};
-    for (int c = 0; c < t->n; c++) {
-        width[c] = strlen(heads[c]);
-        for (size_t r = 0; r < t->rows; r++)
-            if (t->cells[r * (size_t)t->n + (size_t)c].len > width[c])
-                width[c] = t->cells[r * (size_t)t->n + (size_t)c].len;
-    }
-    text_puts(out, "  ");
-    for (int c = 0; c < t->n; c++) {
-        for (const char *h = heads[c]; *h; h++)
-            text_printf(out, "%c", toupper((unsigned char)*h));
-        if (c + 1 < t->n) text_printf(out, "%*s", (int)(width[c] - strlen(heads[c]) + 2), "");
-    }
-    text_puts(out, "\n");
-    for (size_t r = 0; r < t->rows; r++) {
-        text_puts(out, "  ");
-        for (int c = 0; c < t->n; c++) {
-            const struct text *cell = &t->cells[r * (size_t)t->n + (size_t)c];
-            text_puts(out, cell->len ? cell->s : "-");
-            size_t w = cell->len ? cell->len : 1;
-            if (c + 1 < t->n) text_printf(out, "%*s", (int)(width[c] - w + 2), "");
-        }
-        text_puts(out, "\n");
-    }
-}
-
-static void table_free(struct table *t)
-{
-    for (size_t i = 0; i < t->rows * (size_t)t->n; i++)
-        text_free(&t->cells[i]);
-    free(t->cells);
-}
 
 /* "(in 29 days)", "(3 hours ago)": how far an instant is from the reply's now. */
 static void relative(struct text *cell, int64_t t, int64_t now)
@@ -154,12 +91,13 @@ static int result_table(struct text *out, const struct reply *r)
     if (r->status != RS_DONE ||
         !(json_array_size(members) || json_array_size(events) || json_array_size(decisions)))
         return 0;
-    struct table t = {.n = members ? 6 : 4};
+    struct table t;
+    table_init(&t, members ? 6 : 4, members ? member_heads : events ? event_heads : decision_heads);
     size_t i;
     json_t *m;
     json_array_foreach(members ? members : events ? events : decisions, i, m)
     {
-        struct text *row = table_row(&t);
+        struct text *row = table_row(&t, NULL);
         if (!row) break;
         if (members) {
             const char *proj = str(m, "project");
@@ -200,7 +138,7 @@ static int result_table(struct text *out, const struct reply *r)
                         json_array_size(decisions) == 1 ? "" : "s");
         else
             text_printf(out, "%s\n", r->summary.s);
-        table_print(out, &t, members ? member_heads : events ? event_heads : decision_heads);
+        table_text(&t, out, "  ");
     }
     int ok = !t.oom;
     table_free(&t);
