@@ -764,15 +764,9 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
 /* ---- list_pending (lifecycle.md, Pending confirmations, honestly) ---------------------------------------
  */
 
-struct pending_walk {
-    struct reply *r;
-    json_t *rows;
-    int n;
-};
-
+/* Each waiting change as a row: its token, sandbox, intent, what it does and when it lapses. */
 static int pending_row(void *ctx, const struct st_pending *p)
 {
-    struct pending_walk *w = ctx;
     json_t *o = json_loads(p->intent_json, 0, NULL);
     struct intent it;
     struct text said = TEXT_INIT;
@@ -780,41 +774,36 @@ static int pending_row(void *ctx, const struct st_pending *p)
     json_t *row = json_pack("{s:s, s:s, s:O, s:s, s:o}", "token", p->token, "sandbox", p->sandbox, "intent",
                             o ? json_object_get(o, "intent") : json_null(), "description",
                             said.s ? said.s : "", "expires_at", instant_json(1, p->expires_at));
-    reply_part(w->r, w->n ? "; " : ": ", "%s: %s", p->token, said.s ? said.s : "");
     text_free(&said);
     json_decref(o);
-    if (!row || json_array_append_new(w->rows, row)) return -1;
-    w->n++;
-    return 0;
+    return !row || json_array_append_new(ctx, row) ? -1 : 0;
 }
 
-/* The asker's changes waiting in this conversation, each with its token and what it does. */
+/* The asker's changes waiting in this conversation, each with its token and what it does:
+ * the rows first, so that the headline can count them, then a part a row. */
 static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
                             struct reply *r, struct audit_texts *au)
 {
     (void)sb;
     (void)it;
     (void)au;
-    struct pending_walk w = {r, json_array(), 0};
-    reply_summary(r, "%s", "");
-    if (!w.rows ||
-        store_pending_each(x->store, x->actor, x->conversation, x->now, pending_row, &w) != STORE_OK) {
-        json_decref(w.rows);
+    json_t *rows = json_array();
+    if (!rows ||
+        store_pending_each(x->store, x->actor, x->conversation, x->now, pending_row, rows) != STORE_OK) {
+        json_decref(rows);
         return store_fail(x, r);
     }
-    /* The headline goes in front of the parts, now that they are counted. */
-    struct text all = TEXT_INIT;
-    if (w.n == 0)
-        text_printf(&all, "No change is waiting for your confirmation here.");
+    size_t n = json_array_size(rows), k;
+    json_t *row;
+    if (n == 0)
+        reply_summary(r, "No change is waiting for your confirmation here.");
     else
-        text_printf(&all, "%d change%s wait%s for your confirmation here%s", w.n, w.n == 1 ? "" : "s",
-                    w.n == 1 ? "s" : "", r->summary.s);
-    size_t head = w.n ? all.len - r->summary.len : 0;
-    text_free(&r->summary);
-    r->summary = all;
-    r->headline_len = head;
-    r->parts_end = r->summary.len;
-    r->result = json_pack("{s:o}", "pending", w.rows);
+        reply_summary(r, "%zu change%s wait%s for your confirmation here", n, n == 1 ? "" : "s",
+                      n == 1 ? "s" : "");
+    json_array_foreach(rows, k, row)
+        reply_part(r, k ? "; " : ": ", "%s: %s", json_string_value(json_object_get(row, "token")),
+                   json_string_value(json_object_get(row, "description")));
+    r->result = json_pack("{s:o}", "pending", rows);
     return 0;
 }
 

@@ -483,21 +483,15 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         again.ask = NULL;
         execute_intent(&again, &pending, 0, r);
         if (r->status == RS_NEEDS_CONFIRMATION) {
-            struct text said = TEXT_INIT;
-            text_printf(&said,
-                        "What change %s would touch has changed since it was described, so it was not "
-                        "carried out. As it is now: %s",
-                        token, r->summary.s);
-            if (!text_failed(&said)) {
-                text_free(&r->summary);
-                r->summary = said;
-                r->headline_len = r->parts_end = 0; /* the parts of the old sentence no longer line up */
-                for (size_t i = 0; i < r->n_parts; i++)
-                    text_free(&r->parts[i]);
-                r->n_parts = 0;
-            } else {
-                text_free(&said);
-            }
+            /* The new description, said as such (its parts go with the old sentence). */
+            struct text as_now = TEXT_INIT;
+            text_puts(&as_now, r->summary.s);
+            if (!text_failed(&as_now))
+                reply_summary(r,
+                              "What change %s would touch has changed since it was described, so it was not "
+                              "carried out. As it is now: %s",
+                              token, as_now.s);
+            text_free(&as_now);
             r->code = C_CHANGED_SINCE_DESCRIBED;
         }
         return;
