@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../intent/text.h"
-#include "store.h"
+#include "backend.h"
 
 /* ---- Schema -------------------------------------------------------------------------- */
 
@@ -315,14 +315,25 @@ static const char *const stmt_sql[SQL__COUNT] = {
 #undef X
 };
 
-struct store {
+struct sq {
+    struct store base; /* first: a struct store * of this backend is a struct sq * */
     sqlite3 *db;
     sqlite3_stmt *stmt[SQL__COUNT];
-    char err[256];
     int writing; /* holds writer_lock: between store_begin and the end of its transaction */
     int reading; /* in a read transaction of store_read_begin */
     int last_rc; /* SQLite's code of the last exec_sql, to decide retries by code, not words */
 };
+
+static struct sq *sq(struct store *s) { return (struct sq *)s; }
+
+/* Every function of the table (backend.h), declared from its row: a signature that strays
+ * from store_fns.def does not compile. */
+#define STORE_FN(ret, name, params, args) static ret sq_##name params;
+#define STORE_VOID(name, params, args)    static void sq_##name params;
+#include "store_fns.def"
+#undef STORE_FN
+#undef STORE_VOID
+static void sq_close(struct store *s);
 
 /* Writers of one process queue here, in order, instead of in SQLite's busy handler, which
  * sleeps up to 100 ms between tries and lets a thread starve behind the others (the server
@@ -331,29 +342,27 @@ static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void end_writing(struct store *s)
 {
-    if (s->writing && sqlite3_get_autocommit(s->db)) {
-        s->writing = 0;
+    if (sq(s)->writing && sqlite3_get_autocommit(sq(s)->db)) {
+        sq(s)->writing = 0;
         pthread_mutex_unlock(&writer_lock);
     }
 }
 
-const char *store_errmsg(const struct store *s) { return s->err; }
-
 static enum store_status fail(struct store *s, const char *what)
 {
-    snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(s->db));
+    snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(sq(s)->db));
     return STORE_ERROR;
 }
 
 /* The statement, prepared on first use; NULL (with s->err set) if it cannot be. */
 static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
 {
-    if (!s->stmt[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
-                                           NULL) != SQLITE_OK) {
+    if (!sq(s)->stmt[id] && sqlite3_prepare_v3(sq(s)->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                               &sq(s)->stmt[id], NULL) != SQLITE_OK) {
         fail(s, "preparing a statement");
         return NULL;
     }
-    return s->stmt[id];
+    return sq(s)->stmt[id];
 }
 
 static void done(sqlite3_stmt *st)
@@ -433,9 +442,9 @@ static enum store_status run(struct store *s, sqlite3_stmt *st, const char *what
 static enum store_status exec_sql(struct store *s, const char *sql, const char *what)
 {
     char *msg = NULL;
-    s->last_rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-    if (s->last_rc == SQLITE_OK) return STORE_OK;
-    snprintf(s->err, sizeof s->err, "%s: %s", what, msg ? msg : sqlite3_errmsg(s->db));
+    sq(s)->last_rc = sqlite3_exec(sq(s)->db, sql, NULL, NULL, &msg);
+    if (sq(s)->last_rc == SQLITE_OK) return STORE_OK;
+    snprintf(s->err, sizeof s->err, "%s: %s", what, msg ? msg : sqlite3_errmsg(sq(s)->db));
     sqlite3_free(msg);
     return STORE_ERROR;
 }
@@ -444,7 +453,7 @@ static int user_version(struct store *s)
 {
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(sq(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) return -1;
     if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return v;
@@ -488,7 +497,9 @@ static enum store_status migrate(struct store *s)
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 static void sqlite_setup(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-enum store_status store_open(const char *path, int flags, struct store **out, char *err, size_t errlen)
+static const struct store_ops sqlite_ops;
+
+enum store_status sqlite_store_open(const char *path, int flags, struct store **out, char *err, size_t errlen)
 {
     *out = NULL;
     pthread_once(&sqlite_once, sqlite_setup);
@@ -502,101 +513,104 @@ enum store_status store_open(const char *path, int flags, struct store **out, ch
             return STORE_ERROR;
         }
     }
-    struct store *s = calloc(1, sizeof *s);
-    if (!s) {
+    struct sq *q = calloc(1, sizeof *q);
+    if (!q) {
         snprintf(err, errlen, "out of memory");
         return STORE_ERROR;
     }
+    q->base.ops = &sqlite_ops;
+    struct store *s = &q->base;
     enum store_status st = STORE_ERROR;
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &sq(s)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(s->err, sizeof s->err, "cannot open the store %s: %s", path,
-                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+                 sq(s)->db ? sqlite3_errmsg(sq(s)->db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_timeout(s->db, 10000);
-    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(sq(s)->db, 10000);
+    sqlite3_extended_result_codes(sq(s)->db, 0);
     /* Switching to WAL takes the file for a moment: a second process opening a new store at
      * the same time waits its turn rather than fail. */
     for (int attempt = 0;; attempt++) {
         if (exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                      "setting up the store") == STORE_OK)
             break;
-        if (attempt >= 100 || (s->last_rc != SQLITE_BUSY && s->last_rc != SQLITE_LOCKED)) goto out;
+        if (attempt >= 100 || (sq(s)->last_rc != SQLITE_BUSY && sq(s)->last_rc != SQLITE_LOCKED)) goto out;
         usleep(50000);
     }
     st = migrate(s);
 out:
     if (st != STORE_OK) {
         snprintf(err, errlen, "%s", s->err);
-        store_close(s);
+        sq_close(s);
         return st;
     }
     *out = s;
     return STORE_OK;
 }
 
-void store_close(struct store *s)
+static void sq_close(struct store *s)
 {
     if (!s) return;
-    if (s->writing) store_rollback(s); /* a transaction left open is not kept */
+    if (sq(s)->writing) sq_rollback(s); /* a transaction left open is not kept */
     for (int i = 0; i < SQL__COUNT; i++)
-        sqlite3_finalize(s->stmt[i]);
-    sqlite3_close(s->db);
+        sqlite3_finalize(sq(s)->stmt[i]);
+    sqlite3_close(sq(s)->db);
     free(s);
 }
 
 /* ---- Transactions ----------------------------------------------------------------------- */
 
-enum store_status store_read_begin(struct store *s)
+static enum store_status sq_read_begin(struct store *s)
 {
-    if (s->reading || s->writing || !sqlite3_get_autocommit(s->db)) return STORE_OK;
+    if (sq(s)->reading || sq(s)->writing || !sqlite3_get_autocommit(sq(s)->db)) return STORE_OK;
     /* Prepared once, like every statement: sqlite3_exec would compile it each time. */
     sqlite3_stmt *st = stmt(s, SQL_READ_BEGIN);
     enum store_status r = st ? run(s, st, "starting to read") : STORE_ERROR;
-    if (r == STORE_OK) s->reading = 1;
+    if (r == STORE_OK) sq(s)->reading = 1;
     return r;
 }
 
-void store_read_end(struct store *s)
+static void sq_read_end(struct store *s)
 {
-    if (!s->reading) return;
-    s->reading = 0;
+    if (!sq(s)->reading) return;
+    sq(s)->reading = 0;
     sqlite3_stmt *st = stmt(s, SQL_COMMIT);
-    if (!sqlite3_get_autocommit(s->db) && (!st || run(s, st, "ending a read") != STORE_OK)) store_rollback(s);
+    if (!sqlite3_get_autocommit(sq(s)->db) && (!st || run(s, st, "ending a read") != STORE_OK))
+        sq_rollback(s);
 }
 
-enum store_status store_begin(struct store *s)
+static enum store_status sq_begin(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_BEGIN);
     if (!st) return STORE_ERROR;
     /* A change ends the read: it is decided again inside its own transaction. */
-    store_read_end(s);
-    if (!s->writing) {
+    sq_read_end(s);
+    if (!sq(s)->writing) {
         pthread_mutex_lock(&writer_lock);
-        s->writing = 1;
+        sq(s)->writing = 1;
     }
     enum store_status r = run(s, st, "starting a transaction");
     end_writing(s); /* releases the lock only if no transaction began */
     return r;
 }
 
-enum store_status store_commit(struct store *s)
+static enum store_status sq_commit(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_COMMIT);
     enum store_status r = st ? run(s, st, "committing") : STORE_ERROR;
     /* A commit that failed leaves the transaction open: it is rolled back here, so that the
      * caller's failure path is the same whether or not it rolls back too. */
     if (r != STORE_OK)
-        store_rollback(s);
+        sq_rollback(s);
     else
         end_writing(s);
     return r;
 }
 
-void store_rollback(struct store *s)
+static void sq_rollback(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_ROLLBACK);
-    if (st && sqlite3_get_autocommit(s->db) == 0) run(s, st, "rolling back");
+    if (st && sqlite3_get_autocommit(sq(s)->db) == 0) run(s, st, "rolling back");
     end_writing(s);
 }
 
@@ -612,7 +626,8 @@ static enum mode mode_of(const unsigned char *t)
     return MODE_SHARED;
 }
 
-enum store_status store_workspace_add(struct store *s, const char *name, enum mode default_mode, int64_t *id)
+static enum store_status sq_workspace_add(struct store *s, const char *name, enum mode default_mode,
+                                          int64_t *id)
 {
     if (too_long(s, "a workspace name", name, NAME_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_WS_ADD);
@@ -620,12 +635,12 @@ enum store_status store_workspace_add(struct store *s, const char *name, enum mo
     bind_text(st, 1, name);
     bind_text(st, 2, default_mode == MODE_PRIVATE ? "private" : "shared");
     enum store_status r = run(s, st, "adding the workspace");
-    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(s->db);
+    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(sq(s)->db);
     return r;
 }
 
-enum store_status store_workspace_find(struct store *s, const char *name, int64_t *id,
-                                       enum mode *default_mode)
+static enum store_status sq_workspace_find(struct store *s, const char *name, int64_t *id,
+                                           enum mode *default_mode)
 {
     sqlite3_stmt *st = stmt(s, SQL_WS_FIND);
     if (!st) return STORE_ERROR;
@@ -650,13 +665,13 @@ static enum store_status ws_principal(struct store *s, enum stmt_id id, int64_t 
     return run(s, st, what);
 }
 
-enum store_status store_member_add(struct store *s, int64_t ws, const char *p)
+static enum store_status sq_member_add(struct store *s, int64_t ws, const char *p)
 {
     if (too_long(s, "a principal", p, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
     return ws_principal(s, SQL_MEMBER_ADD, ws, p, "adding a workspace member");
 }
 
-enum store_status store_member_remove(struct store *s, int64_t ws, const char *p)
+static enum store_status sq_member_remove(struct store *s, int64_t ws, const char *p)
 {
     return ws_principal(s, SQL_MEMBER_REMOVE, ws, p, "removing a workspace member");
 }
@@ -672,7 +687,7 @@ static int exists(struct store *s, sqlite3_stmt *st, const char *what)
     return -1;
 }
 
-int store_is_member(struct store *s, int64_t ws, const char *p)
+static int sq_is_member(struct store *s, int64_t ws, const char *p)
 {
     sqlite3_stmt *st = stmt(s, SQL_MEMBER_IS);
     if (!st) return -1;
@@ -681,8 +696,8 @@ int store_is_member(struct store *s, int64_t ws, const char *p)
     return exists(s, st, "checking a workspace member");
 }
 
-enum store_status store_sandbox_add(struct store *s, const char *name, const char *owner, int64_t ws,
-                                    const char *source_dir, enum mode mode, int64_t *id)
+static enum store_status sq_sandbox_add(struct store *s, const char *name, const char *owner, int64_t ws,
+                                        const char *source_dir, enum mode mode, int64_t *id)
 {
     if (too_long(s, "a sandbox name", name, NAME_MAX_LEN) ||
         too_long(s, "the owner", owner, PRINCIPAL_MAX_LEN) ||
@@ -694,8 +709,8 @@ enum store_status store_sandbox_add(struct store *s, const char *name, const cha
         /* The workspace's default (access.md): shared unless it says private. */
         sqlite3_stmt *q;
         mode = MODE_SHARED;
-        if (sqlite3_prepare_v2(s->db, "SELECT default_mode FROM workspaces WHERE id = ?1", -1, &q, NULL) ==
-            SQLITE_OK) {
+        if (sqlite3_prepare_v2(sq(s)->db, "SELECT default_mode FROM workspaces WHERE id = ?1", -1, &q,
+                               NULL) == SQLITE_OK) {
             sqlite3_bind_int64(q, 1, ws);
             if (sqlite3_step(q) == SQLITE_ROW) mode = mode_of(sqlite3_column_text(q, 0));
             sqlite3_finalize(q);
@@ -707,11 +722,11 @@ enum store_status store_sandbox_add(struct store *s, const char *name, const cha
     bind_text(st, 4, mode_text(mode));
     bind_text(st, 5, source_dir ? source_dir : "");
     enum store_status r = run(s, st, "adding the sandbox");
-    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(s->db);
+    if (r == STORE_OK && id) *id = sqlite3_last_insert_rowid(sq(s)->db);
     return r;
 }
 
-enum store_status store_sandbox_find(struct store *s, const char *name, struct st_sandbox *out)
+static enum store_status sq_sandbox_find(struct store *s, const char *name, struct st_sandbox *out)
 {
     sqlite3_stmt *st = stmt(s, SQL_SB_FIND);
     if (!st) return STORE_ERROR;
@@ -732,7 +747,7 @@ enum store_status store_sandbox_find(struct store *s, const char *name, struct s
     return r;
 }
 
-enum store_status store_sandbox_set_mode(struct store *s, int64_t sandbox_id, enum mode mode)
+static enum store_status sq_sandbox_set_mode(struct store *s, int64_t sandbox_id, enum mode mode)
 {
     sqlite3_stmt *st = stmt(s, SQL_SB_SET_MODE);
     if (!st) return STORE_ERROR;
@@ -741,7 +756,7 @@ enum store_status store_sandbox_set_mode(struct store *s, int64_t sandbox_id, en
     return run(s, st, "setting the sharing mode");
 }
 
-int64_t store_sandbox_count(struct store *s)
+static int64_t sq_sandbox_count(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_SB_COUNT);
     if (!st) return -1;
@@ -761,22 +776,22 @@ static sqlite3_stmt *thing_stmt(struct store *s, enum stmt_id id, int64_t sb, co
     return st;
 }
 
-enum store_status store_thing_add(struct store *s, int64_t sb, const char *kind, const char *name)
+static enum store_status sq_thing_add(struct store *s, int64_t sb, const char *kind, const char *name)
 {
     if (too_long(s, kind, name, NAME_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = thing_stmt(s, SQL_THING_ADD, sb, kind, name);
     return st ? run(s, st, kind[0] == 'p' ? "adding the project" : "adding the agent") : STORE_ERROR;
 }
 
-enum store_status store_thing_remove(struct store *s, int64_t sb, const char *kind, const char *name)
+static enum store_status sq_thing_remove(struct store *s, int64_t sb, const char *kind, const char *name)
 {
     sqlite3_stmt *st = thing_stmt(s, SQL_THING_REMOVE, sb, kind, name);
     if (!st) return STORE_ERROR;
     enum store_status r = run(s, st, "removing");
-    return (r == STORE_OK && sqlite3_changes(s->db) == 0) ? STORE_NOT_FOUND : r;
+    return (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) ? STORE_NOT_FOUND : r;
 }
 
-int store_thing_exists(struct store *s, int64_t sb, const char *kind, const char *name)
+static int sq_thing_exists(struct store *s, int64_t sb, const char *kind, const char *name)
 {
     sqlite3_stmt *st = thing_stmt(s, SQL_THING_IS, sb, kind, name);
     return st ? exists(s, st, "looking up a project or agent") : -1;
@@ -802,7 +817,7 @@ static int grant_row(sqlite3_stmt *st, struct st_grant *g)
            copy_col(st, 5, g->granted_by, sizeof g->granted_by);
 }
 
-enum store_status store_grant_put(struct store *s, int64_t sb, struct st_grant *g)
+static enum store_status sq_grant_put(struct store *s, int64_t sb, struct st_grant *g)
 {
     if (too_long(s, "a principal", g->principal, PRINCIPAL_MAX_LEN) ||
         too_long(s, "a project name", g->project, NAME_MAX_LEN) ||
@@ -830,8 +845,8 @@ enum store_status store_grant_put(struct store *s, int64_t sb, struct st_grant *
     return rc == SQLITE_ROW ? STORE_OK : fail(s, "storing the grant");
 }
 
-enum store_status store_grant_find(struct store *s, int64_t sb, const char *principal, const char *project,
-                                   struct st_grant *out)
+static enum store_status sq_grant_find(struct store *s, int64_t sb, const char *principal,
+                                       const char *project, struct st_grant *out)
 {
     sqlite3_stmt *st = stmt(s, SQL_GRANT_FIND);
     if (!st) return STORE_ERROR;
@@ -845,17 +860,17 @@ enum store_status store_grant_find(struct store *s, int64_t sb, const char *prin
     return r;
 }
 
-enum store_status store_grant_delete(struct store *s, int64_t grant_id)
+static enum store_status sq_grant_delete(struct store *s, int64_t grant_id)
 {
     sqlite3_stmt *st = stmt(s, SQL_GRANT_DELETE);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, grant_id);
     enum store_status r = run(s, st, "removing the grant");
-    return (r == STORE_OK && sqlite3_changes(s->db) == 0) ? STORE_NOT_FOUND : r;
+    return (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) ? STORE_NOT_FOUND : r;
 }
 
-enum store_status store_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
-                                   void *ctx)
+static enum store_status sq_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
+                                       void *ctx)
 {
     /* One principal's grants by the unique index: a check must not walk the sandbox. */
     sqlite3_stmt *st = stmt(s, principal ? SQL_GRANT_EACH_OF : SQL_GRANT_EACH);
@@ -879,7 +894,7 @@ enum store_status store_grant_each(struct store *s, int64_t sb, const char *prin
 
 /* ---- Audit ------------------------------------------------------------------------------------------- */
 
-enum store_status store_audit_append(struct store *s, int64_t sb, const struct st_event *e)
+static enum store_status sq_audit_append(struct store *s, int64_t sb, const struct st_event *e)
 {
     sqlite3_stmt *st = stmt(s, sb ? SQL_AUDIT_ADD : SQL_STORE_AUDIT_ADD);
     if (!st) return STORE_ERROR;
@@ -895,8 +910,8 @@ enum store_status store_audit_append(struct store *s, int64_t sb, const struct s
     return run(s, st, "writing the audit event");
 }
 
-enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
-                                   int limit, store_event_fn fn, void *ctx)
+static enum store_status sq_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
+                                       int limit, store_event_fn fn, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, sb ? SQL_AUDIT_EACH : SQL_STORE_AUDIT_EACH);
     if (!st) return STORE_ERROR;
@@ -929,7 +944,7 @@ enum store_status store_audit_each(struct store *s, int64_t sb, int64_t since, c
 
 /* ---- Pending confirmations ---------------------------------------------------------------------- */
 
-enum store_status store_pending_put(struct store *s, const struct st_pending *p)
+static enum store_status sq_pending_put(struct store *s, const struct st_pending *p)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_PUT);
     if (!st) return STORE_ERROR;
@@ -943,7 +958,7 @@ enum store_status store_pending_put(struct store *s, const struct st_pending *p)
     return run(s, st, "keeping the change pending");
 }
 
-enum store_status store_pending_take(struct store *s, const char *token, struct st_pending *out)
+static enum store_status sq_pending_take(struct store *s, const char *token, struct st_pending *out)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_TAKE);
     if (!st) return STORE_ERROR;
@@ -967,8 +982,8 @@ enum store_status store_pending_take(struct store *s, const char *token, struct 
     return r;
 }
 
-enum store_status store_pending_each(struct store *s, const char *actor, const char *conversation,
-                                     int64_t now, store_pending_fn fn, void *ctx)
+static enum store_status sq_pending_each(struct store *s, const char *actor, const char *conversation,
+                                         int64_t now, store_pending_fn fn, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_LIST);
     if (!st) return STORE_ERROR;
@@ -1001,7 +1016,7 @@ enum store_status store_pending_each(struct store *s, const char *actor, const c
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "looking for pending changes");
 }
 
-enum store_status store_pending_purge(struct store *s, int64_t now)
+static enum store_status sq_pending_purge(struct store *s, int64_t now)
 {
     sqlite3_stmt *st = stmt(s, SQL_PENDING_PURGE);
     if (!st) return STORE_ERROR;
@@ -1020,26 +1035,26 @@ static sqlite3_stmt *sb_principal(struct store *s, enum stmt_id id, int64_t sb, 
     return st;
 }
 
-enum store_status store_collaborator_add(struct store *s, int64_t sb, const char *p)
+static enum store_status sq_collaborator_add(struct store *s, int64_t sb, const char *p)
 {
     if (too_long(s, "a principal", p, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
     sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_ADD, sb, p);
     return st ? run(s, st, "adding a collaborator") : STORE_ERROR;
 }
 
-enum store_status store_collaborator_remove(struct store *s, int64_t sb, const char *p)
+static enum store_status sq_collaborator_remove(struct store *s, int64_t sb, const char *p)
 {
     sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_REMOVE, sb, p);
     return st ? run(s, st, "removing a collaborator") : STORE_ERROR;
 }
 
-int store_is_collaborator(struct store *s, int64_t sb, const char *p)
+static int sq_is_collaborator(struct store *s, int64_t sb, const char *p)
 {
     sqlite3_stmt *st = sb_principal(s, SQL_COLLAB_IS, sb, p);
     return st ? exists(s, st, "checking a collaborator") : -1;
 }
 
-enum store_status store_collaborator_each(struct store *s, int64_t sb, store_name_fn fn, void *ctx)
+static enum store_status sq_collaborator_each(struct store *s, int64_t sb, store_name_fn fn, void *ctx)
 {
     sqlite3_stmt *st = stmt(s, SQL_COLLAB_EACH);
     if (!st) return STORE_ERROR;
@@ -1058,9 +1073,9 @@ enum store_status store_collaborator_each(struct store *s, int64_t sb, store_nam
 
 /* ---- Agent keys ---------------------------------------------------------------------------------- */
 
-enum store_status store_agent_key_add(struct store *s, int64_t sb, const char *agent, enum key_kind kind,
-                                      const char *principal, int has_expiry, int64_t expires_at,
-                                      const unsigned char sha256[32], const char *created_by, int64_t now)
+static enum store_status sq_agent_key_add(struct store *s, int64_t sb, const char *agent, enum key_kind kind,
+                                          const char *principal, int has_expiry, int64_t expires_at,
+                                          const unsigned char sha256[32], const char *created_by, int64_t now)
 {
     sqlite3_stmt *st = stmt(s, SQL_KEY_ADD);
     if (!st) return STORE_ERROR;
@@ -1078,8 +1093,8 @@ enum store_status store_agent_key_add(struct store *s, int64_t sb, const char *a
     return run(s, st, "storing the agent key");
 }
 
-enum store_status store_agent_key_remove(struct store *s, int64_t sb, const char *agent,
-                                         const char *principal, int *removed)
+static enum store_status sq_agent_key_remove(struct store *s, int64_t sb, const char *agent,
+                                             const char *principal, int *removed)
 {
     sqlite3_stmt *st = stmt(s, SQL_KEY_REMOVE);
     if (!st) return STORE_ERROR;
@@ -1087,12 +1102,12 @@ enum store_status store_agent_key_remove(struct store *s, int64_t sb, const char
     bind_text(st, 2, agent);
     bind_text(st, 3, principal);
     enum store_status r = run(s, st, "removing agent keys");
-    *removed = r == STORE_OK ? sqlite3_changes(s->db) : 0;
+    *removed = r == STORE_OK ? sqlite3_changes(sq(s)->db) : 0;
     return r;
 }
 
-enum store_status store_agent_key_find(struct store *s, const unsigned char sha256[32],
-                                       struct st_agent_key *out)
+static enum store_status sq_agent_key_find(struct store *s, const unsigned char sha256[32],
+                                           struct st_agent_key *out)
 {
     sqlite3_stmt *st = stmt(s, SQL_KEY_FIND);
     if (!st) return STORE_ERROR;
@@ -1117,15 +1132,15 @@ enum store_status store_agent_key_find(struct store *s, const unsigned char sha2
 
 /* The agent goes, and its keys with it (lifecycle.md): a key must not outlive its agent,
  * nor come back to life if an agent of the same name is added again. */
-enum store_status store_agent_remove(struct store *s, int64_t sb, const char *agent, int *keys_removed)
+static enum store_status sq_agent_remove(struct store *s, int64_t sb, const char *agent, int *keys_removed)
 {
     *keys_removed = 0;
-    enum store_status r = store_thing_remove(s, sb, "agent", agent);
-    return r == STORE_OK ? store_agent_key_remove(s, sb, agent, NULL, keys_removed) : r;
+    enum store_status r = sq_thing_remove(s, sb, "agent", agent);
+    return r == STORE_OK ? sq_agent_key_remove(s, sb, agent, NULL, keys_removed) : r;
 }
 
 /* Keys of agents that are gone are not counted: they open nothing. */
-int store_is_key_holder(struct store *s, int64_t sb, const char *p)
+static int sq_is_key_holder(struct store *s, int64_t sb, const char *p)
 {
     sqlite3_stmt *st = sb_principal(s, SQL_KEY_HOLDER_IS, sb, p);
     return st ? exists(s, st, "looking up agent keys") : -1;
@@ -1133,7 +1148,8 @@ int store_is_key_holder(struct store *s, int64_t sb, const char *p)
 
 /* ---- Slack and chat bots: the server's look-ups ----------------------------------------------------- */
 
-enum store_status store_slack_principal(struct store *s, const char *slack_user, char *principal, size_t size)
+static enum store_status sq_slack_principal(struct store *s, const char *slack_user, char *principal,
+                                            size_t size)
 {
     sqlite3_stmt *st = stmt(s, SQL_LINK_FIND);
     if (!st) return STORE_ERROR;
@@ -1144,8 +1160,8 @@ enum store_status store_slack_principal(struct store *s, const char *slack_user,
     return r;
 }
 
-enum store_status store_slack_sandbox(struct store *s, const char *team, const char *channel, char *sandbox,
-                                      size_t size)
+static enum store_status sq_slack_sandbox(struct store *s, const char *team, const char *channel,
+                                          char *sandbox, size_t size)
 {
     sqlite3_stmt *st = stmt(s, SQL_MAP_FIND);
     if (!st) return STORE_ERROR;
@@ -1157,7 +1173,8 @@ enum store_status store_slack_sandbox(struct store *s, const char *team, const c
     return r;
 }
 
-enum store_status store_bot_find(struct store *s, const unsigned char token_sha256[32], struct st_bot *out)
+static enum store_status sq_bot_find(struct store *s, const unsigned char token_sha256[32],
+                                     struct st_bot *out)
 {
     sqlite3_stmt *st = stmt(s, SQL_BOT_FIND);
     if (!st) return STORE_ERROR;
@@ -1175,7 +1192,7 @@ enum store_status store_bot_find(struct store *s, const unsigned char token_sha2
     return r;
 }
 
-enum store_status store_bots_unsigned(struct store *s, struct text *names, int *count)
+static enum store_status sq_bots_unsigned(struct store *s, struct text *names, int *count)
 {
     sqlite3_stmt *st = stmt(s, SQL_BOTS_UNSIGNED);
     if (!st) return STORE_ERROR;
@@ -1188,8 +1205,8 @@ enum store_status store_bots_unsigned(struct store *s, struct text *names, int *
     return text_failed(names) ? (snprintf(s->err, sizeof s->err, "out of memory"), STORE_ERROR) : STORE_OK;
 }
 
-enum store_status store_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
-                                               size_t size, int *count)
+static enum store_status sq_workspace_only_sandbox(struct store *s, int64_t workspace_id, char *sandbox,
+                                                   size_t size, int *count)
 {
     sqlite3_stmt *st = stmt(s, SQL_WS_ONLY_SANDBOX);
     if (!st) return STORE_ERROR;
@@ -1216,8 +1233,8 @@ static sqlite3_stmt *cross_stmt(struct store *s, enum stmt_id id, int64_t reader
     return st;
 }
 
-enum store_status store_cross_put(struct store *s, int64_t reader, int64_t source, int64_t snapshot_at,
-                                  const char *granted_by)
+static enum store_status sq_cross_put(struct store *s, int64_t reader, int64_t source, int64_t snapshot_at,
+                                      const char *granted_by)
 {
     sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_PUT, reader, source);
     if (!st) return STORE_ERROR;
@@ -1226,7 +1243,7 @@ enum store_status store_cross_put(struct store *s, int64_t reader, int64_t sourc
     return run(s, st, "storing the read grant");
 }
 
-enum store_status store_cross_find(struct store *s, int64_t reader, int64_t source, int64_t *snapshot_at)
+static enum store_status sq_cross_find(struct store *s, int64_t reader, int64_t source, int64_t *snapshot_at)
 {
     sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_FIND, reader, source);
     if (!st) return STORE_ERROR;
@@ -1236,7 +1253,7 @@ enum store_status store_cross_find(struct store *s, int64_t reader, int64_t sour
     return row_status(s, rc, "finding a read grant");
 }
 
-enum store_status store_cross_delete(struct store *s, int64_t reader, int64_t source)
+static enum store_status sq_cross_delete(struct store *s, int64_t reader, int64_t source)
 {
     sqlite3_stmt *st = cross_stmt(s, SQL_CROSS_DELETE, reader, source);
     return st ? run(s, st, "removing the read grant") : STORE_ERROR;
@@ -1253,7 +1270,7 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
     bind_text(st, 1, a);
     if (b) bind_text(st, 2, b);
     enum store_status r = run(s, st, what);
-    if (r == STORE_OK && changes_needed && sqlite3_changes(s->db) == 0) return STORE_NOT_FOUND;
+    if (r == STORE_OK && changes_needed && sqlite3_changes(sq(s)->db) == 0) return STORE_NOT_FOUND;
     if (r == STORE_EXISTS && changes_needed) snprintf(s->err, sizeof s->err, "%s: it is still in use", what);
     return r;
 }
@@ -1261,7 +1278,7 @@ static enum store_status run_texts(struct store *s, enum stmt_id id, const char 
 /* Two names, one principal (access.md): what the Slack ID held moves to the principal, in one
  * savepoint with the link, so that the ID is never found holding anything apart. Where the
  * principal already had a grant for the same (sandbox, project), its own stands. */
-enum store_status store_slack_link(struct store *s, const char *u, const char *p, int merge)
+static enum store_status sq_slack_link(struct store *s, const char *u, const char *p, int merge)
 {
     if (too_long(s, "a Slack user", u, PRINCIPAL_MAX_LEN) || too_long(s, "a principal", p, PRINCIPAL_MAX_LEN))
         return STORE_ERROR;
@@ -1289,7 +1306,7 @@ enum store_status store_slack_link(struct store *s, const char *u, const char *p
         SQL_LINK,         SQL_LINK_MERGE,        SQL_LINK_GRANTS,  SQL_LINK_GRANTS_LEFT,
         SQL_LINK_COLLABS, SQL_LINK_COLLABS_LEFT, SQL_LINK_MEMBERS, SQL_LINK_MEMBERS_LEFT,
         SQL_LINK_OWNERS,  SQL_LINK_KEYS};
-    if (sqlite3_exec(s->db, "SAVEPOINT link", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(sq(s)->db, "SAVEPOINT link", NULL, NULL, NULL) != SQLITE_OK)
         return fail(s, "linking the Slack user");
     enum store_status r = STORE_OK;
     for (size_t i = 0; r == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
@@ -1298,18 +1315,18 @@ enum store_status store_slack_link(struct store *s, const char *u, const char *p
                               steps[i] == SQL_LINK_MEMBERS_LEFT
                           ? NULL
                           : p);
-    if (r != STORE_OK) sqlite3_exec(s->db, "ROLLBACK TO link", NULL, NULL, NULL);
-    if (sqlite3_exec(s->db, "RELEASE link", NULL, NULL, NULL) != SQLITE_OK && r == STORE_OK)
+    if (r != STORE_OK) sqlite3_exec(sq(s)->db, "ROLLBACK TO link", NULL, NULL, NULL);
+    if (sqlite3_exec(sq(s)->db, "RELEASE link", NULL, NULL, NULL) != SQLITE_OK && r == STORE_OK)
         r = fail(s, "linking the Slack user");
     return r;
 }
 
-enum store_status store_slack_unlink(struct store *s, const char *u)
+static enum store_status sq_slack_unlink(struct store *s, const char *u)
 {
     return run_texts(s, SQL_UNLINK, "unlinking the Slack user", 1, u, NULL);
 }
 
-enum store_status store_slack_map(struct store *s, const char *team, const char *channel, int64_t sb)
+static enum store_status sq_slack_map(struct store *s, const char *team, const char *channel, int64_t sb)
 {
     sqlite3_stmt *st = stmt(s, SQL_MAP);
     if (!st) return STORE_ERROR;
@@ -1319,13 +1336,14 @@ enum store_status store_slack_map(struct store *s, const char *team, const char 
     return run(s, st, "mapping the Slack channel");
 }
 
-enum store_status store_slack_unmap(struct store *s, const char *team, const char *channel)
+static enum store_status sq_slack_unmap(struct store *s, const char *team, const char *channel)
 {
     return run_texts(s, SQL_UNMAP, "unmapping the Slack channel", 1, team, channel ? channel : "");
 }
 
-enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, const unsigned char sha[32],
-                                const char *prefix, const char *signing_secret)
+static enum store_status sq_bot_add(struct store *s, const char *name, int64_t ws,
+                                    const unsigned char sha[32], const char *prefix,
+                                    const char *signing_secret)
 {
     if (too_long(s, "a bot name", name, NAME_MAX_LEN) ||
         too_long(s, "the callback prefix", prefix, CALLBACK_PREFIX_MAX) ||
@@ -1341,8 +1359,8 @@ enum store_status store_bot_add(struct store *s, const char *name, int64_t ws, c
     return run(s, st, "adding the bot");
 }
 
-enum store_status store_bot_rotate(struct store *s, const char *name, const unsigned char sha[32],
-                                   const char *signing_secret)
+static enum store_status sq_bot_rotate(struct store *s, const char *name, const unsigned char sha[32],
+                                       const char *signing_secret)
 {
     if (too_long(s, "the signing secret", signing_secret, BOT_SECRET_MAX)) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, SQL_BOT_ROTATE);
@@ -1351,57 +1369,42 @@ enum store_status store_bot_rotate(struct store *s, const char *name, const unsi
     sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
     bind_text(st, 3, signing_secret);
     enum store_status r = run(s, st, "rotating the bot's token and signing secret");
-    return r == STORE_OK && sqlite3_changes(s->db) == 0 ? STORE_NOT_FOUND : r;
+    return r == STORE_OK && sqlite3_changes(sq(s)->db) == 0 ? STORE_NOT_FOUND : r;
 }
 
-enum store_status store_bot_remove(struct store *s, const char *name)
+static enum store_status sq_bot_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_BOT_REMOVE, "removing the bot", 1, name, NULL);
 }
 
-enum store_status store_workspace_remove(struct store *s, const char *name)
+static enum store_status sq_workspace_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_WS_REMOVE, "removing the workspace (it must hold no sandbox and no bot)", 1, name,
                      NULL);
 }
 
-enum store_status store_sandbox_remove(struct store *s, const char *name)
+static enum store_status sq_sandbox_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
 }
 
 /* ---- What admin lists and shows ----------------------------------------------------------------- */
 
-static const struct {
-    const char *name;
-    enum stmt_id stmt;
-} listings[] = {
-    {"workspaces", SQL_LIST_WORKSPACES},
-    {"sandboxes", SQL_LIST_SANDBOXES},
-    {"projects", SQL_LIST_PROJECTS},
-    {"agents", SQL_LIST_AGENTS},
-    {"bots", SQL_LIST_BOTS},
-    {"links", SQL_LIST_LINKS},
-    {"maps", SQL_LIST_MAPS},
-    {"keys", SQL_LIST_KEYS},
-    {"sandbox", SQL_SHOW_SANDBOX},
+/* In the order of store.h's STORE_LISTINGS. */
+static const enum stmt_id listings[] = {
+#define X(name, stmt) SQL_##stmt,
+    STORE_LISTINGS(X)
+#undef X
 };
 
-int store_listing(const char *name)
-{
-    for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++)
-        if (strcmp(listings[i].name, name) == 0) return (int)i;
-    return -1;
-}
-
-enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
-                             store_row_fn fn, void *ctx)
+static enum store_status sq_list(struct store *s, int listing, const char *workspace, const char *sandbox,
+                                 store_row_fn fn, void *ctx)
 {
     if (listing < 0 || (size_t)listing >= sizeof listings / sizeof listings[0]) {
         snprintf(s->err, sizeof s->err, "no such listing");
         return STORE_ERROR;
     }
-    sqlite3_stmt *st = stmt(s, listings[listing].stmt);
+    sqlite3_stmt *st = stmt(s, listings[listing]);
     if (!st) return STORE_ERROR;
     bind_text(st, 1, workspace);
     bind_text(st, 2, sandbox);
@@ -1428,5 +1431,14 @@ enum store_status store_list(struct store *s, int listing, const char *workspace
     }
     done(st);
     if (rc != SQLITE_DONE) return fail(s, "listing what admin set up");
-    return rows || listings[listing].stmt != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
+    return rows || listings[listing] != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
 }
+
+static const struct store_ops sqlite_ops = {
+#define STORE_FN(ret, name, params, args) .name = sq_##name,
+#define STORE_VOID(name, params, args)    .name = sq_##name,
+#include "store_fns.def"
+#undef STORE_FN
+#undef STORE_VOID
+    .close = sq_close,
+};

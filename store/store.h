@@ -29,6 +29,10 @@ enum store_status {
 
 #define STORE_CREATE 1 /* store_open: create the file (0600) if it is missing */
 
+/* 1 when the --db value is a PostgreSQL connection URI (postgresql:// or postgres://), 0 for
+ * a SQLite file path. */
+int store_is_uri(const char *db);
+
 /* Opens (and migrates) the store at path. WAL, foreign keys, a busy timeout,
  * synchronous=FULL. On failure *out is NULL and err holds the reason. */
 enum store_status store_open(const char *path, int flags, struct store **out, char *err, size_t errlen);
@@ -260,8 +264,19 @@ enum store_status store_pending_purge(struct store *s, int64_t now);
  * text (NULL for none), is_number[c] when the value is an integer. Valid during the call. */
 typedef int (*store_row_fn)(void *ctx, int n, const char *const *names, const char *const *values,
                             const int *is_number);
-/* The listing of this name — workspaces, sandboxes, projects, agents, bots, links, maps, keys,
- * and sandbox (one sandbox shown whole) — or -1. */
+/* The listings, by name and (for a backend) the statement that makes each; "sandbox" is one
+ * sandbox shown whole. */
+#define STORE_LISTINGS(X)                                                                                    \
+    X(workspaces, LIST_WORKSPACES)                                                                           \
+    X(sandboxes, LIST_SANDBOXES)                                                                             \
+    X(projects, LIST_PROJECTS)                                                                               \
+    X(agents, LIST_AGENTS)                                                                                   \
+    X(bots, LIST_BOTS)                                                                                       \
+    X(links, LIST_LINKS)                                                                                     \
+    X(maps, LIST_MAPS)                                                                                       \
+    X(keys, LIST_KEYS)                                                                                       \
+    X(sandbox, SHOW_SANDBOX)
+/* The listing of this name (STORE_LISTINGS), or -1. */
 int store_listing(const char *name);
 /* Its rows, filtered by workspace and sandbox (NULL: any). The sandbox listing needs the
  * sandbox and answers STORE_NOT_FOUND when there is none. Never a secret or its hash. */
