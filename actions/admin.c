@@ -36,7 +36,7 @@ static enum store_status finish(struct admin_ctx *a, enum store_status st, int64
 
 #define BEGIN(a)                                                                                             \
     do {                                                                                                     \
-        if (store_begin((a)->store) != STORE_OK) return STORE_ERROR;                                         \
+        if (store_begin_exclusive((a)->store) != STORE_OK) return STORE_ERROR;                               \
     } while (0)
 
 enum store_status admin_workspace_add(struct admin_ctx *a, const char *name, enum mode default_mode)

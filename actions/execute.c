@@ -74,7 +74,8 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
 static void change_in_transaction(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
                                   struct intent *it, struct reply *r)
 {
-    if (store_begin(x->store) != STORE_OK) {
+    if (store_begin(x->store) != STORE_OK || store_lock_sandbox(x->store, sb->id) != STORE_OK) {
+        store_rollback(x->store);
         store_failed(x, r);
         return;
     }

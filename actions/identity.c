@@ -61,7 +61,7 @@ int identity_first_run(struct store *s, const char *actor)
     int n = store_sandbox_count(s);
     if (n != 0) return n < 0 ? -1 : 0;
     int64_t ws;
-    if (store_begin(s) != STORE_OK) return -1;
+    if (store_begin_exclusive(s) != STORE_OK) return -1;
     n = store_sandbox_count(s);
     if (n != 0) {
         store_rollback(s);

@@ -24,5 +24,6 @@ struct store {
 /* Each backend's opening; store_open chooses by the --db value. */
 enum store_status sqlite_store_open(const char *path, int flags, struct store **out, char *err,
                                     size_t errlen);
+enum store_status pg_store_open(const char *uri, int flags, struct store **out, char *err, size_t errlen);
 
 #endif

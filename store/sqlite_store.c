@@ -607,6 +607,24 @@ static enum store_status sq_commit(struct store *s)
     return r;
 }
 
+/* SQLite's write transactions are one at a time already (BEGIN IMMEDIATE and writer_lock). */
+static enum store_status sq_begin_exclusive(struct store *s) { return sq_begin(s); }
+
+static enum store_status sq_lock_sandbox(struct store *s, int64_t sandbox_id)
+{
+    (void)s;
+    (void)sandbox_id;
+    return STORE_OK;
+}
+
+/* A SQLite store migrated when it was opened. */
+static enum store_status sq_migrate(struct store *s, int *from, int *to)
+{
+    (void)s;
+    *from = *to = SCHEMA_VERSION;
+    return STORE_OK;
+}
+
 static void sq_rollback(struct store *s)
 {
     sqlite3_stmt *st = stmt(s, SQL_ROLLBACK);

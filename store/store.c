@@ -1,8 +1,19 @@
 /* store.h's functions, each handed to the backend the store was opened with (backend.h):
  * SQLite for a file path, PostgreSQL for a postgresql:// or postgres:// URI. */
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "../intent/text.h"
+
 #include "backend.h"
+
+void store_backends(char *out, size_t size)
+{
+    int pq = PQlibVersion(); /* 150018 for 15.18 */
+    snprintf(out, size, "SQLite %s, libpq %d.%d", sqlite3_libversion(), pq / 10000, pq % 100);
+}
 
 int store_is_uri(const char *db)
 {
@@ -11,7 +22,47 @@ int store_is_uri(const char *db)
 
 enum store_status store_open(const char *db, int flags, struct store **out, char *err, size_t errlen)
 {
+    if (store_is_uri(db)) return pg_store_open(db, flags, out, err, errlen);
     return sqlite_store_open(db, flags, out, err, errlen);
+}
+
+/* scheme://user:password@host… → scheme://user@host…; a password given as a parameter
+ * (password=…) is cut out too. libpq reads PGPASSWORD and ~/.pgpass itself. */
+void store_uri_shown(const char *db, char *out, size_t size)
+{
+    if (!size) return;
+    out[0] = '\0';
+    if (!store_is_uri(db)) {
+        snprintf(out, size, "%s", db);
+        return;
+    }
+    const char *scheme_end = strstr(db, "://") + 3;
+    const char *authority_end = scheme_end + strcspn(scheme_end, "/?");
+    const char *at = NULL;
+    for (const char *c = scheme_end; c < authority_end; c++)
+        if (*c == '@') at = c;
+    const char *colon = at ? memchr(scheme_end, ':', (size_t)(at - scheme_end)) : NULL;
+    struct text t = TEXT_INIT;
+    if (colon) {
+        text_append(&t, db, (size_t)(colon - db));
+        text_puts(&t, ":***");
+        db = at;
+    }
+    /* The query: every password=… parameter's value hidden. */
+    const char *q = strchr(db, '?');
+    text_append(&t, db, q ? (size_t)(q - db) : strlen(db));
+    while (q && *q) {
+        const char *end = q + 1 + strcspn(q + 1, "&");
+        if (strncmp(q + 1, "password=", 9) == 0) {
+            text_append(&t, q, 10);
+            text_puts(&t, "***");
+        } else {
+            text_append(&t, q, (size_t)(end - q));
+        }
+        q = end;
+    }
+    snprintf(out, size, "%s", text_failed(&t) ? "(the database)" : t.s);
+    text_free(&t);
 }
 
 void store_close(struct store *s)

@@ -27,11 +27,21 @@ enum store_status {
 #define CALLBACK_PREFIX_MAX 1023 /* a bot's callback prefix */
 #define BOT_SECRET_MAX      127  /* a bot's signing secret (admin makes cbs_ and 64 hex digits) */
 
-#define STORE_CREATE 1 /* store_open: create the file (0600) if it is missing */
+#define STORE_CREATE  1 /* store_open: create the file (0600) if it is missing */
+#define STORE_MIGRATE 2 /* store_open: a PostgreSQL schema that is behind is not refused (admin migrate) */
+
+/* The backends and their libraries' versions, for --version: "SQLite 3.40.1, libpq 15.18". */
+void store_backends(char *out, size_t size);
 
 /* 1 when the --db value is a PostgreSQL connection URI (postgresql:// or postgres://), 0 for
  * a SQLite file path. */
 int store_is_uri(const char *db);
+/* The --db value as it may be shown (logs, errors, --version, metrics): a PostgreSQL URI
+ * without its password; a path as it is. */
+void store_uri_shown(const char *db, char *out, size_t size);
+/* Brings a PostgreSQL schema up to date (admin migrate): *from and *to get the versions before
+ * and after. Two at once migrate once. A SQLite store migrates on open: from = to. */
+enum store_status store_migrate(struct store *s, int *from, int *to);
 
 /* Opens (and migrates) the store at path. WAL, foreign keys, a busy timeout,
  * synchronous=FULL. On failure *out is NULL and err holds the reason. */
@@ -50,6 +60,12 @@ int store_schema_version(void);
 enum store_status store_read_begin(struct store *s);
 void store_read_end(struct store *s);
 enum store_status store_begin(struct store *s);
+/* A write transaction that no other writer shares (admin's changes, which may touch every
+ * sandbox). On SQLite every write transaction is. */
+enum store_status store_begin_exclusive(struct store *s);
+/* Inside a write transaction: holds the sandbox against other writers until it ends, before
+ * anything of it is read to be changed (PostgreSQL; SQLite's writers are one at a time). */
+enum store_status store_lock_sandbox(struct store *s, int64_t sandbox_id);
 enum store_status store_commit(struct store *s);
 void store_rollback(struct store *s);
 

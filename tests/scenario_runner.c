@@ -12,6 +12,7 @@
 
 #include "../actions/execute.h"
 #include "../frontends/cli/cli.h"
+#include "pg_test.h"
 #include "../intent/text.h"
 #include "../intent/timecalc.h"
 #include "check.h"
@@ -289,7 +290,7 @@ static void run_file(const char *path)
     struct scenario sc;
     memset(&sc, 0, sizeof sc);
     sc.file = path;
-    char dir[] = "/tmp/concierge-scenario-XXXXXX", db[64], err[256];
+    char dir[] = "/tmp/concierge-scenario-XXXXXX", db[512], err[256];
     if (!mkdtemp(dir)) {
         check_fmt_at(0, path, 0, "mkdtemp", "%s", strerror(errno));
         return;
@@ -298,7 +299,14 @@ static void run_file(const char *path)
     snprintf(sc.dir, sizeof sc.dir, "%s", dir);
     make_trees(dir);
     FILE *f = fopen(path, "r");
-    if (!f || store_open(db, STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
+    /* On PostgreSQL (CONCIERGE_TEST_PG), a fresh database of the test cluster. */
+    int pg = pg_test_enabled();
+    if (f && pg && pg_test_create(db, sizeof db, err, sizeof err)) {
+        check_fmt_at(0, path, 0, "cannot make a PostgreSQL database", "%s", err);
+        fclose(f);
+        return;
+    }
+    if (!f || store_open(db, pg ? 0 : STORE_CREATE, &sc.store, err, sizeof err) != STORE_OK) {
         check_fmt_at(0, path, 0, "cannot start", "%s", f ? err : "cannot read the file");
         if (f) fclose(f);
         return;
@@ -332,6 +340,7 @@ static void run_file(const char *path)
     free(line);
     fclose(f);
     store_close(sc.store);
+    if (pg) pg_test_drop(db);
     /* A scenario that runs nothing must not pass (a failed setup has failed already). */
     if (!steps && (set_up || !ready))
         check_at(0, path, lineno, "no step in the file (a setup line, then one step a line)", NULL, NULL);

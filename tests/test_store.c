@@ -278,6 +278,39 @@ static void test_never_cut(void)
     store_close(s);
 }
 
+/* A password in a PostgreSQL URI is never shown (interfaces.md, "The store"). */
+static void test_uri_shown(void)
+{
+    static const struct {
+        const char *db, *shown;
+    } cases[] = {
+        {"/var/lib/concierge/c.db", "/var/lib/concierge/c.db"},
+        {"postgresql://ops@db:5432/concierge", "postgresql://ops@db:5432/concierge"},
+        {"postgresql://ops:hunter2@db:5432/concierge", "postgresql://ops:***@db:5432/concierge"},
+        {"postgres://ops:p%40ss@db/c?sslmode=require", "postgres://ops:***@db/c?sslmode=require"},
+        {"postgresql://db/c?user=ops&password=hunter2&sslmode=require",
+         "postgresql://db/c?user=ops&password=***&sslmode=require"},
+        {"postgresql://db:5432/c", "postgresql://db:5432/c"},
+        {"postgresql://ops:a@b@db/c", "postgresql://ops:***@db/c"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[256];
+        store_uri_shown(cases[i].db, out, sizeof out);
+        CHECK_STR(out, cases[i].shown, cases[i].db);
+    }
+    CHECK(store_is_uri("postgresql://x/y") && store_is_uri("postgres://x/y") && !store_is_uri("x.db") &&
+              !store_is_uri("postgresql:x"),
+          "postgresql:// and postgres:// are URIs, anything else a path");
+    /* A server that is not there: the error names the URI without its password. */
+    struct store *s;
+    char err[512];
+    CHECK(store_open("postgresql://ops:hunter2@127.0.0.1:1/c?connect_timeout=2", 0, &s, err, sizeof err) ==
+                  STORE_ERROR &&
+              s == NULL,
+          "no server: an error");
+    CHECK(strstr(err, "hunter2") == NULL && strstr(err, "ops:***@127.0.0.1:1") != NULL, err);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -288,6 +321,7 @@ int main(void)
     test_model();
     test_link();
     test_never_cut();
+    test_uri_shown();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

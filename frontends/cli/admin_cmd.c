@@ -376,6 +376,20 @@ static int print_event(void *ctx, const struct st_event *e)
     return 0;
 }
 
+/* admin migrate: a PostgreSQL schema brought up to date (servers never migrate it). */
+static int migrate_cmd(struct store *s, const struct admin_args *a)
+{
+    (void)a;
+    int from = 0, to = 0;
+    enum store_status st = store_migrate(s, &from, &to);
+    if (st != STORE_OK) return report(s, st, "");
+    if (from == to)
+        printf("the schema is up to date (version %d)\n", to);
+    else
+        printf("migrated the schema from version %d to %d\n", from, to);
+    return EXIT_DONE;
+}
+
 /* admin audit: the store's own log (admin changes that belong to no sandbox). */
 static int audit_cmd(struct store *s, const struct admin_args *a)
 {
@@ -412,6 +426,8 @@ static const struct {
      "[--sandbox S] [--json]"},
     {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
+    {"migrate", "", migrate_cmd,
+     "migrate   (a PostgreSQL schema brought up to date; SQLite's migrate on open)"},
 };
 
 /* Canonicalises one value of kind k into out: 0, or a usage error printed. */
@@ -591,6 +607,7 @@ int admin_main(int argc, char **argv)
     int rc = cli_parse_options(argc, argv, 2, &admin_command, &opt, &a);
     if (rc != CLI_GO) return rc;
     int words = args_get(&a, "words") != NULL, n_words = a.n_words;
+    int migrate = n_words == 1 && strcmp(a.words[0], "migrate") == 0;
     args_release(&a);
     if (words) {
         for (size_t i = 0; i < N_ADMIN; i++)
@@ -602,7 +619,7 @@ int admin_main(int argc, char **argv)
         return EXIT_USAGE;
     }
     struct store *s;
-    if ((rc = cli_open_store(&opt, 1, &s))) return rc;
+    if ((rc = cli_open_store(&opt, migrate ? CLI_STORE_MIGRATE : 1, &s))) return rc;
     rc = admin_run_at(s, opt.now, argc, argv, 2);
     store_close(s);
     return rc;

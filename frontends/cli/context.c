@@ -1,7 +1,6 @@
 #include "context.h"
 
 #include <pwd.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "../../grammar/canon.h"
 #include "../../intent/intent.h"
 #include "../../intent/timecalc.h"
+#include "../../store/store.h"
 #include "cli.h"
 
 static int usage_error(const char *msg, const char *arg)
@@ -78,7 +78,9 @@ void cli_print_version(void)
 {
     /* No libpq in this build: the store is SQLite alone (interfaces.md asks for both when
      * there are both). */
-    printf("concierge %s (SQLite %s)\n", CONCIERGE_VERSION, sqlite3_libversion());
+    char backends[128];
+    store_backends(backends, sizeof backends);
+    printf("concierge %s (%s)\n", CONCIERGE_VERSION, backends);
 }
 
 int cli_parse_options(int argc, char **argv, int start, const struct cli_command *cmd, struct cli_options *o,
