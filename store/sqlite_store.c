@@ -12,6 +12,7 @@
 
 #include "../intent/text.h"
 #include "backend.h"
+#include "wal_sync.h"
 
 /* ---- Schema -------------------------------------------------------------------------- */
 
@@ -319,9 +320,10 @@ struct sq {
     struct store base; /* first: a struct store * of this backend is a struct sq * */
     sqlite3 *db;
     sqlite3_stmt *stmt[SQL__COUNT];
-    int writing; /* holds writer_lock: between store_begin and the end of its transaction */
-    int reading; /* in a read transaction of store_read_begin */
-    int last_rc; /* SQLite's code of the last exec_sql, to decide retries by code, not words */
+    int writing;            /* holds writer_lock: between store_begin and the end of its transaction */
+    int reading;            /* in a read transaction of store_read_begin */
+    int last_rc;            /* SQLite's code of the last exec_sql, to decide retries by code, not words */
+    struct wal_sync *group; /* STORE_GROUP: commits wait for a shared sync of the log */
 };
 
 static struct sq *sq(struct store *s) { return (struct sq *)s; }
@@ -538,6 +540,16 @@ enum store_status sqlite_store_open(const char *path, int flags, struct store **
         usleep(50000);
     }
     st = migrate(s);
+    if (st == STORE_OK && (flags & STORE_GROUP)) {
+        /* Group commit (wal_sync.h): COMMIT writes the log and does not wait for the disk;
+         * sq_commit waits for the shared sync instead. */
+        if (exec_sql(s, "PRAGMA synchronous = NORMAL", "setting up group commit") != STORE_OK)
+            st = STORE_ERROR;
+        else if (!(sq(s)->group = wal_sync_attach(sqlite3_db_filename(sq(s)->db, "main")))) {
+            snprintf(s->err, sizeof s->err, "out of memory");
+            st = STORE_ERROR;
+        }
+    }
 out:
     if (st != STORE_OK) {
         snprintf(err, errlen, "%s", s->err);
@@ -555,6 +567,7 @@ static void sq_close(struct store *s)
     for (int i = 0; i < SQL__COUNT; i++)
         sqlite3_finalize(sq(s)->stmt[i]);
     sqlite3_close(sq(s)->db);
+    wal_sync_detach(sq(s)->group);
     free(s);
 }
 
@@ -581,6 +594,11 @@ static void sq_read_end(struct store *s)
 
 static enum store_status sq_begin(struct store *s)
 {
+    if (sq(s)->group && wal_sync_broken(sq(s)->group)) {
+        snprintf(s->err, sizeof s->err,
+                 "the store takes no more changes: syncing its log failed; restart the server and check it");
+        return STORE_ERROR;
+    }
     sqlite3_stmt *st = stmt(s, SQL_BEGIN);
     if (!st) return STORE_ERROR;
     /* A change ends the read: it is decided again inside its own transaction. */
@@ -600,10 +618,16 @@ static enum store_status sq_commit(struct store *s)
     enum store_status r = st ? run(s, st, "committing") : STORE_ERROR;
     /* A commit that failed leaves the transaction open: it is rolled back here, so that the
      * caller's failure path is the same whether or not it rolls back too. */
-    if (r != STORE_OK)
+    if (r != STORE_OK) {
         sq_rollback(s);
-    else
-        end_writing(s);
+        return r;
+    }
+    /* Numbered while this thread still holds the writers' lock, so numbers follow the log. */
+    uint64_t seq = sq(s)->group ? wal_sync_committed(sq(s)->group) : 0;
+    end_writing(s);
+    /* Acknowledged only once on disk: the other writers go on meanwhile, and one sync covers
+     * every commit made while the last one ran. */
+    if (sq(s)->group && wal_sync_wait(sq(s)->group, seq, s->err, sizeof s->err)) return STORE_ERROR;
     return r;
 }
 

@@ -29,6 +29,9 @@ enum store_status {
 
 #define STORE_CREATE  1 /* store_open: create the file (0600) if it is missing */
 #define STORE_MIGRATE 2 /* store_open: a PostgreSQL schema that is behind is not refused (admin migrate) */
+/* store_open: group commit for a server's connections to one SQLite file (docs/group-commit.md):
+ * a commit returns once a sync shared with the changes committed beside it is done. */
+#define STORE_GROUP 4
 
 /* The backends and their libraries' versions, for --version: "SQLite 3.40.1, libpq 15.18". */
 void store_backends(char *out, size_t size);

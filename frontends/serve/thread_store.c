@@ -1,4 +1,5 @@
-/* Each thread's store (serve.h): SQLite connections are not shared between threads, so each
+/* Each thread's store (serve.h), with group commit (docs/group-commit.md): SQLite connections
+ * are not shared between threads, so each
  * worker (and the jobs' thread, for Slack clicks) opens its own on first use, and a
  * pthread key closes it when the thread ends. */
 #include <pthread.h>
@@ -19,7 +20,7 @@ struct store *serve_thread_store(struct serve *sv)
     struct store *s = pthread_getspecific(store_key);
     if (s) return s;
     char err[512];
-    if (store_open(sv->db_path, 0, &s, err, sizeof err) != STORE_OK) {
+    if (store_open(sv->db_path, STORE_GROUP, &s, err, sizeof err) != STORE_OK) {
         log_event("error", "store", "\"why\":\"cannot open the access store\"");
         return NULL;
     }
