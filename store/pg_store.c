@@ -107,6 +107,7 @@ static const struct {
      "  created_at BIGINT NOT NULL,"
      "  expires_at BIGINT NOT NULL);"
      "CREATE INDEX pending_by_actor ON pending (actor, conversation, created_at);"
+     "CREATE INDEX pending_by_expiry ON pending (expires_at);"
      "CREATE TABLE slack_links ("
      "  slack_user TEXT PRIMARY KEY,"
      "  principal TEXT NOT NULL);"

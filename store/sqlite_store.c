@@ -122,6 +122,10 @@ static const char *const migrations[] = {
     /* 4: a bot's signing secret (interfaces.md, callbacks), kept as it is: it must sign. NULL
      * for a bot made before, until admin bot rotate gives it one. */
     "ALTER TABLE bots ADD COLUMN signing_secret TEXT;",
+    /* 5: a server's pending changes, used tokens among them, are many: looking one person's up
+     * and forgetting the lapsed ones must not read them all. */
+    ("CREATE INDEX pending_by_actor ON pending (actor, conversation, created_at);"
+     "CREATE INDEX pending_by_expiry ON pending (expires_at);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
