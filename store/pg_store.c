@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../intent/text.h"
 #include "backend.h"
@@ -352,7 +353,9 @@ struct pg {
     struct store base; /* first: a struct store * of this backend is a struct pg * */
     PGconn *conn;
     char prepared[SQL__COUNT];
-    int in_tx; /* between a begin and its commit or rollback */
+    int in_tx;             /* between a begin and its commit or rollback */
+    int64_t clock_offset;  /* the database's clock minus the machine's, in seconds */
+    int64_t clock_read_at; /* when it was last read (the machine's clock); 0: never */
 };
 
 static struct pg *pg(struct store *s) { return (struct pg *)s; }
@@ -683,6 +686,25 @@ static void pg_close(struct store *s)
     if (p->in_tx) pg_rollback(s);
     PQfinish(p->conn);
     free(p);
+}
+
+/* The database's clock, as an offset from the machine's read once a minute: one round trip a
+ * minute rather than one a request, and seconds are all "now" needs. Inside a transaction
+ * the offset is not read (a failed statement would end the transaction). */
+static int64_t pg_clock(struct store *s)
+{
+    struct pg *p = pg(s);
+    int64_t mine = (int64_t)time(NULL);
+    if (!p->in_tx && (!p->clock_read_at || mine - p->clock_read_at >= 60 || mine < p->clock_read_at) &&
+        connected(s)) {
+        PGresult *r = PQexec(p->conn, "SELECT floor(extract(epoch FROM clock_timestamp()))::bigint");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+            p->clock_offset = int_at(r, 0, 0) - (int64_t)time(NULL);
+            p->clock_read_at = mine;
+        }
+        PQclear(r);
+    }
+    return mine + p->clock_offset;
 }
 
 /* ---- Transactions ----------------------------------------------------------------------- */

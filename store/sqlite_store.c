@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../intent/text.h"
@@ -643,6 +644,12 @@ static enum store_status sq_lock_sandbox(struct store *s, int64_t sandbox_id)
     (void)s;
     (void)sandbox_id;
     return STORE_OK;
+}
+
+static int64_t sq_clock(struct store *s)
+{
+    (void)s;
+    return (int64_t)time(NULL);
 }
 
 /* A SQLite store migrated when it was opened. */

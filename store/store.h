@@ -52,6 +52,11 @@ enum store_status store_open(const char *path, int flags, struct store **out, ch
 void store_close(struct store *s);
 const char *store_errmsg(const struct store *s);
 
+/* "Now" for a server (interfaces.md): the machine's clock on SQLite; on PostgreSQL the
+ * database's, so that every server of a fleet agrees on lapses and expiries (read once a
+ * minute a connection and kept as an offset from the machine's clock). */
+int64_t store_clock(struct store *s);
+
 /* The schema version this program writes (PRAGMA user_version). */
 int store_schema_version(void);
 
