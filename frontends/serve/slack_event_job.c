@@ -97,7 +97,9 @@ int slack_event_run(void *arg, char **url, char **body, size_t *len)
     struct slack_event *e = arg;
     (void)body, (void)len;
     if (!url) {
-        /* Never run (a full queue, a stop): its claim stays, so it is not run twice either. */
+        /* Never run. Refused at the door (a full queue), slack_events gives its claim back and
+         * Slack is told to send it again; still queued at a stop, its claim stays: Slack had
+         * its 200 and will not. */
         log_event("error", "slack_event", "\"dropped\":true,\"why\":\"the jobs' queue is full or stopping\"");
         free(e);
         return -1;
