@@ -596,6 +596,17 @@ static void test_verification(void)
     CHECK(signed_post(srv.port, "/slack/events", "application/json", "{\"type\":\"event_callback\"}", SECRET,
                       0, r) == 400,
           "an event_callback without an event is 400");
+    struct event bad[] = {
+        {.id = "Ev-not-an-id", .type = "app_mention", .channel = "C1", .user = "U1", .text = t},
+        {.type = "app_mention", .channel = "C1", .user = "U1", .text = t, .ts = "yesterday"},
+        {.type = "app_mention", .channel = "C1", .user = "u1lower", .text = t},
+        {.type = "app_mention", .channel = "C1\"", .user = "U1", .text = t},
+    };
+    int all_400 = 1;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        all_400 &= send_event(srv.port, &bad[i], r) == 400 && jstr(r->json, "error") != NULL;
+    CHECK(all_400, "a malformed event_id, ts, user or channel is 400 with a JSON error");
+    CHECK(count_rows("SELECT count(*) FROM slack_events") == 0, "and nothing was claimed");
     CHECK(log_has(&srv, "\"slack_refused\""), "the refusals are logged");
     nothing_posted_since(n0, "no refused request posted anything");
     CHECK(changes() == before && pending() == 0, "and none changed anything");

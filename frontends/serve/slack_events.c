@@ -124,7 +124,12 @@ static struct slack_event *read_message(struct serve *sv, json_t *p, json_t *ev,
     if (!team) team = str_of(ev, "team");
     if (!team) team = str_of(json_array_get(auths, 0), "team_id");
     int64_t us = 0, thread_us = 0;
-    if (!event_id || !slack_id_ok(event_id) || strlen(event_id) > SLACK_EVENT_ID_MAX) {
+    size_t idlen = event_id ? strlen(event_id) : 0;
+    int id_ok = idlen >= 1 && idlen <= SLACK_EVENT_ID_MAX;
+    for (size_t i = 0; id_ok && i < idlen; i++)
+        id_ok = (event_id[i] >= 'A' && event_id[i] <= 'Z') || (event_id[i] >= 'a' && event_id[i] <= 'z') ||
+                (event_id[i] >= '0' && event_id[i] <= '9');
+    if (!id_ok) {
         respond_error(rs, 400, "event_id must be Slack's event ID");
         return NULL;
     }
