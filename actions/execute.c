@@ -258,6 +258,9 @@ int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *s
     return 0;
 }
 
+/* Does a carried-out intent of this kind make a key's secret (shown this once)? */
+static int makes_secret(enum intent_kind k) { return k != IK_NONE && intent_kind_result(k) == R_KEYS; }
+
 /* Everything after parsing, for an intent on the actor's behalf. */
 static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed, struct reply *r)
 {
@@ -270,9 +273,22 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
                    intent_kind_name(it->kind));
         return;
     }
+    /* 0. No current sandbox (a Slack DM whose team has none mapped) and none named: ask which.
+     *    help alone needs none: it is about the language, not a sandbox. */
+    struct st_sandbox sb;
+    if (!it->sandbox[0] || (intent_kind_has_key(it->kind, K_SOURCE) && !it->source[0])) {
+        if (intent_kind_has_key(it->kind, K_SANDBOX) || intent_kind_has_key(it->kind, K_READER) ||
+            intent_kind_mutates(it->kind)) {
+            reply_fail(r, C_WHICH_SANDBOX, NULL);
+            return;
+        }
+        memset(&sb, 0, sizeof sb);
+        r->status = RS_DONE;
+        if (cmd->run(x, &sb, it, r, NULL) != 0 && r->status == RS_DONE) store_failed(x, r);
+        return;
+    }
     /* 1. The actor is authorised on the sandbox before any name is resolved: a stranger
      *    hears exactly what a missing sandbox would say. */
-    struct st_sandbox sb;
     if (exec_find_sandbox(x, it->sandbox, &sb, r)) return;
     /* 2. The intent itself. */
     struct decision d;
@@ -284,6 +300,11 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         reply_fail(r, C_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
         snprintf(r->rule, sizeof r->rule, "%s", d.rule);
         audit_denial(x, &sb, it, r);
+        return;
+    }
+    /* A key's secret is shown once: never made where the reply cannot show it. */
+    if (x->secrets_hidden && makes_secret(it->kind)) {
+        reply_fail(r, C_SECRET_NOT_HERE, NULL);
         return;
     }
     /* 3. Resolve and describe. */
@@ -376,6 +397,16 @@ static void cancel_all(struct exec_ctx *x, struct reply *r)
     r->result = json_pack("{s:o}", "cancelled", tokens);
 }
 
+/* The kind of a pending change (IK_NONE when it cannot be read: confirming it says so). */
+static enum intent_kind pending_kind(const struct st_pending *p)
+{
+    json_t *o = json_loads(p->intent_json, 0, NULL);
+    const char *name = json_string_value(json_object_get(json_object_get(o, "intent"), "intent"));
+    enum intent_kind k = name ? intent_kind_from_name(name) : IK_NONE;
+    json_decref(o);
+    return k;
+}
+
 /* confirm / cancel: the actor's pending change, by token or the only one. */
 static void answer_pending(struct exec_ctx *x, const struct intent *it, struct reply *r)
 {
@@ -423,6 +454,14 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         store_rollback(x->store);
         reply_fail(r, C_TOKEN_USED, "change %s was already carried out or cancelled; nothing was changed now",
                    token);
+        return;
+    }
+    if (mine && p.expires_at > x->now && it->kind == IK_CONFIRM && x->secrets_hidden &&
+        makes_secret(pending_kind(&p))) {
+        /* Its secret could not be shown here: it stays pending, for where it can be. */
+        store_rollback(x->store);
+        reply_fail(r, C_SECRET_NOT_HERE, "change %s makes a key, and %s", token,
+                   code_message(C_SECRET_NOT_HERE));
         return;
     }
     if (mine && p.expires_at > x->now) {

@@ -15,7 +15,7 @@
 struct exec_ctx {
     struct store *store;
     const char *actor;   /* canonical principal */
-    const char *sandbox; /* the current sandbox */
+    const char *sandbox; /* the current sandbox; "" for none (a phrase must name one: which_sandbox) */
     int64_t now;
     int yes; /* confirm without asking */
     /* Asks a person to confirm (a terminal's [y/N]): 1 yes, 0 no. NULL when there is no one
@@ -23,6 +23,10 @@ struct exec_ctx {
     int (*ask)(void *arg, const char *summary);
     void *ask_arg;
     const char *conversation; /* "" on the command line */
+    /* The reply is posted where it stays for others to read later (a Slack direct message):
+     * a change that would make a key's secret is refused before anything is made, and a
+     * confirmation of one leaves it pending (interfaces.md, Slack events: secret_not_here). */
+    int secrets_hidden;
     /* A chat bot acts within one workspace: sandboxes outside it are not found. 0: any. */
     int64_t workspace_id;
     /* Set by a handler whose change has a part outside the store (a snapshot to put in place

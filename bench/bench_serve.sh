@@ -52,7 +52,7 @@ for phrase in "invite @bob as editor" "invite @carol as viewer" "invite @dave as
     c --db "$db" --as @ann --sandbox demo -y "$phrase"
 done
 c admin --db "$db" bot add loadbot --workspace acme
-token=$(tail -n 1 "$tmp/setup.out")
+token=$(sed -n "s/^ *bearer token: *//p" "$tmp/setup.out" | tail -n 1)
 case $token in *[!A-Za-z0-9_-]* | "") die "no bearer token in the output of admin bot add";; esac
 export CONCIERGE_BENCH_TOKEN=$token
 

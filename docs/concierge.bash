@@ -47,7 +47,7 @@ _concierge()
     [ "$cur" = = ] && prev=${COMP_WORDS[COMP_CWORD - 1]} cur=
     if ! ((dashdash)) && [[ $vopts == *" $prev "* ]]; then
         case $prev in
-        --db | --source | --slack-signing-secret-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
+        --db | --source | --slack-signing-secret-file | --slack-bot-token-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
         --mode) mapfile -t COMPREPLY < <(compgen -W "shared collaborated private" -- "$cur") ;;
         --default-mode) mapfile -t COMPREPLY < <(compgen -W "shared private" -- "$cur") ;;
         --log) mapfile -t COMPREPLY < <(compgen -W "error warn info" -- "$cur") ;;

@@ -125,6 +125,17 @@ static const struct {
      "  callback_prefix TEXT NOT NULL DEFAULT '',"
      "  signing_secret TEXT);",
      1},
+    /* 2: the Slack events claimed (interfaces.md, Slack events), as SQLite's migration 6. */
+    {"CREATE TABLE slack_events ("
+     "  event_id TEXT NOT NULL UNIQUE,"
+     "  channel TEXT NOT NULL,"
+     "  ts TEXT NOT NULL,"
+     "  ts_us BIGINT NOT NULL,"
+     "  received_at BIGINT NOT NULL,"
+     "  done BOOLEAN NOT NULL DEFAULT false,"
+     "  PRIMARY KEY (channel, ts));"
+     "CREATE INDEX slack_events_by_time ON slack_events (received_at);",
+     1},
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -334,7 +345,14 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                 "WHERE m.team = $1::text AND m.channel IN ($2::text, '') ORDER BY m.channel = '' LIMIT 1")   \
     X(WS_ONLY_SANDBOX, "SELECT min(name), count(*) FROM sandboxes WHERE workspace_id = $1::bigint")          \
     X(WS_REMOVE, "DELETE FROM workspaces WHERE name = $1::text")                                             \
-    X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = $1::text")
+    X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = $1::text")                                              \
+    X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
+                   "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
+    X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
+    X(EVENT_RELEASE, "DELETE FROM slack_events WHERE event_id = $1::text")                                   \
+    X(EVENT_DONE, "UPDATE slack_events SET done = true WHERE channel = $1::text AND ts = $2::text")          \
+    X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = $1::text AND ts_us < $2::bigint "    \
+                     "AND NOT done AND received_at >= $3::bigint")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1517,6 +1535,59 @@ static enum store_status pg_workspace_remove(struct store *s, const char *name)
 static enum store_status pg_sandbox_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
+}
+
+/* ---- Slack events ---------------------------------------------------------------------------------- */
+
+/* As sqlite_store.c: a repeat (its event_id, or its channel and ts, claimed before) is
+ * STORE_EXISTS; of two servers claiming one event at once, one inserts and the other finds
+ * the row (ON CONFLICT waits for the first to commit). */
+static enum store_status pg_slack_event_claim(struct store *s, const char *event_id, const char *channel,
+                                              const char *ts, int64_t ts_us, int64_t now,
+                                              int64_t forget_before)
+{
+    if (too_long(s, "a Slack event id", event_id, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack channel", channel, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack message ts", ts, SLACK_EVENT_ID_MAX))
+        return STORE_ERROR;
+    if (pg_begin(s) != STORE_OK) return STORE_ERROR;
+    struct args f = {0}, a = {0};
+    a_int(&f, forget_before);
+    a_text(&a, event_id);
+    a_text(&a, channel);
+    a_text(&a, ts);
+    a_int(&a, ts_us);
+    a_int(&a, now);
+    enum store_status r = run(s, SQL_EVENT_FORGET, &f, "forgetting old Slack events", NULL);
+    if (r == STORE_OK) r = insert_new(s, SQL_EVENT_CLAIM, &a, "claiming the Slack event");
+    if (r == STORE_ERROR || pg_commit(s) != STORE_OK) {
+        pg_rollback(s);
+        return STORE_ERROR;
+    }
+    return r;
+}
+
+static enum store_status pg_slack_event_release(struct store *s, const char *event_id)
+{
+    return run_texts(s, SQL_EVENT_RELEASE, "giving the Slack event back", 0, event_id, NULL);
+}
+
+static enum store_status pg_slack_event_done(struct store *s, const char *channel, const char *ts)
+{
+    return run_texts(s, SQL_EVENT_DONE, "marking the Slack event done", 0, channel, ts);
+}
+
+static int64_t pg_slack_events_before(struct store *s, const char *channel, int64_t ts_us, int64_t since)
+{
+    struct args a = {0};
+    a_text(&a, channel);
+    a_int(&a, ts_us);
+    a_int(&a, since);
+    PGresult *r;
+    if (one_row(s, SQL_EVENTS_BEFORE, &a, "looking for earlier Slack events", &r) != STORE_OK) return -1;
+    int64_t n = int_at(r, 0, 0);
+    PQclear(r);
+    return n;
 }
 
 /* ---- What admin lists and shows ----------------------------------------------------------------- */

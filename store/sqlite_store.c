@@ -127,6 +127,20 @@ static const char *const migrations[] = {
      * and forgetting the lapsed ones must not read them all. */
     ("CREATE INDEX pending_by_actor ON pending (actor, conversation, created_at);"
      "CREATE INDEX pending_by_expiry ON pending (expires_at);"),
+    /* 6: the Slack events claimed (interfaces.md, Slack events), so that each is acted on once
+     * whichever server it reaches and however often Slack sends it: by event_id, and by
+     * channel and message ts (one message can come as app_mention and as message.im). done
+     * once its command has run, so that a later message of the channel can wait for it
+     * (ts_us orders them). Forgotten a day after they came (store_slack_event_claim). */
+    "CREATE TABLE slack_events ("
+    "  event_id TEXT NOT NULL UNIQUE,"
+    "  channel TEXT NOT NULL,"
+    "  ts TEXT NOT NULL,"
+    "  ts_us INTEGER NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  done INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (channel, ts));"
+    "CREATE INDEX slack_events_by_time ON slack_events (received_at);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -306,7 +320,14 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = ?1")                                                    \
     X(PENDING_TAKE,                                                                                          \
       "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
-      "created_at, expires_at")
+      "created_at, expires_at")                                                                              \
+    X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
+                   "VALUES (?1, ?2, ?3, ?4, ?5)")                                                            \
+    X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < ?1")                                       \
+    X(EVENT_RELEASE, "DELETE FROM slack_events WHERE event_id = ?1")                                         \
+    X(EVENT_DONE, "UPDATE slack_events SET done = 1 WHERE channel = ?1 AND ts = ?2")                         \
+    X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = ?1 AND ts_us < ?2 AND done = 0 "     \
+                     "AND received_at >= ?3")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1485,6 +1506,61 @@ static enum store_status sq_list(struct store *s, int listing, const char *works
     done(st);
     if (rc != SQLITE_DONE) return fail(s, "listing what admin set up");
     return rows || listings[listing] != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
+}
+
+/* ---- Slack events ---------------------------------------------------------------------------------- */
+
+static enum store_status sq_slack_event_claim(struct store *s, const char *event_id, const char *channel,
+                                              const char *ts, int64_t ts_us, int64_t now,
+                                              int64_t forget_before)
+{
+    if (too_long(s, "a Slack event id", event_id, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack channel", channel, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack message ts", ts, SLACK_EVENT_ID_MAX))
+        return STORE_ERROR;
+    sqlite3_stmt *forget = stmt(s, SQL_EVENT_FORGET), *claim = stmt(s, SQL_EVENT_CLAIM);
+    if (!forget || !claim || sq_begin(s) != STORE_OK) return STORE_ERROR;
+    /* The old claims go in the same transaction: one sync, and never a table that only grows. */
+    sqlite3_bind_int64(forget, 1, forget_before);
+    enum store_status r = run(s, forget, "forgetting old Slack events");
+    if (r == STORE_OK) {
+        bind_text(claim, 1, event_id);
+        bind_text(claim, 2, channel);
+        bind_text(claim, 3, ts);
+        sqlite3_bind_int64(claim, 4, ts_us);
+        sqlite3_bind_int64(claim, 5, now);
+        /* A unique key taken (the event_id, or the channel and ts) is a repeat: STORE_EXISTS. */
+        r = run(s, claim, "claiming the Slack event");
+    }
+    if (r == STORE_ERROR || sq_commit(s) != STORE_OK) {
+        sq_rollback(s);
+        return STORE_ERROR;
+    }
+    return r;
+}
+
+static enum store_status sq_slack_event_release(struct store *s, const char *event_id)
+{
+    return run_texts(s, SQL_EVENT_RELEASE, "giving the Slack event back", 0, event_id, NULL);
+}
+
+static enum store_status sq_slack_event_done(struct store *s, const char *channel, const char *ts)
+{
+    return run_texts(s, SQL_EVENT_DONE, "marking the Slack event done", 0, channel, ts);
+}
+
+static int64_t sq_slack_events_before(struct store *s, const char *channel, int64_t ts_us, int64_t since)
+{
+    sqlite3_stmt *st = stmt(s, SQL_EVENTS_BEFORE);
+    if (!st) return -1;
+    bind_text(st, 1, channel);
+    sqlite3_bind_int64(st, 2, ts_us);
+    sqlite3_bind_int64(st, 3, since);
+    int rc = sqlite3_step(st);
+    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    done(st);
+    if (n < 0) fail(s, "looking for earlier Slack events");
+    return n;
 }
 
 static const struct store_ops sqlite_ops = {

@@ -282,6 +282,24 @@ enum store_status store_pending_each(struct store *s, const char *actor, const c
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 
+/* ---- Slack events (interfaces.md: each acted on once, a channel's in the order said) ------------- */
+
+#define SLACK_EVENT_ID_MAX 64 /* an event_id, a channel, a message ts: Slack's are far shorter */
+
+/* Claims an event for this server: STORE_OK when it is new (recorded as received at now),
+ * STORE_EXISTS when its event_id, or its message (channel, ts), was claimed before: a repeat,
+ * to be acknowledged and not acted on. Claims received before forget_before are forgotten
+ * in the same transaction. ts_us is the message ts in microseconds, to order a channel's. */
+enum store_status store_slack_event_claim(struct store *s, const char *event_id, const char *channel,
+                                          const char *ts, int64_t ts_us, int64_t now, int64_t forget_before);
+/* Gives a claim back (the event could not be queued, and Slack will send it again). */
+enum store_status store_slack_event_release(struct store *s, const char *event_id);
+/* Marks the command of the message as run. */
+enum store_status store_slack_event_done(struct store *s, const char *channel, const char *ts);
+/* How many messages of the channel said before ts_us were claimed at or after since and have not
+ * run yet (on any server sharing the store); -1 on a store failure. */
+int64_t store_slack_events_before(struct store *s, const char *channel, int64_t ts_us, int64_t since);
+
 /* ---- What admin lists and shows (interfaces.md, admin) ----------------------------------------- */
 
 /* One row: n columns, their names (snake_case, the keys of admin's JSON Lines) and values as

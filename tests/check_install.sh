@@ -67,7 +67,7 @@ expect_completion() { # expect_completion WANT WORD...
 }
 expect_completion "parse" pa
 expect_completion "admin" --db x.db a
-expect_completion "--slack-signing-secret-file --slack-response-prefix" serve --s
+expect_completion "--slack-signing-secret-file --slack-response-prefix --slack-bot-token-file --slack-api-base" serve --s
 expect_completion "--project" check --pro
 expect_completion "--yes" "who has access?" --y
 expect_completion "--json" --as @bob parse --js

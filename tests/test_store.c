@@ -311,6 +311,64 @@ static void test_uri_shown(void)
     CHECK(strstr(err, "hunter2") == NULL && strstr(err, "ops:***@127.0.0.1:1") != NULL, err);
 }
 
+/* Slack events are claimed once: by event_id, and by channel and message ts (one message can come as
+ * app_mention and as message.im); a channel's earlier messages not run yet are counted; old claims
+ * are forgotten when a new one is made. */
+static void test_slack_events(void)
+{
+    char path[256], err[256];
+    struct store *s;
+    path_of(path, sizeof path, "events.db");
+    if (store_open(path, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
+        CHECK(0, err);
+        return;
+    }
+    int64_t now = 1800000000, keep = now - 86400;
+    CHECK(store_slack_event_claim(s, "Ev1", "C1", "1800000000.000100", 1800000000000100, now, keep) ==
+              STORE_OK,
+          "a new event is claimed");
+    CHECK(store_slack_event_claim(s, "Ev1", "C1", "1800000000.000100", 1800000000000100, now, keep) ==
+              STORE_EXISTS,
+          "the same event_id again is a repeat");
+    CHECK(store_slack_event_claim(s, "Ev2", "C1", "1800000000.000100", 1800000000000100, now, keep) ==
+              STORE_EXISTS,
+          "the same message under another event_id (app_mention and message.im) is a repeat");
+    CHECK(store_slack_event_claim(s, "Ev1", "C2", "1800000000.000200", 1800000000000200, now, keep) ==
+              STORE_EXISTS,
+          "an event_id seen before is a repeat whatever it carries");
+    CHECK(store_slack_event_claim(s, "Ev3", "C1", "1800000001.000000", 1800000001000000, now, keep) ==
+              STORE_OK,
+          "a later message of the channel is new");
+    CHECK_INT(store_slack_events_before(s, "C1", 1800000001000000, now - 60), 1,
+              "the earlier message has not run yet");
+    CHECK_INT(store_slack_events_before(s, "C1", 1800000000000100, now - 60), 0, "nothing before the first");
+    CHECK_INT(store_slack_events_before(s, "C2", 1900000000000000, now - 60), 0, "other channels are apart");
+    CHECK_INT(store_slack_events_before(s, "C1", 1800000001000000, now + 1), 0,
+              "a claim older than the wait is not waited for");
+    CHECK(store_slack_event_done(s, "C1", "1800000000.000100") == STORE_OK &&
+              store_slack_events_before(s, "C1", 1800000001000000, now - 60) == 0,
+          "once run, it is not waited for");
+    CHECK(store_slack_event_release(s, "Ev3") == STORE_OK &&
+              store_slack_event_claim(s, "Ev3", "C1", "1800000001.000000", 1800000001000000, now, keep) ==
+                  STORE_OK,
+          "a claim given back can be claimed again (Slack sends it again)");
+    /* A day later, the old claims are forgotten as a new one is made. */
+    int64_t later = now + 86400 + 1;
+    CHECK(store_slack_event_claim(s, "Ev9", "C9", "1800090000.000000", 1800090000000000, later,
+                                  later - 86400) == STORE_OK &&
+              store_slack_event_claim(s, "Ev1", "C1", "1800000000.000100", 1800000000000100, later,
+                                      later - 86400) == STORE_OK,
+          "claims older than a day are forgotten");
+    char longer[80];
+    memset(longer, 'E', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    CHECK(store_slack_event_claim(s, longer, "C1", "1.000000", 1000000, later, later - 86400) ==
+                  STORE_ERROR &&
+              strstr(store_errmsg(s), "longer"),
+          "an event id longer than the store keeps is refused, never cut");
+    store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -322,6 +380,7 @@ int main(void)
     test_link();
     test_never_cut();
     test_uri_shown();
+    test_slack_events();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);

@@ -1,6 +1,7 @@
 /* The route table (routes.h). */
 #include "routes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,7 @@ void route_dispatch(struct serve *sv, struct store *st, const struct http_reques
     if (*route == ROUTE_OTHER) {
         respond_error(rs, 404,
                       "no such path (the API: /v1/messages, /v1/check, /v1/keys/verify, /slack/commands, "
-                      "/slack/interactions, /healthz, /metrics)");
+                      "/slack/interactions, /slack/events, /healthz, /metrics)");
         return;
     }
     if (strcmp(rq->method, routes[*route].method) != 0) {
@@ -107,18 +108,21 @@ static int relay_run(void *a, char **url, char **body, size_t *len)
     return -1; /* posted through the deliveries' outbox, not this one */
 }
 
-void serve_run(struct serve *sv, outbox_job_fn job, void *arg)
+int serve_run_after(struct serve *sv, outbox_job_fn job, void *arg, int delay_ms)
 {
     struct relay *rl = sv->jobs ? malloc(sizeof *rl) : NULL;
-    if (rl) {
-        *rl = (struct relay){sv, job, arg};
-        outbox_run(sv->jobs, relay_run, rl); /* a refused job is told, and logs it */
-        return;
+    if (!rl) {
+        job(arg, NULL, NULL, NULL);
+        return -1;
     }
-    if (sv->outbox) {
-        outbox_run(sv->outbox, job, arg);
-        return;
-    }
+    *rl = (struct relay){sv, job, arg};
+    return outbox_run_after(sv->jobs, relay_run, rl, delay_ms); /* a refused job is told, and logs it */
+}
+
+int serve_run(struct serve *sv, outbox_job_fn job, void *arg)
+{
+    if (sv->jobs) return serve_run_after(sv, job, arg, 0);
+    if (sv->outbox) return outbox_run(sv->outbox, job, arg);
     /* No outbox (the fuzzer): the job runs here, and what it would post is dropped. */
     char *url = NULL, *body = NULL;
     size_t len = 0;
@@ -126,4 +130,19 @@ void serve_run(struct serve *sv, outbox_job_fn job, void *arg)
     free(url);
     free(body);
     atomic_fetch_add(&sv->metrics.deliveries_dropped, 1);
+    return 0;
+}
+
+void serve_deliver_slack(struct serve *sv, const char *method, const char *body, size_t len)
+{
+    char url[SLACK_API_BASE_MAX + 64];
+    struct outbox_opts opts = {.bearer = sv->slack_bot_token, .slack_api = 1, .what = method};
+    int fits = snprintf(url, sizeof url, "%s%s", sv->slack_api_base, method) < (int)sizeof url;
+    if (fits && body && sv->outbox && outbox_send(sv->outbox, url, body, len, &opts) == 0) return;
+    if (!body || !sv->outbox || !fits) atomic_fetch_add(&sv->metrics.deliveries_dropped, 1);
+    log_event("error", "delivery", "\"dropped\":true,\"slack_method\":\"%s\",\"why\":\"%s\"", method,
+              !body         ? "no memory for the body"
+              : !fits       ? "the Slack API's address is too long"
+              : !sv->outbox ? "no outbox"
+                            : "the outbox is full or stopping");
 }

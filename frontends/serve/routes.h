@@ -10,6 +10,7 @@ struct serve;
 #define ROUTES(X)                                                                                            \
     X(SLACK_COMMANDS, "POST", "/slack/commands", slack_commands)                                             \
     X(SLACK_INTERACTIONS, "POST", "/slack/interactions", slack_interactions)                                 \
+    X(SLACK_EVENTS, "POST", "/slack/events", slack_events)                                                   \
     X(MESSAGES, "POST", "/v1/messages", bot_messages)                                                        \
     X(CHECK, "POST", "/v1/check", bot_check)                                                                 \
     X(KEYS_VERIFY, "POST", "/v1/keys/verify", bot_keys_verify)                                               \

@@ -2,6 +2,7 @@
  * come from the environment or a file, never from flags (a flag shows in ps). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,9 @@ const struct opt_spec cli_serve_options[] = {
     {"slack-signing-secret-file", 0, "F", "Slack's signing secret (else $CONCIERGE_SLACK_SIGNING_SECRET)"},
     {"slack-response-prefix", 0, "URL",
      "response_url must start with this (default https://hooks.slack.com/)"},
+    {"slack-bot-token-file", 0, "F",
+     "the bot token that answers Slack events (else $CONCIERGE_SLACK_BOT_TOKEN)"},
+    {"slack-api-base", 0, "URL", "Slack's Web API (default https://slack.com/api/)"},
     {"retry-delay-ms", 0, "MS",
      "the first wait before a failed POST is retried (default 500, doubled, 5 tries)"},
     {"log", 0, "LEVEL", "error, warn, or info: a line a request (default info)"},
@@ -63,7 +67,7 @@ int serve_read_secret(const char *path, char *out, size_t size, size_t *len, cha
 /* What the options of serve set. */
 struct serve_opts {
     struct serve *sv;
-    const char *listen, *tz, *secret_file, *log_level, *db;
+    const char *listen, *tz, *secret_file, *log_level, *db, *token_file;
     long threads, retry_ms;
 };
 
@@ -88,6 +92,58 @@ static int usage(const char *msg, const char *arg)
     fprintf(stderr, "concierge serve: %s%s%s\n", msg, arg ? " " : "", arg ? arg : "");
     fprintf(stderr, "usage: concierge serve [OPTIONS]; concierge serve --help lists them\n");
     return EXIT_USAGE;
+}
+
+/* --slack-api-base: http or https, and a "/" before the method's name. CLI_GO, or a usage error. */
+static int api_base(struct serve *sv, const char *v)
+{
+    size_t n = strlen(v);
+    if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+        return usage("--slack-api-base takes an http or https URL, not", v);
+    /* Cut short, it would be another address. */
+    int slash = v[n - 1] != '/';
+    if (n + (size_t)slash > SLACK_API_BASE_MAX)
+        return usage("--slack-api-base takes at most 511 bytes (its final / included), not", v);
+    memcpy(sv->slack_api_base, v, n);
+    memcpy(sv->slack_api_base + n, "/", (size_t)slash);
+    sv->slack_api_base[n + (size_t)slash] = '\0';
+    return CLI_GO;
+}
+
+/* A secret from a file (the flag) or the environment: 0 (none given leaves out ""), or the exit
+ * status with the reason said. A token must be printable ASCII without spaces: it goes into
+ * a header line. */
+static int read_secret(const char *file, const char *env_name, char *out, size_t size, size_t *len,
+                       int header_safe)
+{
+    char err[512];
+    const char *env = getenv(env_name);
+    *len = 0;
+    out[0] = '\0';
+    if (file) {
+        if (serve_read_secret(file, out, size, len, err, sizeof err)) {
+            fprintf(stderr, "concierge serve: %s\n", err);
+            return EXIT_USAGE;
+        }
+    } else if (env && *env) {
+        if (strlen(env) > size - 1) {
+            fprintf(stderr, "concierge serve: %s is longer than %zu bytes\n", env_name, size - 1);
+            return EXIT_USAGE;
+        }
+        *len = strlen(env);
+        memcpy(out, env, *len + 1);
+    }
+    for (size_t i = 0; header_safe && i < *len; i++)
+        if ((unsigned char)out[i] <= ' ' || (unsigned char)out[i] >= 0x7f) {
+            fprintf(stderr,
+                    "concierge serve: the Slack bot token (%s) must be printable ASCII without spaces\n",
+                    file ? file : env_name);
+            OPENSSL_cleanse(out, *len);
+            *len = 0;
+            out[0] = '\0';
+            return EXIT_USAGE;
+        }
+    return 0;
 }
 
 /* The options of serve, from argv[2..], options anywhere (interfaces.md). CLI_GO, or the
@@ -119,6 +175,10 @@ static int serve_options(int argc, char **argv, struct serve_opts *so)
             rc = usage("--slack-response-prefix takes at most 511 bytes, not", v);
         else if (strcmp(n, "slack-response-prefix") == 0)
             memcpy(so->sv->slack_response_prefix, v, strlen(v) + 1);
+        else if (strcmp(n, "slack-bot-token-file") == 0)
+            so->token_file = v;
+        else if (strcmp(n, "slack-api-base") == 0)
+            rc = api_base(so->sv, v);
         else if (strcmp(n, "log") == 0)
             so->log_level = v;
         else if (strcmp(n, "threads") == 0 &&
@@ -154,7 +214,8 @@ int serve_main(int argc, char **argv)
     struct cli_options opt;
     memset(&opt, 0, sizeof opt);
     snprintf(sv.slack_response_prefix, sizeof sv.slack_response_prefix, "https://hooks.slack.com/");
-    struct serve_opts so = {&sv, "127.0.0.1:8080", "UTC", NULL, "info", NULL, 2, 500};
+    snprintf(sv.slack_api_base, sizeof sv.slack_api_base, "https://slack.com/api/");
+    struct serve_opts so = {&sv, "127.0.0.1:8080", "UTC", NULL, "info", NULL, NULL, 2, 500};
     int rc = serve_options(argc, argv, &so);
     if (rc != CLI_GO) return rc;
     const char *listen = so.listen, *tz = so.tz, *secret_file = so.secret_file, *log_level = so.log_level;
@@ -177,24 +238,18 @@ int serve_main(int argc, char **argv)
     }
     warn_unsigned_bots(check);
     store_close(check);
-    const char *env = getenv("CONCIERGE_SLACK_SIGNING_SECRET");
-    if (secret_file) {
-        if (serve_read_secret(secret_file, sv.slack_secret, sizeof sv.slack_secret, &sv.slack_secret_len, err,
-                              sizeof err)) {
-            fprintf(stderr, "concierge serve: %s\n", err);
-            return EXIT_USAGE;
-        }
-    } else if (env && *env) {
-        if (strlen(env) > SLACK_SECRET_MAX) {
-            fprintf(stderr, "concierge serve: CONCIERGE_SLACK_SIGNING_SECRET is longer than %d bytes\n",
-                    SLACK_SECRET_MAX);
-            return EXIT_USAGE;
-        }
-        sv.slack_secret_len = strlen(env);
-        memcpy(sv.slack_secret, env, sv.slack_secret_len);
-    }
+    size_t token_len = 0;
+    if ((rc = read_secret(secret_file, "CONCIERGE_SLACK_SIGNING_SECRET", sv.slack_secret,
+                          sizeof sv.slack_secret, &sv.slack_secret_len, 0)) ||
+        (rc = read_secret(so.token_file, "CONCIERGE_SLACK_BOT_TOKEN", sv.slack_bot_token,
+                          sizeof sv.slack_bot_token, &token_len, 1)))
+        return rc;
     if (!sv.slack_secret_len)
         log_event("warn", "config", "\"why\":\"no Slack signing secret: /slack/* answer 401\"");
+    if (!token_len)
+        log_event("warn", "config",
+                  "\"why\":\"no Slack bot token: /slack/events are acknowledged but not answered (set "
+                  "CONCIERGE_SLACK_BOT_TOKEN or --slack-bot-token-file)\"");
 
     /* Signals are taken by this thread alone, with sigwait: the workers never see them. */
     sigset_t stop;

@@ -16,42 +16,14 @@
 #include "render_slack.h"
 #include "routes.h"
 #include "serve.h"
-#include "slack_sig.h"
+#include "slack_request.h"
 #include "url_prefix.h"
-
-#define SLACK_ID_MAX 32
-/* "slack:TEAM:CHANNEL" (identity_slack_conversation) always fits a conversation's 128 bytes. */
-_Static_assert(sizeof "slack::" + 2 * SLACK_ID_MAX <= 128, "a Slack conversation id fits its field");
-
-/* 0 when the request carries Slack's signature; else a 401 is set. */
-static int verified(struct serve *sv, const struct http_request *rq, struct http_response *rs)
-{
-    const char *why = NULL;
-    if (slack_verify(sv->slack_secret, sv->slack_secret_len, rq->slack_timestamp, rq->slack_signature,
-                     rq->body, rq->len, rq->now, &why) == 0)
-        return 0;
-    log_event("warn", "slack_refused", "\"path\":\"%s\",\"why\":\"%s\"", rq->path, why);
-    /* The reason is logged; the caller hears only that the request is not Slack's. */
-    respond_error(rs, 401, "the request is not signed by Slack (or too old)");
-    return -1;
-}
-
-/* Slack's IDs (team, channel, user): letters and digits. */
-static int slack_id_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > SLACK_ID_MAX) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
-            return 0;
-    return 1;
-}
 
 /* POST /slack/commands */
 void slack_commands(struct serve *sv, struct store *st, const struct http_request *rq,
                     struct http_response *rs)
 {
-    if (verified(sv, rq, rs)) return;
+    if (slack_verified(sv, rq, rs)) return;
     char team[SLACK_ID_MAX + 1], channel[SLACK_ID_MAX + 1], user[SLACK_ID_MAX + 1], text[4096];
     if (form_check(rq->body, rq->len)) {
         respond_error(rs, 400, "the body is not well-formed application/x-www-form-urlencoded");
@@ -85,10 +57,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
     }
     if (mapped > 0) {
         char msg[512];
-        snprintf(msg, sizeof msg,
-                 "This channel is not connected to a sandbox yet. An administrator can connect it with "
-                 "`concierge admin slack map --team %s --channel %s --sandbox NAME`.",
-                 team, channel);
+        slack_not_connected(msg, sizeof msg, team, channel);
         json_t *o = json_pack("{s:s, s:s}", "response_type", "ephemeral", "text", msg);
         respond_json(rs, 200, o);
         json_decref(o);
@@ -214,7 +183,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
 void slack_interactions(struct serve *sv, struct store *st, const struct http_request *rq,
                         struct http_response *rs)
 {
-    if (verified(sv, rq, rs)) return;
+    if (slack_verified(sv, rq, rs)) return;
     static _Thread_local char payload[BODY_LIMIT + 1];
     long n =
         form_check(rq->body, rq->len) ? -2 : form_get(rq->body, rq->len, "payload", payload, sizeof payload);
