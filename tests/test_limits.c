@@ -488,7 +488,7 @@ static void slack_members(struct store *s, const char *sandbox, int n, int lng, 
 }
 
 /* A revoke of 70 grants asked in Slack: the reply's own rows (its parts, reply.h) are laid out
- * one a line — the headline, each grant whole on a line of its own, the sandbox last. */
+ * one a line — the headline, each grant whole on a line of its own, the token last. */
 static void slack_revoke_rows(struct store *s)
 {
     char cmd[128];
@@ -526,9 +526,9 @@ static void slack_revoke_rows(struct store *s)
         snprintf(line, sizeof line, "\n@bob's viewer grant in project p%02d%c\n", k, k == 69 ? '.' : ';');
         whole += count_of(all.s, line) == 1;
     }
-    CHECK(all.s && strncmp(all.s, "Revoke:\n", 8) == 0 && whole == 70 &&
-              strstr(all.s, "\n(sandbox rows) To carry it out, say: confirm "),
-          "Slack: the headline, every grant on a line of its own, whole and once, then the sandbox and the "
+    CHECK(all.s && strncmp(all.s, "Revoke in sandbox rows:\n", 24) == 0 && whole == 70 &&
+              strstr(all.s, "\nTo carry it out, say: confirm "),
+          "Slack: the headline with the sandbox, every grant on a line of its own, whole and once, then the "
           "token");
     text_free(&all);
     json_decref(msg);
