@@ -65,7 +65,7 @@ struct look {
     size_t width;
 };
 
-#define FOLD_MIN 40 /* narrower than this, the terminal folds lines itself */
+#define FOLD_MIN 20 /* less room than this, and the terminal folds lines itself */
 
 /* s (n bytes), its spaces at either end left out, as a line: after indent spaces, folded
  * between words to the terminal's width, its further lines under its first. */
