@@ -480,7 +480,7 @@ static int revoke_gather(struct exec_ctx *x, const struct st_sandbox *sb, const 
 static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
 {
     if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
-    reply_summary(r, "Revoke:");
+    reply_summary(r, "Revoke in sandbox %s:", sb->name);
     struct gather ga = {0};
     int rc = 0;
     for (int i = 0; i < it->n_principals && rc == 0; i++) {
@@ -512,7 +512,6 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
     if (r->summary.len && r->summary.s[r->summary.len - 1] == ';') r->summary.s[r->summary.len - 1] = '.';
     struct text *last = r->n_parts ? &r->parts[r->n_parts - 1] : NULL;
     if (last && last->len && last->s[last->len - 1] == ';') last->s[last->len - 1] = '.';
-    reply_append(r, " (sandbox %s)", sb->name);
     return 0;
 }
 
@@ -842,7 +841,8 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
                           : sb->mode == MODE_COLLABORATED ? "listed"
                                                           : "none";
     reply_summary(r, "Sandbox %s is %s", sb->name, mode_name(sb->mode));
-    if (sb->mode == MODE_COLLABORATED) reply_append(r, "; %zu collaborators", json_array_size(collab));
+    size_t nc = json_array_size(collab);
+    if (sb->mode == MODE_COLLABORATED) reply_append(r, "; %zu collaborator%s", nc, nc == 1 ? "" : "s");
     reply_append(r, ".");
     r->result = json_pack("{s:s, s:o, s:s}", "mode", mode_name(sb->mode), "collaborators", collab, "secrets",
                           secrets);
@@ -905,10 +905,10 @@ static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
                                         key_kind_name(it->key), "expires_at",
                                         instant_json(it->has_expires_at, it->expires_at), "secret", secret));
     }
-    /* The summary goes to the audit log: it never holds a secret. */
+    /* The summary goes to the audit log: it never holds a secret, nor says where one is (each
+     * front end says that beside the secret it shows: the audit log has none). */
     describe(it, r);
     past_tense(r, "Create", "Created");
-    reply_append(r, " The secret is shown this once, in the result.");
     r->result = json_pack("{s:o}", "keys", keys);
     return 0;
 }
@@ -932,7 +932,9 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
     }
     describe(it, r);
     past_tense(r, "Revoke", "Revoked");
-    reply_append(r, " (%d key%s)", total, total == 1 ? "" : "s");
+    /* "… in sandbox demo (2 keys).": the count inside the sentence. */
+    if (r->summary.len && r->summary.s[r->summary.len - 1] == '.') r->summary.s[--r->summary.len] = '\0';
+    reply_append(r, " (%d key%s).", total, total == 1 ? "" : "s");
     return 0;
 }
 
@@ -1077,7 +1079,8 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     json_t *lines = json_array();
     if (it->topic) {
         json_array_append_new(lines, json_string(intent_kind_help(it->topic)));
-        reply_summary(r, "%s: %s", intent_kind_name(it->topic), intent_kind_help(it->topic));
+        /* Words for people: the phrases, never the intent's internal name (interfaces.md). */
+        reply_summary(r, "You can say: %s", intent_kind_help(it->topic));
     } else {
         reply_summary(r, "You can say:");
         for (int k = 1; k < IK__COUNT; k++) {

@@ -233,7 +233,9 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     }
     memcpy(r->token, p.token, sizeof r->token);
     r->status = RS_NEEDS_CONFIRMATION;
+    r->step_at = r->summary.len;
     reply_append(r, " To carry it out, say: confirm %s", p.token);
+    r->step_end = r->summary.len;
     /* The reply says how many are waiting, and which (lifecycle.md). */
     struct waiting w;
     if (waiting_of(x, &w) == 0) {
@@ -526,11 +528,16 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
             /* The new description, said as such (its parts go with the old sentence). */
             struct text as_now = TEXT_INIT;
             text_puts(&as_now, r->summary.s);
-            if (!text_failed(&as_now))
+            size_t step_at = r->step_at, step_end = r->step_end;
+            if (!text_failed(&as_now)) {
                 reply_summary(r,
                               "What change %s would touch has changed since it was described, so it was not "
-                              "carried out. As it is now: %s",
-                              token, as_now.s);
+                              "carried out. As it is now: ",
+                              token);
+                size_t said = r->summary.len; /* the step moves along with the description */
+                reply_append(r, "%s", as_now.s);
+                if (step_end) r->step_at = said + step_at, r->step_end = said + step_end;
+            }
             text_free(&as_now);
             r->code = C_CHANGED_SINCE_DESCRIBED;
         }

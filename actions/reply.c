@@ -13,6 +13,7 @@ void reply_init(struct reply *r)
     r->now = 0;
     r->code = C_NONE;
     r->headline_len = r->parts_end = r->n_parts = r->cap_parts = 0;
+    r->step_at = r->step_end = 0;
     r->parts = NULL;
     r->parts_oom = 0;
     r->has_intent = 0;
@@ -29,6 +30,7 @@ static void parts_clear(struct reply *r)
     free(r->parts);
     r->parts = NULL;
     r->n_parts = r->cap_parts = r->headline_len = r->parts_end = 0;
+    r->step_at = r->step_end = 0;
 }
 
 void reply_clear(struct reply *r)

@@ -23,6 +23,10 @@ struct reply {
      * renderers that lay rows out (Slack, later the terminal's tables) read the parts
      * instead of cutting the sentence up. No parts: the summary is one piece. */
     size_t headline_len, parts_end;
+    /* A change kept pending: the step that carries it out ("To carry it out, say: confirm
+     * K7Q2") is summary[step_at, step_end), after the description; what follows it says which
+     * others are waiting. step_end 0: none. */
+    size_t step_at, step_end;
     struct text *parts;
     size_t n_parts, cap_parts;
     int parts_oom;

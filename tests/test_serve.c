@@ -659,8 +659,12 @@ static void test_bot_flow(void)
               json_is_null(json_object_get(r->json, "code")) && json_object_get(r->json, "text"),
           "the reply object has interfaces.md's eight fields (code null while it waits) and text");
     char want[2048];
-    snprintf(want, sizeof want, "%s\n", nz(jstr(r->json, "summary")));
-    CHECK_STR(nz(jstr(r->json, "text")), want, "text is the terminal's rendering: the sentence, no colour");
+    /* The description, then the step that carries it out on a line of its own. */
+    const char *summary = nz(jstr(r->json, "summary")), *step = strstr(summary, " To carry it out, say: ");
+    snprintf(want, sizeof want, "%.*s\n%s\n", step ? (int)(step - summary) : 0, summary,
+             step ? step + 1 : "");
+    CHECK_STR(nz(jstr(r->json, "text")), want,
+              "text is the terminal's rendering: the description and the step, no colour");
     CHECK(!json_object_get(r->json, "conversation"), "the reply itself has no conversation (callbacks do)");
     msg(bot_helper, "c1", "@bob", "yes", r);
     CHECK_STR(nz(jstr(r->json, "status")), "rejected", "another user's yes does not answer it");
