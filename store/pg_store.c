@@ -136,6 +136,16 @@ static const struct {
      "  PRIMARY KEY (channel, ts));"
      "CREATE INDEX slack_events_by_time ON slack_events (received_at);",
      1},
+    /* 3: Idempotency-Key on /v1/messages, as SQLite's migration 7. */
+    {"CREATE TABLE idempotency ("
+     "  bot_id BIGINT NOT NULL,"
+     "  key TEXT NOT NULL,"
+     "  request_sha256 BYTEA NOT NULL,"
+     "  reply TEXT,"
+     "  created_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (bot_id, key));"
+     "CREATE INDEX idempotency_by_time ON idempotency (created_at);",
+     1},
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -346,6 +356,14 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(WS_ONLY_SANDBOX, "SELECT min(name), count(*) FROM sandboxes WHERE workspace_id = $1::bigint")          \
     X(WS_REMOVE, "DELETE FROM workspaces WHERE name = $1::text")                                             \
     X(SB_REMOVE, "DELETE FROM sandboxes WHERE name = $1::text")                                              \
+    X(IDEM_FORGET, "DELETE FROM idempotency WHERE created_at < $1::bigint OR (bot_id = $2::bigint AND "      \
+                   "key = $3::text AND reply IS NULL AND created_at < $4::bigint)")                          \
+    X(IDEM_CLAIM,                                                                                            \
+      "INSERT INTO idempotency (bot_id, key, request_sha256, created_at) "                                   \
+      "VALUES ($1::bigint, $2::text, decode($3::text, 'hex'), $4::bigint) ON CONFLICT DO NOTHING")           \
+    X(IDEM_FIND, "SELECT request_sha256 = decode($3::text, 'hex'), reply FROM idempotency "                  \
+                 "WHERE bot_id = $1::bigint AND key = $2::text")                                             \
+    X(IDEM_FINISH, "UPDATE idempotency SET reply = $3::text WHERE bot_id = $1::bigint AND key = $2::text")   \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
@@ -1588,6 +1606,60 @@ static int64_t pg_slack_events_before(struct store *s, const char *channel, int6
     int64_t n = int_at(r, 0, 0);
     PQclear(r);
     return n;
+}
+
+/* ---- Idempotency-Key --------------------------------------------------------------------------------- */
+
+/* As sqlite_store.c. Two servers claiming one key at once: the second's insert waits for the
+ * first to commit, then does nothing, and it reads the first's claim. */
+static enum store_status pg_idempotency_claim(struct store *s, int64_t bot_id, const char *key,
+                                              const unsigned char sha[32], int64_t now, struct text *reply,
+                                              int *same_request)
+{
+    if (too_long(s, "an Idempotency-Key", key, IDEMPOTENCY_KEY_MAX)) return STORE_ERROR;
+    if (pg_begin(s) != STORE_OK) return STORE_ERROR;
+    struct args f = {0}, a = {0};
+    a_int(&f, now - IDEMPOTENCY_KEPT);
+    a_int(&f, bot_id);
+    a_text(&f, key);
+    a_int(&f, now - IDEMPOTENCY_ABANDONED);
+    a_int(&a, bot_id);
+    a_text(&a, key);
+    a_sha(&a, sha);
+    a_int(&a, now);
+    enum store_status r = run(s, SQL_IDEM_FORGET, &f, "forgetting old idempotency keys", NULL);
+    if (r == STORE_OK) r = insert_new(s, SQL_IDEM_CLAIM, &a, "claiming the idempotency key");
+    if (r == STORE_EXISTS) {
+        struct args q = {0};
+        a_int(&q, bot_id);
+        a_text(&q, key);
+        a_sha(&q, sha);
+        PGresult *row;
+        r = one_row(s, SQL_IDEM_FIND, &q, "reading the idempotency key", &row);
+        if (r == STORE_OK) {
+            const char *same = val(row, 0, 0), *text = val(row, 0, 1);
+            *same_request = same && same[0] == 't';
+            text_puts(reply, text ? text : "");
+            r = text_failed(reply) ? (snprintf(s->err, sizeof s->err, "out of memory"), STORE_ERROR)
+                                   : STORE_EXISTS;
+        }
+        PQclear(row);
+    }
+    if (r == STORE_ERROR || r == STORE_NOT_FOUND || pg_commit(s) != STORE_OK) {
+        pg_rollback(s);
+        return STORE_ERROR;
+    }
+    return r;
+}
+
+static enum store_status pg_idempotency_finish(struct store *s, int64_t bot_id, const char *key,
+                                               const char *reply)
+{
+    struct args a = {0};
+    a_int(&a, bot_id);
+    a_text(&a, key);
+    a_text(&a, reply);
+    return run(s, SQL_IDEM_FINISH, &a, "keeping the reply of the idempotency key", NULL);
 }
 
 /* ---- What admin lists and shows ----------------------------------------------------------------- */

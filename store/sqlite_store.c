@@ -141,6 +141,16 @@ static const char *const migrations[] = {
     "  done INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (channel, ts));"
     "CREATE INDEX slack_events_by_time ON slack_events (received_at);",
+    /* 7: Idempotency-Key on /v1/messages: the first reply of each (bot, key), a day. reply is
+     * NULL while its request is being carried out. */
+    ("CREATE TABLE idempotency ("
+     "  bot_id INTEGER NOT NULL,"
+     "  key TEXT NOT NULL,"
+     "  request_sha256 BLOB NOT NULL,"
+     "  reply TEXT,"
+     "  created_at INTEGER NOT NULL,"
+     "  PRIMARY KEY (bot_id, key));"
+     "CREATE INDEX idempotency_by_time ON idempotency (created_at);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -321,6 +331,13 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(PENDING_TAKE,                                                                                          \
       "DELETE FROM pending WHERE token = ?1 RETURNING actor, conversation, sandbox, intent_json, "           \
       "created_at, expires_at")                                                                              \
+    X(IDEM_FORGET, "DELETE FROM idempotency WHERE created_at < ?1 OR (bot_id = ?2 AND key = ?3 AND "         \
+                   "reply IS NULL AND created_at < ?4)")                                                     \
+    X(IDEM_CLAIM,                                                                                            \
+      "INSERT INTO idempotency (bot_id, key, request_sha256, created_at) VALUES (?1, ?2, ?3, ?4) "           \
+      "ON CONFLICT DO NOTHING")                                                                              \
+    X(IDEM_FIND, "SELECT request_sha256 = ?3, reply FROM idempotency WHERE bot_id = ?1 AND key = ?2")        \
+    X(IDEM_FINISH, "UPDATE idempotency SET reply = ?3 WHERE bot_id = ?1 AND key = ?2")                       \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES (?1, ?2, ?3, ?4, ?5)")                                                            \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < ?1")                                       \
@@ -1460,6 +1477,64 @@ static enum store_status sq_workspace_remove(struct store *s, const char *name)
 static enum store_status sq_sandbox_remove(struct store *s, const char *name)
 {
     return run_texts(s, SQL_SB_REMOVE, "removing the sandbox (its audit log keeps it)", 1, name, NULL);
+}
+
+/* ---- Idempotency-Key --------------------------------------------------------------------------------- */
+
+static enum store_status sq_idempotency_claim(struct store *s, int64_t bot_id, const char *key,
+                                              const unsigned char sha[32], int64_t now, struct text *reply,
+                                              int *same_request)
+{
+    if (too_long(s, "an Idempotency-Key", key, IDEMPOTENCY_KEY_MAX)) return STORE_ERROR;
+    sqlite3_stmt *forget = stmt(s, SQL_IDEM_FORGET), *claim = stmt(s, SQL_IDEM_CLAIM),
+                 *find = stmt(s, SQL_IDEM_FIND);
+    if (!forget || !claim || !find || sq_begin(s) != STORE_OK) return STORE_ERROR;
+    sqlite3_bind_int64(forget, 1, now - IDEMPOTENCY_KEPT);
+    sqlite3_bind_int64(forget, 2, bot_id);
+    bind_text(forget, 3, key);
+    sqlite3_bind_int64(forget, 4, now - IDEMPOTENCY_ABANDONED);
+    enum store_status r = run(s, forget, "forgetting old idempotency keys");
+    if (r == STORE_OK) {
+        sqlite3_bind_int64(claim, 1, bot_id);
+        bind_text(claim, 2, key);
+        sqlite3_bind_blob(claim, 3, sha, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(claim, 4, now);
+        r = run(s, claim, "claiming the idempotency key");
+    }
+    if (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) {
+        sqlite3_bind_int64(find, 1, bot_id);
+        bind_text(find, 2, key);
+        sqlite3_bind_blob(find, 3, sha, 32, SQLITE_STATIC);
+        r = row_status(s, sqlite3_step(find), "reading the idempotency key");
+        if (r == STORE_OK) {
+            *same_request = sqlite3_column_int(find, 0);
+            text_puts(reply, col_text(find, 1));
+            r = text_failed(reply) ? (snprintf(s->err, sizeof s->err, "out of memory"), STORE_ERROR)
+                                   : STORE_EXISTS;
+        }
+        done(find);
+    }
+    if (r == STORE_ERROR || r == STORE_NOT_FOUND || sq_commit(s) != STORE_OK) {
+        sq_rollback(s);
+        return STORE_ERROR;
+    }
+    return r;
+}
+
+static enum store_status sq_idempotency_finish(struct store *s, int64_t bot_id, const char *key,
+                                               const char *reply)
+{
+    sqlite3_stmt *st = stmt(s, SQL_IDEM_FINISH);
+    if (!st || sq_begin(s) != STORE_OK) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, bot_id);
+    bind_text(st, 2, key);
+    bind_text(st, 3, reply);
+    enum store_status r = run(s, st, "keeping the reply of the idempotency key");
+    if (r != STORE_OK || sq_commit(s) != STORE_OK) {
+        sq_rollback(s);
+        return STORE_ERROR;
+    }
+    return r;
 }
 
 /* ---- What admin lists and shows ----------------------------------------------------------------- */

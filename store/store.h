@@ -300,6 +300,26 @@ enum store_status store_slack_event_done(struct store *s, const char *channel, c
  * run yet (on any server sharing the store); -1 on a store failure. */
 int64_t store_slack_events_before(struct store *s, const char *channel, int64_t ts_us, int64_t since);
 
+/* ---- Idempotency-Key on /v1/messages (interfaces.md: a repeat within 24 hours gets the first
+ * reply again and acts no more, on any server of a fleet) ------------------------------------- */
+
+#define IDEMPOTENCY_KEY_MAX 255
+#define IDEMPOTENCY_KEPT    (24 * 3600)
+/* A claim whose request never finished (its server died) is taken over after this long. */
+#define IDEMPOTENCY_ABANDONED 300
+
+/* Claims (bot, key) for the request whose body hashes to request_sha256, at now: STORE_OK when
+ * it is new (or its claim lapsed): carry the request out, then store_idempotency_finish.
+ * STORE_EXISTS when it was claimed before: *same_request says whether by the same body, and
+ * reply gets the first reply ("" while that request is still being carried out). Claims
+ * older than IDEMPOTENCY_KEPT are forgotten in the same transaction. */
+enum store_status store_idempotency_claim(struct store *s, int64_t bot_id, const char *key,
+                                          const unsigned char request_sha256[32], int64_t now,
+                                          struct text *reply, int *same_request);
+/* Keeps the reply of the claimed request (never a key secret: the caller blanks them). */
+enum store_status store_idempotency_finish(struct store *s, int64_t bot_id, const char *key,
+                                           const char *reply);
+
 /* ---- What admin lists and shows (interfaces.md, admin) ----------------------------------------- */
 
 /* One row: n columns, their names (snake_case, the keys of admin's JSON Lines) and values as

@@ -5,12 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
 
 #include "../../actions/execute.h"
 #include "../../actions/identity.h"
 #include "../../actions/runtime.h"
 #include "../../grammar/canon.h"
 #include "../../intent/intent.h"
+#include "../../intent/text.h"
 #include "../../store/store.h"
 #include "../cli/render_text.h"
 #include "log.h"
@@ -143,6 +147,81 @@ static char *bot_reply_json(const struct reply *r, const char *conversation, siz
     return out;
 }
 
+/* ---- Idempotency-Key -------------------------------------------------------------------------------- */
+
+enum idem { IDEM_GO, IDEM_ANSWERED };
+
+/* The request's key claimed for it (*claimed), or the answer for a repeat made: the first
+ * reply again; 422 for the key reused on another request; 409 while the first is still being
+ * carried out (after waiting a while for it). A request without the header just goes. */
+static enum idem idempotency_claim(struct store *st, const struct st_bot *bot, const struct http_request *rq,
+                                   struct http_response *rs, int *claimed)
+{
+    const char *key = rq->idempotency_key;
+    if (!key) return IDEM_GO;
+    size_t n = strlen(key);
+    int ok = n >= 1 && n <= IDEMPOTENCY_KEY_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (unsigned char)key[i] >= ' ' && (unsigned char)key[i] < 0x7f;
+    if (!ok) {
+        respond_error(rs, 400, "Idempotency-Key must be 1 to %d printable ASCII characters",
+                      IDEMPOTENCY_KEY_MAX);
+        return IDEM_ANSWERED;
+    }
+    unsigned char sha[32];
+    SHA256((const unsigned char *)rq->body, rq->len, sha);
+    /* The first request may still be running on this or another server: wait for its reply
+     * a little (up to 5 s in all, well inside a client's patience), then say so. */
+    for (int attempt = 0;; attempt++) {
+        struct text first = TEXT_INIT;
+        int same = 0;
+        enum store_status r = store_idempotency_claim(st, bot->id, key, sha, rq->now, &first, &same);
+        if (r == STORE_OK) {
+            text_free(&first);
+            *claimed = 1;
+            return IDEM_GO;
+        }
+        if (r == STORE_ERROR) {
+            text_free(&first);
+            respond_error(rs, 500, "the access store failed");
+            return IDEM_ANSWERED;
+        }
+        if (!same) {
+            text_free(&first);
+            respond_error(rs, 422, "this Idempotency-Key was used for another request");
+            return IDEM_ANSWERED;
+        }
+        if (first.len) {
+            respond_text(rs, 200, "application/json", first.s, first.len);
+            text_free(&first);
+            log_event("info", "idempotent_repeat", "\"bot_id\":%lld", (long long)bot->id);
+            return IDEM_ANSWERED;
+        }
+        text_free(&first);
+        if (attempt >= 50) {
+            respond_error(rs, 409,
+                          "a request with this Idempotency-Key is still being carried out; try again");
+            return IDEM_ANSWERED;
+        }
+        usleep(100 * 1000);
+    }
+}
+
+/* Keeps the reply for repeats, without any key secret (only a hash of a secret is ever
+ * stored): a repeat of a key's creation hears it was done, and gets no secret twice. */
+static void idempotency_finish(struct store *st, const struct st_bot *bot, const struct http_request *rq,
+                               struct reply *r)
+{
+    json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
+    size_t i, len = 0;
+    json_t *k;
+    json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
+    char *kept = bot_reply_json(r, NULL, &len);
+    if (!kept || store_idempotency_finish(st, bot->id, rq->idempotency_key, kept) != STORE_OK)
+        log_event("error", "idempotency", "\"why\":\"the reply could not be kept for repeats\"");
+    free(kept);
+}
+
 /* POST /v1/messages */
 void bot_messages(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
 {
@@ -196,6 +275,12 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         respond_error(rs, 400, "conversation is too long");
         goto out;
     }
+    /* Idempotency-Key: a repeat gets the first reply and acts no more (interfaces.md). */
+    int claimed = 0;
+    switch (idempotency_claim(st, &bot, rq, rs, &claimed)) {
+    case IDEM_GO: break;
+    case IDEM_ANSWERED: goto out;
+    }
     struct exec_ctx x = {.store = st,
                          .actor = user,
                          .sandbox = sandbox,
@@ -217,6 +302,7 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
         rs->len = len;
     }
     respond_outcome(rs, &r);
+    if (claimed) idempotency_finish(st, &bot, rq, &r);
     if (callback && body) {
         /* The callback never carries a key secret (access.md): they are blanked first, in its
          * text too. It is signed with the bot's signing secret; a bot made before bots had one

@@ -16,6 +16,7 @@ struct http_request {
     const char *authorization;
     const char *slack_timestamp;
     const char *slack_signature;
+    const char *idempotency_key;
     int64_t now; /* the clock when the request arrived */
 };
 

@@ -168,6 +168,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             .authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
             .slack_timestamp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Request-Timestamp"),
             .slack_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Signature"),
+            .idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"),
             .now = st ? store_clock(st) : (int64_t)time(NULL), /* the database's on PostgreSQL */
         };
         if (!st)
