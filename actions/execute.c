@@ -50,8 +50,31 @@ static int new_token(char out[TOKEN_MAX_LEN + 1])
     return -1;
 }
 
-/* Audits a denial in its own transaction: nothing else changes. A denial that cannot be
- * recorded is an error, not a quiet denial (nothing unaudited). */
+/* A write transaction: a new one, or the one already open (x->in_tx), which the change then
+ * joins; its commit or rollback ends it either way. */
+static enum store_status tx_begin(struct exec_ctx *x)
+{
+    if (x->in_tx) return STORE_OK;
+    enum store_status st = store_begin(x->store);
+    x->in_tx = st == STORE_OK;
+    return st;
+}
+
+static enum store_status tx_commit(struct exec_ctx *x)
+{
+    x->in_tx = 0;
+    return store_commit(x->store);
+}
+
+static void tx_rollback(struct exec_ctx *x)
+{
+    x->in_tx = 0;
+    store_rollback(x->store);
+}
+
+/* Audits a denial in its own transaction (or in a confirmation's, whose token it then spends):
+ * nothing else changes. A denial that cannot be recorded is an error, not a quiet denial
+ * (nothing unaudited). */
 static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
                          struct reply *r)
 {
@@ -59,9 +82,9 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
     commands_subjects_json(it, &subjects);
     struct st_event e;
     commands_event(&e, x, it, "denied", r->summary.s, subjects.s);
-    int ok = !text_failed(&subjects) && store_begin(x->store) == STORE_OK;
-    if (ok && (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK)) {
-        store_rollback(x->store);
+    int ok = !text_failed(&subjects) && tx_begin(x) == STORE_OK;
+    if (ok && (store_audit_append(x->store, sb->id, &e) != STORE_OK || tx_commit(x) != STORE_OK)) {
+        tx_rollback(x);
         ok = 0;
     }
     text_free(&subjects);
@@ -74,14 +97,14 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
 static void change_in_transaction(struct exec_ctx *x, const struct command *cmd, const struct st_sandbox *sb,
                                   struct intent *it, struct reply *r)
 {
-    if (store_begin(x->store) != STORE_OK || store_lock_sandbox(x->store, sb->id) != STORE_OK) {
-        store_rollback(x->store);
+    if (tx_begin(x) != STORE_OK || store_lock_sandbox(x->store, sb->id) != STORE_OK) {
+        tx_rollback(x);
         store_failed(x, r);
         return;
     }
     struct audit_texts au = {TEXT_INIT, TEXT_INIT, TEXT_INIT};
     if (cmd->run(x, sb, it, r, &au) != 0 || r->status != RS_DONE) {
-        store_rollback(x->store);
+        tx_rollback(x);
         if (r->status == RS_DONE) store_failed(x, r);
         goto out;
     }
@@ -89,7 +112,7 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     if (!au.subjects.len) commands_subjects_json(it, &au.subjects);
     if (text_failed(&au.subjects) || text_failed(&au.before) || text_failed(&au.after) ||
         text_failed(&r->summary)) {
-        store_rollback(x->store);
+        tx_rollback(x);
         reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
         goto out;
     }
@@ -97,8 +120,8 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     commands_event(&e, x, it, "done", r->summary.s, au.subjects.s);
     e.before = au.before.s;
     e.after = au.after.s;
-    if (store_audit_append(x->store, sb->id, &e) != STORE_OK || store_commit(x->store) != STORE_OK) {
-        store_rollback(x->store);
+    if (store_audit_append(x->store, sb->id, &e) != STORE_OK || tx_commit(x) != STORE_OK) {
+        tx_rollback(x);
         store_failed(x, r);
     }
 out:
@@ -207,14 +230,14 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
     /* One transaction (one sync, and in the writers' queue rather than SQLite's busy wait):
      * lapsed changes are forgotten when a new one is kept (a read-only command never writes),
      * and the new one is kept beside the others waiting (lifecycle.md: they accumulate). */
-    if (store_begin(x->store) != STORE_OK) {
+    if (tx_begin(x) != STORE_OK) {
         store_failed(x, r);
         return;
     }
     enum store_status st = store_pending_purge(x->store, x->now);
     for (int attempt = 0; st == STORE_OK && attempt < 8; attempt++) {
         if (new_token(p.token)) {
-            store_rollback(x->store);
+            tx_rollback(x);
             reply_fail(r, C_NO_RANDOMNESS, "no random bytes for a confirmation token");
             return;
         }
@@ -223,11 +246,11 @@ static void keep_pending(struct exec_ctx *x, const struct st_sandbox *sb, const 
         if (st == STORE_EXISTS) st = STORE_OK, p.token[0] = '\0'; /* taken: another token */
     }
     if (st != STORE_OK || !p.token[0]) {
-        store_rollback(x->store);
+        tx_rollback(x);
         store_failed(x, r);
         return;
     }
-    if (store_commit(x->store) != STORE_OK) {
+    if (tx_commit(x) != STORE_OK) {
         store_failed(x, r);
         return;
     }
@@ -409,101 +432,17 @@ static enum intent_kind pending_kind(const struct st_pending *p)
     return k;
 }
 
-/* confirm / cancel: the actor's pending change, by token or the only one. */
-static void answer_pending(struct exec_ctx *x, const struct intent *it, struct reply *r)
+/* confirm / cancel of the actor's pending change p, taken from the store by its token in the
+ * transaction still open (x->in_tx): cancelled, refused, described afresh, or carried out. */
+static void answer_taken(struct exec_ctx *x, const struct intent *it, const char *token,
+                         const struct st_pending *p, struct reply *r)
 {
-    char token[TOKEN_MAX_LEN + 1];
-    r->has_intent = 1;
-    r->it = *it;
-    if (it->kind == IK_CANCEL && strcmp(it->token, "ALL") == 0) {
-        cancel_all(x, r);
-        return;
-    }
-    if (it->token[0]) {
-        snprintf(token, sizeof token, "%s", it->token);
-    } else {
-        struct waiting w;
-        if (waiting_of(x, &w)) {
-            store_failed(x, r);
-            return;
-        }
-        if (w.n == 0)
-            reply_fail(r, C_NOTHING_PENDING, "there is no change waiting for your confirmation");
-        else if (w.n > 1)
-            reply_fail(r, C_AMBIGUOUS_PENDING, "%d changes are waiting: %s; say which (%s %s)", w.n,
-                       w.tokens.s, it->kind == IK_CONFIRM ? "confirm" : "cancel", w.last);
-        snprintf(token, sizeof token, "%s", w.last);
-        text_free(&w.tokens);
-        if (w.n != 1) return;
-    }
-    /* Taking the token and carrying out the change commit together: a token is used once. */
-    struct st_pending p;
-    if (store_begin(x->store) != STORE_OK) {
-        store_failed(x, r);
-        return;
-    }
-    enum store_status st = store_pending_take(x->store, token, &p);
-    int mine = st == STORE_OK && strcmp(p.actor, x->actor) == 0 &&
-               strcmp(p.conversation, x->conversation ? x->conversation : "") == 0;
-    if (st == STORE_ERROR) {
-        store_rollback(x->store);
-        store_failed(x, r);
-        return;
-    }
-    /* A used token is kept for a day as a record with no change in it, so that its own asker
-     * hears it was used (token_used); anyone else hears not found, as for any token. */
-    if (mine && !p.intent_json[0]) {
-        store_rollback(x->store);
-        reply_fail(r, C_TOKEN_USED, "change %s was already carried out or cancelled; nothing was changed now",
-                   token);
-        return;
-    }
-    if (mine && p.expires_at > x->now && it->kind == IK_CONFIRM && x->secrets_hidden &&
-        makes_secret(pending_kind(&p))) {
-        /* Its secret could not be shown here: it stays pending, for where it can be. */
-        store_rollback(x->store);
-        reply_fail(r, C_SECRET_NOT_HERE, "change %s makes a key, and %s", token,
-                   code_message(C_SECRET_NOT_HERE));
-        return;
-    }
-    if (mine && p.expires_at > x->now) {
-        struct st_pending used = p;
-        used.intent_json[0] = '\0';
-        used.expires_at = x->now + USED_TOKEN_KEPT;
-        if (store_pending_put(x->store, &used) != STORE_OK) {
-            store_rollback(x->store);
-            store_failed(x, r);
-            return;
-        }
-    }
-    if (!mine || p.expires_at <= x->now) {
-        /* Someone else's token stays theirs; a lapsed one is gone for good. */
-        if (!mine) {
-            store_rollback(x->store);
-        } else if (store_commit(x->store) != STORE_OK) {
-            store_rollback(x->store);
-            store_failed(x, r);
-            return;
-        }
-        if (mine)
-            reply_fail(r, C_TOKEN_LAPSED, "change %s has lapsed (changes wait 10 minutes); ask again", token);
-        else
-            reply_fail(r, C_TOKEN_NOT_FOUND,
-                       "change %s not found: it was carried out or cancelled already, it lapsed, or it is "
-                       "not yours; nothing was changed",
-                       token);
-        return;
-    }
-    if (store_commit(x->store) != STORE_OK) {
-        store_failed(x, r);
-        return;
-    }
     if (it->kind == IK_CANCEL) {
         reply_fail(r, C_CANCELLED, "cancelled %s: nothing was changed", token);
         return;
     }
     json_error_t je;
-    json_t *o = json_loads(p.intent_json, 0, &je);
+    json_t *o = json_loads(p->intent_json, 0, &je);
     struct intent pending;
     const char *dur = o ? json_string_value(json_object_get(o, "expires_in")) : NULL;
     if (!o || intent_from_json(json_object_get(o, "intent"), &pending) != 0 ||
@@ -515,6 +454,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
     int moved = changed_since(x, &pending, json_string_value(json_object_get(o, "seen")));
     json_decref(o);
     if (moved < 0) {
+        tx_rollback(x);
         store_failed(x, r);
         return;
     }
@@ -524,6 +464,7 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         again.yes = 0;
         again.ask = NULL;
         execute_intent(&again, &pending, 0, r);
+        x->in_tx = again.in_tx;
         if (r->status == RS_NEEDS_CONFIRMATION) {
             /* The new description, said as such (its parts go with the old sentence). */
             struct text as_now = TEXT_INIT;
@@ -553,6 +494,99 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
         }
     }
     execute_intent(x, &pending, 1, r);
+}
+
+/* confirm / cancel: the actor's pending change, by token or the only one. */
+static void answer_pending(struct exec_ctx *x, const struct intent *it, struct reply *r)
+{
+    char token[TOKEN_MAX_LEN + 1];
+    r->has_intent = 1;
+    r->it = *it;
+    if (it->kind == IK_CANCEL && strcmp(it->token, "ALL") == 0) {
+        cancel_all(x, r);
+        return;
+    }
+    if (it->token[0]) {
+        snprintf(token, sizeof token, "%s", it->token);
+    } else {
+        struct waiting w;
+        if (waiting_of(x, &w)) {
+            store_failed(x, r);
+            return;
+        }
+        if (w.n == 0)
+            reply_fail(r, C_NOTHING_PENDING, "there is no change waiting for your confirmation");
+        else if (w.n > 1)
+            reply_fail(r, C_AMBIGUOUS_PENDING, "%d changes are waiting: %s; say which (%s %s)", w.n,
+                       w.tokens.s, it->kind == IK_CONFIRM ? "confirm" : "cancel", w.last);
+        snprintf(token, sizeof token, "%s", w.last);
+        text_free(&w.tokens);
+        if (w.n != 1) return;
+    }
+    /* The token is taken in the transaction that carries its change out (or keeps the change's
+     * new description): a token is spent only together with what it led to, once, and a
+     * server that dies in between leaves it waiting, to be confirmed again (docs/postgresql.md,
+     * "Failover"). */
+    struct st_pending p;
+    if (tx_begin(x) != STORE_OK) {
+        store_failed(x, r);
+        return;
+    }
+    enum store_status st = store_pending_take(x->store, token, &p);
+    int mine = st == STORE_OK && strcmp(p.actor, x->actor) == 0 &&
+               strcmp(p.conversation, x->conversation ? x->conversation : "") == 0;
+    if (st == STORE_ERROR) {
+        tx_rollback(x);
+        store_failed(x, r);
+        return;
+    }
+    /* A used token is kept for a day as a record with no change in it, so that its own asker
+     * hears it was used (token_used); anyone else hears not found, as for any token. */
+    if (mine && !p.intent_json[0]) {
+        tx_rollback(x);
+        reply_fail(r, C_TOKEN_USED, "change %s was already carried out or cancelled; nothing was changed now",
+                   token);
+        return;
+    }
+    if (mine && p.expires_at > x->now && it->kind == IK_CONFIRM && x->secrets_hidden &&
+        makes_secret(pending_kind(&p))) {
+        /* Its secret could not be shown here: it stays pending, for where it can be. */
+        tx_rollback(x);
+        reply_fail(r, C_SECRET_NOT_HERE, "change %s makes a key, and %s", token,
+                   code_message(C_SECRET_NOT_HERE));
+        return;
+    }
+    if (mine && p.expires_at > x->now) {
+        struct st_pending used = p;
+        used.intent_json[0] = '\0';
+        used.expires_at = x->now + USED_TOKEN_KEPT;
+        if (store_pending_put(x->store, &used) != STORE_OK) {
+            tx_rollback(x);
+            store_failed(x, r);
+            return;
+        }
+    }
+    if (!mine || p.expires_at <= x->now) {
+        /* Someone else's token stays theirs; a lapsed one is gone for good. */
+        if (!mine) {
+            tx_rollback(x);
+        } else if (tx_commit(x) != STORE_OK) {
+            store_failed(x, r);
+            return;
+        }
+        if (mine)
+            reply_fail(r, C_TOKEN_LAPSED, "change %s has lapsed (changes wait 10 minutes); ask again", token);
+        else
+            reply_fail(r, C_TOKEN_NOT_FOUND,
+                       "change %s not found: it was carried out or cancelled already, it lapsed, or it is "
+                       "not yours; nothing was changed",
+                       token);
+        return;
+    }
+    answer_taken(x, it, token, &p, r);
+    /* What ended without a change (cancelled, or refused on the way) spends the token now; a
+     * change that failed rolled the taking back with it. */
+    if (x->in_tx && tx_commit(x) != STORE_OK) store_failed(x, r);
 }
 
 int principal_resolve(struct store *s, const char *p, char *out, size_t size)

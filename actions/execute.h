@@ -34,6 +34,10 @@ struct exec_ctx {
      * not, then cleared. */
     void (*after)(struct exec_ctx *x, int committed, struct reply *r);
     void *after_arg;
+    /* The dispatcher's own (callers leave it 0): a write transaction is open, which the next
+     * change joins instead of beginning its own. A confirmation takes its token in it, so
+     * that the token is spent only together with its change (execute.c, answer_pending). */
+    int in_tx;
 };
 
 /* Finds a sandbox the actor may be told of: one outside the context's workspace, missing,

@@ -6,7 +6,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -26,9 +25,10 @@
 #include "../frontends/serve/slack_sig.h"
 #include "check.h"
 #include "slack_blocks.h"
+#include "serve_drive.h"
 #include "spawn.h"
 
-#define SECRET "test-signing-secret"
+#define SECRET DRIVE_SLACK_SECRET
 
 static const char *bin;
 static char dir[] = "/tmp/concierge-serve-XXXXXX";
@@ -41,138 +41,22 @@ static char sign_helper[128];   /* helper's signing secret, as admin printed it 
 static char bot_legacy[128];    /* a bot made before bots had signing secrets */
 static char startup_log[16384]; /* what the server logged before it listened */
 
-/* ---- The listener: records what it is sent; can fail the first requests ---------------- */
+/* ---- The listener (serve_drive.h) ----------------------------------------------------- */
 
-#define GOT_MAX 64
-static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int n;
-    char *body[GOT_MAX];
-    char path[GOT_MAX][256];
-    /* The signature headers (lifecycle.md), "" when absent. */
-    char sig[GOT_MAX][128], ts[GOT_MAX][32];
-    int fail_next; /* answer this many with 500 first */
-    int failed;
-} got = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0}, {{0}}, {{0}}, {{0}}, 0, 0};
-
-struct upload {
-    char *buf;
-    size_t len;
-};
-
-static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                 const char *version, const char *data, size_t *size, void **state)
-{
-    (void)cls, (void)method, (void)version;
-    struct upload *u = *state;
-    if (!u) {
-        *state = calloc(1, sizeof *u);
-        return MHD_YES;
-    }
-    if (*size) {
-        u->buf = realloc(u->buf, u->len + *size + 1);
-        memcpy(u->buf + u->len, data, *size);
-        u->len += *size;
-        u->buf[u->len] = '\0';
-        *size = 0;
-        return MHD_YES;
-    }
-    unsigned code = 200;
-    pthread_mutex_lock(&got.lock);
-    if (got.fail_next > 0) {
-        got.fail_next--;
-        got.failed++;
-        code = 500;
-    } else if (got.n < GOT_MAX) {
-        got.body[got.n] = u->buf ? u->buf : strdup("");
-        u->buf = NULL;
-        snprintf(got.path[got.n], sizeof got.path[0], "%s", url);
-        const char *sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Signature");
-        const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Request-Timestamp");
-        snprintf(got.sig[got.n], sizeof got.sig[0], "%s", sig ? sig : "");
-        snprintf(got.ts[got.n], sizeof got.ts[0], "%s", ts ? ts : "");
-        got.n++;
-        pthread_cond_broadcast(&got.cond);
-    }
-    pthread_mutex_unlock(&got.lock);
-    struct MHD_Response *r = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret = MHD_queue_response(c, code, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static void on_listen_done(void *cls, struct MHD_Connection *c, void **state,
-                           enum MHD_RequestTerminationCode t)
-{
-    (void)cls, (void)c, (void)t;
-    struct upload *u = *state;
-    if (u) free(u->buf), free(u);
-    *state = NULL;
-}
-
-/* Waits until the listener holds n deliveries; returns the n-th body (1-based) or NULL. */
-static const char *delivery(int n)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 10;
-    pthread_mutex_lock(&got.lock);
-    while (got.n < n)
-        if (pthread_cond_timedwait(&got.cond, &got.lock, &until) == ETIMEDOUT) break;
-    const char *b = got.n >= n ? got.body[n - 1] : NULL;
-    pthread_mutex_unlock(&got.lock);
-    return b;
-}
-
-static int deliveries(void)
-{
-    pthread_mutex_lock(&got.lock);
-    int n = got.n;
-    pthread_mutex_unlock(&got.lock);
-    return n;
-}
+static const char *delivery(int n) { return listener_delivery(n); }
+static int deliveries(void) { return listener_count(); }
 
 /* ---- Running things ------------------------------------------------------------------ */
 
-/* Runs `concierge admin --db DB WORDS` (fmt made like printf, split at spaces: no word here
- * holds one); returns its exit status. Its standard output is kept in out (when not NULL);
- * an output that does not fit, or a failure, is -1 with what it said printed. */
+/* `concierge admin --db DB WORDS` (serve_drive.h). */
 static int concierge(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int concierge(char *out, size_t size, const char *fmt, ...)
 {
-    char args[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    int st = drive_vadmin(bin, db, out, size, fmt, ap);
     va_end(ap);
-    const char *argv[32] = {bin, "admin", "--db", db};
-    int argc = 4;
-    char *save = NULL, *w = strtok_r(args, " ", &save);
-    for (; w && argc < 31; w = strtok_r(NULL, " ", &save))
-        argv[argc++] = w;
-    if (w) abort(); /* more words than argv holds: the test itself is wrong */
-    argv[argc] = NULL;
-    struct spawn_result r;
-    int st = spawn_run(argv, NULL, NULL, 0, 30000, &r);
-    if (out && r.out_len < size)
-        memcpy(out, r.out, r.out_len + 1);
-    else if (out)
-        st = -1;
-    if (st != 0) printf("admin %s: exit %d: %s%s", args, st, r.out, r.err);
-    spawn_result_free(&r);
     return st;
-}
-
-/* The secret that follows label in what admin printed (a bot's token, its signing secret),
- * up to the end of its line; "" when there is none. */
-static void secret_after(const char *s, const char *label, char *out, size_t size)
-{
-    const char *p = strstr(s, label);
-    p = p ? p + strlen(label) : "";
-    while (*p == ' ')
-        p++;
-    snprintf(out, size, "%.*s", (int)strcspn(p, "\n"), p);
 }
 
 static int store_write(const char *sql);
@@ -196,132 +80,17 @@ static int64_t pending(void) { return count_rows("SELECT count(*) FROM pending")
 
 static void start_server(void)
 {
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "http://127.0.0.1:%d/slack/", lport);
-    const char *argv[] = {bin,
-                          "serve",
-                          "--db",
-                          db,
-                          "--listen",
-                          "127.0.0.1:0",
-                          "--slack-response-prefix",
-                          prefix,
-                          "--retry-delay-ms",
-                          "20",
-                          "--log",
-                          "warn",
-                          NULL};
-    const char *env[] = {"CONCIERGE_SLACK_SIGNING_SECRET=" SECRET, NULL};
-    struct spawn_child c;
-    if (spawn_start(&c, argv, env, SPAWN_ERR)) {
-        perror("test_serve: spawn");
-        exit(2);
-    }
-    server = c.pid;
-    /* The first line that says where it listens; the rest of standard error is drained to
-     * this process's own, so the server never blocks on a full pipe. */
-    FILE *f = fdopen(c.err, "r");
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        const char *p = strstr(line, "\"port\":");
-        if (strstr(line, "\"listening\"") && p) {
-            port = (int)strtol(p + 7, NULL, 10);
-            break;
-        }
-        fputs(line, stderr);
-        size_t used = strlen(startup_log);
-        snprintf(startup_log + used, sizeof startup_log - used, "%s", line);
-    }
-    if (!port) {
-        fprintf(stderr, "the server did not start\n");
-        exit(1);
-    }
-    if (fork() == 0) {
-        while (fgets(line, sizeof line, f))
-            fputs(line, stderr);
-        _exit(0);
-    }
-    fclose(f);
+    server = drive_serve(bin, db, lport, NULL, &port, startup_log, sizeof startup_log);
 }
 
 /* ---- HTTP ---------------------------------------------------------------------------- */
 
-struct resp {
-    long status;
-    char body[1 << 17];
-    size_t len;
-    json_t *json; /* the body parsed, or NULL */
-};
-
-static struct resp *resp_new(void)
-{
-    struct resp *r = calloc(1, sizeof *r);
-    if (!r) exit(2);
-    return r;
-}
-
-static void resp_free(struct resp *r)
-{
-    json_decref(r->json);
-    free(r);
-}
-
-static size_t collect(char *p, size_t size, size_t n, void *arg)
-{
-    struct resp *r = arg;
-    size_t k = size * n;
-    if (r->len + k >= sizeof r->body) k = sizeof r->body - 1 - r->len;
-    memcpy(r->body + r->len, p, k);
-    r->len += k;
-    r->body[r->len] = '\0';
-    return size * n;
-}
-
-/* One request; headers is a NULL-terminated list. r->json is the parsed body (freed by the
- * next call with the same r). */
+/* One request to the server (serve_drive.h). */
 static long http(const char *method, const char *path, const char *const *headers, const char *body, long len,
-                 struct resp *r)
+                 struct drive_resp *r)
 {
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
-    if (r->json) json_decref(r->json);
-    r->json = NULL;
-    r->len = 0;
-    r->body[0] = '\0';
-    r->status = 0;
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = NULL;
-    for (int i = 0; headers && headers[i]; i++)
-        h = curl_slist_append(h, headers[i]);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, len < 0 ? (long)strlen(body) : len);
-    }
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    r->json = json_loadb(r->body, r->len, 0, NULL);
-    return r->status;
+    return drive_http(port, method, path, headers, body, len, r);
 }
-
-static const char *jstr(json_t *o, const char *path)
-{
-    /* a.b.0.c: object keys and array indexes */
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_t *v = o;
-    for (char *save = NULL, *k = strtok_r(buf, ".", &save); v && k; k = strtok_r(NULL, ".", &save))
-        v = (*k >= '0' && *k <= '9') ? json_array_get(v, (size_t)strtol(k, NULL, 10)) : json_object_get(v, k);
-    return json_string_value(v);
-}
-
-static const char *nz(const char *s) { return s ? s : ""; }
 
 /* Every Slack message the server makes is checked against Block Kit's rules (slack_blocks.h). */
 static int slack_messages;
@@ -343,103 +112,53 @@ static const char *slack_delivery(int n)
     return d;
 }
 
-/* Field key of the n-th button of the message's actions block (wherever it is), or NULL. */
-static const char *slack_button(json_t *m, size_t n, const char *key)
-{
-    size_t i;
-    json_t *b;
-    json_array_foreach(json_object_get(m, "blocks"), i, b)
-    {
-        const char *t = json_string_value(json_object_get(b, "type"));
-        if (t && strcmp(t, "actions") == 0)
-            return json_string_value(json_object_get(json_array_get(json_object_get(b, "elements"), n), key));
-    }
-    return NULL;
-}
-
 /* A JSON error body, as every refusal must have. */
-static int is_error_body(const struct resp *r)
+static int is_error_body(const struct drive_resp *r)
 {
     return r->json && json_is_string(json_object_get(r->json, "error")) && json_object_size(r->json) == 1;
 }
 
-/* A bot's request to path, with its bearer token. */
-static long bot_to(const char *path, const char *token, const char *json, struct resp *r)
+static long bot_to(const char *path, const char *token, const char *json, struct drive_resp *r)
 {
-    char auth[256];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    const char *h[] = {auth, "Content-Type: application/json", NULL};
-    return http("POST", path, h, json, -1, r);
+    return drive_bot(port, path, token, json, r);
 }
 
 /* A chat bot's message. */
-static long bot(const char *token, const char *json, struct resp *r)
+static long bot(const char *token, const char *json, struct drive_resp *r)
 {
     return bot_to("/v1/messages", token, json, r);
 }
 
-static long msg(const char *token, const char *conv, const char *user, const char *text, struct resp *r)
+static long msg(const char *token, const char *conv, const char *user, const char *text, struct drive_resp *r)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s}", "conversation", conv, "user", user, "text", text);
-    char *s = json_dumps(o, JSON_COMPACT);
-    long st = bot(token, s, r);
-    free(s);
-    json_decref(o);
-    return st;
+    return drive_msg(port, token, conv, user, text, r);
 }
 
 /* A request signed as Slack signs, at now + skew, with secret. */
-static long slack_signed(const char *path, const char *body, int64_t skew, const char *secret, struct resp *r)
+static long slack_signed(const char *path, const char *body, int64_t skew, const char *secret,
+                         struct drive_resp *r)
 {
-    char ts[32], sig[68], h1[64], h2[128];
-    snprintf(ts, sizeof ts, "%lld", (long long)(time(NULL) + skew));
-    slack_sign(secret, strlen(secret), ts, body, strlen(body), sig);
-    snprintf(h1, sizeof h1, "X-Slack-Request-Timestamp: %s", ts);
-    snprintf(h2, sizeof h2, "X-Slack-Signature: %s", sig);
-    const char *h[] = {h1, h2, "Content-Type: application/x-www-form-urlencoded", NULL};
-    return http("POST", path, h, body, -1, r);
+    return drive_slack_signed(port, path, body, skew, secret, r);
 }
 
-static long slash(const char *team, const char *channel, const char *user, const char *text, struct resp *r)
+static long slash(const char *team, const char *channel, const char *user, const char *text,
+                  struct drive_resp *r)
 {
-    char body[2048];
-    char *t = curl_easy_escape(NULL, text, 0);
-    snprintf(
-        body, sizeof body,
-        "token=x&team_id=%s&team_domain=acme&channel_id=%s&channel_name=general&user_id=%s&user_name=someone&"
-        "command=%%2Fconcierge&text=%s&response_url=https%%3A%%2F%%2Fhooks.slack.com%%2Fcommands%%2F1&"
-        "trigger_id=1.2.3",
-        team, channel, user, t);
-    curl_free(t);
-    long st = slack_signed("/slack/commands", body, 0, SECRET, r);
+    long st = drive_slash(port, team, channel, user, text, r);
     if (st == 200) slack_valid(r->json, text);
     return st;
 }
 
 /* A click on Confirm or Cancel, as Slack posts it: the block_actions JSON in a form field. */
 static long click_url(const char *user, const char *action, const char *token, const char *url,
-                      struct resp *r)
+                      struct drive_resp *r)
 {
-    json_t *p = json_pack("{s:s, s:{s:s, s:s, s:s}, s:{s:s}, s:{s:s}, s:s, s:[{s:s, s:s, s:s, s:s}]}", "type",
-                          "block_actions", "user", "id", user, "username", "someone", "team_id", "T1", "team",
-                          "id", "T1", "channel", "id", "C1", "response_url", url, "actions", "action_id",
-                          action, "block_id", "concierge_confirm", "value", token, "type", "button");
-    char *s = json_dumps(p, JSON_COMPACT);
-    char *e = curl_easy_escape(NULL, s, 0);
-    size_t blen = strlen(e) + 16;
-    char *body = malloc(blen);
-    snprintf(body, blen, "payload=%s", e);
-    long st = slack_signed("/slack/interactions", body, 0, SECRET, r);
-    free(body);
-    curl_free(e);
-    free(s);
-    json_decref(p);
-    return st;
+    return drive_click(port, user, action, token, url, r);
 }
 
 /* A click whose response_url is the listener's response_path. */
 static long click(const char *user, const char *action, const char *token, const char *response_path,
-                  struct resp *r)
+                  struct drive_resp *r)
 {
     char url[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", lport, response_path);
@@ -464,12 +183,12 @@ static void set_up(void)
     CHECK(ok, "the store is set up with admin");
     CHECK(concierge(out, sizeof out, "bot add helper --workspace acme --callback-prefix %s", prefix) == 0,
           "bot helper added");
-    secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
-    secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
+    drive_secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
+    drive_secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
     CHECK(concierge(out, sizeof out, "bot add helper2 --workspace acme") == 0, "bot helper2 added");
-    secret_after(out, "bearer token:", bot_helper2, sizeof bot_helper2);
+    drive_secret_after(out, "bearer token:", bot_helper2, sizeof bot_helper2);
     CHECK(concierge(out, sizeof out, "bot add gbot --workspace globex") == 0, "bot gbot added");
-    secret_after(out, "bearer token:", bot_globex, sizeof bot_globex);
+    drive_secret_after(out, "bearer token:", bot_globex, sizeof bot_globex);
     CHECK(strncmp(bot_helper, "cbt_", 4) == 0 && strncmp(bot_globex, "cbt_", 4) == 0, "tokens were printed");
     CHECK(count_rows("SELECT count(*) FROM bots WHERE instr(hex(token_sha256), 'CBT_') = 0") == 3,
           "the store keeps only hashes of bot tokens");
@@ -481,14 +200,14 @@ static void set_up(void)
     /* A bot as a store migrated from before signing secrets holds it: no secret. */
     CHECK(concierge(out, sizeof out, "bot add legacy --workspace acme --callback-prefix %s", prefix) == 0,
           "bot legacy added");
-    secret_after(out, "bearer token:", bot_legacy, sizeof bot_legacy);
+    drive_secret_after(out, "bearer token:", bot_legacy, sizeof bot_legacy);
     CHECK(store_write("UPDATE bots SET signing_secret = NULL WHERE name = 'legacy'") == 0,
           "bot legacy has no signing secret, as one made before migration 4");
 }
 
 static void test_slack_flow(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes();
     CHECK(slash("T1", "C1", "U1", "invite @bob as viewer for 30 days", r) == 200,
           "a slash command is answered 200");
@@ -552,13 +271,14 @@ static void test_slack_flow(void)
     /* The response_url fails twice: the outbox retries with back-off until it lands. */
     slash("T1", "C1", "U1", "invite @dora as viewer", r);
     snprintf(token, sizeof token, "%s", nz(slack_button(r->json, 0, "value")));
-    pthread_mutex_lock(&got.lock);
-    got.fail_next = 2;
-    got.failed = 0;
-    pthread_mutex_unlock(&got.lock);
+    pthread_mutex_lock(&heard.lock);
+    heard.fail_next = 2;
+    heard.failed = 0;
+    pthread_mutex_unlock(&heard.lock);
     CHECK(click("U1", "confirm", token, "/slack/r6", r) == 200, "the click is answered before the delivery");
     d = slack_delivery(n0 + 6);
-    CHECK(d && strstr(d, "Invited @dora") && got.failed == 2, "a failed delivery is retried until it lands");
+    CHECK(d && strstr(d, "Invited @dora") && heard.failed == 2,
+          "a failed delivery is retried until it lands");
     CHECK(changes() == before + 2, "and the change was made once");
 
     /* Slack users as mentions, instants as date tokens, a key's secret only in the reply to
@@ -587,7 +307,7 @@ static void test_slack_flow(void)
 
 static void test_slack_refusals(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes(), waiting = pending();
     const char *body = "team_id=T1&channel_id=C1&user_id=U1&text=invite+%40eve+as+owner+of+nothing";
     const char *form = "Content-Type: application/x-www-form-urlencoded";
@@ -649,7 +369,7 @@ static void test_slack_refusals(void)
 
 static void test_bot_flow(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes();
     CHECK(msg(bot_helper, "c1", "@ann", "invite @carol as editor", r) == 200, "a bot's message is 200");
     CHECK(strcmp(nz(jstr(r->json, "status")), "needs_confirmation") == 0 && jstr(r->json, "token"),
@@ -737,7 +457,7 @@ static void test_bot_flow(void)
 
 static void test_workspace_bound(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes();
     /* @zed owns sandbox other, in globex; acme's bot may not act there, even as @zed. */
     bot(bot_helper, "{\"conversation\":\"w\",\"user\":\"@zed\",\"sandbox\":\"other\",\"text\":\"invite @x\"}",
@@ -765,7 +485,7 @@ static void test_workspace_bound(void)
 /* One canonicaliser at every door (issue 8, item 9): the server's doors agree with the CLI's. */
 static void test_doors(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes();
     CHECK(bot_to("/v1/check", bot_helper,
                  "{\"principal\":\"@CAROL\",\"sandbox\":\"DEMO\",\"action\":\"build\"}", r) == 200 &&
@@ -792,7 +512,7 @@ static void test_doors(void)
 
 static void test_callbacks_and_keys(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     char json[1024];
     int64_t before = changes();
     const char *outside[] = {"http://127.0.0.1:%d/cbx",
@@ -840,7 +560,7 @@ static void test_callbacks_and_keys(void)
     const char *d = delivery(n0 + 1);
     CHECK(d && strstr(d, "\"status\":\"done\"") && strstr(d, "\"secret\":null") && !strstr(d, "ck_"),
           "the callback has the reply without the secret");
-    CHECK_STR(got.path[n0], "/cb/keys", "at the callback's path");
+    CHECK_STR(heard.path[n0], "/cb/keys", "at the callback's path");
     CHECK(strstr(nz(jstr(r->json, "text")), secret) != NULL, "the reply's text shows the secret, this once");
     /* The callback carries the bot's conversation and the text, and is signed (interfaces.md). */
     json_t *cb = d ? json_loads(d, 0, NULL) : NULL;
@@ -852,15 +572,15 @@ static void test_callbacks_and_keys(void)
     json_decref(cb);
     const char *why = NULL;
     int64_t now = (int64_t)time(NULL);
-    CHECK(d && strncmp(got.sig[n0], "v0=", 3) == 0 && got.ts[n0][0] &&
-              slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], d, strlen(d), now,
+    CHECK(d && strncmp(heard.sig[n0], "v0=", 3) == 0 && heard.ts[n0][0] &&
+              slack_verify(sign_helper, strlen(sign_helper), heard.ts[n0], heard.sig[n0], d, strlen(d), now,
                            &why) == 0,
           "its X-Concierge-Signature verifies with the signing secret admin printed, over the exact body");
-    CHECK(d && slack_verify("cbs_another", 11, got.ts[n0], got.sig[n0], d, strlen(d), now, &why) != 0,
+    CHECK(d && slack_verify("cbs_another", 11, heard.ts[n0], heard.sig[n0], d, strlen(d), now, &why) != 0,
           "and not with another secret");
     char *changed = d ? strdup(d) : NULL;
     if (changed) changed[strlen(changed) / 2] ^= 1;
-    CHECK(changed && slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], changed,
+    CHECK(changed && slack_verify(sign_helper, strlen(sign_helper), heard.ts[n0], heard.sig[n0], changed,
                                   strlen(changed), now, &why) != 0,
           "nor over a changed body");
     free(changed);
@@ -893,7 +613,7 @@ static void test_callbacks_and_keys(void)
 /* Signing secrets: the start-up warning, a bot without one, admin bot rotate. */
 static void test_signing_secrets(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     char json[512], out[1024], token[128], signing[128];
     CHECK(strstr(startup_log, "\"config\"") && strstr(startup_log, "1 bot without a signing secret") &&
               strstr(startup_log, "\"bots\":\"legacy\""),
@@ -906,13 +626,13 @@ static void test_signing_secrets(void)
     int n0 = deliveries();
     CHECK(bot(bot_legacy, json, r) == 200, "the bot without a signing secret asks, with a callback");
     const char *d = delivery(n0 + 1);
-    CHECK(d && strstr(d, "\"conversation\":\"old-1\"") && strstr(d, "\"text\":") && !got.sig[n0][0] &&
-              !got.ts[n0][0],
+    CHECK(d && strstr(d, "\"conversation\":\"old-1\"") && strstr(d, "\"text\":") && !heard.sig[n0][0] &&
+              !heard.ts[n0][0],
           "its callback comes, unsigned");
 
     CHECK(concierge(out, sizeof out, "bot rotate legacy") == 0, "admin bot rotate legacy");
-    secret_after(out, "bearer token:", token, sizeof token);
-    secret_after(out, "signing secret:", signing, sizeof signing);
+    drive_secret_after(out, "bearer token:", token, sizeof token);
+    drive_secret_after(out, "signing secret:", signing, sizeof signing);
     CHECK(strncmp(token, "cbt_", 4) == 0 && strncmp(signing, "cbs_", 4) == 0 &&
               strcmp(token, bot_legacy) != 0,
           "rotate printed a new token and a signing secret");
@@ -921,7 +641,7 @@ static void test_signing_secrets(void)
     CHECK(bot(token, json, r) == 200, "the new token is taken");
     d = delivery(n0 + 1);
     const char *why = NULL;
-    CHECK(d && slack_verify(signing, strlen(signing), got.ts[n0], got.sig[n0], d, strlen(d),
+    CHECK(d && slack_verify(signing, strlen(signing), heard.ts[n0], heard.sig[n0], d, strlen(d),
                             (int64_t)time(NULL), &why) == 0,
           "from then on its callbacks are signed with the new secret");
 
@@ -930,8 +650,8 @@ static void test_signing_secrets(void)
     char old_token[128], old_signing[128];
     snprintf(old_token, sizeof old_token, "%s", bot_helper);
     snprintf(old_signing, sizeof old_signing, "%s", sign_helper);
-    secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
-    secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
+    drive_secret_after(out, "bearer token:", bot_helper, sizeof bot_helper);
+    drive_secret_after(out, "signing secret:", sign_helper, sizeof sign_helper);
     CHECK(strcmp(bot_helper, old_token) != 0 && strcmp(sign_helper, old_signing) != 0 &&
               strncmp(sign_helper, "cbs_", 4) == 0,
           "rotate changed both the token and the signing secret");
@@ -941,9 +661,9 @@ static void test_signing_secrets(void)
     d = delivery(n0 + 1);
     int64_t now = (int64_t)time(NULL);
     CHECK(d &&
-              slack_verify(sign_helper, strlen(sign_helper), got.ts[n0], got.sig[n0], d, strlen(d), now,
+              slack_verify(sign_helper, strlen(sign_helper), heard.ts[n0], heard.sig[n0], d, strlen(d), now,
                            &why) == 0 &&
-              slack_verify(old_signing, strlen(old_signing), got.ts[n0], got.sig[n0], d, strlen(d), now,
+              slack_verify(old_signing, strlen(old_signing), heard.ts[n0], heard.sig[n0], d, strlen(d), now,
                            &why) != 0,
           "its callback verifies with the new secret, not the old");
     CHECK(count_rows("SELECT count(*) FROM store_audit WHERE intent = 'admin' AND "
@@ -957,7 +677,7 @@ static void test_signing_secrets(void)
 
 static void test_bad_input(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     int64_t before = changes(), waiting = pending();
     static const struct {
         const char *body;
@@ -1030,7 +750,7 @@ static void test_bad_input(void)
 
 static void test_operations(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 200 && strstr(r->body, "ok"), "/healthz is 200");
     CHECK(http("GET", "/metrics", NULL, NULL, 0, r) == 200, "/metrics is 200");
     CHECK(strstr(r->body, "concierge_http_requests_total{route=\"/v1/messages\",code=\"200\"}") &&
@@ -1162,7 +882,7 @@ static void test_slow_clients(void)
     }
     CHECK(n == SLOW_N, "every slow connection was opened (raise ulimit -n if not)");
     int sent = 1, open = n, checked_early = 0, healthy = 0;
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     while (open > 0 && mono_s() - start < 20) {
         struct timespec second = {1, 0};
         nanosleep(&second, NULL);
@@ -1266,7 +986,7 @@ static void test_graceful_stop(void)
           "the request in flight was answered");
     close(fd);
     CHECK_INT(spawn_wait(server, spawn_now_ms() + 15000), 0, "the server exits 0 on SIGTERM (within 15 s)");
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     CHECK(http("GET", "/healthz", NULL, NULL, 0, r) == 0, "and listens no more");
     resp_free(r);
 }
@@ -1286,7 +1006,7 @@ static int store_write(const char *sql)
 }
 
 /* Shares agent with @kim through the bot; the secret goes to secret. */
-static void share_key(const char *agent, char *secret, size_t size, struct resp *r)
+static void share_key(const char *agent, char *secret, size_t size, struct drive_resp *r)
 {
     char text[128];
     snprintf(text, sizeof text, "share the %s agent with @kim", agent);
@@ -1295,7 +1015,7 @@ static void share_key(const char *agent, char *secret, size_t size, struct resp 
     snprintf(secret, size, "%s", nz(jstr(r->json, "result.keys.0.secret")));
 }
 
-static int key_valid(const char *agent, const char *secret, struct resp *r)
+static int key_valid(const char *agent, const char *secret, struct drive_resp *r)
 {
     char json[512];
     snprintf(json, sizeof json, "{\"sandbox\":\"demo\",\"agent\":\"%s\",\"secret\":\"%s\"}", agent, secret);
@@ -1305,7 +1025,7 @@ static int key_valid(const char *agent, const char *secret, struct resp *r)
 
 static void test_access_that_ends(void)
 {
-    struct resp *r = resp_new();
+    struct drive_resp *r = resp_new();
     char secret[128], out[256];
     CHECK(concierge(NULL, 0, "agent add demo temp") == 0, "agent temp added");
     share_key("temp", secret, sizeof secret, r);
@@ -1353,13 +1073,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (!mkdtemp(dir)) return 2;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    struct sockaddr_in la = {.sin_family = AF_INET};
-    inet_pton(AF_INET, "127.0.0.1", &la.sin_addr);
-    struct MHD_Daemon *listener = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_listen, NULL, MHD_OPTION_SOCK_ADDR, &la,
-        MHD_OPTION_NOTIFY_COMPLETED, on_listen_done, NULL, MHD_OPTION_END);
-    if (!listener) return 2;
-    lport = MHD_get_daemon_info(listener, MHD_DAEMON_INFO_BIND_PORT)->port;
+    if ((lport = listener_start()) < 0) return 2;
     set_up();
     test_options();
     start_server();
@@ -1377,7 +1091,7 @@ int main(int argc, char **argv)
     test_access_that_ends();
     test_graceful_stop();
     if (server > 0 && waitpid(server, NULL, WNOHANG) == 0) kill(server, SIGKILL), waitpid(server, NULL, 0);
-    MHD_stop_daemon(listener);
+    listener_stop();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
