@@ -1476,7 +1476,13 @@ static enum store_status pg_slack_link(struct store *s, const char *u, const cha
         SQL_LINK,         SQL_LINK_MERGE,        SQL_LINK_GRANTS,  SQL_LINK_GRANTS_LEFT,
         SQL_LINK_COLLABS, SQL_LINK_COLLABS_LEFT, SQL_LINK_MEMBERS, SQL_LINK_MEMBERS_LEFT,
         SQL_LINK_OWNERS,  SQL_LINK_KEYS};
-    if (command(s, "SAVEPOINT link", "linking the Slack user") != STORE_OK) return STORE_ERROR;
+    /* Outside a transaction it makes its own (SQLite's SAVEPOINT does; PostgreSQL's needs one). */
+    int own = !pg(s)->in_tx;
+    if (own && pg_begin_exclusive(s) != STORE_OK) return STORE_ERROR;
+    if (command(s, "SAVEPOINT link", "linking the Slack user") != STORE_OK) {
+        if (own) pg_rollback(s);
+        return STORE_ERROR;
+    }
     st = STORE_OK;
     for (size_t i = 0; st == STORE_OK && i < sizeof steps / sizeof steps[0]; i++)
         st = run_texts(s, steps[i], "linking the Slack user", 0, u,
@@ -1487,6 +1493,10 @@ static enum store_status pg_slack_link(struct store *s, const char *u, const cha
     if (st != STORE_OK) PQclear(PQexec(pg(s)->conn, "ROLLBACK TO SAVEPOINT link"));
     if (command(s, "RELEASE SAVEPOINT link", "linking the Slack user") != STORE_OK && st == STORE_OK)
         st = STORE_ERROR;
+    if (own && (st != STORE_OK || pg_commit(s) != STORE_OK)) {
+        pg_rollback(s);
+        if (st == STORE_OK) st = STORE_ERROR;
+    }
     return st;
 }
 
