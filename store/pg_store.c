@@ -132,7 +132,7 @@ static const struct {
      "  ts TEXT NOT NULL,"
      "  ts_us BIGINT NOT NULL,"
      "  received_at BIGINT NOT NULL,"
-     "  done BOOLEAN NOT NULL DEFAULT false,"
+     "  done INT NOT NULL DEFAULT 0," /* 0 or 1, as on SQLite */
      "  PRIMARY KEY (channel, ts));"
      "CREATE INDEX slack_events_by_time ON slack_events (received_at);",
      1},
@@ -368,9 +368,9 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                    "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
     X(EVENT_RELEASE, "DELETE FROM slack_events WHERE event_id = $1::text")                                   \
-    X(EVENT_DONE, "UPDATE slack_events SET done = true WHERE channel = $1::text AND ts = $2::text")          \
+    X(EVENT_DONE, "UPDATE slack_events SET done = 1 WHERE channel = $1::text AND ts = $2::text")          \
     X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = $1::text AND ts_us < $2::bigint "    \
-                     "AND NOT done AND received_at >= $3::bigint")
+                     "AND done = 0 AND received_at >= $3::bigint")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,

@@ -12,7 +12,6 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +23,8 @@
 
 #include "../frontends/serve/slack_sig.h"
 #include "check.h"
+#include "pg_test.h"
+#include "test_db.h"
 #include "slack_blocks.h"
 #include "spawn.h"
 
@@ -280,30 +281,9 @@ static int admin(const char *fmt, ...)
     return st;
 }
 
-static int64_t count_rows(const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return -1;
-    sqlite3_busy_timeout(h, 5000);
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-}
-
-/* Writes to the store behind the server's back, as another server sharing it would. */
-static int store_write(const char *sql)
-{
-    sqlite3 *h;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return -1;
-    sqlite3_busy_timeout(h, 5000);
-    int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
-    sqlite3_close(h);
-    return rc == SQLITE_OK ? 0 : -1;
-}
+/* The store, read and written behind the server's back (either backend). */
+static int64_t count_rows(const char *sql) { return test_db_count(db, sql); }
+static int store_write(const char *sql) { return test_db_exec(db, sql); }
 
 static int64_t changes(void) { return count_rows("SELECT count(*) FROM audit WHERE outcome = 'done'"); }
 static int64_t pending(void) { return count_rows("SELECT count(*) FROM pending WHERE intent_json <> ''"); }
@@ -551,7 +531,16 @@ static int nothing_posted_since(int n, const char *what)
 
 static void set_up(void)
 {
-    snprintf(db, sizeof db, "%s/concierge.db", dir);
+    /* On PostgreSQL (CONCIERGE_TEST_PG_FILE) a fresh database of the test cluster. */
+    char err[256];
+    if (pg_test_enabled()) {
+        if (pg_test_create(db, sizeof db, err, sizeof err)) {
+            CHECK(0, err);
+            return;
+        }
+    } else {
+        snprintf(db, sizeof db, "%s/concierge.db", dir);
+    }
     int ok =
         admin("workspace add acme") == 0 && admin("sandbox add demo --owner @ann --workspace acme") == 0 &&
         admin("agent add demo builder") == 0 &&
@@ -1077,6 +1066,7 @@ int main(int argc, char **argv)
     check_every_message();
     MHD_stop_daemon(listener);
     char cmd[600];
+    if (pg_test_enabled()) pg_test_drop(db);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     curl_global_cleanup();
