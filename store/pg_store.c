@@ -368,7 +368,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                    "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
     X(EVENT_RELEASE, "DELETE FROM slack_events WHERE event_id = $1::text")                                   \
-    X(EVENT_DONE, "UPDATE slack_events SET done = 1 WHERE channel = $1::text AND ts = $2::text")          \
+    X(EVENT_DONE, "UPDATE slack_events SET done = 1 WHERE channel = $1::text AND ts = $2::text")             \
     X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = $1::text AND ts_us < $2::bigint "    \
                      "AND done = 0 AND received_at >= $3::bigint")
 
