@@ -228,7 +228,7 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
     rep->grants = rep->keys = rep->collaborators = 0;
     rep->why[0] = '\0';
     int64_t last_empty = 0; /* a sandbox listed as due, then with nothing due once held */
-    for (;;) {
+    while (!rep->stop || !atomic_load(rep->stop)) {
         /* The sandbox of the earliest expiry due; a batch at a time, until none is due. */
         struct due first = {0};
         if (store_expiry_each(s, 0, NULL, rep->up_to, 1, take_due, &first) != STORE_OK || first.oom) {
@@ -253,6 +253,7 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
             last_empty = sandbox_id;
         }
     }
+    return 0; /* stopped: what was committed stays, and the next sweep goes on from there */
 }
 
 json_t *sweep_report_json(const struct sweep_report *rep)

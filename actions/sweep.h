@@ -8,6 +8,7 @@
 #ifndef CONCIERGE_SWEEP_H
 #define CONCIERGE_SWEEP_H
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../intent/intent.h"
@@ -27,6 +28,9 @@ struct sweep_report {
     /* The events recorded, oldest due first: interfaces.md's event objects with their
      * "sandbox"; NULL when the caller does not want them (serve only counts). */
     json_t *events;
+    /* When it becomes non-zero the sweep ends after the batch in hand (a server stopping);
+     * NULL: never. */
+    _Atomic int *stop;
     char why[300]; /* on a failure: why, for a person */
 };
 
