@@ -74,7 +74,7 @@ int main(void)
     snprintf(sv.db_path, sizeof sv.db_path, "%s/s.db", dir);
     log_set_verbosity(0); /* the test's output is its checks; errors still show */
     struct store *s;
-    int64_t ws, sb, past;
+    int64_t ws = 0, sb = 0, past = 0;
     parse_rfc3339("2026-11-01T00:00:00Z", &past);
     if (!CHECKF(store_open(sv.db_path, STORE_CREATE, &s, err, sizeof err) == STORE_OK, "a store", "%s", err))
         return CHECK_SUMMARY();
