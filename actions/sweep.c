@@ -199,8 +199,9 @@ static int sweep_batch(struct store *s, const struct st_expiry *first, struct sw
     /* Listed again now that the sandbox is held: what another sweeper recorded meanwhile is
      * not listed (and were it, its record would refuse it: STORE_EXISTS). */
     if (st == STORE_OK) st = store_expiry_each(s, sb.id, NULL, rep->up_to, SWEEP_BATCH, take_due, &d);
-    struct tally t = {0, 0, 0, rep->events ? json_array() : NULL};
-    int rc = st == STORE_OK && !d.oom && (t.events || !rep->events) ? 0 : -1;
+    int want = rep->events || rep->on_event;
+    struct tally t = {0, 0, 0, want ? json_array() : NULL};
+    int rc = st == STORE_OK && !d.oom && (t.events || !want) ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < d.n; i++)
         rc = record_one(s, &sb, &d.items[i], rep->up_to, &t);
     if (rc == 0 && store_commit(s) != STORE_OK) rc = -1;
@@ -212,13 +213,61 @@ static int sweep_batch(struct store *s, const struct st_expiry *first, struct sw
         rep->grants += t.grants;
         rep->keys += t.keys;
         rep->collaborators += t.collaborators;
-        if (t.events && json_array_extend(rep->events, t.events)) rc = failed(rep, "out of memory");
+        if (rep->events && json_array_extend(rep->events, t.events)) rc = failed(rep, "out of memory");
+        size_t i;
+        json_t *ev;
+        if (rep->on_event) json_array_foreach(t.events, i, ev) rep->on_event(rep->on_event_arg, ev);
     }
     json_decref(t.events);
     free(d.items);
     *found = d.n;
     return rc;
 }
+
+/* The sandboxes with an expiry due, each once: a walk lists every expiry due (a catch-up may
+ * list a hundred thousand), so they are kept in a set (open addressing on the id), never a
+ * row each. */
+struct due_sandbox {
+    int64_t id; /* 0: a free slot */
+    char name[NAME_MAX_LEN + 1];
+};
+struct due_sandboxes {
+    struct due_sandbox *slots;
+    size_t n, cap; /* cap a power of two, kept at most half full */
+    int oom;
+};
+
+static int set_put(struct due_sandbox *slots, size_t cap, int64_t id, const char *name)
+{
+    size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+    for (; slots[i].id; i = (i + 1) & (cap - 1))
+        if (slots[i].id == id) return 0;
+    slots[i].id = id;
+    snprintf(slots[i].name, sizeof slots[i].name, "%s", name);
+    return 1;
+}
+
+static int take_sandbox(void *ctx, const struct st_expiry *e)
+{
+    struct due_sandboxes *d = ctx;
+    if (2 * (d->n + 1) > d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 16;
+        struct due_sandbox *slots = calloc(cap, sizeof *slots);
+        if (!slots) {
+            d->oom = 1;
+            return 1; /* stops the walk: the sweep fails whole, never "the first N" */
+        }
+        for (size_t i = 0; i < d->cap; i++)
+            if (d->slots[i].id) set_put(slots, cap, d->slots[i].id, d->slots[i].name);
+        free(d->slots);
+        d->slots = slots;
+        d->cap = cap;
+    }
+    d->n += (size_t)set_put(d->slots, d->cap, e->sandbox_id, e->sandbox);
+    return 0;
+}
+
+static int stopped(const struct sweep_report *rep) { return rep->stop && atomic_load(rep->stop); }
 
 int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
 {
@@ -227,31 +276,38 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
     rep->up_to = now < clock ? now : clock;
     rep->grants = rep->keys = rep->collaborators = 0;
     rep->why[0] = '\0';
-    int64_t last_empty = 0; /* a sandbox listed as due, then with nothing due once held */
-    while (!rep->stop || !atomic_load(rep->stop)) {
-        /* The sandbox of the earliest expiry due; a batch at a time, until none is due. */
-        struct due first = {0};
-        if (store_expiry_each(s, 0, NULL, rep->up_to, 1, take_due, &first) != STORE_OK || first.oom) {
-            free(first.items);
-            return failed(rep, first.oom ? "out of memory" : store_errmsg(s));
+    /* Passes: the sandboxes with something due (one walk of what is due), then each of them a
+     * batch at a time until its batch comes back short; again until a pass finds nothing (what
+     * fell due or was added meanwhile). A sandbox another sweeper emptied meanwhile has nothing
+     * due once it is held: it is left. */
+    while (!stopped(rep)) {
+        struct due_sandboxes d = {0};
+        if (store_expiry_each(s, 0, NULL, rep->up_to, 0, take_sandbox, &d) != STORE_OK || d.oom) {
+            free(d.slots);
+            return failed(rep, d.oom ? "out of memory" : store_errmsg(s));
         }
-        if (!first.n) {
-            free(first.items);
-            return 0;
+        int recorded = 0;
+        for (size_t i = 0; i < d.cap && !stopped(rep); i++) {
+            if (!d.slots[i].id) continue;
+            struct st_expiry first = {.sandbox_id = d.slots[i].id};
+            memcpy(first.sandbox, d.slots[i].name, sizeof first.sandbox);
+            size_t found;
+            do {
+                int before = rep->grants + rep->keys;
+                if (sweep_batch(s, &first, rep, &found)) {
+                    free(d.slots);
+                    return -1;
+                }
+                recorded += rep->grants + rep->keys - before;
+                /* Due once held, yet none recorded: never loop on it. */
+                if (found && rep->grants + rep->keys == before) {
+                    free(d.slots);
+                    return failed(rep, "the store lists expiries as due that it will not record");
+                }
+            } while (found == SWEEP_BATCH && !stopped(rep));
         }
-        size_t found;
-        int rc = sweep_batch(s, &first.items[0], rep, &found);
-        int64_t sandbox_id = first.items[0].sandbox_id;
-        free(first.items);
-        if (rc) return -1;
-        if (found) {
-            last_empty = 0;
-        } else if (last_empty == sandbox_id) {
-            /* Listed as due twice, yet nothing due once held: never loop on it. */
-            return failed(rep, "the store lists expiries as due that it will not record");
-        } else {
-            last_empty = sandbox_id;
-        }
+        free(d.slots);
+        if (!recorded) return 0;
     }
     return 0; /* stopped: what was committed stays, and the next sweep goes on from there */
 }

@@ -25,9 +25,13 @@ struct sweep_report {
     int64_t up_to;     /* what was swept: the earlier of now and the store's clock */
     int grants, keys;  /* expiries recorded */
     int collaborators; /* collaborator entries removed */
-    /* The events recorded, oldest due first: interfaces.md's event objects with their
-     * "sandbox"; NULL when the caller does not want them (serve only counts). */
+    /* The events recorded, a sandbox at a time, its earliest due first: interfaces.md's event objects with
+     * their "sandbox"; NULL when the caller does not want them (serve only counts). */
     json_t *events;
+    /* Called with each event once its batch is committed (NULL: not called): a long catch-up
+     * said as it goes, without keeping every event. */
+    void (*on_event)(void *arg, const json_t *event);
+    void *on_event_arg;
     /* When it becomes non-zero the sweep ends after the batch in hand (a server stopping);
      * NULL: never. */
     _Atomic int *stop;

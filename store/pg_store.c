@@ -149,8 +149,8 @@ static const struct {
      "  expires_at BIGINT NOT NULL,"
      "  recorded_at BIGINT NOT NULL,"
      "  PRIMARY KEY (key_id, expires_at));"
-     "CREATE INDEX grants_by_expiry ON grants (expires_at);"
-     "CREATE INDEX agent_keys_by_expiry ON agent_keys (expires_at);"
+     "CREATE INDEX grants_by_sandbox_expiry ON grants (sandbox_id, expires_at);"
+     "CREATE INDEX agent_keys_by_sandbox_expiry ON agent_keys (sandbox_id, expires_at);"
      "CREATE INDEX agent_keys_by_principal ON agent_keys (principal, sandbox_id);",
      1},
 };

@@ -156,8 +156,8 @@ static const char *const migrations[] = {
      "  expires_at INTEGER NOT NULL,"
      "  recorded_at INTEGER NOT NULL,"
      "  PRIMARY KEY (key_id, expires_at)) WITHOUT ROWID;"
-     "CREATE INDEX grants_by_expiry ON grants (expires_at);"
-     "CREATE INDEX agent_keys_by_expiry ON agent_keys (expires_at);"
+     "CREATE INDEX grants_by_sandbox_expiry ON grants (sandbox_id, expires_at);"
+     "CREATE INDEX agent_keys_by_sandbox_expiry ON agent_keys (sandbox_id, expires_at);"
      "CREATE INDEX agent_keys_by_principal ON agent_keys (principal, sandbox_id);"),
 };
 

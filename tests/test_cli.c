@@ -1152,14 +1152,15 @@ static void test_sweep(void)
     lapse_run(&r, "sweep", "--now", "2026-11-20T16:00:00Z", "--tz", "UTC", NULL);
     CHECKF(r.status == 0 &&
                strstr(r.out,
-                      "Recorded 2 expiries up to Fri 20 Nov 2026 16:00 UTC (1 collaborator entry "
-                      "removed):\n  @bob's viewer access to sandbox demo expired at Thu 19 Nov 2026 15:30 "
-                      "UTC; @bob is no longer a collaborator of demo") == r.out &&
+                      "@bob's viewer access to sandbox demo expired at Thu 19 Nov 2026 15:30 UTC; @bob is "
+                      "no longer a collaborator of demo") == r.out &&
                strstr(r.out,
-                      "\n  Agent support's invoke key for @kim in sandbox demo expired at Fri 20 Nov 2026 "
-                      "15:30 UTC.\n") &&
+                      "\nAgent support's invoke key for @kim in sandbox demo expired at Fri 20 Nov 2026 "
+                      "15:30 UTC.\nRecorded 2 expiries up to Fri 20 Nov 2026 16:00 UTC (1 collaborator "
+                      "entry removed).\n") &&
                count_lines(&r) == 3,
-           "sweep: what it recorded, a line an event", "status %d: %s%s", r.status, r.out, r.err);
+           "sweep: what it recorded, a line an event, then the total", "status %d: %s%s", r.status, r.out,
+           r.err);
     spawn_result_free(&r);
     lapse_run(&r, "sweep", "--json", "--now", "2026-11-20T16:00:00Z", NULL);
     json_t *n = out_json(&r, "recorded"), *events = out_json(&r, "events");

@@ -1,6 +1,6 @@
 /* concierge sweep: the sweeper once (lifecycle.md, "Expiry is an event"), for a deployment
  * without a server (cron, a systemd timer); serve runs the same every minute. Says what it
- * recorded: a line an event, or with --json the report (actions/sweep.h). */
+ * recorded: a line an event and the total, or with --json the report (actions/sweep.h). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +37,15 @@ static const struct cli_command sweep_command = {
     "record the expiries that are due as audit events, once; say what was recorded\n",
     cli_sweep_options, sweep_more};
 
-/* What was recorded, for a person: a headline, then each event's sentence on its line. */
-static void say_report(const struct sweep_report *rep)
+/* Each event's sentence on its line, as its batch is committed. */
+static void say_event(void *arg, const json_t *event)
+{
+    (void)arg;
+    printf("%s\n", json_string_value(json_object_get(event, "summary")));
+}
+
+/* The total, after the events: how many, up to when, and whether the clock stopped it. */
+static void say_total(const struct sweep_report *rep)
 {
     char up_to[64], asked[64];
     describe_instant(rep->up_to, up_to, sizeof up_to);
@@ -50,11 +57,7 @@ static void say_report(const struct sweep_report *rep)
     if (n && rep->collaborators)
         printf(" (%d collaborator entr%s removed)", rep->collaborators,
                rep->collaborators == 1 ? "y" : "ies");
-    if (n) puts(":");
-    size_t i;
-    json_t *ev;
-    json_array_foreach(rep->events, i, ev)
-        printf("  %s\n", json_string_value(json_object_get(ev, "summary")));
+    if (n) puts(".");
     if (rep->up_to < rep->now) {
         describe_instant(rep->now, asked, sizeof asked);
         printf("Swept up to the clock, not to %s: an expiry is never recorded before it happens.\n", asked);
@@ -77,9 +80,13 @@ int sweep_main(int argc, char **argv)
     struct store *store;
     /* A sweep never makes a store: there is nothing to sweep in a new one. */
     if ((rc = cli_open_store(&opt, 0, &store))) return rc;
-    struct sweep_report rep = {.events = json_array()};
-    if (!rep.events || sweep_run(store, opt.now, &rep)) {
-        fprintf(stderr, "concierge: the sweep failed: %s\n", rep.events ? rep.why : "out of memory");
+    /* --json is one object holding every event; text says each as its batch is committed (a
+     * catch-up of a hundred thousand is never held whole); --quiet makes none. */
+    struct sweep_report rep = {.events = opt.json ? json_array() : NULL};
+    if (!opt.json && !opt.quiet) rep.on_event = say_event;
+    if ((opt.json && !rep.events) || sweep_run(store, opt.now, &rep)) {
+        fprintf(stderr, "concierge: the sweep failed: %s\n",
+                !opt.json || rep.events ? rep.why : "out of memory");
         json_decref(rep.events);
         store_close(store);
         return EXIT_OTHER;
@@ -97,7 +104,7 @@ int sweep_main(int argc, char **argv)
         free(j);
         json_decref(o);
     } else if (!opt.quiet) {
-        say_report(&rep);
+        say_total(&rep);
     }
     json_decref(rep.events);
     return rc;
