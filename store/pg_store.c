@@ -173,21 +173,23 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
  * $2 a principal, $3 the horizon, $4 how many (NULL: all). */
 #define DUE_GRANTS(where)                                                                                    \
     "SELECT 0, g.id, g.sandbox_id, s.name, g.expires_at, g.principal, g.role, g.project, g.granted_by, "     \
-    "g.granted_at FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id WHERE g.expires_at <= $3::bigint "   \
-    "AND " where                                                                                             \
+    "g.granted_at FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id WHERE " where                        \
     " AND NOT EXISTS (SELECT 1 FROM grant_expiries x WHERE x.grant_id = g.id AND x.expires_at = "            \
     "g.expires_at)"
 #define DUE_KEYS(where)                                                                                      \
     "SELECT 1, k.id, k.sandbox_id, s.name, k.expires_at, k.principal, k.kind, k.agent, k.created_by, "       \
-    "k.created_at FROM agent_keys k JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.expires_at <= "          \
-    "$3::bigint AND " where " AND NOT EXISTS (SELECT 1 FROM key_expiries x WHERE x.key_id = k.id AND "       \
+    "k.created_at FROM agent_keys k JOIN sandboxes s ON s.id = k.sandbox_id WHERE " where                    \
+    " AND NOT EXISTS (SELECT 1 FROM key_expiries x WHERE x.key_id = k.id AND "                               \
     "x.expires_at = k.expires_at)"
 #define DUE_ORDER " ORDER BY 5, 1, 2 LIMIT $4::bigint"
-/* Every parameter is named in each (a prepared statement must know its types): all of them
- * ($1 0, $2 NULL), a sandbox's, a principal's in a sandbox. */
-#define DUE_ALL   "$1::bigint = 0 AND $2::text IS NULL"
-#define DUE_SB(t) t ".sandbox_id = $1::bigint AND $2::text IS NULL"
-#define DUE_OF(t) t ".sandbox_id = $1::bigint AND " t ".principal = $2::text"
+/* Due at $3 (t: the table's alias): of every sandbox ($1 0, $2 NULL), of a sandbox, of a
+ * principal in one. Every parameter is named in each (a prepared statement must know its
+ * types). A principal's are found by its index (+ 0 keeps the planner off (sandbox_id,
+ * expires_at): every change asks this). */
+#define DUE_ALL(t) "$1::bigint = 0 AND $2::text IS NULL AND " t ".expires_at <= $3::bigint"
+#define DUE_SB(t)  t ".sandbox_id = $1::bigint AND $2::text IS NULL AND " t ".expires_at <= $3::bigint"
+#define DUE_OF(t)                                                                                            \
+    t ".sandbox_id = $1::bigint AND " t ".principal = $2::text AND " t ".expires_at + 0 <= $3::bigint"
 /* $1..$9 the event as AUDIT_ADD's, $10 the grant or key, $11 its expiry, $12 when recorded. */
 #define EXPIRY_EVENT(table)                                                                                  \
     "WITH claim AS (INSERT INTO " table ", expires_at, recorded_at) VALUES ($10::bigint, $11::bigint, "      \
@@ -397,7 +399,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(EVENT_DONE, "UPDATE slack_events SET done = true WHERE channel = $1::text AND ts = $2::text")          \
     X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = $1::text AND ts_us < $2::bigint "    \
                      "AND NOT done AND received_at >= $3::bigint")                                           \
-    X(EXPIRY_DUE, DUE_GRANTS(DUE_ALL) " UNION ALL " DUE_KEYS(DUE_ALL) DUE_ORDER)                             \
+    X(EXPIRY_DUE, DUE_GRANTS(DUE_ALL("g")) " UNION ALL " DUE_KEYS(DUE_ALL("k")) DUE_ORDER)                   \
     X(EXPIRY_DUE_SB, DUE_GRANTS(DUE_SB("g")) " UNION ALL " DUE_KEYS(DUE_SB("k")) DUE_ORDER)                  \
     X(EXPIRY_DUE_OF, DUE_GRANTS(DUE_OF("g")) " UNION ALL " DUE_KEYS(DUE_OF("k")) DUE_ORDER)                  \
     /* The record and its event in one statement: the event is written only when the record                  \

@@ -172,15 +172,22 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
  * created by, and at), where the expiry at that instant has no record. */
 #define DUE_GRANTS(where)                                                                                    \
     "SELECT 0, g.id, g.sandbox_id, s.name, g.expires_at, g.principal, g.role, g.project, g.granted_by, "     \
-    "g.granted_at FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id WHERE g.expires_at <= ?3 AND " where \
+    "g.granted_at FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id WHERE " where                        \
     " AND NOT EXISTS (SELECT 1 FROM grant_expiries x WHERE x.grant_id = g.id AND x.expires_at = "            \
     "g.expires_at)"
 #define DUE_KEYS(where)                                                                                      \
     "SELECT 1, k.id, k.sandbox_id, s.name, k.expires_at, k.principal, k.kind, k.agent, k.created_by, "       \
-    "k.created_at FROM agent_keys k JOIN sandboxes s ON s.id = k.sandbox_id WHERE k.expires_at <= ?3 "       \
-    "AND " where " AND NOT EXISTS (SELECT 1 FROM key_expiries x WHERE x.key_id = k.id AND x.expires_at = "   \
+    "k.created_at FROM agent_keys k JOIN sandboxes s ON s.id = k.sandbox_id WHERE " where                    \
+    " AND NOT EXISTS (SELECT 1 FROM key_expiries x WHERE x.key_id = k.id AND x.expires_at = "                \
     "k.expires_at)"
 #define DUE_ORDER " ORDER BY 5, 1, 2 LIMIT ?4"
+/* Due at ?3 (t: the table's alias): of every sandbox, of sandbox ?1, of principal ?2 in it. A
+ * principal's are found by its index, never by walking the sandbox's expiries: every change
+ * asks this, so + keeps the planner off (sandbox_id, expires_at), and they come in no order
+ * (a sort makes a temporary b-tree, a file, per change: 240 us instead of 10). */
+#define DUE_ALL(t) t ".expires_at <= ?3"
+#define DUE_SB(t)  t ".sandbox_id = ?1 AND " t ".expires_at <= ?3"
+#define DUE_OF(t)  t ".principal = ?2 AND " t ".sandbox_id = ?1 AND +" t ".expires_at <= ?3"
 
 #define STATEMENTS(X)                                                                                        \
     /* What admin lists and shows (interfaces.md, admin): ?1 a workspace, ?2 a sandbox, NULL                 \
@@ -363,10 +370,9 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                      "AND received_at >= ?3")                                                                \
     /* Grants and keys due at ?3 whose expiry is not recorded: all (?1 0), of a sandbox, or of               \
      * a principal in it (?2); the earliest due first, at most ?4. */                                        \
-    X(EXPIRY_DUE, DUE_GRANTS("1") " UNION ALL " DUE_KEYS("1") DUE_ORDER)                                     \
-    X(EXPIRY_DUE_SB, DUE_GRANTS("g.sandbox_id = ?1") " UNION ALL " DUE_KEYS("k.sandbox_id = ?1") DUE_ORDER)  \
-    X(EXPIRY_DUE_OF, DUE_GRANTS("g.principal = ?2 AND g.sandbox_id = ?1") " UNION ALL " DUE_KEYS(            \
-                         "k.principal = ?2 AND k.sandbox_id = ?1") DUE_ORDER)                                \
+    X(EXPIRY_DUE, DUE_GRANTS(DUE_ALL("g")) " UNION ALL " DUE_KEYS(DUE_ALL("k")) DUE_ORDER)                   \
+    X(EXPIRY_DUE_SB, DUE_GRANTS(DUE_SB("g")) " UNION ALL " DUE_KEYS(DUE_SB("k")) DUE_ORDER)                  \
+    X(EXPIRY_DUE_OF, DUE_GRANTS(DUE_OF("g")) " UNION ALL " DUE_KEYS(DUE_OF("k")) " LIMIT ?4")                \
     X(EXPIRY_CLAIM_GRANT,                                                                                    \
       "INSERT OR IGNORE INTO grant_expiries (grant_id, expires_at, recorded_at) VALUES (?1, ?2, ?3)")        \
     X(EXPIRY_CLAIM_KEY,                                                                                      \
