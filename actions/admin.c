@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "../intent/text.h"
+#include "sweep.h"
 
 /* The event of a change made in the open transaction, then the commit; on any failure the
  * transaction is rolled back, so a change is never stored without its event. subject is a
@@ -85,8 +86,9 @@ enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, 
     enum store_status st;
     if (add)
         st = store_thing_add(a->store, sb->id, kind, name);
-    else if (keys_removed) /* an agent's keys end with it (lifecycle.md) */
-        st = store_agent_remove(a->store, sb->id, name, &keys);
+    else if (keys_removed) /* an agent's keys end with it (lifecycle.md), their expiries recorded first */
+        st = sweep_due(a->store, sb, NULL, a->now) ? STORE_ERROR
+                                                   : store_agent_remove(a->store, sb->id, name, &keys);
     else
         st = store_thing_remove(a->store, sb->id, kind, name);
     if (keys_removed) *keys_removed = keys;

@@ -109,13 +109,22 @@ static int decide_workload(struct store *s, const struct st_sandbox *sb, const c
     if (sb->mode == MODE_COLLABORATED) {
         int c = store_is_collaborator(s, sb->id, p);
         if (c < 0) return -1;
+        if (read_grants(s, sb, p, "", now, &gs)) return -1;
         if (!c) {
-            say(d, 0, "not-a-collaborator", "%s is not a collaborator of %s, which is collaborated", p,
-                sb->name);
+            /* A past holder whose entry went with the grant (the sweeper removes what an expiry
+             * leaves behind) is told the grant expired, as before the sweep (lifecycle.md). */
+            int m = gs.expired && !gs.sandbox_role && !gs.other_projects
+                        ? store_is_member(s, sb->workspace_id, p)
+                        : 1;
+            if (m < 0) return -1;
+            if (!m)
+                say(d, 0, "grant-expired", "%s's access to %s has expired", p, sb->name);
+            else
+                say(d, 0, "not-a-collaborator", "%s is not a collaborator of %s, which is collaborated", p,
+                    sb->name);
             return 0;
         }
         /* The entry counts only with a membership or a live sandbox-wide grant behind it. */
-        if (read_grants(s, sb, p, "", now, &gs)) return -1;
         int m = gs.sandbox_role ? 0 : store_is_member(s, sb->workspace_id, p);
         if (m < 0) return -1;
         if (gs.sandbox_role || m)

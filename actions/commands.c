@@ -158,7 +158,7 @@ static void grant_words(const struct st_grant *g, char *buf, size_t size)
              g->project, when);
 }
 
-static json_t *grant_json(const struct st_grant *g)
+json_t *commands_grant_json(const struct st_grant *g)
 {
     json_t *o = json_object();
     json_object_set_new(o, "principal", json_string(g->principal));
@@ -232,7 +232,7 @@ static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
         struct st_grant g;
         enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
         if (st == STORE_ERROR) goto fail;
-        if (st == STORE_OK) json_array_append_new(before, grant_json(&g));
+        if (st == STORE_OK) json_array_append_new(before, commands_grant_json(&g));
         memset(&g, 0, sizeof g);
         snprintf(g.principal, sizeof g.principal, "%s", it->principals[i].s);
         g.role = it->role;
@@ -242,7 +242,7 @@ static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
         snprintf(g.granted_by, sizeof g.granted_by, "%s", x->actor);
         g.granted_at = x->now;
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
-        json_array_append_new(granted, grant_json(&g));
+        json_array_append_new(granted, commands_grant_json(&g));
     }
     describe(it, r);
     past_tense(r, "Invite", "Invited");
@@ -343,7 +343,7 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
         if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK) goto fail;
-        json_array_append_new(before, grant_json(&g));
+        json_array_append_new(before, commands_grant_json(&g));
         if (fn(x, it, &g)) {
             json_decref(before);
             json_decref(after);
@@ -351,7 +351,7 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
             return -1;
         }
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
-        json_array_append_new(after, grant_json(&g));
+        json_array_append_new(after, commands_grant_json(&g));
     }
     return grants_done(x, r, au, before, after, 0);
 fail:
@@ -459,7 +459,7 @@ static int gather_grant(void *ctx, const struct st_grant *g)
         ga->cap = cap;
     }
     ga->ids[ga->n++] = g->id;
-    if (json_array_append_new(ga->grants, grant_json(g))) {
+    if (json_array_append_new(ga->grants, commands_grant_json(g))) {
         ga->oom = 1;
         return 1;
     }
@@ -566,7 +566,7 @@ static int list_grant(void *ctx, const struct st_grant *g)
     if (l->it->role && g->role != l->it->role) return 0;
     /* For a project: its own grants and the sandbox-wide ones, which apply everywhere. */
     if (l->it->project[0] && g->project[0] && strcmp(g->project, l->it->project) != 0) return 0;
-    json_array_append_new(l->members, grant_json(g));
+    json_array_append_new(l->members, commands_grant_json(g));
     return 0;
 }
 

@@ -35,6 +35,10 @@ const struct command *command_for(enum intent_kind kind);
  * none). NULL when out of memory. */
 json_t *commands_event_json(const struct st_event *e);
 
+/* A grant as the events and results show it: {"principal", "role", "project", "expires_at",
+ * "granted_by", "granted_at"} (project and expires_at null for none). NULL when out of memory. */
+json_t *commands_grant_json(const struct st_grant *g);
+
 /* `project "x" not found in sandbox demo`, with the closest name there is (`; did you mean
  * "web"?`): only for those who may know the sandbox's projects (access.md). */
 void commands_project_not_found(struct store *s, const struct st_sandbox *sb, const char *project,

@@ -11,6 +11,7 @@
 #include "../intent/timecalc.h"
 #include "authorise.h"
 #include "commands.h"
+#include "sweep.h"
 
 static void store_failed(struct exec_ctx *x, struct reply *r)
 {
@@ -99,6 +100,15 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
 {
     if (tx_begin(x) != STORE_OK || store_lock_sandbox(x->store, sb->id) != STORE_OK) {
         tx_rollback(x);
+        store_failed(x, r);
+        return;
+    }
+    /* What the change touches may have expired with its expiry not recorded yet (the sweeper
+     * runs once a minute, or was down): that is recorded first, in this transaction
+     * (lifecycle.md), so that a re-invite, an extension, a role change or a revoke never
+     * writes over an expiry that has no event. The one place for every change. */
+    if (sweep_before_change(x->store, sb, it, x->now)) {
+        store_rollback(x->store);
         store_failed(x, r);
         return;
     }

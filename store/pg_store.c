@@ -146,6 +146,23 @@ static const struct {
      "  PRIMARY KEY (bot_id, key));"
      "CREATE INDEX idempotency_by_time ON idempotency (created_at);",
      1},
+    /* 4: expiries recorded (lifecycle.md: expiry is an event), as SQLite's migration 8: one
+     * row per grant or key and expiry instant, in the transaction of its `expired` event.
+     * Additive: older servers never read these tables. */
+    {"CREATE TABLE grant_expiries ("
+     "  grant_id BIGINT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+     "  expires_at BIGINT NOT NULL,"
+     "  recorded_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (grant_id, expires_at));"
+     "CREATE TABLE key_expiries ("
+     "  key_id BIGINT NOT NULL REFERENCES agent_keys(id) ON DELETE CASCADE,"
+     "  expires_at BIGINT NOT NULL,"
+     "  recorded_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (key_id, expires_at));"
+     "CREATE INDEX grants_by_sandbox_expiry ON grants (sandbox_id, expires_at);"
+     "CREATE INDEX agent_keys_by_sandbox_expiry ON agent_keys (sandbox_id, expires_at);"
+     "CREATE INDEX agent_keys_by_principal ON agent_keys (principal, sandbox_id);",
+     1},
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -162,6 +179,35 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
 /* Every parameter is cast: a prepared statement must know its types without a value. The
  * sandbox listings' keys are those of sqlite_store.c's (admin's JSON Lines). */
 #define TS(col) "to_char(to_timestamp(" col ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* What is due (store_expiry_each), as sqlite_store.c's DUE_GRANTS and DUE_KEYS: $1 a sandbox,
+ * $2 a principal, $3 the horizon, $4 how many (NULL: all). */
+#define DUE_GRANTS(where)                                                                                    \
+    "SELECT 0, g.id, g.sandbox_id, s.name, g.expires_at, g.principal, g.role, g.project, g.granted_by, "     \
+    "g.granted_at FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id WHERE " where                        \
+    " AND NOT EXISTS (SELECT 1 FROM grant_expiries x WHERE x.grant_id = g.id AND x.expires_at = "            \
+    "g.expires_at)"
+#define DUE_KEYS(where)                                                                                      \
+    "SELECT 1, k.id, k.sandbox_id, s.name, k.expires_at, k.principal, k.kind, k.agent, k.created_by, "       \
+    "k.created_at FROM agent_keys k JOIN sandboxes s ON s.id = k.sandbox_id WHERE " where                    \
+    " AND NOT EXISTS (SELECT 1 FROM key_expiries x WHERE x.key_id = k.id AND "                               \
+    "x.expires_at = k.expires_at)"
+#define DUE_ORDER " ORDER BY 5, 1, 2 LIMIT $4::bigint"
+/* Due at $3 (t: the table's alias): of every sandbox ($1 0, $2 NULL), of a sandbox, of a
+ * principal in one. Every parameter is named in each (a prepared statement must know its
+ * types). A principal's are found by its index (+ 0 keeps the planner off (sandbox_id,
+ * expires_at): every change asks this). */
+#define DUE_ALL(t) "$1::bigint = 0 AND $2::text IS NULL AND " t ".expires_at <= $3::bigint"
+#define DUE_SB(t)  t ".sandbox_id = $1::bigint AND $2::text IS NULL AND " t ".expires_at <= $3::bigint"
+#define DUE_OF(t)                                                                                            \
+    t ".sandbox_id = $1::bigint AND " t ".principal = $2::text AND " t ".expires_at + 0 <= $3::bigint"
+/* $1..$9 the event as AUDIT_ADD's, $10 the grant or key, $11 its expiry, $12 when recorded. */
+#define EXPIRY_EVENT(table)                                                                                  \
+    "WITH claim AS (INSERT INTO " table ", expires_at, recorded_at) VALUES ($10::bigint, $11::bigint, "      \
+    "$12::bigint) ON CONFLICT DO NOTHING RETURNING 1) "                                                      \
+    "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "          \
+    "SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text "   \
+    "FROM claim RETURNING id"
+
 #define STATEMENTS(X)                                                                                        \
     X(LIST_WORKSPACES,                                                                                       \
       "SELECT w.name AS name, w.default_mode AS default_mode, "                                              \
@@ -370,7 +416,14 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(EVENT_RELEASE, "DELETE FROM slack_events WHERE event_id = $1::text")                                   \
     X(EVENT_DONE, "UPDATE slack_events SET done = 1 WHERE channel = $1::text AND ts = $2::text")             \
     X(EVENTS_BEFORE, "SELECT count(*) FROM slack_events WHERE channel = $1::text AND ts_us < $2::bigint "    \
-                     "AND done = 0 AND received_at >= $3::bigint")
+                     "AND done = 0 AND received_at >= $3::bigint")                                           \
+    X(EXPIRY_DUE, DUE_GRANTS(DUE_ALL("g")) " UNION ALL " DUE_KEYS(DUE_ALL("k")) DUE_ORDER)                   \
+    X(EXPIRY_DUE_SB, DUE_GRANTS(DUE_SB("g")) " UNION ALL " DUE_KEYS(DUE_SB("k")) DUE_ORDER)                  \
+    X(EXPIRY_DUE_OF, DUE_GRANTS(DUE_OF("g")) " UNION ALL " DUE_KEYS(DUE_OF("k")) DUE_ORDER)                  \
+    /* The record and its event in one statement: the event is written only when the record                  \
+     * is new (ON CONFLICT waits for a record being written by another server, then finds it). */            \
+    X(EXPIRY_GRANT, EXPIRY_EVENT("grant_expiries (grant_id"))                                                \
+    X(EXPIRY_KEY, EXPIRY_EVENT("key_expiries (key_id"))
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1136,6 +1189,98 @@ static enum store_status pg_audit_each(struct store *s, int64_t sb, int64_t sinc
         e.after = PQgetvalue(r, i, 9);
         if (fn(ctx, &e)) break;
     }
+    PQclear(r);
+    return st;
+}
+
+/* ---- Expiries ------------------------------------------------------------------------------------- */
+
+/* One row of DUE_GRANTS or DUE_KEYS into e, as sqlite_store.c's expiry_row. */
+static int expiry_row(const PGresult *r, int i, struct st_expiry *e)
+{
+    memset(e, 0, sizeof *e);
+    e->is_key = (int)int_at(r, i, 0);
+    e->id = int_at(r, i, 1);
+    e->sandbox_id = int_at(r, i, 2);
+    e->expires_at = int_at(r, i, 4);
+    int cut = copy_val(r, i, 3, e->sandbox, sizeof e->sandbox);
+    if (e->is_key) {
+        const char *k = val(r, i, 6);
+        e->kind = (k && strcmp(k, "delegate") == 0) ? KEY_DELEGATE : KEY_INVOKE;
+        e->created_at = int_at(r, i, 9);
+        return cut | copy_val(r, i, 5, e->principal, sizeof e->principal) |
+               copy_val(r, i, 7, e->agent, sizeof e->agent) |
+               copy_val(r, i, 8, e->created_by, sizeof e->created_by);
+    }
+    struct st_grant *g = &e->grant;
+    g->id = e->id;
+    g->role = role_of(val(r, i, 6));
+    g->has_expiry = 1;
+    g->expires_at = e->expires_at;
+    g->granted_at = int_at(r, i, 9);
+    return cut | copy_val(r, i, 5, g->principal, sizeof g->principal) |
+           copy_val(r, i, 7, g->project, sizeof g->project) |
+           copy_val(r, i, 8, g->granted_by, sizeof g->granted_by);
+}
+
+static enum store_status pg_expiry_each(struct store *s, int64_t sb, const char *principal, int64_t horizon,
+                                        int limit, store_expiry_fn fn, void *ctx)
+{
+    struct args a = {0};
+    a_int(&a, sb);
+    a_text(&a, principal);
+    a_int(&a, horizon);
+    if (limit > 0)
+        a_int(&a, limit);
+    else
+        a_text(&a, NULL); /* LIMIT NULL: all of them */
+    PGresult *r = rows(s,
+                       principal ? SQL_EXPIRY_DUE_OF
+                       : sb      ? SQL_EXPIRY_DUE_SB
+                                 : SQL_EXPIRY_DUE,
+                       &a, "looking for expiries due");
+    if (!r) return STORE_ERROR;
+    enum store_status st = STORE_OK;
+    struct st_expiry *e = malloc(sizeof *e);
+    if (!e) {
+        snprintf(s->err, sizeof s->err, "out of memory");
+        st = STORE_ERROR;
+    }
+    for (int i = 0; e && i < PQntuples(r); i++) {
+        if (expiry_row(r, i, e)) {
+            st = cut_read(s);
+            break;
+        }
+        if (fn(ctx, e)) break;
+    }
+    free(e);
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_expiry_record(struct store *s, int is_key, int64_t item_id, int64_t expires_at,
+                                          int64_t recorded_at, int64_t sb, const struct st_event *e,
+                                          int64_t *event_id)
+{
+    struct args a = {0};
+    a_int(&a, sb);
+    a_int(&a, e->at);
+    a_text(&a, e->actor);
+    a_text(&a, e->intent);
+    a_text(&a, e->subjects && e->subjects[0] ? e->subjects : "[]");
+    a_text(&a, e->outcome);
+    a_text(&a, e->summary ? e->summary : "");
+    a_text(&a, e->before ? e->before : "");
+    a_text(&a, e->after ? e->after : "");
+    a_int(&a, item_id);
+    a_int(&a, expires_at);
+    a_int(&a, recorded_at);
+    PGresult *r;
+    /* No row: the record was there, so no event was written either (one statement). */
+    enum store_status st =
+        one_row(s, is_key ? SQL_EXPIRY_KEY : SQL_EXPIRY_GRANT, &a, "recording an expiry", &r);
+    if (st == STORE_NOT_FOUND) return STORE_EXISTS;
+    if (st == STORE_OK && event_id) *event_id = int_at(r, 0, 0);
     PQclear(r);
     return st;
 }

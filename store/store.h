@@ -259,6 +259,40 @@ typedef int (*store_event_fn)(void *ctx, const struct st_event *e);
 enum store_status store_audit_each(struct store *s, int64_t sandbox_id, int64_t since, const char *principal,
                                    int limit, store_event_fn fn, void *ctx);
 
+/* ---- Expiries (lifecycle.md: expiry is an event, not only a comparison) ------------------- */
+
+/* A grant or an agent key whose expiry is due and not recorded yet. */
+struct st_expiry {
+    int is_key; /* 0: a grant; 1: an agent key */
+    int64_t id; /* the grant's or the key's row */
+    int64_t sandbox_id;
+    char sandbox[NAME_MAX_LEN + 1];
+    int64_t expires_at;    /* the instant that was due */
+    struct st_grant grant; /* a grant's row (its expiry is expires_at) */
+    /* An agent key's, without its secret's hash: */
+    char agent[NAME_MAX_LEN + 1];
+    enum key_kind kind;
+    char principal[PRINCIPAL_MAX_LEN + 1]; /* "" for a key bound to no person */
+    char created_by[PRINCIPAL_MAX_LEN + 1];
+    int64_t created_at;
+};
+
+/* Each grant and agent key whose expiry is due at horizon (expires_at <= horizon) and is not
+ * recorded yet: of one sandbox (0: of every one), of one principal (NULL: anyone's), the
+ * earliest due first, at most limit of them (0: all). fn returning non-zero stops the walk. */
+typedef int (*store_expiry_fn)(void *ctx, const struct st_expiry *e);
+enum store_status store_expiry_each(struct store *s, int64_t sandbox_id, const char *principal,
+                                    int64_t horizon, int limit, store_expiry_fn fn, void *ctx);
+/* Records the expiry of a grant (is_key 0) or an agent key (1) at expires_at, at recorded_at,
+ * with its audit event e in the sandbox's log: both, or neither. STORE_OK (*event_id the
+ * event's id) the first time; STORE_EXISTS, with nothing written, when that expiry was
+ * recorded before: one `expired` event per grant and expiry instant is a constraint of the
+ * store (a table keyed by item and instant), not a hope. The record goes with its grant or
+ * key when that is deleted. Inside a write transaction. */
+enum store_status store_expiry_record(struct store *s, int is_key, int64_t item_id, int64_t expires_at,
+                                      int64_t recorded_at, int64_t sandbox_id, const struct st_event *e,
+                                      int64_t *event_id);
+
 /* ---- Pending confirmations --------------------------------------------------------------- */
 
 struct st_pending {

@@ -42,7 +42,7 @@ grep -q '^\.TH CONCIERGE 1 ' "$man" || fail "the man page has no .TH CONCIERGE 1
 # Every option a subcommand's --help lists is in the man page (where roff writes - as \-).
 sed 's/\\-/-/g' "$man" >"$tmp/man.txt"
 named=0
-for sub in "" parse check admin serve; do
+for sub in "" parse check admin serve sweep; do
     for opt in $("$bin" $sub --help | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\} *\(--[a-z][a-z-]*\).*/\2/p'); do
         grep -qF -- "$opt" "$tmp/man.txt" || fail "the man page does not name $opt (concierge $sub --help)"
         named=$((named + 1))
@@ -66,6 +66,8 @@ expect_completion() { # expect_completion WANT WORD...
     [ "$got" = "$want" ] || fail "completing '$*': got '$got', want '$want'"
 }
 expect_completion "parse" pa
+expect_completion "sweep" sw
+expect_completion "--now" sweep --no
 expect_completion "admin" --db x.db a
 expect_completion "--slack-signing-secret-file --slack-response-prefix --slack-bot-token-file --slack-api-base" serve --s
 expect_completion "--project" check --pro

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../actions/execute.h"
+#include "../actions/sweep.h"
 #include "../frontends/cli/cli.h"
 #include "pg_test.h"
 #include "../intent/text.h"
@@ -194,7 +195,33 @@ static void json_checks(json_t *st, const char *line, struct text *why)
 /* Every key a step may have: a misspelt assertion must fail, not pass unread. */
 static const char *const step_keys[] = {"as",     "sandbox", "now",  "text",      "yes",      "status",
                                         "code",   "exit",    "json", "json_like", "contains", "absent",
-                                        "exists", "missing", "note", NULL};
+                                        "exists", "missing", "note", "sweep",     NULL};
+
+/* What a step's command answered, as its checks read it. */
+struct answer {
+    const char *status, *code; /* the status's and the code's names (code NULL for none) */
+    int exit;
+    char *line; /* the --json line */
+};
+
+/* A sweep step: the sweeper run once at the step's now, as concierge sweep --json says it
+ * (the store's clock still caps it: a now after the clock sweeps up to the clock). */
+static void run_sweep(struct scenario *sc, struct answer *a)
+{
+    struct sweep_report rep = {.events = json_array()};
+    int rc = rep.events ? sweep_run(sc->store, sc->now, &rep) : -1;
+    json_t *o = rc == 0 ? sweep_report_json(&rep)
+                        : json_pack("{s:s, s:s, s:s}", "status", "error", "code", "store_error", "message",
+                                    rep.events ? rep.why : "out of memory");
+    json_decref(rep.events);
+    char *j = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    snprintf(a->line, 1 << 20, "%s", j ? j : "(no memory for the report)");
+    free(j);
+    a->status = rc == 0 ? "done" : "error";
+    a->code = rc == 0 ? NULL : "store_error";
+    a->exit = rc == 0 ? 0 : 1;
+}
 
 static void step(struct scenario *sc, int lineno, json_t *st)
 {
@@ -207,12 +234,14 @@ static void step(struct scenario *sc, int lineno, json_t *st)
         check_at(0, sc->file, lineno, "bad now", NULL, NULL);
         return;
     }
-    if (!raw || !want) {
-        check_at(0, sc->file, lineno, "a step needs text and status", NULL, NULL);
+    int sweep = json_is_true(json_object_get(st, "sweep"));
+    if ((!raw && !sweep) || (raw && sweep) || !want) {
+        check_at(0, sc->file, lineno, "a step needs text (or \"sweep\": true) and status", NULL, NULL);
         return;
     }
-    char text[2048];
-    replace_var(raw, "$TOKEN", sc->token, text, sizeof text); /* the last pending token */
+    char text[2048] = "";
+    static char line[1 << 20];
+    struct answer a = {.line = line};
     struct exec_ctx x = {.store = sc->store,
                          .actor = as ? as : sc->as,
                          .sandbox = sb ? sb : sc->sandbox,
@@ -221,10 +250,17 @@ static void step(struct scenario *sc, int lineno, json_t *st)
                          .conversation = ""};
     struct reply r;
     reply_init(&r);
-    execute_text(&x, text, strlen(text), &r);
-    static char line[1 << 20];
-    if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
-    if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
+    if (sweep) {
+        run_sweep(sc, &a);
+    } else {
+        replace_var(raw, "$TOKEN", sc->token, text, sizeof text); /* the last pending token */
+        execute_text(&x, text, strlen(text), &r);
+        if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
+        if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
+        a.status = reply_status_name(r.status);
+        a.code = code_name(r.code);
+        a.exit = reply_exit_code(r.status);
+    }
 
     struct text why = TEXT_INIT;
     const char *key;
@@ -236,18 +272,17 @@ static void step(struct scenario *sc, int lineno, json_t *st)
             known |= strcmp(key, step_keys[k]) == 0;
         if (!why.len && !known) text_printf(&why, "a step has no key \"%s\"", key);
     }
-    if (!why.len && strcmp(reply_status_name(r.status), want) != 0)
-        text_printf(&why, "status %s, want %s", reply_status_name(r.status), want);
+    if (!why.len && strcmp(a.status, want) != 0) text_printf(&why, "status %s, want %s", a.status, want);
     /* Every answer that is not a plain success says why (codes.def), and the step asserts it. */
     const char *want_code = json_string_value(json_object_get(st, "code"));
-    const char *got_code = code_name(r.code);
+    const char *got_code = a.code;
     if (!why.len && !want_code && got_code)
         text_printf(&why, "a %s step needs its \"code\" (got \"%s\")", want, got_code);
     if (!why.len && want_code && (!got_code || strcmp(want_code, got_code) != 0))
         text_printf(&why, "code %s, want %s", got_code ? got_code : "null", want_code);
     json_t *ex = json_object_get(st, "exit");
-    if (!why.len && ex && json_integer_value(ex) != reply_exit_code(r.status))
-        text_printf(&why, "exit %d, want %d", reply_exit_code(r.status), (int)json_integer_value(ex));
+    if (!why.len && ex && json_integer_value(ex) != a.exit)
+        text_printf(&why, "exit %d, want %d", a.exit, (int)json_integer_value(ex));
     size_t i;
     json_t *s;
     json_checks(st, line, &why);
@@ -279,7 +314,11 @@ static void step(struct scenario *sc, int lineno, json_t *st)
         if (!why.len && lstat(p, &stt) == 0) text_printf(&why, "%s should not be there", p);
     }
     char what[2200];
-    snprintf(what, sizeof what, "%s says \"%s\"", x.actor, text);
+    char at[32];
+    if (sweep && format_rfc3339(sc->now, at) == 0)
+        snprintf(what, sizeof what, "the sweeper at %s", at);
+    else
+        snprintf(what, sizeof what, "%s says \"%s\"", x.actor, text);
     check_fmt_at(!why.len, sc->file, lineno, what, "%s\n  reply: %s", why.s, line);
     text_free(&why);
     reply_clear(&r);

@@ -542,6 +542,8 @@ static void test_help_version(void)
         {{"admin", "sandbox", "add", "-h"}, "usage: concierge admin [OPTIONS] COMMAND", "slack map --team T"},
         {{"serve", "--help"}, "usage: concierge serve [OPTIONS]", "--listen ADDR:PORT"},
         {{"--db", "x", "serve", "-h"}, "usage: concierge serve [OPTIONS]", "--slack-signing-secret-file F"},
+        {{"sweep", "--help"}, "usage: concierge sweep [OPTIONS]", "--now RFC3339"},
+        {{"--json", "sweep", "-h"}, "usage: concierge sweep [OPTIONS]", "-q, --quiet"},
     };
     const char *bad_env[] = {"CONCIERGE_AS=not a principal", "CONCIERGE_DB=/dev/null/c.db", NULL};
     for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
@@ -1096,6 +1098,123 @@ static void test_admin_audited(void)
     remove_store(dir);
 }
 
+/* ---- concierge sweep (lifecycle.md: expiry is an event) ------------------------------- */
+
+/* The value at key of the JSON object that is the whole of out (a new reference, or NULL). */
+static json_t *out_json(const struct spawn_result *r, const char *key)
+{
+    json_t *o = json_loads(r->out, 0, NULL), *v = json_incref(json_object_get(o, key));
+    json_decref(o);
+    return v;
+}
+
+static void test_sweep(void)
+{
+    struct spawn_result r;
+    char dir[] = "/tmp/concierge-sweep-cli-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECKF(0, "sweep: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    /* Nothing to sweep in a store that is not there: it is not made. */
+    lapse_run(&r, "sweep", NULL);
+    CHECKF(r.status == 1 && strstr(r.err, "no store at") && access(lapse_db, F_OK) != 0,
+           "sweep: a missing store is said, never made", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    int ok = 1;
+    const char *const setup[][8] = {
+        {"admin", "workspace", "add", "acme", NULL},
+        {"admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme"},
+        {"admin", "agent", "add", "demo", "support", NULL}};
+    for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
+        lapse_run(&r, setup[i][0], setup[i][1], setup[i][2], setup[i][3], setup[i][4], setup[i][5],
+                  setup[i][6], setup[i][7], NULL);
+        ok = ok && r.status == 0;
+        spawn_result_free(&r);
+    }
+    const char *const phrases[] = {"invite @bob for 1 day", "invite @amy for 3 days",
+                                   "only let @bob into this sandbox's workloads",
+                                   "share the support agent with @kim for 2 days"};
+    for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++) {
+        lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", phrases[i], NULL);
+        ok = ok && r.status == 0;
+        spawn_result_free(&r);
+    }
+    if (!CHECK(ok, "sweep: the store is set up")) return;
+
+    /* Before anything is due: said so, at the instant swept up to, in the zone asked for. */
+    lapse_run(&r, "sweep", "--now", "2026-11-19T10:00:00Z", "--tz", "Europe/Berlin", NULL);
+    CHECKF(r.status == 0 && strcmp(r.out, "No expiry was due up to Thu 19 Nov 2026 11:00 CET.\n") == 0,
+           "sweep: nothing due", "status %d: %s%s", r.status, r.out, r.err);
+    spawn_result_free(&r);
+    /* @bob's expiry, with his collaborator entry, and @kim's key: a line each. */
+    lapse_run(&r, "sweep", "--now", "2026-11-20T16:00:00Z", "--tz", "UTC", NULL);
+    CHECKF(r.status == 0 &&
+               strstr(r.out,
+                      "@bob's viewer access to sandbox demo expired at Thu 19 Nov 2026 15:30 UTC; @bob is "
+                      "no longer a collaborator of demo") == r.out &&
+               strstr(r.out,
+                      "\nAgent support's invoke key for @kim in sandbox demo expired at Fri 20 Nov 2026 "
+                      "15:30 UTC.\nRecorded 2 expiries up to Fri 20 Nov 2026 16:00 UTC (1 collaborator "
+                      "entry removed).\n") &&
+               count_lines(&r) == 3,
+           "sweep: what it recorded, a line an event, then the total", "status %d: %s%s", r.status, r.out,
+           r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "sweep", "--json", "--now", "2026-11-20T16:00:00Z", NULL);
+    json_t *n = out_json(&r, "recorded"), *events = out_json(&r, "events");
+    CHECKF(r.status == 0 && json_integer_value(n) == 0 && json_array_size(events) == 0 &&
+               count_lines(&r) == 1,
+           "sweep --json: the same instant again records nothing", "status %d: %s%s", r.status, r.out, r.err);
+    json_decref(n);
+    json_decref(events);
+    spawn_result_free(&r);
+    /* A --now after the clock sweeps up to the clock, and says so. */
+    lapse_run(&r, "sweep", "--json", "--now", "2300-01-01T00:00:00Z", NULL);
+    json_t *up_to = out_json(&r, "up_to"), *asked = out_json(&r, "now");
+    n = out_json(&r, "recorded");
+    CHECKF(r.status == 0 && json_integer_value(n) == 1 && json_string_value(asked) &&
+               strcmp(json_string_value(asked), "2300-01-01T00:00:00Z") == 0 && json_string_value(up_to) &&
+               strncmp(json_string_value(up_to), "20", 2) == 0,
+           "sweep --json: --now in the future sweeps up to the clock (@amy's expiry, in the past)",
+           "status %d: %s", r.status, r.out);
+    json_decref(n);
+    json_decref(up_to);
+    json_decref(asked);
+    spawn_result_free(&r);
+    lapse_run(&r, "sweep", "--now", "2300-01-01T00:00:00Z", NULL);
+    CHECKF(r.status == 0 && strstr(r.out, "Swept up to the clock, not to Mon 01 Jan 2300 00:00 UTC"),
+           "sweep: says it stopped at the clock", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    lapse_run(&r, "sweep", "-q", NULL);
+    CHECKF(r.status == 0 && r.out_len == 0 && r.err_len == 0, "sweep -q: nothing said", "status %d: %s%s",
+           r.status, r.out, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "sweep", "now", NULL);
+    CHECKF(r.status == 2 && strstr(r.err, "unexpected 'now'"), "sweep: a word is a usage error",
+           "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, "sweep", "--as", "@bob", NULL);
+    CHECKF(r.status == 2, "sweep: takes no --as", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+
+    /* admin agent remove records the expiries of the keys it removes first. */
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "share the support agent with @lee for 1 day", NULL);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "--now", "2026-11-21T00:00:00Z", "agent", "remove", "demo", "support", NULL);
+    CHECKF(r.status == 0, "admin agent remove", "status %d: %s", r.status, r.err);
+    spawn_result_free(&r);
+    lapse_run(&r, NULL, "--json", "--as", "@owner", "--sandbox", "demo", "--now", "2026-11-21T00:00:00Z",
+              "show the audit log", NULL);
+    CHECKF(r.status == 0 &&
+               strstr(r.out, "Agent support's invoke key for @lee in sandbox demo expired at Thu 19 "
+                             "Nov 2026 15:30 UTC."),
+           "admin agent remove: the key's expiry recorded before it went", "status %d: %s", r.status, r.out);
+    spawn_result_free(&r);
+    remove_store(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1122,6 +1241,7 @@ int main(int argc, char **argv)
     test_access_that_ends();
     test_doors();
     test_admin_audited();
+    test_sweep();
 
     return CHECK_SUMMARY();
 }

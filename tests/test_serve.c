@@ -202,6 +202,50 @@ static void set_up(void)
     drive_secret_after(out, "bearer token:", bot_legacy, sizeof bot_legacy);
     CHECK(store_write("UPDATE bots SET signing_secret = NULL WHERE name = 'legacy'") == 0,
           "bot legacy has no signing secret, as one made before migration 4");
+    /* A grant that expired before the server ever ran, its expiry not recorded: the sweeper's
+     * at start-up (test_sweep_at_start). */
+    const char *argv[] = {bin,
+                          "--db",
+                          db,
+                          "--as",
+                          "@ann",
+                          "--sandbox",
+                          "demo",
+                          "--now",
+                          "2026-11-01T00:00:00Z",
+                          "--yes",
+                          "invite @old for 1 day",
+                          NULL};
+    struct spawn_result r;
+    CHECK(spawn_run(argv, NULL, NULL, 0, 30000, &r) == 0, "a grant that expired long ago");
+    spawn_result_free(&r);
+}
+
+/* The sweeper runs at start-up (and every minute after, on a thread of its own): the grant
+ * that expired before the server ran becomes one expired event, at the instant that was due.
+ * Waited for (at most 20 s) before anything counts the audit log's events. */
+static void test_sweep_at_start(void)
+{
+    const char *q = "SELECT count(*) FROM audit WHERE intent = 'expired' AND actor = 'concierge' AND "
+                    "at = 1793577600 AND subjects = '[\"@old\"]'"; /* 2026-11-02T00:00:00Z */
+    int64_t deadline = spawn_now_ms() + 20000;
+    while (count_rows(q) < 1 && spawn_now_ms() < deadline) {
+        struct timespec t = {0, 20 * 1000000};
+        nanosleep(&t, NULL);
+    }
+    CHECK_INT(count_rows(q), 1, "serve's sweep at start-up recorded the expiry, at the instant that was due");
+    /* Counted once the sweep has ended, a moment after its commit. */
+    struct drive_resp *r = resp_new();
+    const char *counted = "concierge_expiries_recorded_total{item=\"grant\"} 1\n";
+    while (http("GET", "/metrics", NULL, NULL, 0, r) == 200 && !strstr(r->body, counted) &&
+           spawn_now_ms() < deadline) {
+        struct timespec t = {0, 20 * 1000000};
+        nanosleep(&t, NULL);
+    }
+    CHECKF(strstr(r->body, counted) && strstr(r->body, "concierge_sweeps_total{result=\"failed\"} 0\n") &&
+               strstr(r->body, "concierge_sweeps_total{result=\"ok\"} 1\n"),
+           "/metrics counts the sweep and what it recorded", "%s", r->body);
+    resp_free(r);
 }
 
 static void test_slack_flow(void)
@@ -1066,6 +1110,7 @@ int main(int argc, char **argv)
     set_up();
     test_options();
     start_server();
+    test_sweep_at_start();
     test_slack_flow();
     test_slack_refusals();
     test_bot_flow();

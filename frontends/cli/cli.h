@@ -31,6 +31,7 @@ int run_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int admin_main(int argc, char **argv);
 int serve_main(int argc, char **argv);
+int sweep_main(int argc, char **argv);
 
 struct store;
 /* Runs one admin command (argv[i..]: its words, names and flags) on an open store; the

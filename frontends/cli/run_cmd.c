@@ -100,6 +100,7 @@ static const struct cli_command run_command = {
     "nothing\n"
     "       concierge check [OPTIONS] PRINCIPAL ACTION   the decision for the sandbox runtime\n"
     "       concierge serve [OPTIONS]            the HTTP server for Slack and chat bots\n"
+    "       concierge sweep [OPTIONS]            record the expiries that are due, once\n"
     "       concierge admin COMMAND ...          set-up the language does not cover\n"
     "       concierge --help | --version\n",
     cli_context_options, run_more};

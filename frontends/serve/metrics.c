@@ -98,6 +98,23 @@ void metrics_render(struct metrics *m, struct http_response *rs)
                 (unsigned long long)get(&m->deliveries_retried),
                 (unsigned long long)get(&m->deliveries_dropped));
     text_printf(&t,
+                "# HELP concierge_sweeps_total Runs of the sweeper, by result.\n"
+                "# TYPE concierge_sweeps_total counter\n"
+                "concierge_sweeps_total{result=\"ok\"} %llu\n"
+                "concierge_sweeps_total{result=\"failed\"} %llu\n"
+                "# HELP concierge_expiries_recorded_total Expiries this server recorded as events, by what "
+                "expired.\n"
+                "# TYPE concierge_expiries_recorded_total counter\n"
+                "concierge_expiries_recorded_total{item=\"grant\"} %llu\n"
+                "concierge_expiries_recorded_total{item=\"key\"} %llu\n"
+                "# HELP concierge_collaborators_removed_total Collaborator entries the sweeper removed with "
+                "nothing behind them.\n"
+                "# TYPE concierge_collaborators_removed_total counter\n"
+                "concierge_collaborators_removed_total %llu\n",
+                (unsigned long long)get(&m->sweeps_ok), (unsigned long long)get(&m->sweeps_failed),
+                (unsigned long long)get(&m->expiries_grants), (unsigned long long)get(&m->expiries_keys),
+                (unsigned long long)get(&m->collaborators_removed));
+    text_printf(&t,
                 "# HELP concierge_http_requests_in_flight Requests being answered now.\n"
                 "# TYPE concierge_http_requests_in_flight gauge\n"
                 "concierge_http_requests_in_flight %lld\n",

@@ -23,6 +23,8 @@ struct metrics {
     _Atomic uint64_t latency_count;
     _Atomic uint64_t latency_sum_us;
     _Atomic uint64_t deliveries_ok, deliveries_failed, deliveries_retried, deliveries_dropped;
+    /* The sweeper's (sweeper.h): sweeps by result, expiries it recorded, entries it removed. */
+    _Atomic uint64_t sweeps_ok, sweeps_failed, expiries_grants, expiries_keys, collaborators_removed;
     _Atomic int64_t in_flight;
 };
 

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "serve.h"
 #include "server.h"
+#include "sweeper.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 
@@ -274,9 +275,15 @@ int serve_main(int argc, char **argv)
     char host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
     log_event("notice", "listening", "\"address\":\"%s\",\"port\":%d,\"threads\":%ld", host, port, threads);
+    /* The sweeper: at start-up, then every minute, on a thread of its own (lifecycle.md). */
+    struct sweeper *sweeper = NULL;
+    if (sweeper_start(&sweeper, &sv, SWEEP_INTERVAL_MS))
+        log_event("error", "sweep",
+                  "\"why\":\"cannot start the sweeper: expiries are not recorded by this server\"");
     int sig = 0;
     sigwait(&stop, &sig);
     log_event("notice", "stopping", "\"signal\":%d", sig);
+    sweeper_stop(sweeper); /* after the batch in hand */
     server_stop(&sv, d, SHUTDOWN_GRACE_MS);
     /* Clicks in hand first (they make deliveries), then the deliveries. */
     outbox_stop(sv.jobs, SHUTDOWN_GRACE_MS);
