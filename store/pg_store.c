@@ -780,7 +780,7 @@ static void pg_close(struct store *s)
 /* The database's clock, as an offset from the machine's read once a minute: one round trip a
  * minute rather than one a request, and seconds are all "now" needs. Inside a transaction
  * the offset is not read (a failed statement would end the transaction). */
-static int64_t pg_clock(struct store *s)
+static int64_t pg_db_clock(struct store *s)
 {
     struct pg *p = pg(s);
     int64_t mine = (int64_t)time(NULL);

@@ -733,7 +733,7 @@ static enum store_status sq_lock_sandbox(struct store *s, int64_t sandbox_id)
     return STORE_OK;
 }
 
-static int64_t sq_clock(struct store *s)
+static int64_t sq_db_clock(struct store *s)
 {
     (void)s;
     return (int64_t)time(NULL);

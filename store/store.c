@@ -3,9 +3,11 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../intent/text.h"
+#include "../intent/timecalc.h"
 
 #include "backend.h"
 
@@ -63,6 +65,43 @@ void store_uri_shown(const char *db, char *out, size_t size)
     }
     snprintf(out, size, "%s", text_failed(&t) ? "(the database)" : t.s);
     text_free(&t);
+}
+
+#ifdef CONCIERGE_TEST_CLOCK
+static char test_clock_file[4096];
+
+void store_test_clock(const char *file)
+{
+    snprintf(test_clock_file, sizeof test_clock_file, "%s", file ? file : "");
+}
+
+/* The instant in the test clock's file; 0, or -1 when it cannot be read (the store's clock then). */
+static int test_clock(int64_t *t)
+{
+    char buf[64] = "";
+    FILE *f = test_clock_file[0] ? fopen(test_clock_file, "r") : NULL;
+    if (!f) return -1;
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    buf[strcspn(buf, " \r\n")] = '\0';
+    if (!ok || !buf[0]) return -1;
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    if (!*end) {
+        *t = v;
+        return 0;
+    }
+    return parse_rfc3339(buf, t) == 0 ? 0 : -1;
+}
+#endif
+
+int64_t store_clock(struct store *s)
+{
+#ifdef CONCIERGE_TEST_CLOCK
+    int64_t t;
+    if (test_clock(&t) == 0) return t;
+#endif
+    return store_db_clock(s);
 }
 
 void store_close(struct store *s)

@@ -56,6 +56,16 @@ const char *store_errmsg(const struct store *s);
  * database's, so that every server of a fleet agrees on lapses and expiries (read once a
  * minute a connection and kept as an offset from the machine's clock). */
 int64_t store_clock(struct store *s);
+/* The backend's clock alone (store_clock is it, unless a test build's clock is set). */
+int64_t store_db_clock(struct store *s);
+
+#ifdef CONCIERGE_TEST_CLOCK
+/* A test build's clock (issue 12: time without waiting): from now on store_clock reads the
+ * instant in file (seconds since the epoch, or RFC 3339) at every call, so a test moves
+ * serve's time, and its sweeper's, while it runs. NULL turns it off. Compiled into test
+ * builds only (cmake -DCONCIERGE_TEST_CLOCK=ON). */
+void store_test_clock(const char *file);
+#endif
 
 /* The schema version this program writes (PRAGMA user_version). */
 int store_schema_version(void);

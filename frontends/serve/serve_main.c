@@ -35,6 +35,9 @@ const struct opt_spec cli_serve_options[] = {
     {"retry-delay-ms", 0, "MS",
      "the first wait before a failed POST is retried (default 500, doubled, 5 tries)"},
     {"log", 0, "LEVEL", "error, warn, or info: a line a request (default info)"},
+#ifdef CONCIERGE_TEST_CLOCK
+    {"test-clock", 0, "FILE", "TEST BUILD: now is the instant in FILE, read at each use; moving it sweeps"},
+#endif
     CLI_HELP_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
@@ -68,7 +71,7 @@ int serve_read_secret(const char *path, char *out, size_t size, size_t *len, cha
 /* What the options of serve set. */
 struct serve_opts {
     struct serve *sv;
-    const char *listen, *tz, *secret_file, *log_level, *db, *token_file;
+    const char *listen, *tz, *secret_file, *log_level, *db, *token_file, *test_clock;
     long threads, retry_ms;
 };
 
@@ -182,6 +185,8 @@ static int serve_options(int argc, char **argv, struct serve_opts *so)
             rc = api_base(so->sv, v);
         else if (strcmp(n, "log") == 0)
             so->log_level = v;
+        else if (strcmp(n, "test-clock") == 0)
+            so->test_clock = v;
         else if (strcmp(n, "threads") == 0 &&
                  ((so->threads = strtol(v, &end, 10)) < 1 || so->threads > 64 || *end))
             rc = usage("--threads takes 1 to 64, not", v);
@@ -216,7 +221,7 @@ int serve_main(int argc, char **argv)
     memset(&opt, 0, sizeof opt);
     snprintf(sv.slack_response_prefix, sizeof sv.slack_response_prefix, "https://hooks.slack.com/");
     snprintf(sv.slack_api_base, sizeof sv.slack_api_base, "https://slack.com/api/");
-    struct serve_opts so = {&sv, "127.0.0.1:8080", "UTC", NULL, "info", NULL, NULL, 2, 500};
+    struct serve_opts so = {&sv, "127.0.0.1:8080", "UTC", NULL, "info", NULL, NULL, NULL, 2, 500};
     int rc = serve_options(argc, argv, &so);
     if (rc != CLI_GO) return rc;
     const char *listen = so.listen, *tz = so.tz, *secret_file = so.secret_file, *log_level = so.log_level;
@@ -277,7 +282,16 @@ int serve_main(int argc, char **argv)
     log_event("notice", "listening", "\"address\":\"%s\",\"port\":%d,\"threads\":%ld", host, port, threads);
     /* The sweeper: at start-up, then every minute, on a thread of its own (lifecycle.md). */
     struct sweeper *sweeper = NULL;
-    if (sweeper_start(&sweeper, &sv, SWEEP_INTERVAL_MS))
+    int interval_ms = SWEEP_INTERVAL_MS;
+#ifdef CONCIERGE_TEST_CLOCK
+    if (so.test_clock) {
+        /* Time moves when the test says: the sweeper looks often, and sweeps when it moved. */
+        store_test_clock(so.test_clock);
+        interval_ms = SWEEP_TEST_INTERVAL_MS;
+        log_event("warn", "config", "\"why\":\"a test build's clock: now is read from --test-clock\"");
+    }
+#endif
+    if (sweeper_start(&sweeper, &sv, interval_ms))
         log_event("error", "sweep",
                   "\"why\":\"cannot start the sweeper: expiries are not recorded by this server\"");
     int sig = 0;

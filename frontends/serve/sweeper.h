@@ -10,6 +10,8 @@ struct serve;
 struct sweeper;
 
 #define SWEEP_INTERVAL_MS 60000 /* every minute */
+/* With a test build's clock (--test-clock): looked at this often, swept when it moved. */
+#define SWEEP_TEST_INTERVAL_MS 20
 
 /* Starts the thread: a sweep at once, then one every interval_ms. 0, or -1. */
 int sweeper_start(struct sweeper **out, struct serve *sv, int interval_ms);
