@@ -74,10 +74,12 @@ int policy_failed(struct store *s, int rc, struct reply *r)
     return -1;
 }
 
-/* A principal as a phrase names it: a Slack user as its mention. */
-static void said(struct text *out, const char *p)
+/* A principal as a phrase names it (a Slack user as its mention, <@U…>: the error's hint,
+ * which a program may send back as it is), or as every sentence for people names it
+ * (slack:U…, which each front end shows in its own way: a mention in Slack). */
+static void said(struct text *out, const char *p, int phrase)
 {
-    if (strncmp(p, "slack:", 6) == 0)
+    if (phrase && strncmp(p, "slack:", 6) == 0)
         text_printf(out, "<@%s>", p + 6);
     else
         text_puts(out, p);
@@ -85,15 +87,15 @@ static void said(struct text *out, const char *p)
 
 /* "@a", "@a and @b", "@a, @b and @c": the intent's principals (an invite's, a role change's:
  * one grant each, the same), else the one whose grant it is. */
-static void whose(struct text *out, const struct intent *it, const struct st_grant *g, int all)
+static void whose(struct text *out, const struct intent *it, const struct st_grant *g, int all, int phrase)
 {
     if (!all || it->n_principals == 0) {
-        said(out, g->principal);
+        said(out, g->principal, phrase);
         return;
     }
     for (int i = 0; i < it->n_principals; i++) {
         if (i) text_puts(out, i == it->n_principals - 1 ? " and " : ", ");
-        said(out, it->principals[i].s);
+        said(out, it->principals[i].s, phrase);
     }
 }
 
@@ -111,7 +113,8 @@ static void place(struct text *out, const struct exec_ctx *x, const struct st_sa
  * given again for the longest the limit allows (an invite replaces the grant; access.md). A
  * request's hint (`request editor access for 30 days`) goes here when requests come. */
 static void hint_phrase(struct text *h, const struct exec_ctx *x, const struct st_sandbox *sb,
-                        const struct intent *it, const struct st_grant *g, const struct policy_limit *p)
+                        const struct intent *it, const struct st_grant *g, const struct policy_limit *p,
+                        int phrase)
 {
     if (it->kind == IK_SET_EXPIRY) {
         /* `until DAY` ends at the end of DAY: the last one whose end is not after latest. */
@@ -123,7 +126,7 @@ static void hint_phrase(struct text *h, const struct exec_ctx *x, const struct s
             int y, m, d;
             civil_from_days(last, &y, &m, &d);
             text_puts(h, "extend ");
-            said(h, g->principal);
+            said(h, g->principal, phrase);
             text_puts(h, "'s access");
             place(h, x, sb, g);
             text_printf(h, " until %04d-%02d-%02d", y, m, d);
@@ -131,7 +134,7 @@ static void hint_phrase(struct text *h, const struct exec_ctx *x, const struct s
         }
     }
     text_puts(h, "invite ");
-    whose(h, it, g, it->kind != IK_SET_EXPIRY);
+    whose(h, it, g, it->kind != IK_SET_EXPIRY, phrase);
     text_printf(h, " as %s", role_name(g->role));
     place(h, x, sb, g);
     text_puts(h, " for ");
@@ -145,14 +148,15 @@ int policy_check_grant(struct exec_ctx *x, const struct st_sandbox *sb, const st
     int rc = policy_in_force(x->store, sb, g->role, x->now, &p);
     if (rc) return policy_failed(x->store, rc, r);
     if (policy_allows(&p, g->has_expiry, g->expires_at)) return 0;
-    struct text who = TEXT_INIT, limit = TEXT_INIT, hint = TEXT_INIT;
+    struct text who = TEXT_INIT, limit = TEXT_INIT, hint = TEXT_INIT, told = TEXT_INIT;
     char would[64] = "", latest[64];
-    whose(&who, it, g, it->kind != IK_SET_EXPIRY);
+    whose(&who, it, g, it->kind != IK_SET_EXPIRY, 0);
     describe_duration(&p.max, &limit);
     if (g->has_expiry) describe_until(g->expires_at, would, sizeof would);
     describe_until(p.latest, latest, sizeof latest);
-    hint_phrase(&hint, x, sb, it, g, &p);
-    if (text_failed(&who) || text_failed(&limit) || text_failed(&hint)) {
+    hint_phrase(&hint, x, sb, it, g, &p, 1);
+    hint_phrase(&told, x, sb, it, g, &p, 0);
+    if (text_failed(&who) || text_failed(&limit) || text_failed(&hint) || text_failed(&told)) {
         reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
     } else {
         const char *role = role_name(g->role);
@@ -164,11 +168,12 @@ int policy_check_grant(struct exec_ctx *x, const struct st_sandbox *sb, const st
             p.from_workspace ? "workspace " : "its own limit", p.from_workspace ? sb->workspace : "",
             p.from_workspace ? "'s ceiling" : "");
         if (g->has_expiry) reply_append(r, ", that is until %s", latest);
-        reply_append(r, "; nothing was changed. To stay within it, say: %s", hint.s);
+        reply_append(r, "; nothing was changed. To stay within it, say: %s", told.s);
         reply_hint(r, hint.s);
     }
     text_free(&who);
     text_free(&limit);
     text_free(&hint);
+    text_free(&told);
     return -1;
 }
