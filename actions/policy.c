@@ -150,7 +150,7 @@ int policy_check_grant(struct exec_ctx *x, const struct st_sandbox *sb, const st
     if (policy_allows(&p, g->has_expiry, g->expires_at)) return 0;
     struct text who = TEXT_INIT, limit = TEXT_INIT, hint = TEXT_INIT, told = TEXT_INIT;
     char would[64] = "", latest[64];
-    whose(&who, it, g, it->kind != IK_SET_EXPIRY, 0);
+    whose(&who, it, g, it->kind == IK_INVITE, 0); /* an invite gives each the same grant */
     describe_duration(&p.max, &limit);
     if (g->has_expiry) describe_until(g->expires_at, would, sizeof would);
     describe_until(p.latest, latest, sizeof latest);
