@@ -13,6 +13,9 @@ struct admin_ctx {
     struct store *store;
     const char *actor; /* "admin:LOGIN" */
     int64_t now;
+    /* Why a change was refused by a rule of concierge's own rather than by the store (a link
+     * whose merge would break a policy): "" when none. */
+    char why[1024]; /* room for the longest: names are bounded (intent.h) */
 };
 
 /* Each returns the store's status: STORE_OK when done and audited; otherwise nothing was
@@ -30,6 +33,8 @@ enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, 
 enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const char *channel,
                                   const struct st_sandbox *sb);
 enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel);
+/* With merge, a grant the merge would leave longer than its sandbox's policy allows is
+ * refused (a->why says which; lifecycle.md), nothing linked. */
 enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge);
 enum store_status admin_unlink(struct admin_ctx *a, const char *slack_user);
 /* The bearer token arrives as its hash; the signing secret as it is (the store keeps it to
@@ -41,5 +46,10 @@ enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t w
 enum store_status admin_bot_rotate(struct admin_ctx *a, const char *name,
                                    const unsigned char token_sha256[32], const char *signing_secret);
 enum store_status admin_bot_remove(struct admin_ctx *a, const char *name);
+/* The workspace's ceiling on how long a grant of role may run in its sandboxes (lifecycle.md,
+ * Max-duration policy), set to max, or removed when max is NULL (STORE_NOT_FOUND, a->why set,
+ * when there is none). The event keeps the ceiling before and after. */
+enum store_status admin_workspace_policy(struct admin_ctx *a, int64_t workspace_id, const char *workspace,
+                                         enum role role, const struct duration *max);
 
 #endif

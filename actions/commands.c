@@ -14,6 +14,7 @@
 #include "../intent/timecalc.h"
 #include "authorise.h"
 #include "digest.h"
+#include "policy.h"
 #include "snapshot.h"
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */
@@ -190,9 +191,28 @@ static int store_fail(struct exec_ctx *x, struct reply *r)
 
 /* ---- invite -------------------------------------------------------------------------------- */
 
+/* The grant an invite gives principal p, as invite_run writes it. */
+static void invited(const struct exec_ctx *x, const struct intent *it, const char *p, struct st_grant *g)
+{
+    memset(g, 0, sizeof *g);
+    snprintf(g->principal, sizeof g->principal, "%s", p);
+    g->role = it->role;
+    snprintf(g->project, sizeof g->project, "%s", it->project);
+    g->has_expiry = it->has_expires_at;
+    g->expires_at = it->expires_at;
+    snprintf(g->granted_by, sizeof g->granted_by, "%s", x->actor);
+    g->granted_at = x->now;
+}
+
 static int invite_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r)
 {
     if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r)) return -1;
+    /* The policy before anything is offered for confirmation (policy.h). */
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        invited(x, it, it->principals[i].s, &g);
+        if (policy_check_grant(x, sb, it, &g, r)) return -1;
+    }
     describe(it, r);
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
@@ -233,14 +253,14 @@ static int invite_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
         enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
         if (st == STORE_ERROR) goto fail;
         if (st == STORE_OK) json_array_append_new(before, commands_grant_json(&g));
-        memset(&g, 0, sizeof g);
-        snprintf(g.principal, sizeof g.principal, "%s", it->principals[i].s);
-        g.role = it->role;
-        snprintf(g.project, sizeof g.project, "%s", it->project);
-        g.has_expiry = it->has_expires_at;
-        g.expires_at = it->expires_at;
-        snprintf(g.granted_by, sizeof g.granted_by, "%s", x->actor);
-        g.granted_at = x->now;
+        invited(x, it, it->principals[i].s, &g);
+        /* Again as it is written, with the sandbox held: a policy set since it was described
+         * (a change confirmed later) is in force now (policy.h). */
+        if (policy_check_grant(x, sb, it, &g, r)) {
+            json_decref(before);
+            json_decref(granted);
+            return -1;
+        }
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
         json_array_append_new(granted, commands_grant_json(&g));
     }
@@ -323,12 +343,45 @@ static int scope_to_project(struct exec_ctx *x, const struct st_sandbox *sb, str
     return rc;
 }
 
+static int set_role(struct exec_ctx *x, struct intent *it, struct st_grant *g);
+static int set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant *g);
+
+/* Each principal's grant as fn would rewrite it, before the change is offered for
+ * confirmation: one that cannot be (an expiry out of range) or that the policy refuses
+ * (policy.h) is said now. */
+static int rewrites_allowed(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r, int (*fn)(struct exec_ctx *, struct intent *, struct st_grant *))
+{
+    for (int i = 0; i < it->n_principals; i++) {
+        struct st_grant g;
+        if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK)
+            return store_fail(x, r);
+        if (fn(x, it, &g)) {
+            reply_fail(r, C_OUT_OF_RANGE,
+                       "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
+                       "last instant concierge keeps",
+                       it->principals[i].s);
+            return -1;
+        }
+        if (policy_check_grant(x, sb, it, &g, r)) return -1;
+    }
+    return 0;
+}
+
+/* What change_role and set_expiry share: the grants are there, and the owner is not touched. */
+static int live_grants_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                             struct reply *r)
+{
+    return reject_owner(sb, it, r) || check_project(x, sb, it->project, r) ||
+                   scope_to_project(x, sb, it, r) || need_live_grants(x, sb, it, r)
+               ? -1
+               : 0;
+}
+
 static int change_role_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
                              struct reply *r)
 {
-    if (reject_owner(sb, it, r) || check_project(x, sb, it->project, r) || scope_to_project(x, sb, it, r) ||
-        need_live_grants(x, sb, it, r))
-        return -1;
+    if (live_grants_check(x, sb, it, r) || rewrites_allowed(x, sb, it, r, set_role)) return -1;
     describe(it, r);
     return 0;
 }
@@ -348,6 +401,12 @@ static int rewrite_grants(struct exec_ctx *x, const struct st_sandbox *sb, struc
             json_decref(before);
             json_decref(after);
             reply_fail(r, C_OUT_OF_RANGE, "%s: nothing was changed", OUT_OF_RANGE_MESSAGE);
+            return -1;
+        }
+        /* As it is written, with the sandbox held: the policy in force now (policy.h). */
+        if (policy_check_grant(x, sb, it, &g, r)) {
+            json_decref(before);
+            json_decref(after);
             return -1;
         }
         if (store_grant_put(x->store, sb->id, &g) != STORE_OK) goto fail;
@@ -391,23 +450,13 @@ static int set_expiry_of(struct exec_ctx *x, struct intent *it, struct st_grant 
     return 0;
 }
 
-/* An extension that would end after INSTANT_MAX is refused before it is described. */
+/* An extension that would end after INSTANT_MAX, or run past the policy, is refused before
+ * it is described. */
 static int set_expiry_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
                             struct reply *r)
 {
-    if (change_role_check(x, sb, it, r)) return -1;
-    for (int i = 0; i < it->n_principals && it->has_extend_by; i++) {
-        struct st_grant g;
-        if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK)
-            return store_fail(x, r);
-        if (set_expiry_of(x, it, &g)) {
-            reply_fail(r, C_OUT_OF_RANGE,
-                       "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
-                       "last instant concierge keeps",
-                       it->principals[i].s);
-            return -1;
-        }
-    }
+    if (live_grants_check(x, sb, it, r) || rewrites_allowed(x, sb, it, r, set_expiry_of)) return -1;
+    describe(it, r);
     return 0;
 }
 
@@ -806,18 +855,170 @@ static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, str
     return 0;
 }
 
-/* ---- show_policy ------------------------------------------------------------------------------------ */
+/* ---- set_policy and show_policy (lifecycle.md, Max-duration policy; policy.h) ------------------------ */
 
-/* No policy can be set yet (set_policy comes with the access lifecycle, lifecycle.md): the
- * list is empty and says so, and grants may run any length. */
+/* A sandbox's limit may be shorter than its workspace's ceiling, never longer: compared as the
+ * instants the two give now, as a grant is compared with a limit (docs/decisions.md). */
+static int within_ceiling(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
+                          const struct policy_limit *p, struct reply *r)
+{
+    int64_t want, ceiling;
+    if (!it->has_max_duration || !p->has_ceiling) return 0;
+    if (add_duration_checked(x->now, &it->max_duration, 1, &want)) want = INSTANT_MAX;
+    if (add_duration_checked(x->now, &p->ceiling, 1, &ceiling)) ceiling = INSTANT_MAX;
+    if (want <= ceiling) return 0;
+    struct text said = TEXT_INIT, limit = TEXT_INIT, hint = TEXT_INIT;
+    describe_duration(&it->max_duration, &said);
+    describe_duration(&p->ceiling, &limit);
+    text_printf(&hint, "limit %s access to %s", role_name(it->role), limit.s);
+    if (!x->sandbox || strcmp(x->sandbox, sb->name) != 0) text_printf(&hint, " in sandbox %s", sb->name);
+    if (text_failed(&said) || text_failed(&limit) || text_failed(&hint)) {
+        reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
+    } else {
+        reply_fail(r, C_POLICY_OVER_CEILING,
+                   "workspace %s allows %s access for at most %s in its sandboxes: sandbox %s's limit may be "
+                   "shorter, never longer than that, and %s is; nothing was changed. Say instead: %s",
+                   sb->workspace, role_name(it->role), limit.s, sb->name, said.s, hint.s);
+        reply_hint(r, hint.s);
+    }
+    text_free(&said);
+    text_free(&limit);
+    text_free(&hint);
+    return -1;
+}
+
+/* Grants already given are not cut (lifecycle.md): a new limit says how many run longer. */
+static int over_note(struct exec_ctx *x, const struct st_sandbox *sb, const struct intent *it,
+                     struct reply *r)
+{
+    int64_t latest;
+    if (!it->has_max_duration) return 0;
+    if (add_duration_checked(x->now, &it->max_duration, 1, &latest)) latest = INSTANT_MAX;
+    int64_t over = store_grants_over(x->store, sb->id, it->role, latest);
+    if (over < 0) return store_fail(x, r);
+    if (over)
+        reply_append(r, " %lld current %s grant%s run%s longer, or with no expiry.", (long long)over,
+                     role_name(it->role), over == 1 ? "" : "s", over == 1 ? "s" : "");
+    return 0;
+}
+
+static int set_policy_check(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
+                            struct reply *r)
+{
+    struct policy_limit p;
+    int rc = policy_in_force(x->store, sb, it->role, x->now, &p);
+    if (rc) return policy_failed(x->store, rc, r);
+    if (within_ceiling(x, sb, it, &p, r)) return -1;
+    struct text ceiling = TEXT_INIT;
+    if (p.has_ceiling) describe_duration(&p.ceiling, &ceiling);
+    if (!it->has_max_duration && !p.has_own) {
+        reply_fail(r, C_NO_POLICY,
+                   "sandbox %s has no limit of its own on %s access: there is nothing to remove", sb->name,
+                   role_name(it->role));
+        if (p.has_ceiling)
+            reply_append(
+                r,
+                "; workspace %s's ceiling of %s applies to it, which an administrator sets (concierge "
+                "admin workspace policy)",
+                sb->workspace, ceiling.s);
+        text_free(&ceiling);
+        return -1;
+    }
+    describe(it, r);
+    if (over_note(x, sb, it, r)) {
+        text_free(&ceiling);
+        return -1;
+    }
+    if (!it->has_max_duration && p.has_ceiling)
+        reply_append(r, " Workspace %s's ceiling of %s still applies.", sb->workspace, ceiling.s);
+    rc = text_failed(&ceiling) ? (reply_fail(r, C_OUT_OF_MEMORY, "out of memory"), -1) : 0;
+    text_free(&ceiling);
+    return rc;
+}
+
+/* {"role": "editor", "max_duration": "P30D"}: a sandbox's own limit, for the audit event. */
+static void policy_state(enum role role, int has, const struct duration *d, struct text *out)
+{
+    char iso[64];
+    if (!has) return; /* nothing there: the event says null */
+    duration_iso(d, iso, sizeof iso);
+    text_printf(out, "{\"role\":\"%s\",\"max_duration\":\"%s\"}", role_name(role), iso);
+}
+
+static int set_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                          struct audit_texts *au)
+{
+    /* The ceiling again, inside the transaction: an administrator may have lowered it since
+     * the change was described. */
+    struct policy_limit p;
+    int rc = policy_in_force(x->store, sb, it->role, x->now, &p);
+    if (rc) return policy_failed(x->store, rc, r);
+    if (within_ceiling(x, sb, it, &p, r)) return -1;
+    char iso[64];
+    if (it->has_max_duration) duration_iso(&it->max_duration, iso, sizeof iso);
+    enum store_status st =
+        store_policy_set(x->store, sb->id, 0, it->role, it->has_max_duration ? iso : NULL, x->actor, x->now);
+    if (st == STORE_NOT_FOUND) {
+        reply_fail(r, C_NO_POLICY,
+                   "sandbox %s has no limit of its own on %s access: there is nothing to remove", sb->name,
+                   role_name(it->role));
+        return -1;
+    }
+    if (st != STORE_OK) return store_fail(x, r);
+    policy_state(it->role, p.has_own, &p.own, &au->before);
+    policy_state(it->role, it->has_max_duration, &it->max_duration, &au->after);
+    describe(it, r);
+    past_tense(r, it->has_max_duration ? "Limit" : "Remove", it->has_max_duration ? "Limited" : "Removed");
+    return over_note(x, sb, it, r);
+}
+
+/* The limit in force for each role (the sandbox's own or its workspace's ceiling, whichever
+ * ends sooner), with how many current grants run past it (not cut: lifecycle.md). */
 static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it,
                            struct reply *r, struct audit_texts *au)
 {
-    (void)x;
     (void)it;
     (void)au;
-    reply_summary(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
-    r->result = json_pack("{s:[]}", "policies");
+    static const enum role roles[] = {ROLE_EDITOR, ROLE_VIEWER};
+    json_t *policies = json_array();
+    struct policy_limit p[2];
+    int64_t over[2];
+    for (int k = 0; k < 2; k++) {
+        int rc = policy_in_force(x->store, sb, roles[k], x->now, &p[k]);
+        if (rc) {
+            json_decref(policies);
+            return policy_failed(x->store, rc, r);
+        }
+        over[k] = p[k].has ? store_grants_over(x->store, sb->id, roles[k], p[k].latest) : 0;
+        if (over[k] < 0) {
+            json_decref(policies);
+            return store_fail(x, r);
+        }
+    }
+    if (!p[0].has && !p[1].has)
+        reply_summary(r, "Sandbox %s has no access policy: grants may run for any length of time.", sb->name);
+    else
+        reply_summary(r, "Sandbox %s's access policy", sb->name);
+    for (int k = 0, n = 0; k < 2; k++) {
+        if (!p[k].has) continue;
+        char iso[64];
+        duration_iso(&p[k].max, iso, sizeof iso);
+        json_array_append_new(policies,
+                              json_pack("{s:s, s:s, s:s, s:I}", "role", role_name(roles[k]), "max_duration",
+                                        iso, "from", p[k].from_workspace ? "workspace" : "sandbox",
+                                        "over_limit", (json_int_t)over[k]));
+        struct text limit = TEXT_INIT;
+        describe_duration(&p[k].max, &limit);
+        reply_part(r, n++ ? "; " : ": ", "%s access at most %s (%s%s%s), %lld current grant%s over it",
+                   role_name(roles[k]), limit.s,
+                   p[k].from_workspace ? "workspace " : "the sandbox's own limit",
+                   p[k].from_workspace ? sb->workspace : "", p[k].from_workspace ? "'s ceiling" : "",
+                   (long long)over[k], over[k] == 1 ? "" : "s");
+        if (text_failed(&limit)) r->summary.oom = 1;
+        text_free(&limit);
+    }
+    if (p[0].has || p[1].has) reply_append(r, ".");
+    r->result = json_pack("{s:o}", "policies", policies);
     return r->result ? 0 : -1;
 }
 

@@ -21,6 +21,7 @@ void reply_init(struct reply *r)
     r->rule[0] = r->token[0] = '\0';
     r->result = NULL;
     r->has_error = 0;
+    r->has_hint = 0;
 }
 
 static void parts_clear(struct reply *r)
@@ -87,6 +88,7 @@ void reply_fail(struct reply *r, enum code code, const char *fmt, ...)
 {
     r->status = code_status(code);
     r->code = code;
+    r->has_hint = 0;
     text_reset(&r->summary);
     parts_clear(r);
     if (!fmt) {
@@ -97,6 +99,13 @@ void reply_fail(struct reply *r, enum code code, const char *fmt, ...)
     va_start(ap, fmt);
     text_vprintf(&r->summary, fmt, ap);
     va_end(ap);
+}
+
+void reply_hint(struct reply *r, const char *hint)
+{
+    size_t n = strlen(hint);
+    r->has_hint = n > 0 && n < sizeof r->err.hint;
+    if (r->has_hint) memcpy(r->err.hint, hint, n + 1);
 }
 
 void reply_append(struct reply *r, const char *fmt, ...)
@@ -173,8 +182,8 @@ int reply_write_json(const struct reply *r, char *buf, size_t size)
         put(&o, parse_error_write_json(parse_status_name(r->err.status), code_name(r->err.code),
                                        r->err.message, r->err.hint, o.buf + o.len, o.size - o.len));
     else if (r->status == RS_REJECTED && !o.over)
-        put(&o, parse_error_write_json(reply_status_name(r->status), code_name(r->code), r->summary.s, NULL,
-                                       o.buf + o.len, o.size - o.len));
+        put(&o, parse_error_write_json(reply_status_name(r->status), code_name(r->code), r->summary.s,
+                                       r->has_hint ? r->err.hint : NULL, o.buf + o.len, o.size - o.len));
     else
         lit(&o, "null");
     lit(&o, ",\"code\":");

@@ -35,6 +35,9 @@ struct reply {
     json_t *result; /* owned by the reply; NULL is null */
     int has_error;
     struct parse_error err;
+    /* A rejection with a phrase that would do instead (policy_max_duration): its hint is
+     * err.hint, written in the error object beside the summary. */
+    int has_hint;
 };
 
 void reply_init(struct reply *r);
@@ -50,6 +53,9 @@ char *reply_json(const struct reply *r, size_t *len);
 void reply_fail(struct reply *r, enum code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The refusal of a phrase the grammar did not take (err from parse_phrase), as a reply. */
 void reply_refusal(struct reply *r, const struct parse_error *err);
+/* Gives a rejection (after reply_fail) the phrase that would do instead, as its error's hint;
+ * one too long to keep whole is not given at all (never a cut phrase). */
+void reply_hint(struct reply *r, const char *hint);
 /* Sets the summary anew, like printf (its parts go with the old one). */
 void reply_summary(struct reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Adds sep and one part (a row) to the summary, like printf, and keeps the part as data. */

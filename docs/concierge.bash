@@ -50,6 +50,7 @@ _concierge()
         --db | --source | --slack-signing-secret-file | --slack-bot-token-file) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
         --mode) mapfile -t COMPREPLY < <(compgen -W "shared collaborated private" -- "$cur") ;;
         --default-mode) mapfile -t COMPREPLY < <(compgen -W "shared private" -- "$cur") ;;
+        --role) mapfile -t COMPREPLY < <(compgen -W "editor viewer" -- "$cur") ;;
         --log) mapfile -t COMPREPLY < <(compgen -W "error warn info" -- "$cur") ;;
         esac
         return 0

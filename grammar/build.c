@@ -336,8 +336,8 @@ static int check_time(struct build *b)
     if (tp->invalid) return refuse(b, tp->invalid, NULL);
     if (t->code == T_DUR && (s->time_use == TU_EXPIRES_AT || s->time_use == TU_SINCE_DAY))
         return refuse(b, C_WANT_DATE, NULL);
-    if (t->code != T_DUR &&
-        (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY || s->time_use == TU_SINCE_AGO))
+    if (t->code != T_DUR && (s->time_use == TU_EXPIRES_IN || s->time_use == TU_EXTEND_BY ||
+                             s->time_use == TU_SINCE_AGO || s->time_use == TU_MAX))
         return refuse(b, C_WANT_DURATION, NULL);
     return 0;
 }
@@ -369,6 +369,18 @@ static int read_time(struct build *b)
         it->has_extend_by = 1;
         it->extend_by = tp->dur;
         break;
+    case TU_MAX: {
+        /* A limit is kept as said (P1M stays a month); one that would end after the last
+         * instant concierge keeps is refused as an expiry that far would be. */
+        int64_t latest;
+        it->has_max_duration = 1;
+        it->max_duration = tp->dur;
+        if (add_duration_checked(b->ctx->now, &tp->dur, 1, &latest)) {
+            set_error(b->err, C_OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE, NULL);
+            return -1;
+        }
+        break;
+    }
     case TU_SINCE_AGO:
     case TU_SINCE_DAY:
     case TU_SINCE_THIS:
@@ -379,6 +391,9 @@ static int read_time(struct build *b)
     }
     if (intent_kind_needs(b->k, N_HOW_LONG) && !it->has_expires_at && !it->has_extend_by && !s->permanent)
         return refuse(b, C_NO_DURATION, NULL);
+    /* A policy with neither a length nor "no limit" said would remove the limit: never. */
+    if (intent_kind_needs(b->k, N_LIMIT) && !it->has_max_duration && !s->no_limit)
+        return refuse(b, C_WANT_DURATION, NULL);
     if (intent_kind_has_key(b->k, K_EXTEND_BY) && it->has_expires_in) {
         /* `extend … for 2 weeks` is the same as `by 2 weeks` (language.md). */
         it->has_extend_by = 1;
@@ -415,7 +430,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->mode = (enum mode)s->mode;
     it->key = (enum key_kind)s->key;
     it->topic = (enum intent_kind)s->topic;
-    it->has_expires_at = it->has_since = it->has_extend_by = it->has_expires_in = 0;
+    it->has_expires_at = it->has_since = it->has_extend_by = it->has_expires_in = it->has_max_duration = 0;
     struct build b = {ph, (enum intent_kind)kind, s, ctx, it, err};
     for (size_t i = 0; i < sizeof build_steps / sizeof build_steps[0]; i++)
         if (build_steps[i](&b)) return err->status;

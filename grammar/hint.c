@@ -172,7 +172,8 @@ static int is_verb(int c)
     case T_CONFIRM:
     case T_CANCEL:
     case T_SET:
-    case T_SWITCH: return 1;
+    case T_SWITCH:
+    case T_LIMIT: return 1;
     }
     return 0;
 }
@@ -205,6 +206,7 @@ static int intent_of_verb(int c)
     case T_AUDIT: return IK_SHOW_AUDIT;
     case T_SHARE: return IK_SHARE_AGENT;
     case T_REFRESH: return IK_REFRESH_CROSS;
+    case T_LIMIT: return IK_SET_POLICY;
     }
     return 0;
 }

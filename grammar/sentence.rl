@@ -250,12 +250,48 @@
         | IS this_sandbox (SHARED | COLLABORATED | PRIVATE);
 
     # ---- show_policy (lifecycle.md, Max-duration policy) -------------------------
-    policy_noun = ACCESS? POLICY;
+    # The policy, or the limits it sets (`what are the access limits?`, `what's the limit for
+    # editors?`): every role's is shown, so the role a question names is read and not kept.
+    policy_noun = ACCESS? (POLICY | LIMIT);
+    asked_role = (EDITOR | EDIT | WRITE | BUILD | VIEWER | VIEW | READ | READONLY) ACCESS?;
+    policy_of = (OF | FOR | IN) sandbox_ref | HERE @sb_here | (FOR | ON) asked_role;
     show_policy =
-          (WHATS | WHAT IS) THE? policy_noun (OF sandbox_ref | FOR sandbox_ref | HERE @sb_here)?
-        | (WHATS | WHAT IS) (THIS SANDBOX POSS | sandbox_named POSS) policy_noun
-        | SHOW THE? policy_noun (OF sandbox_ref | FOR sandbox_ref)?
-        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox | HERE @sb_here)?;
+          (WHATS | WHAT IS | WHAT ARE) THE? policy_noun policy_of? policy_of?
+        | (WHATS | WHAT IS | WHAT ARE) THE? asked_role LIMIT policy_of?
+        | (WHATS | WHAT IS | WHAT ARE) (THIS SANDBOX POSS | sandbox_named POSS) policy_noun
+        | SHOW (ME)? THE? policy_noun (OF sandbox_ref | FOR sandbox_ref)?
+        | SHOW (ME)? THE? asked_role LIMIT
+        | IS THERE art? LIMIT (ON | FOR) asked_role ((IN | ON) sandbox_ref | HERE @sb_here)?
+        | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox | HERE @sb_here)?
+        | HOW LONG CAN asked_role LAST ((IN | ON) this_sandbox | HERE @sb_here)?;
+
+    # ---- set_policy (lifecycle.md, Max-duration policy) --------------------------
+    # The length is marked on its own token; a day or a clock time where the length belongs
+    # is read too, so that it is refused as what it is (want_duration), never guessed at.
+    # `limit editor access for 30 days` is not a sentence: it could mean a limit that lasts
+    # 30 days. `editors get 30 days` needs its `at most`: without it, it reads as a grant.
+    action max_len  { S->time = AT; S->time_use = TU_MAX; }
+    action no_limit { S->no_limit = 1; }
+
+    # `editor access`, `editors`, `the viewers`; two roles (`editor and viewer access`) are
+    # read so that they are refused as two (two_roles), never one of them chosen, and `limit
+    # access` so that it is asked which role (no_role).
+    pol_role1 = THE? (role_editor | role_viewer);
+    pol_role = pol_role1 (AND pol_role1)? ACCESS?;
+    # A bare number (`to 30`) is read too, and refused as no length (want_duration).
+    pol_len = (DUR | DAY | CLOCK) @max_len | NUM;
+    at_most = AT MOST | art? MAXIMUM OF | NO MORE THAN | UP TO;
+    pol_place = COMMA? ((IN | ON | FOR | OF) sandbox_ref | HERE @sb_here);
+    pol_get = GET | HAVE | CAN HAVE ACCESS FOR | CAN GET;
+    set_policy =
+          LIMIT (pol_role | ACCESS) pol_place* (TO | AT) at_most? pol_len pol_place*
+        | pol_role pol_place* pol_get at_most pol_len pol_place*
+        | pol_role pol_place* pol_get pol_len AT MOST pol_place*
+        | SET art? (LIMIT | MAXIMUM) (FOR | ON) pol_role pol_place* TO pol_len pol_place*
+        | SET art? pol_role1 ACCESS? LIMIT pol_place* TO pol_len pol_place*
+        | NO LIMIT @no_limit (FOR | ON) pol_role pol_place*
+        | (REMOVE | DROP) THE? LIMIT @no_limit (FOR | ON) pol_role pol_place*
+        | (REMOVE | DROP) THE? pol_role1 ACCESS? LIMIT @no_limit pol_place*;
 
     # ---- share_agent and unshare_agent -------------------------------------------
     action k_invoke   { S->key = KEY_INVOKE; }
@@ -322,6 +358,7 @@
     action t_audit   { S->topic = IK_SHOW_AUDIT; }
     action t_mode    { S->topic = IK_SET_MODE; }
     action t_agent   { S->topic = IK_SHARE_AGENT; }
+    action t_policy  { S->topic = IK_SET_POLICY; }
 
     topic_verb =
           (INVITE | ADD) @t_invite
@@ -330,7 +367,8 @@
         | (PROMOTE | DEMOTE | CHANGE) @t_role
         | (LIST | SEE) @t_list
         | CHECK @t_check
-        | AUDIT @t_audit;
+        | AUDIT @t_audit
+        | LIMIT @t_policy;
     someone = SOMEONE | EVERYONE | principal | art? (MEMBERS | role_plain | ACCESS | ROLE);
     help =
           HELP ME? (WITH (ACCESS MANAGEMENT? | SOMETHING))?

@@ -16,6 +16,7 @@ enum time_use {
     TU_SINCE_AGO,  /* in the last 7 days: now − duration */
     TU_SINCE_DAY,  /* since Monday, today */
     TU_SINCE_THIS, /* this week / month / year: the unit token */
+    TU_MAX,        /* limit editor access to 30 days: the longest a grant may run */
 };
 
 struct slots {
@@ -27,6 +28,7 @@ struct slots {
     uint8_t role_default; /* promote: editor, demote: viewer */
     uint8_t roles_said;   /* how many tokens said a role */
     uint8_t all;          /* cancel all: every waiting change (token "ALL") */
+    uint8_t no_limit;     /* set_policy with no limit */
     int8_t role_at;
 };
 
@@ -48,6 +50,7 @@ static inline void slots_clear(struct slots *s)
     s->role_default = 0;
     s->roles_said = 0;
     s->all = 0;
+    s->no_limit = 0;
     s->role_at = SLOT_NONE;
 }
 

@@ -52,6 +52,27 @@ static void duration_words(struct text *o, const struct duration *d)
     }
 }
 
+void describe_duration(const struct duration *d, struct text *o)
+{
+    const struct {
+        int64_t v;
+        const char *unit;
+    } parts[] = {{d->years, "year"}, {d->months, "month"},   {d->days, "day"},
+                 {d->hours, "hour"}, {d->minutes, "minute"}, {d->seconds, "second"}};
+    int n = 0, said = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        n += parts[i].v != 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].v) continue;
+        put(o, "%s%lld %s%s",
+            said == 0       ? ""
+            : said == n - 1 ? " and "
+                            : ", ",
+            (long long)parts[i].v, parts[i].unit, parts[i].v == 1 ? "" : "s");
+        said++;
+    }
+}
+
 /* What an action lets one do, in words. */
 static const char *action_words(enum action a)
 {
@@ -171,6 +192,18 @@ void describe_intent(const struct intent *it, struct text *out)
     case IK_SHOW_MODE: put(o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
     case IK_LIST_PENDING: put(o, "Show the changes waiting for your confirmation here."); break;
     case IK_SHOW_POLICY: put(o, "Show the access policy of sandbox %s.", it->sandbox); break;
+    case IK_SET_POLICY:
+        if (it->has_max_duration) {
+            put(o, "Limit %s access in sandbox %s to ", role_name(it->role), it->sandbox);
+            describe_duration(&it->max_duration, o);
+            put(o,
+                ": a change that would give %s access for longer, or with no expiry, is refused from now "
+                "on; grants already given are not cut.",
+                role_name(it->role));
+        } else {
+            put(o, "Remove sandbox %s's own limit on %s access.", it->sandbox, role_name(it->role));
+        }
+        break;
     case IK_SHARE_AGENT:
         put(o, "Create %s %s key for agent %s in sandbox %s", it->key == KEY_DELEGATE ? "a" : "an",
             key_kind_name(it->key), it->agent, it->sandbox);

@@ -15,4 +15,8 @@ void describe_instant(int64_t t, char *buf, size_t size);
  * of" the day before (`the end of Thu 31 Dec 2026`). */
 void describe_until(int64_t t, char *buf, size_t size);
 
+/* A length of time as a person says it, in words the grammar reads back as the same length:
+ * "30 days", "1 month", "1 year and 6 months", "1 day, 12 hours and 30 minutes". */
+void describe_duration(const struct duration *d, struct text *out);
+
 #endif

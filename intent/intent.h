@@ -30,7 +30,8 @@ enum intent_kind {
     X(READER, "reader")                                                                                      \
     X(SOURCE, "source")                                                                                      \
     X(TOPIC, "topic")                                                                                        \
-    X(TOKEN, "token")
+    X(TOKEN, "token")                                                                                        \
+    X(MAX_DURATION, "max_duration")
 
 enum intent_key {
     K_END = 0, /* ends a row's list */
@@ -50,6 +51,7 @@ enum intent_needs {
     N_OWNER_ROLE = 1 << 4,
     N_HOW_LONG = 1 << 5,
     N_MODE = 1 << 6,
+    N_LIMIT = 1 << 7,
 };
 
 /* Who may ask for it (access.md; actions/authorise.c decides by this). */
@@ -119,6 +121,10 @@ struct intent {
      * confirmation (access.md, Executing an intent). */
     int has_expires_in;
     struct duration expires_in;
+    /* set_policy: the longest a grant of the role may run; has_max_duration 0 is "no limit"
+     * (lifecycle.md, Max-duration policy). */
+    int has_max_duration;
+    struct duration max_duration;
 };
 
 const char *intent_kind_name(enum intent_kind k);

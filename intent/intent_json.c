@@ -111,6 +111,10 @@ static void write_key(struct jw *w, const struct intent *it, enum intent_key k)
     case K_SOURCE: str_or_null(w, name, it->source); break;
     case K_TOPIC: str_or_null(w, name, it->topic ? intent_kind_name(it->topic) : NULL); break;
     case K_TOKEN: str_or_null(w, name, it->token); break;
+    case K_MAX_DURATION:
+        if (it->has_max_duration) duration_iso(&it->max_duration, dur, sizeof dur);
+        str_or_null(w, name, it->has_max_duration ? dur : NULL);
+        break;
     case K_END:
     case K__COUNT: break;
     }
@@ -234,6 +238,11 @@ int intent_from_json(const json_t *o, struct intent *it)
     if ((v = json_string_value(json_object_get(o, "extend_by")))) {
         if (duration_parse_iso(v, &it->extend_by)) return -1;
         it->has_extend_by = 1;
+    }
+    /* A kept set_policy comes back with its limit (null: no limit), as it was described. */
+    if ((v = json_string_value(json_object_get(o, "max_duration")))) {
+        if (duration_parse_iso(v, &it->max_duration) || duration_is_zero(&it->max_duration)) return -1;
+        it->has_max_duration = 1;
     }
     return 0;
 }

@@ -169,6 +169,20 @@ static const char *const migrations[] = {
      "CREATE INDEX grants_by_sandbox_expiry ON grants (sandbox_id, expires_at);"
      "CREATE INDEX agent_keys_by_sandbox_expiry ON agent_keys (sandbox_id, expires_at);"
      "CREATE INDEX agent_keys_by_principal ON agent_keys (principal, sandbox_id);"),
+    /* 9: max-duration policies (lifecycle.md): a sandbox's own limit for a role, or a
+     * workspace's ceiling for its sandboxes (exactly one of the two ids), as said (P30D, P1M).
+     * Each goes with what it belongs to, so that no limit outlives it onto a later id. */
+    ("CREATE TABLE policies ("
+     "  id INTEGER PRIMARY KEY,"
+     "  workspace_id INTEGER REFERENCES workspaces(id) ON DELETE CASCADE,"
+     "  sandbox_id INTEGER REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),"
+     "  max_duration TEXT NOT NULL,"
+     "  set_by TEXT NOT NULL,"
+     "  set_at INTEGER NOT NULL,"
+     "  CHECK ((workspace_id IS NULL) <> (sandbox_id IS NULL)),"
+     "  UNIQUE (workspace_id, role),"
+     "  UNIQUE (sandbox_id, role));"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -238,6 +252,15 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "strftime('%Y-%m-%dT%H:%M:%SZ', k.created_at, 'unixepoch') AS created_at FROM agent_keys k "           \
       "JOIN sandboxes s ON s.id = k.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
       "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2) ORDER BY s.name, k.agent, k.id")    \
+    X(LIST_POLICIES,                                                                                         \
+      "SELECT CASE WHEN p.sandbox_id IS NULL THEN 'workspace' ELSE 'sandbox' END AS scope, "                 \
+      "coalesce(s.name, w.name) AS name, p.role AS role, p.max_duration AS max_duration, "                   \
+      "p.set_by AS set_by, strftime('%Y-%m-%dT%H:%M:%SZ', p.set_at, 'unixepoch') AS set_at "                 \
+      "FROM policies p LEFT JOIN sandboxes s ON s.id = p.sandbox_id "                                        \
+      "JOIN workspaces w ON w.id = coalesce(p.workspace_id, s.workspace_id) "                                \
+      "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2 OR (p.workspace_id IS NOT NULL "     \
+      "AND EXISTS (SELECT 1 FROM sandboxes s2 WHERE s2.workspace_id = w.id AND s2.name = ?2))) "             \
+      "ORDER BY w.name, p.sandbox_id IS NOT NULL, name, p.role")                                             \
     X(SHOW_SANDBOX,                                                                                          \
       "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
       "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
@@ -282,6 +305,29 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                   "WHERE sandbox_id = ?1 ORDER BY principal, project")                                       \
     X(GRANT_EACH_OF, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "  \
                      "WHERE sandbox_id = ?1 AND principal = ?2 ORDER BY project")                            \
+    /* A policy: ?1 the sandbox or ?2 the workspace (the other NULL), ?3 the role. */                        \
+    X(POLICY_PUT_SB,                                                                                         \
+      "INSERT INTO policies (sandbox_id, role, max_duration, set_by, set_at) VALUES (?1, ?3, ?4, ?5, ?6) "   \
+      "ON CONFLICT (sandbox_id, role) DO UPDATE SET max_duration = excluded.max_duration, "                  \
+      "set_by = excluded.set_by, set_at = excluded.set_at")                                                  \
+    X(POLICY_PUT_WS,                                                                                         \
+      "INSERT INTO policies (workspace_id, role, max_duration, set_by, set_at) VALUES (?2, ?3, ?4, ?5, ?6) " \
+      "ON CONFLICT (workspace_id, role) DO UPDATE SET max_duration = excluded.max_duration, "                \
+      "set_by = excluded.set_by, set_at = excluded.set_at")                                                  \
+    X(POLICY_DELETE, "DELETE FROM policies WHERE (sandbox_id = ?1 OR workspace_id = ?2) AND role = ?3")      \
+    X(POLICY_FIND, "SELECT max_duration FROM policies WHERE (sandbox_id = ?1 OR workspace_id = ?2) "         \
+                   "AND role = ?3")                                                                          \
+    X(GRANTS_OVER, "SELECT count(*) FROM grants WHERE sandbox_id = ?1 AND role = ?2 "                        \
+                   "AND (expires_at IS NULL OR expires_at > ?3)")                                            \
+    /* admin link --merge: what each grant held by both names would become (LINK_MERGE). */                  \
+    X(LINK_MERGES,                                                                                           \
+      "SELECT s.name, g2.project, "                                                                          \
+      "CASE WHEN g2.role = 'editor' OR g1.role = 'editor' THEN 'editor' ELSE 'viewer' END, "                 \
+      "CASE WHEN g2.expires_at IS NULL OR g1.expires_at IS NULL THEN NULL "                                  \
+      "ELSE max(g2.expires_at, g1.expires_at) END "                                                          \
+      "FROM grants g1 JOIN grants g2 ON g2.sandbox_id = g1.sandbox_id AND g2.project = g1.project "          \
+      "JOIN sandboxes s ON s.id = g1.sandbox_id WHERE g1.principal = ?1 AND g2.principal = ?2 "              \
+      "ORDER BY s.name, g2.project")                                                                         \
     X(AUDIT_ADD,                                                                                             \
       "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "        \
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")                                                         \
@@ -1030,6 +1076,108 @@ static enum store_status sq_grant_each(struct store *s, int64_t sb, const char *
     done(st);
     if (cut) return cut_read(s);
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing grants");
+}
+
+/* ---- Max-duration policies ------------------------------------------------------------------------- */
+
+/* Exactly one of a sandbox and a workspace: bound as ?1 and ?2, the other NULL. */
+static int policy_owner(struct store *s, sqlite3_stmt *st, int64_t sb, int64_t ws, enum role role)
+{
+    if ((sb != 0) == (ws != 0) || (role != ROLE_EDITOR && role != ROLE_VIEWER)) {
+        snprintf(s->err, sizeof s->err, "a policy is a sandbox's or a workspace's, for editors or viewers");
+        return -1;
+    }
+    if (sb)
+        sqlite3_bind_int64(st, 1, sb);
+    else
+        sqlite3_bind_null(st, 1);
+    if (ws)
+        sqlite3_bind_int64(st, 2, ws);
+    else
+        sqlite3_bind_null(st, 2);
+    bind_text(st, 3, role_name(role));
+    return 0;
+}
+
+static enum store_status sq_policy_set(struct store *s, int64_t sb, int64_t ws, enum role role,
+                                       const char *max_duration, const char *set_by, int64_t now)
+{
+    if (too_long(s, "a limit", max_duration, POLICY_DURATION_MAX) ||
+        too_long(s, "who set the limit", set_by, PRINCIPAL_MAX_LEN))
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, !max_duration ? SQL_POLICY_DELETE
+                               : sb          ? SQL_POLICY_PUT_SB
+                                             : SQL_POLICY_PUT_WS);
+    if (!st) return STORE_ERROR;
+    if (policy_owner(s, st, sb, ws, role)) {
+        done(st);
+        return STORE_ERROR;
+    }
+    if (max_duration) {
+        bind_text(st, 4, max_duration);
+        bind_text(st, 5, set_by);
+        sqlite3_bind_int64(st, 6, now);
+    }
+    enum store_status r = run(s, st, max_duration ? "setting the limit" : "removing the limit");
+    return r == STORE_OK && !max_duration && sqlite3_changes(sq(s)->db) == 0 ? STORE_NOT_FOUND : r;
+}
+
+static enum store_status sq_policy_find(struct store *s, int64_t sb, int64_t ws, enum role role,
+                                        char *max_duration, size_t size)
+{
+    sqlite3_stmt *st = stmt(s, SQL_POLICY_FIND);
+    if (!st) return STORE_ERROR;
+    if (policy_owner(s, st, sb, ws, role)) {
+        done(st);
+        return STORE_ERROR;
+    }
+    enum store_status r = row_status(s, sqlite3_step(st), "finding the limit");
+    if (r == STORE_OK && copy_col(st, 0, max_duration, size)) r = cut_read(s);
+    done(st);
+    return r;
+}
+
+static int64_t sq_grants_over(struct store *s, int64_t sb, enum role role, int64_t latest)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANTS_OVER);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, role_name(role));
+    sqlite3_bind_int64(st, 3, latest);
+    int rc = sqlite3_step(st);
+    int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    done(st);
+    if (n < 0) fail(s, "counting the grants over the limit");
+    return n;
+}
+
+static enum store_status sq_link_merges_each(struct store *s, const char *u, const char *p, store_merge_fn fn,
+                                             void *ctx)
+{
+    if (too_long(s, "a principal", p, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, SQL_LINK_MERGES);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, u);
+    bind_text(st, 2, p);
+    int rc, cut = 0;
+    char sandbox[NAME_MAX_LEN + 1];
+    struct st_grant g;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&g, 0, sizeof g);
+        snprintf(g.principal, sizeof g.principal, "%s", p);
+        g.role = role_of(sqlite3_column_text(st, 2));
+        g.has_expiry = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        g.expires_at = g.has_expiry ? sqlite3_column_int64(st, 3) : 0;
+        if ((cut = copy_col(st, 0, sandbox, sizeof sandbox) | copy_col(st, 1, g.project, sizeof g.project)))
+            break;
+        if (fn(ctx, sandbox, &g)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    if (cut) return cut_read(s);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing the grants a link would merge");
 }
 
 /* ---- Audit ------------------------------------------------------------------------------------------- */

@@ -153,6 +153,30 @@ typedef int (*store_grant_fn)(void *ctx, const struct st_grant *g);
 enum store_status store_grant_each(struct store *s, int64_t sandbox_id, const char *principal,
                                    store_grant_fn fn, void *ctx);
 
+/* ---- Max-duration policies (lifecycle.md): the longest a grant of a role may run ---------- */
+
+/* A limit is kept as it was said, an ISO 8601 duration (P30D, P1M, PT12H): a month stays a
+ * month (docs/decisions.md says how it is compared with a grant). */
+#define POLICY_DURATION_MAX 63
+
+/* A sandbox's own limit (sandbox_id, workspace_id 0) or a workspace's ceiling for its
+ * sandboxes (workspace_id, sandbox_id 0) for role, set to max_duration, or removed when
+ * max_duration is NULL (STORE_NOT_FOUND when there was none to remove). */
+enum store_status store_policy_set(struct store *s, int64_t sandbox_id, int64_t workspace_id, enum role role,
+                                   const char *max_duration, const char *set_by, int64_t now);
+/* The limit of that sandbox or workspace for role into max_duration; STORE_NOT_FOUND for none. */
+enum store_status store_policy_find(struct store *s, int64_t sandbox_id, int64_t workspace_id, enum role role,
+                                    char *max_duration, size_t size);
+/* How many grants of role in the sandbox run past latest, those with no expiry included (a
+ * grant that ended before latest does not); -1 on a store failure. */
+int64_t store_grants_over(struct store *s, int64_t sandbox_id, enum role role, int64_t latest);
+/* admin link --merge: each grant the link of slack_user to principal would merge, as it would
+ * be after (the higher role, the later expiry), with its sandbox's name; fn returning non-zero
+ * stops the walk. */
+typedef int (*store_merge_fn)(void *ctx, const char *sandbox, const struct st_grant *merged);
+enum store_status store_link_merges_each(struct store *s, const char *slack_user, const char *principal,
+                                         store_merge_fn fn, void *ctx);
+
 /* ---- Agent keys: only a SHA-256 of each secret is kept ---------------------------------- */
 
 struct st_agent_key {
@@ -381,6 +405,7 @@ typedef int (*store_row_fn)(void *ctx, int n, const char *const *names, const ch
     X(links, LIST_LINKS)                                                                                     \
     X(maps, LIST_MAPS)                                                                                       \
     X(keys, LIST_KEYS)                                                                                       \
+    X(policies, LIST_POLICIES)                                                                               \
     X(sandbox, SHOW_SANDBOX)
 /* The listing of this name (STORE_LISTINGS), or -1. */
 int store_listing(const char *name);

@@ -77,13 +77,14 @@ got=$(complete_words admin "")
 for w in workspace sandbox project agent slack link unlink bot audit; do
     [[ " $got " == *" $w "* ]] || fail "completing 'admin ': no $w in '$got'"
 done
-expect_completion "add member remove" admin workspace ""
+expect_completion "add member remove policy" admin workspace ""
 expect_completion "add remove" admin --db=x.db workspace member ""
 expect_completion "add remove" admin --db = x.db workspace member "" # bash splits --db=x.db at the =
 expect_completion "map" admin slack m
 expect_completion "" admin link ""
 expect_completion "exec" check @bob ex
 expect_completion "shared private" admin workspace add acme --default-mode ""
+expect_completion "editor viewer" admin workspace policy acme --role ""
 expect_completion "" -- pa
 echo "ok: bash completion of subcommands, options and admin's words"
 

@@ -65,6 +65,18 @@ static void with_dir(const char *s, const char *dir, char *out, size_t size)
     replace_var(s, "$DIR", dir, out, size);
 }
 
+/* An admin command's words (split on spaces, $DIR replaced) into argv: how many, or -1 when
+ * there are more than 32. */
+static int admin_words(const struct scenario *sc, const char *cmd, char *buf, size_t size, char *argv[32])
+{
+    int argc = 0;
+    with_dir(cmd ? cmd : "", sc->dir, buf, size);
+    char *save = NULL, *t = strtok_r(buf, " ", &save);
+    for (; t && argc < 32; t = strtok_r(NULL, " ", &save))
+        argv[argc++] = t;
+    return t ? -1 : argc;
+}
+
 static int setup(struct scenario *sc, json_t *first)
 {
     static const char *const first_keys[] = {"setup", "as", "sandbox", "now", "tz", "note", NULL};
@@ -98,12 +110,8 @@ static int setup(struct scenario *sc, json_t *first)
     {
         char buf[512];
         char *argv[32];
-        int argc = 0;
-        with_dir(json_string_value(c) ? json_string_value(c) : "", sc->dir, buf, sizeof buf);
-        char *save = NULL, *t = strtok_r(buf, " ", &save);
-        for (; t && argc < 32; t = strtok_r(NULL, " ", &save))
-            argv[argc++] = t;
-        if (t) {
+        int argc = admin_words(sc, json_string_value(c), buf, sizeof buf, argv);
+        if (argc < 0) {
             check_fmt_at(0, sc->file, 1, "setup", "\"%s\" has more than 32 words", json_string_value(c));
             return -1;
         }
@@ -223,6 +231,70 @@ static void run_sweep(struct scenario *sc, struct answer *a)
     a->exit = rc == 0 ? 0 : 1;
 }
 
+/* An admin step, {"admin": "link slack:U1 @bob --merge", "exit": 5, "contains": ["…"]}: the
+ * command run at the step's now as concierge admin runs it (set-up that must come after
+ * changes: a ceiling lowered, a link merged), its exit code checked, and what it printed
+ * (standard output and error together) against contains and absent. */
+static void admin_step(struct scenario *sc, int lineno, json_t *st, const char *cmd)
+{
+    static const char *const keys[] = {"admin", "now", "exit", "contains", "absent", "note", NULL};
+    struct text why = TEXT_INIT, out = TEXT_INIT;
+    const char *key;
+    json_t *v;
+    json_object_foreach(st, key, v)
+    {
+        int known = 0;
+        for (int k = 0; keys[k]; k++)
+            known |= strcmp(key, keys[k]) == 0;
+        if (!why.len && !known) text_printf(&why, "an admin step has no key \"%s\"", key);
+    }
+    json_t *ex = json_object_get(st, "exit");
+    if (!why.len && !json_is_integer(ex)) text_printf(&why, "an admin step needs its \"exit\"");
+    char buf[512];
+    char *argv[32];
+    int argc = admin_words(sc, cmd, buf, sizeof buf, argv);
+    if (!why.len && argc < 0) text_printf(&why, "more than 32 words");
+    if (!why.len) {
+        /* Its output into a file for the checks, then the terminal's back. */
+        FILE *f = tmpfile();
+        fflush(stdout);
+        fflush(stderr);
+        int o = dup(1), e = dup(2);
+        if (!f || o < 0 || e < 0 || dup2(fileno(f), 1) < 0 || dup2(fileno(f), 2) < 0) abort();
+        int rc = admin_run_at(sc->store, sc->now, argc, argv, 0);
+        fflush(stdout);
+        fflush(stderr);
+        if (dup2(o, 1) < 0 || dup2(e, 2) < 0) abort();
+        close(o);
+        close(e);
+        char chunk[4096];
+        size_t n;
+        rewind(f);
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            text_append(&out, chunk, n);
+        fclose(f);
+        if (rc != json_integer_value(ex))
+            text_printf(&why, "exit %d, want %d", rc, (int)json_integer_value(ex));
+    }
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(st, "contains"), i, s)
+    {
+        if (!why.len && json_string_value(s) && !strstr(out.s, json_string_value(s)))
+            text_printf(&why, "the output lacks %s", json_string_value(s));
+    }
+    json_array_foreach(json_object_get(st, "absent"), i, s)
+    {
+        if (!why.len && json_string_value(s) && strstr(out.s, json_string_value(s)))
+            text_printf(&why, "the output has %s", json_string_value(s));
+    }
+    char what[600];
+    snprintf(what, sizeof what, "admin %s", cmd);
+    check_fmt_at(!why.len, sc->file, lineno, what, "%s\n  output: %s", why.s, out.s);
+    text_free(&why);
+    text_free(&out);
+}
+
 static void step(struct scenario *sc, int lineno, json_t *st)
 {
     const char *as = json_string_value(json_object_get(st, "as"));
@@ -232,6 +304,11 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     const char *want = json_string_value(json_object_get(st, "status"));
     if (now && parse_rfc3339(now, &sc->now)) {
         check_at(0, sc->file, lineno, "bad now", NULL, NULL);
+        return;
+    }
+    const char *admin = json_string_value(json_object_get(st, "admin"));
+    if (admin) {
+        admin_step(sc, lineno, st, admin);
         return;
     }
     int sweep = json_is_true(json_object_get(st, "sweep"));

@@ -35,7 +35,8 @@ declare -A covers=(
   [agents]="share_agent unshare_agent"
   [cross]="grant_cross refresh_cross revoke_cross"
   [pending]="list_pending confirm cancel"
-  [help]="help show_policy"
+  [help]="help"
+  [policy]="set_policy show_policy"
 )
 
 # A fixed-length folder, so that paths shown on a screen fold the same way everywhere.
@@ -234,6 +235,17 @@ c \"what's pending?\""
 start_screen help "$setup
 c help
 c 'how do I invite someone?'
+c \"what's the access policy?\""
+
+# The max-duration policy: set, shown as a table, a change over it refused with the phrase that
+# fits, that phrase said, the limit removed.
+start_screen policy "$setup
+\$C -y 'invite @bob as editor' >/dev/null
+c -y 'limit editor access to 30 days'
+c \"what's the access policy?\"
+c -y 'invite @carol as editor for 60 days'
+c -y 'invite @carol as editor for 30 days'
+c -y 'no limit for editors'
 c \"what's the access policy?\""
 
 start_screen nocolour "$setup

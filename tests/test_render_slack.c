@@ -123,7 +123,10 @@ static void test_every_intent(void)
         "give sandbox demo read access to src",
         "refresh the shared snapshot of src",
         "revoke demo's access to src",
+        "limit editor access to 30 days",
         "what's the access policy?",
+        "invite @dora as editor",
+        "no limit for editors",
         "help",
         "how do I invite someone?",
         "revoke <@U024BE7LH>",
@@ -169,6 +172,34 @@ static void test_every_intent(void)
     reply_clear(&r);
     exec_as("@nobody", "demo", 0, "who has access?", &r);
     json_decref(rendered(&r, "a stranger", NULL));
+    reply_clear(&r);
+}
+
+/* A change the policy refuses: the phrase that would do is in what the person reads, and the
+ * policy's rows are rows. */
+static void test_policy(void)
+{
+    struct reply r;
+    exec_as("@ann", "demo", 1, "limit viewer access to 2 weeks", &r);
+    CHECK(r.status == RS_DONE, "a limit set");
+    reply_clear(&r);
+    exec_as("@ann", "demo", 1, "invite <@W0EVE1234> as viewer", &r);
+    json_t *m = rendered(&r, "over the policy", NULL);
+    char *t = all_text(m);
+    CHECKF(r.code == C_POLICY_MAX_DURATION && t && strstr(t, "invite <@W0EVE1234> as viewer for 14 days") &&
+               !strstr(t, "slack:"),
+           "the refusal says the phrase that fits, the Slack user as a mention", "%s", t ? t : "");
+    free(t);
+    json_decref(m);
+    reply_clear(&r);
+    exec_as("@ann", "demo", 0, "what's the access policy?", &r);
+    m = rendered(&r, "the policy", NULL);
+    t = all_text(m);
+    CHECKF(t && strstr(t, "viewer access at most 14 days"), "the policy's row", "%s", t ? t : "");
+    free(t);
+    json_decref(m);
+    reply_clear(&r);
+    exec_as("@ann", "demo", 1, "no limit for viewers", &r);
     reply_clear(&r);
 }
 
@@ -467,6 +498,7 @@ int main(void)
     admin_in("agent add demo builder");
     test_validator();
     test_every_intent();
+    test_policy();
     test_mentions_and_dates();
     test_secret();
     test_members();

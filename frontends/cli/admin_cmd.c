@@ -23,9 +23,11 @@ struct admin_args {
     struct admin_ctx *ctx; /* who, when, and the store: actions/admin.c does the change */
     const char *names[4];  /* the positional names after the command's words, canonical */
     int n_names;
-    const char *kinds; /* the command's row's letters, one a name */
-    int json;          /* --json: JSON Lines instead of text */
-    int merge;         /* link --merge */
+    const char *kinds;      /* the command's row's letters, one a name */
+    int json;               /* --json: JSON Lines instead of text */
+    int merge;              /* link --merge */
+    int clear;              /* workspace policy --clear */
+    const char *role, *max; /* workspace policy --role, --max */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
     /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
     char canon[4][PRINCIPAL_MAX_LEN + 1], owner_buf[PRINCIPAL_MAX_LEN + 1], workspace_buf[NAME_MAX_LEN + 1],
@@ -56,6 +58,14 @@ static int report(struct store *s, enum store_status st, const char *done)
     }
     fprintf(stderr, "concierge: %s\n", st == STORE_NOT_FOUND ? "not found" : store_errmsg(s));
     return st == STORE_ERROR ? EXIT_OTHER : EXIT_REJECTED;
+}
+
+/* report, for a change a rule of concierge's own may refuse (admin_ctx.why says why). */
+static int report_why(struct store *s, const struct admin_args *a, enum store_status st, const char *done)
+{
+    if (st == STORE_OK || !a->ctx->why[0]) return report(s, st, done);
+    fprintf(stderr, "concierge: %s\n", a->ctx->why);
+    return EXIT_REJECTED;
 }
 
 static int find_workspace(struct store *s, const char *name, int64_t *id)
@@ -147,7 +157,58 @@ static int sandbox_remove(struct store *s, const struct admin_args *a)
 /* admin link slack:UID P: Slack users are identified by ID, never by name. */
 static int link_cmd(struct store *s, const struct admin_args *a)
 {
-    return report(s, admin_link(a->ctx, a->names[0], a->names[1], a->merge), "linked");
+    return report_why(s, a, admin_link(a->ctx, a->names[0], a->names[1], a->merge), "linked");
+}
+
+/* admin workspace policy WS --role ROLE (--max DURATION | --clear): the workspace's ceiling
+ * (lifecycle.md). The length is read by the language's own duration grammar (30d, 2 weeks,
+ * 1 month: as `limit editor access to 30d` would read it), or as ISO 8601 (P30D). */
+static int workspace_policy(struct store *s, const struct admin_args *a)
+{
+    static const char usage[] = "usage: concierge admin workspace policy WORKSPACE --role editor|viewer "
+                                "(--max DURATION | --clear)\n";
+    enum role role = !a->role                         ? ROLE_NONE
+                     : strcmp(a->role, "editor") == 0 ? ROLE_EDITOR
+                     : strcmp(a->role, "viewer") == 0 ? ROLE_VIEWER
+                                                      : ROLE_NONE;
+    if (!a->role || (a->max != NULL) == a->clear) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (role == ROLE_NONE) {
+        cli_refuse_value("--role", a->role, "a ceiling is for editor or viewer access");
+        return EXIT_USAGE;
+    }
+    struct duration max;
+    if (a->max && (a->max[0] == 'P' ? duration_parse_iso(a->max, &max) || duration_is_zero(&max) : 0)) {
+        cli_refuse_value("--max", a->max, "an ISO 8601 length is written as P30D, P1M or PT12H");
+        return EXIT_USAGE;
+    }
+    if (a->max && a->max[0] != 'P') {
+        /* The context's sandbox is none, so that a value naming one (`30d in sandbox x`) is
+         * refused: the length alone is taken, never a part of what was said. */
+        char phrase[1100];
+        struct parse_ctx pc = {"@admin", "", a->ctx->now};
+        struct intent it;
+        struct parse_error err;
+        int n = snprintf(phrase, sizeof phrase, "limit editor access to %s", a->max);
+        enum parse_status ps = n < 0 || (size_t)n >= sizeof phrase
+                                   ? PARSE_NOT_UNDERSTOOD
+                                   : parse_phrase(phrase, (size_t)n, &pc, &it, &err);
+        if (ps != PARSE_OK || it.kind != IK_SET_POLICY || !it.has_max_duration || it.sandbox[0]) {
+            cli_refuse_value("--max", a->max,
+                             ps == PARSE_INVALID || (ps == PARSE_NOT_UNDERSTOOD && n > 0 &&
+                                                     (size_t)n < sizeof phrase && err.code == C_WANT_DURATION)
+                                 ? err.message
+                                 : "say a length of time, such as 30d, 2 weeks or 1 month");
+            return EXIT_USAGE;
+        }
+        max = it.max_duration;
+    }
+    int64_t ws;
+    if (find_workspace(s, a->names[0], &ws)) return EXIT_REJECTED;
+    return report_why(s, a, admin_workspace_policy(a->ctx, ws, a->names[0], role, a->max ? &max : NULL),
+                      a->max ? "ceiling set" : "ceiling cleared");
 }
 
 static int unlink_cmd(struct store *s, const struct admin_args *a)
@@ -305,8 +366,8 @@ static int listing(struct store *s, const struct admin_args *a, const char *what
     int l = store_listing(what);
     if (l < 0 || strcmp(what, "sandbox") == 0) {
         fprintf(stderr,
-                "concierge: admin list takes workspaces, sandboxes, projects, agents, bots, links, maps "
-                "or keys, not '%s'\n",
+                "concierge: admin list takes workspaces, sandboxes, projects, agents, bots, links, maps, "
+                "keys or policies, not '%s'\n",
                 what);
         return EXIT_USAGE;
     }
@@ -413,6 +474,9 @@ static const struct {
     {"agent add", "nn", agent_add, "agent add SANDBOX NAME"},
     {"agent remove", "nn", agent_remove, "agent remove SANDBOX NAME"},
     {"workspace remove", "n", workspace_remove, "workspace remove NAME"},
+    {"workspace policy", "n", workspace_policy,
+     "workspace policy WORKSPACE --role editor|viewer (--max DURATION | --clear)   (a ceiling for its "
+     "sandboxes)"},
     {"sandbox remove", "n", sandbox_remove, "sandbox remove NAME"},
     {"slack map", "", slack_map, "slack map --team T [--channel C] --sandbox NAME"},
     {"slack unmap", "", slack_unmap, "slack unmap --team T [--channel C]"},
@@ -422,7 +486,7 @@ static const struct {
     {"bot rotate", "n", bot_rotate, "bot rotate NAME   (a new bearer token and signing secret)"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
     {"list", "w", list_cmd,
-     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys [--workspace WS] "
+     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys|policies [--workspace WS] "
      "[--sandbox S] [--json]"},
     {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
@@ -479,6 +543,10 @@ const struct opt_spec cli_admin_options[] = {
     {"channel", 0, "C", "slack map, slack unmap: the Slack channel"},
     {"callback-prefix", 0, "URL", "bot add: where its callbacks may go"},
     {"merge", 0, NULL, "link: where both names hold a grant, keep the higher role and the later expiry"},
+    {"role", 0, "ROLE", "workspace policy: editor or viewer"},
+    {"max", 0, "DURATION",
+     "workspace policy: the longest a grant of the role may run (30d, 2 weeks, 1 month)"},
+    {"clear", 0, NULL, "workspace policy: remove the ceiling"},
     {"words", 0, NULL, NULL}, /* hidden: the commands' words, one command a line (completion) */
     CLI_CONTEXT_OPTIONS,
     CLI_HELP_OPTIONS,
@@ -546,6 +614,8 @@ static const char **admin_slot(struct admin_args *a, const char *name)
            : strcmp(name, "channel") == 0         ? &a->channel
            : strcmp(name, "sandbox") == 0         ? &a->sandbox
            : strcmp(name, "callback-prefix") == 0 ? &a->callback_prefix
+           : strcmp(name, "role") == 0            ? &a->role
+           : strcmp(name, "max") == 0             ? &a->max
                                                   : NULL;
 }
 
@@ -572,6 +642,7 @@ static int admin_dispatch(struct admin_ctx *ctx, const struct split_args *sp)
             if (slot) *slot = sp->opts[j].value;
             if (strcmp(sp->opts[j].spec->name, "json") == 0) a.json = 1;
             if (strcmp(sp->opts[j].spec->name, "merge") == 0) a.merge = 1;
+            if (strcmp(sp->opts[j].spec->name, "clear") == 0) a.clear = 1;
         }
         if (a.n_names != want) {
             fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);
@@ -591,7 +662,7 @@ int admin_run_at(struct store *s, int64_t now, int argc, char **argv, int i)
 {
     char actor[PRINCIPAL_MAX_LEN + 1];
     admin_actor(actor, sizeof actor);
-    struct admin_ctx ctx = {s, actor, now};
+    struct admin_ctx ctx = {s, actor, now, ""};
     struct split_args sp;
     int rc = args_split(argc, argv, i, cli_admin_options, "concierge admin", &sp);
     if (rc) return rc;

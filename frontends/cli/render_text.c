@@ -113,7 +113,15 @@ static size_t headline(const struct reply *r)
 
 /* ---- Tables (interfaces.md, Replies to people: the terminal) ---- */
 
-enum rows_kind { ROWS_MEMBERS, ROWS_EVENTS, ROWS_DECISIONS, ROWS_PENDING, ROWS_KEYS, ROWS__COUNT };
+enum rows_kind {
+    ROWS_MEMBERS,
+    ROWS_EVENTS,
+    ROWS_DECISIONS,
+    ROWS_PENDING,
+    ROWS_KEYS,
+    ROWS_POLICIES,
+    ROWS__COUNT
+};
 
 static const struct {
     const char *key; /* the result's list */
@@ -126,6 +134,7 @@ static const struct {
     [ROWS_DECISIONS] = {"decisions", 4, {"principal", "action", "decision", "rule"}},
     [ROWS_PENDING] = {"pending", 3, {"token", "lapses", "what"}},
     [ROWS_KEYS] = {"keys", 3, {"principal", "kind", "expires"}},
+    [ROWS_POLICIES] = {"policies", 4, {"role", "at most", "set by", "grants over it"}},
 };
 
 static void row_cells(enum rows_kind kind, struct text *row, const json_t *m, int64_t now)
@@ -169,6 +178,22 @@ static void row_cells(enum rows_kind kind, struct text *row, const json_t *m, in
         put(&row[1], str(m, "kind"));
         instant_cell(&row[2], str(m, "expires_at"), 1, now);
         break;
+    case ROWS_POLICIES: {
+        /* The limit as said ("30 days", "1 month"), and whose it is. */
+        struct duration d;
+        const char *iso = str(m, "max_duration"), *from = str(m, "from");
+        put(&row[0], str(m, "role"));
+        if (iso && duration_parse_iso(iso, &d) == 0)
+            describe_duration(&d, &row[1]);
+        else
+            put(&row[1], iso);
+        put(&row[2], !from                            ? NULL
+                     : strcmp(from, "workspace") == 0 ? "the workspace (its ceiling)"
+                                                      : "the sandbox");
+        json_t *over = json_object_get(m, "over_limit");
+        if (json_is_integer(over)) text_printf(&row[3], "%" JSON_INTEGER_FORMAT, json_integer_value(over));
+        break;
+    }
     case ROWS__COUNT: break;
     }
 }
