@@ -9,6 +9,7 @@
  * that makes a sentence match becomes the hint, written out as the repaired phrase. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../intent/distance.h"
@@ -16,19 +17,32 @@
 
 /* The keyword spellings grouped by first letter, so that a misspelt word is compared with
  * the few that start like it (a typo in the very first letter is not looked for). Built
- * once, by whichever thread refuses a phrase first. */
-static int by_letter[26][64];
-static int by_letter_n[26];
+ * once, by whichever thread refuses a phrase first: every spelling, however many start with
+ * one letter (letter b's are grouped[start[b]] up to grouped[start[b + 1]]). Without memory
+ * for it, no spelling hint is offered; the refusal stands without one. */
+static int *grouped;
+static int start[27];
 static pthread_once_t by_letter_once = PTHREAD_ONCE_INIT;
+
+static int letter_of(int k)
+{
+    unsigned char c = (unsigned char)tok_spellings[k].text[0];
+    return c >= 'a' && c <= 'z' ? c - 'a' : -1;
+}
 
 static void build_by_letter(void)
 {
-    for (int k = 0; k < tok_spellings_count; k++) {
-        unsigned char c = (unsigned char)tok_spellings[k].text[0];
-        if (c < 'a' || c > 'z') continue;
-        int b = c - 'a';
-        if (by_letter_n[b] < 64) by_letter[b][by_letter_n[b]++] = k;
+    int count[26] = {0}, at[26];
+    for (int k = 0; k < tok_spellings_count; k++)
+        if (letter_of(k) >= 0) count[letter_of(k)]++;
+    for (int b = 0; b < 26; b++)
+        start[b + 1] = start[b] + count[b], at[b] = start[b];
+    if (!(grouped = malloc(sizeof *grouped * (size_t)(start[26] ? start[26] : 1)))) {
+        memset(start, 0, sizeof start);
+        return;
     }
+    for (int k = 0; k < tok_spellings_count; k++)
+        if (letter_of(k) >= 0) grouped[at[letter_of(k)]++] = k;
 }
 
 struct repair {
@@ -97,8 +111,8 @@ static void search_at(const struct phrase *ph, int pos, struct repair *best)
         if (t->len >= 3 && w[0] >= 'a' && w[0] <= 'z') {
             pthread_once(&by_letter_once, build_by_letter);
             int b = w[0] - 'a';
-            for (int j = 0; j < by_letter_n[b]; j++) {
-                int k = by_letter[b][j];
+            for (int j = start[b]; j < start[b + 1]; j++) {
+                int k = grouped[j];
                 const char *sp = tok_spellings[k].text;
                 int sl = tok_spellings[k].len, diff = sl > t->len ? sl - t->len : t->len - sl;
                 int maxd = t->len >= 6 ? 2 : 1;
