@@ -29,7 +29,7 @@ static enum store_status vfinish(struct admin_ctx *a, enum store_status st, int6
                              .after = after};
         snprintf(e.actor, sizeof e.actor, "%s", a->actor);
         snprintf(e.intent, sizeof e.intent, "admin"); /* interfaces.md: admin changes are intent admin */
-        st = subjects.oom || summary.oom ? STORE_ERROR : store_audit_append(a->store, sandbox_id, &e);
+        st = subjects.oom || summary.oom ? STORE_ERROR : store_audit_append(a->store, sandbox_id, &e, NULL);
     }
     if (st == STORE_OK) st = store_commit(a->store); /* rolls back itself when it fails */
     if (st != STORE_OK) store_rollback(a->store);

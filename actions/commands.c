@@ -1189,7 +1189,7 @@ static int audit_on_source(struct exec_ctx *x, const struct st_sandbox *src, con
     char subjects[NAME_MAX_LEN + 8];
     snprintf(subjects, sizeof subjects, "[\"%s\"]", it->sandbox);
     commands_event(&e, x, it, "done", r->summary.s, subjects);
-    return store_audit_append(x->store, src->id, &e) == STORE_OK ? 0 : -1;
+    return store_audit_append(x->store, src->id, &e, NULL) == STORE_OK ? 0 : -1;
 }
 
 /* A snapshot made beside (a grant or refresh) or withdrawn beside (a revoke), waiting for

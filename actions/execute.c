@@ -11,6 +11,7 @@
 #include "../intent/timecalc.h"
 #include "authorise.h"
 #include "commands.h"
+#include "notices.h"
 #include "sweep.h"
 
 static void store_failed(struct exec_ctx *x, struct reply *r)
@@ -84,7 +85,7 @@ static void audit_denial(struct exec_ctx *x, const struct st_sandbox *sb, const 
     struct st_event e;
     commands_event(&e, x, it, "denied", r->summary.s, subjects.s);
     int ok = !text_failed(&subjects) && tx_begin(x) == STORE_OK;
-    if (ok && (store_audit_append(x->store, sb->id, &e) != STORE_OK || tx_commit(x) != STORE_OK)) {
+    if (ok && (store_audit_append(x->store, sb->id, &e, NULL) != STORE_OK || tx_commit(x) != STORE_OK)) {
         tx_rollback(x);
         ok = 0;
     }
@@ -130,7 +131,11 @@ static void change_in_transaction(struct exec_ctx *x, const struct command *cmd,
     commands_event(&e, x, it, "done", r->summary.s, au.subjects.s);
     e.before = au.before.s;
     e.after = au.after.s;
-    if (store_audit_append(x->store, sb->id, &e) != STORE_OK || tx_commit(x) != STORE_OK) {
+    /* Who is told, in the same transaction (lifecycle.md: a transactional outbox). */
+    int64_t event_id = 0;
+    if (store_audit_append(x->store, sb->id, &e, &event_id) != STORE_OK ||
+        notices_for_change(x->store, sb, it->kind, x->actor, au.before.s, r->result, event_id, x->now) ||
+        tx_commit(x) != STORE_OK) {
         tx_rollback(x);
         store_failed(x, r);
     }

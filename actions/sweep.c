@@ -1,6 +1,8 @@
 /* The sweeper (sweep.h). */
 #include "sweep.h"
 
+#include "notices.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "../intent/timecalc.h"
 #include "authorise.h"
 #include "commands.h"
+#include "notices.h"
 
 /* The expiries found due, however many: copied out of the store's walk, to be recorded after
  * it (a walk's rows are read while its statement runs). */
@@ -136,7 +139,8 @@ static int record_one(struct store *s, const struct st_sandbox *sb, const struct
     if (st == STORE_EXISTS) {
         rc = 0; /* recorded already (by another sweeper, or a change): nothing more to do */
     } else if (st == STORE_OK &&
-               (!drops || store_collaborator_remove(s, sb->id, e->grant.principal) == STORE_OK)) {
+               (!drops || store_collaborator_remove(s, sb->id, e->grant.principal) == STORE_OK) &&
+               (e->is_key || notices_for_expiry(s, sb, &e->grant, ev.id, at) == 0)) {
         rc = 0;
         if (t) {
             t->grants += !e->is_key;
@@ -274,7 +278,7 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
     int64_t clock = store_clock(s);
     rep->now = now;
     rep->up_to = now < clock ? now : clock;
-    rep->grants = rep->keys = rep->collaborators = 0;
+    rep->grants = rep->keys = rep->collaborators = rep->reminders = 0;
     rep->why[0] = '\0';
     /* Passes: the sandboxes with something due (one walk of what is due), then each of them a
      * batch at a time until its batch comes back short; again until a pass finds nothing (what
@@ -307,15 +311,19 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
             } while (found == SWEEP_BATCH && !stopped(rep));
         }
         free(d.slots);
-        if (!recorded) return 0;
+        if (!recorded) break;
     }
-    return 0; /* stopped: what was committed stays, and the next sweep goes on from there */
+    /* Stopped: what was committed stays, and the next sweep goes on from there. Else the
+     * reminders due by the same horizon (lifecycle.md), written to the outbox. */
+    if (!stopped(rep) && notices_remind(s, rep->up_to, &rep->reminders, rep->why, sizeof rep->why)) return -1;
+    return 0;
 }
 
 json_t *sweep_report_json(const struct sweep_report *rep)
 {
-    return json_pack("{s:s, s:o, s:o, s:i, s:i, s:i, s:i, s:o}", "status", "done", "now", instant(rep->now),
-                     "up_to", instant(rep->up_to), "recorded", rep->grants + rep->keys, "grants", rep->grants,
-                     "keys", rep->keys, "collaborators_removed", rep->collaborators, "events",
+    return json_pack("{s:s, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:o}", "status", "done", "now",
+                     instant(rep->now), "up_to", instant(rep->up_to), "recorded", rep->grants + rep->keys,
+                     "grants", rep->grants, "keys", rep->keys, "collaborators_removed", rep->collaborators,
+                     "reminders", rep->reminders, "events",
                      rep->events ? json_incref(rep->events) : json_array());
 }

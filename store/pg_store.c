@@ -177,6 +177,40 @@ static const struct {
      "  UNIQUE (workspace_id, role),"
      "  UNIQUE (sandbox_id, role));",
      1},
+    /* 6: the outbox of notices, the webhooks and the reminders sent, as SQLite's migration 10.
+     * New tables: older programs never read them (runs_from 1). */
+    {"CREATE TABLE notify_hooks ("
+     "  sandbox_id BIGINT PRIMARY KEY REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  url TEXT NOT NULL,"
+     "  secret TEXT NOT NULL,"
+     "  set_by TEXT NOT NULL,"
+     "  set_at BIGINT NOT NULL);"
+     "CREATE TABLE notices ("
+     "  id TEXT PRIMARY KEY,"
+     "  dedup TEXT NOT NULL UNIQUE,"
+     "  sandbox_id BIGINT NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  principal TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  at BIGINT NOT NULL,"
+     "  event_id BIGINT,"
+     "  slack_user TEXT NOT NULL DEFAULT '',"
+     "  text TEXT NOT NULL,"
+     "  extra TEXT NOT NULL DEFAULT '',"
+     "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dropped')),"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  next_try BIGINT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  done_at BIGINT,"
+     "  error TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX notices_due ON notices (state, next_try);"
+     "CREATE TABLE reminders ("
+     "  grant_id BIGINT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+     "  expires_at BIGINT NOT NULL,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('1d', '1h')),"
+     "  sent_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (grant_id, expires_at, kind));"
+     "CREATE INDEX grants_by_expiry ON grants (expires_at);",
+     1},
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -221,6 +255,17 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "          \
     "SELECT $1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text "   \
     "FROM claim RETURNING id"
+
+/* Reminders due at now, as sqlite_store.c's REMINDERS_DUE. */
+#define REMINDERS_DUE(now)                                                                                   \
+    "SELECT g.sandbox_id, s.name, g.id, g.principal, g.role, g.project, g.expires_at, g.granted_by, "        \
+    "g.granted_at, k.kind FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id "                            \
+    "JOIN (VALUES ('1d', 86400), ('1h', 3600)) AS k (kind, ahead) "                                          \
+    "ON g.expires_at <= " now " + k.ahead AND g.expires_at - g.granted_at > k.ahead "                        \
+    "AND (k.kind = '1h' OR g.expires_at > " now " + 3600) "                                                  \
+    "WHERE g.expires_at > " now " AND g.expires_at <= " now " + 86400 AND NOT EXISTS (SELECT 1 FROM "        \
+    "reminders r WHERE r.grant_id = g.id AND r.expires_at = g.expires_at AND r.kind = k.kind) "              \
+    "ORDER BY g.sandbox_id, g.principal, g.expires_at, g.project"
 
 #define STATEMENTS(X)                                                                                        \
     X(LIST_WORKSPACES,                                                                                       \
@@ -278,6 +323,19 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                       "(p.workspace_id IS NOT NULL AND EXISTS (SELECT 1 FROM sandboxes s2 WHERE "            \
                       "s2.workspace_id = w.id "                                                              \
                       "AND s2.name = $2::text))) ORDER BY w.name, p.sandbox_id IS NOT NULL, name, p.role")   \
+    X(LIST_NOTICES,                                                                                          \
+      "SELECT n.id AS id, s.name AS sandbox, n.principal AS principal, n.kind AS kind, n.state AS state, "   \
+      "CASE WHEN n.slack_user <> '' THEN 'slack' ELSE 'webhook' END AS route, n.attempts AS "                \
+      "attempts, " TS("n.at") " AS at, n.event_id AS event, " TS(                                            \
+          "n.next_try") " AS next_try, "                                                                     \
+                        "CASE WHEN n.done_at IS NULL THEN NULL ELSE " TS(                                    \
+                            "n.done_at") " END AS done_at, "                                                 \
+                                         "NULLIF(n.error, '') AS error, n.text AS text FROM notices n "      \
+                                         "JOIN sandboxes s ON s.id = n.sandbox_id "                          \
+                                         "JOIN workspaces w ON w.id = s.workspace_id WHERE ($1::text IS "    \
+                                         "NULL OR w.name = $1::text) AND "                                   \
+                                         "($2::text IS NULL OR s.name = $2::text) ORDER BY n.created_at, "   \
+                                         "n.id")                                                             \
     X(SHOW_SANDBOX, "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "         \
                     "NULLIF(s.source_dir, '') AS source_dir, "                                               \
                     "(SELECT string_agg(name, ', ' ORDER BY name) FROM things WHERE sandbox_id = s.id AND "  \
@@ -354,11 +412,11 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(AUDIT_ADD,                                                                                             \
       "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "        \
       "VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "         \
-      "$9::text)")                                                                                           \
+      "$9::text) RETURNING id")                                                                              \
     X(STORE_AUDIT_ADD,                                                                                       \
       "INSERT INTO store_audit (at, actor, intent, subjects, outcome, summary, before, after) "              \
       "SELECT $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text "             \
-      "WHERE $1::bigint = 0")                                                                                \
+      "WHERE $1::bigint = 0 RETURNING id")                                                                   \
     X(STORE_AUDIT_EACH,                                                                                      \
       "SELECT a.id, a.at, '', a.actor, a.intent, a.subjects, a.outcome, a.summary, a.before, a.after "       \
       "FROM store_audit a "                                                                                  \
@@ -473,7 +531,37 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     /* The record and its event in one statement: the event is written only when the record                  \
      * is new (ON CONFLICT waits for a record being written by another server, then finds it). */            \
     X(EXPIRY_GRANT, EXPIRY_EVENT("grant_expiries (grant_id"))                                                \
-    X(EXPIRY_KEY, EXPIRY_EVENT("key_expiries (key_id"))
+    X(EXPIRY_KEY, EXPIRY_EVENT("key_expiries (key_id"))                                                      \
+    X(NOTICE_ADD,                                                                                            \
+      "INSERT INTO notices (id, dedup, sandbox_id, principal, kind, at, event_id, slack_user, text, extra, " \
+      "next_try, created_at) VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, "       \
+      "NULLIF($7::bigint, 0), $8::text, $9::text, $10::text, $11::bigint, $11::bigint) ON CONFLICT DO "      \
+      "NOTHING")                                                                                             \
+    X(NOTICE_CLAIM,                                                                                          \
+      "WITH due AS (SELECT id FROM notices WHERE state = 'pending' AND next_try <= $1::bigint "              \
+      "ORDER BY next_try, id LIMIT $2::bigint FOR UPDATE SKIP LOCKED) "                                      \
+      "UPDATE notices n SET next_try = $3::bigint FROM due WHERE n.id = due.id RETURNING n.id, "             \
+      "n.sandbox_id, "                                                                                       \
+      "(SELECT name FROM sandboxes WHERE id = n.sandbox_id), n.principal, n.kind, n.at, "                    \
+      "coalesce(n.event_id, 0), n.slack_user, n.state, n.attempts, n.next_try, n.created_at, n.text, "       \
+      "n.extra, (SELECT url FROM notify_hooks h WHERE h.sandbox_id = n.sandbox_id), "                        \
+      "(SELECT secret FROM notify_hooks h WHERE h.sandbox_id = n.sandbox_id)")                               \
+    X(NOTICE_FINISH,                                                                                         \
+      "UPDATE notices SET state = $2::text, attempts = $3::integer, next_try = $4::bigint, error = "         \
+      "$6::text, "                                                                                           \
+      "done_at = CASE WHEN $2::text = 'pending' THEN NULL ELSE $5::bigint END WHERE id = $1::text")          \
+    X(NOTIFY_SET,                                                                                            \
+      "INSERT INTO notify_hooks (sandbox_id, url, secret, set_by, set_at) VALUES ($1::bigint, $2::text, "    \
+      "$3::text, $4::text, $5::bigint) ON CONFLICT (sandbox_id) DO UPDATE SET url = excluded.url, "          \
+      "secret = excluded.secret, set_by = excluded.set_by, set_at = excluded.set_at")                        \
+    X(NOTIFY_REMOVE, "DELETE FROM notify_hooks WHERE sandbox_id = $1::bigint")                               \
+    X(NOTIFY_HAS, "SELECT 1 FROM notify_hooks WHERE sandbox_id = $1::bigint")                                \
+    X(SLACK_USER_OF,                                                                                         \
+      "SELECT slack_user FROM slack_links WHERE principal = $1::text ORDER BY slack_user LIMIT 1")           \
+    X(REMINDER_DUE, REMINDERS_DUE("$1::bigint"))                                                             \
+    X(REMINDER_RECORD, "INSERT INTO reminders (grant_id, expires_at, kind, sent_at) VALUES ($1::bigint, "    \
+                       "$2::bigint, $3::text, $4::bigint) ON CONFLICT DO NOTHING")                           \
+    X(GRANT_EXPIRES, "SELECT 1 FROM grants WHERE id = $1::bigint AND expires_at = $2::bigint")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1288,7 +1376,8 @@ static enum store_status pg_link_merges_each(struct store *s, const char *u, con
 
 /* ---- Audit ------------------------------------------------------------------------------------------- */
 
-static enum store_status pg_audit_append(struct store *s, int64_t sb, const struct st_event *e)
+static enum store_status pg_audit_append(struct store *s, int64_t sb, const struct st_event *e,
+                                         int64_t *event_id)
 {
     struct args a = {0};
     a_int(&a, sb);
@@ -1300,7 +1389,13 @@ static enum store_status pg_audit_append(struct store *s, int64_t sb, const stru
     a_text(&a, e->summary ? e->summary : "");
     a_text(&a, e->before ? e->before : "");
     a_text(&a, e->after ? e->after : "");
-    return run(s, sb ? SQL_AUDIT_ADD : SQL_STORE_AUDIT_ADD, &a, "writing the audit event", NULL);
+    PGresult *r;
+    enum store_status st =
+        one_row(s, sb ? SQL_AUDIT_ADD : SQL_STORE_AUDIT_ADD, &a, "writing the audit event", &r);
+    if (st == STORE_NOT_FOUND) st = fail(s, "writing the audit event");
+    if (st == STORE_OK && event_id) *event_id = int_at(r, 0, 0);
+    PQclear(r);
+    return st;
 }
 
 static enum store_status pg_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
@@ -1426,6 +1521,169 @@ static enum store_status pg_expiry_record(struct store *s, int is_key, int64_t i
     if (st == STORE_OK && event_id) *event_id = int_at(r, 0, 0);
     PQclear(r);
     return st;
+}
+
+/* ---- Notices ---------------------------------------------------------------------------------------- */
+
+static enum store_status pg_notice_add(struct store *s, const struct st_notice *n, const char *dedup)
+{
+    if (too_long(s, "a notice's key", dedup, NOTICE_DEDUP_MAX)) return STORE_ERROR;
+    struct args a = {0};
+    a_text(&a, n->id);
+    a_text(&a, dedup);
+    a_int(&a, n->sandbox_id);
+    a_text(&a, n->principal);
+    a_text(&a, n->kind);
+    a_int(&a, n->at);
+    a_int(&a, n->event_id);
+    a_text(&a, n->slack_user);
+    a_text(&a, n->text ? n->text : "");
+    a_text(&a, n->extra ? n->extra : "");
+    a_int(&a, n->next_try);
+    return insert_new(s, SQL_NOTICE_ADD, &a, "writing a notice");
+}
+
+/* One statement claims them (FOR UPDATE SKIP LOCKED: two servers never take the same). */
+static enum store_status pg_notice_claim(struct store *s, int64_t now, int64_t lease_until, int limit,
+                                         store_notice_fn fn, void *ctx)
+{
+    struct args a = {0};
+    a_int(&a, now);
+    if (limit > 0)
+        a_int(&a, limit);
+    else
+        a_text(&a, NULL);
+    a_int(&a, lease_until);
+    PGresult *r = rows(s, SQL_NOTICE_CLAIM, &a, "claiming the notices due");
+    if (!r) return STORE_ERROR;
+    enum store_status st = STORE_OK;
+    struct st_notice n;
+    for (int i = 0; i < PQntuples(r); i++) {
+        memset(&n, 0, sizeof n);
+        n.sandbox_id = int_at(r, i, 1);
+        n.at = int_at(r, i, 5);
+        n.event_id = int_at(r, i, 6);
+        n.attempts = (int)int_at(r, i, 9);
+        n.next_try = int_at(r, i, 10);
+        n.created_at = int_at(r, i, 11);
+        if (copy_val(r, i, 0, n.id, sizeof n.id) | copy_val(r, i, 2, n.sandbox, sizeof n.sandbox) |
+            copy_val(r, i, 3, n.principal, sizeof n.principal) | copy_val(r, i, 4, n.kind, sizeof n.kind) |
+            copy_val(r, i, 7, n.slack_user, sizeof n.slack_user) |
+            copy_val(r, i, 8, n.state, sizeof n.state)) {
+            st = cut_read(s);
+            break;
+        }
+        n.text = PQgetvalue(r, i, 12);
+        n.extra = PQgetvalue(r, i, 13);
+        n.url = val(r, i, 14);
+        n.secret = val(r, i, 15);
+        if (fn(ctx, &n)) break;
+    }
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_notice_finish(struct store *s, const char *id, const char *state, int attempts,
+                                          int64_t next_try, int64_t now, const char *error)
+{
+    struct args a = {0};
+    a_text(&a, id);
+    a_text(&a, state);
+    a_int(&a, attempts);
+    a_int(&a, next_try);
+    a_int(&a, now);
+    a_text(&a, error ? error : "");
+    return run(s, SQL_NOTICE_FINISH, &a, "recording a notice's delivery", NULL);
+}
+
+static enum store_status pg_notify_set(struct store *s, int64_t sb, const char *url, const char *secret,
+                                       const char *set_by, int64_t now)
+{
+    if (too_long(s, "a webhook URL", url, NOTIFY_URL_MAX) ||
+        too_long(s, "a webhook's secret", secret, NOTIFY_SECRET_MAX))
+        return STORE_ERROR;
+    struct args a = {0};
+    a_int(&a, sb);
+    if (url) {
+        a_text(&a, url);
+        a_text(&a, secret);
+        a_text(&a, set_by);
+        a_int(&a, now);
+    }
+    return run(s, url ? SQL_NOTIFY_SET : SQL_NOTIFY_REMOVE, &a, "setting the sandbox's webhook", NULL);
+}
+
+static int pg_notify_has(struct store *s, int64_t sb)
+{
+    struct args a = {0};
+    a_int(&a, sb);
+    return exists(s, SQL_NOTIFY_HAS, &a, "finding the sandbox's webhook");
+}
+
+static enum store_status pg_slack_user_of(struct store *s, const char *principal, char *slack_user,
+                                          size_t size)
+{
+    if (strncmp(principal, "slack:", 6) == 0) {
+        if (strlen(principal) >= size) return cut_read(s);
+        memcpy(slack_user, principal, strlen(principal) + 1);
+        return STORE_OK;
+    }
+    struct args a = {0};
+    a_text(&a, principal);
+    PGresult *r;
+    enum store_status st = one_row(s, SQL_SLACK_USER_OF, &a, "finding a principal's Slack user", &r);
+    if (st == STORE_OK && copy_val(r, 0, 0, slack_user, size)) st = cut_read(s);
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_reminder_each(struct store *s, int64_t now, store_reminder_fn fn, void *ctx)
+{
+    struct args a = {0};
+    a_int(&a, now);
+    PGresult *r = rows(s, SQL_REMINDER_DUE, &a, "looking for reminders due");
+    if (!r) return STORE_ERROR;
+    enum store_status st = STORE_OK;
+    struct st_reminder m;
+    for (int i = 0; i < PQntuples(r); i++) {
+        memset(&m, 0, sizeof m);
+        m.sandbox_id = int_at(r, i, 0);
+        m.grant.id = int_at(r, i, 2);
+        m.grant.role = role_of(val(r, i, 4));
+        m.grant.has_expiry = 1;
+        m.grant.expires_at = int_at(r, i, 6);
+        m.grant.granted_at = int_at(r, i, 8);
+        if (copy_val(r, i, 1, m.sandbox, sizeof m.sandbox) |
+            copy_val(r, i, 3, m.grant.principal, sizeof m.grant.principal) |
+            copy_val(r, i, 5, m.grant.project, sizeof m.grant.project) |
+            copy_val(r, i, 7, m.grant.granted_by, sizeof m.grant.granted_by) |
+            copy_val(r, i, 9, m.kind, sizeof m.kind)) {
+            st = cut_read(s);
+            break;
+        }
+        if (fn(ctx, &m)) break;
+    }
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_reminder_record(struct store *s, int64_t grant_id, int64_t expires_at,
+                                            const char *kind, int64_t now)
+{
+    struct args a = {0};
+    a_int(&a, grant_id);
+    a_int(&a, expires_at);
+    a_text(&a, kind);
+    a_int(&a, now);
+    return insert_new(s, SQL_REMINDER_RECORD, &a, "recording a reminder");
+}
+
+static int pg_grant_expires(struct store *s, int64_t grant_id, int64_t expires_at)
+{
+    struct args a = {0};
+    a_int(&a, grant_id);
+    a_int(&a, expires_at);
+    return exists(s, SQL_GRANT_EXPIRES, &a, "looking a grant up");
 }
 
 /* ---- Pending confirmations ---------------------------------------------------------------------- */

@@ -183,6 +183,42 @@ static const char *const migrations[] = {
      "  CHECK ((workspace_id IS NULL) <> (sandbox_id IS NULL)),"
      "  UNIQUE (workspace_id, role),"
      "  UNIQUE (sandbox_id, role));"),
+    /* 10: the outbox of notices, the sandboxes' webhooks and the reminders sent (lifecycle.md,
+     * reminders and notices). A notice is written in the transaction of what caused it; dedup
+     * makes "one per recipient per event" a constraint; next_try orders what is due and, while
+     * a deliverer holds one, leases it. A reminder row per grant, expiry instant and kind: an
+     * extension moves the instant, which re-arms it. */
+    ("CREATE TABLE notify_hooks ("
+     "  sandbox_id INTEGER PRIMARY KEY REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  url TEXT NOT NULL,"
+     "  secret TEXT NOT NULL,"
+     "  set_by TEXT NOT NULL,"
+     "  set_at INTEGER NOT NULL);"
+     "CREATE TABLE notices ("
+     "  id TEXT PRIMARY KEY,"
+     "  dedup TEXT NOT NULL UNIQUE,"
+     "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  principal TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  at INTEGER NOT NULL,"
+     "  event_id INTEGER,"
+     "  slack_user TEXT NOT NULL DEFAULT '',"
+     "  text TEXT NOT NULL,"
+     "  extra TEXT NOT NULL DEFAULT '',"
+     "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dropped')),"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  next_try INTEGER NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  done_at INTEGER,"
+     "  error TEXT NOT NULL DEFAULT '');"
+     "CREATE INDEX notices_due ON notices (state, next_try);"
+     "CREATE TABLE reminders ("
+     "  grant_id INTEGER NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
+     "  expires_at INTEGER NOT NULL,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('1d', '1h')),"
+     "  sent_at INTEGER NOT NULL,"
+     "  PRIMARY KEY (grant_id, expires_at, kind)) WITHOUT ROWID;"
+     "CREATE INDEX grants_by_expiry ON grants (expires_at);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -212,6 +248,20 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
 #define DUE_ALL(t) t ".expires_at <= ?3"
 #define DUE_SB(t)  t ".sandbox_id = ?1 AND " t ".expires_at <= ?3"
 #define DUE_OF(t)  t ".principal = ?2 AND " t ".sandbox_id = ?1 AND +" t ".expires_at <= ?3"
+
+/* Reminders due at now (store_reminder_each): a grant that was longer than a day gets "1d" from
+ * a day before its expiry until the last hour, one longer than an hour "1h" in the last hour;
+ * each once per expiry instant (the reminders table). By sandbox and holder, so that a
+ * recipient's come together. */
+#define REMINDERS_DUE(now)                                                                                   \
+    "SELECT g.sandbox_id, s.name, g.id, g.principal, g.role, g.project, g.expires_at, g.granted_by, "        \
+    "g.granted_at, k.kind FROM grants g JOIN sandboxes s ON s.id = g.sandbox_id "                            \
+    "JOIN (SELECT '1d' AS kind, 86400 AS ahead UNION ALL SELECT '1h', 3600) k "                              \
+    "ON g.expires_at <= " now " + k.ahead AND g.expires_at - g.granted_at > k.ahead "                        \
+    "AND (k.kind = '1h' OR g.expires_at > " now " + 3600) "                                                  \
+    "WHERE g.expires_at > " now " AND g.expires_at <= " now " + 86400 AND NOT EXISTS (SELECT 1 FROM "        \
+    "reminders r WHERE r.grant_id = g.id AND r.expires_at = g.expires_at AND r.kind = k.kind) "              \
+    "ORDER BY g.sandbox_id, g.principal, g.expires_at, g.project"
 
 #define STATEMENTS(X)                                                                                        \
     /* What admin lists and shows (interfaces.md, admin): ?1 a workspace, ?2 a sandbox, NULL                 \
@@ -261,6 +311,15 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "WHERE (?1 IS NULL OR w.name = ?1) AND (?2 IS NULL OR s.name = ?2 OR (p.workspace_id IS NOT NULL "     \
       "AND EXISTS (SELECT 1 FROM sandboxes s2 WHERE s2.workspace_id = w.id AND s2.name = ?2))) "             \
       "ORDER BY w.name, p.sandbox_id IS NOT NULL, name, p.role")                                             \
+    X(LIST_NOTICES,                                                                                          \
+      "SELECT n.id AS id, s.name AS sandbox, n.principal AS principal, n.kind AS kind, n.state AS state, "   \
+      "CASE WHEN n.slack_user <> '' THEN 'slack' ELSE 'webhook' END AS route, n.attempts AS attempts, "      \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', n.at, 'unixepoch') AS at, n.event_id AS event, "                       \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', n.next_try, 'unixepoch') AS next_try, "                                \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', n.done_at, 'unixepoch') AS done_at, NULLIF(n.error, '') AS error, "    \
+      "n.text AS text FROM notices n JOIN sandboxes s ON s.id = n.sandbox_id "                               \
+      "JOIN workspaces w ON w.id = s.workspace_id WHERE (?1 IS NULL OR w.name = ?1) AND "                    \
+      "(?2 IS NULL OR s.name = ?2) ORDER BY n.created_at, n.id")                                             \
     X(SHOW_SANDBOX,                                                                                          \
       "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
       "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
@@ -439,7 +498,33 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(EXPIRY_CLAIM_GRANT,                                                                                    \
       "INSERT OR IGNORE INTO grant_expiries (grant_id, expires_at, recorded_at) VALUES (?1, ?2, ?3)")        \
     X(EXPIRY_CLAIM_KEY,                                                                                      \
-      "INSERT OR IGNORE INTO key_expiries (key_id, expires_at, recorded_at) VALUES (?1, ?2, ?3)")
+      "INSERT OR IGNORE INTO key_expiries (key_id, expires_at, recorded_at) VALUES (?1, ?2, ?3)")            \
+    X(NOTICE_ADD,                                                                                            \
+      "INSERT OR IGNORE INTO notices (id, dedup, sandbox_id, principal, kind, at, event_id, slack_user, "    \
+      "text, extra, next_try, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?9, ?10, ?11, " \
+      "?11)")                                                                                                \
+    X(NOTICE_DUE,                                                                                            \
+      "SELECT n.id, n.sandbox_id, s.name, n.principal, n.kind, n.at, coalesce(n.event_id, 0), "              \
+      "n.slack_user, "                                                                                       \
+      "n.state, n.attempts, n.next_try, n.created_at, n.text, n.extra, h.url, h.secret FROM notices n "      \
+      "JOIN sandboxes s ON s.id = n.sandbox_id LEFT JOIN notify_hooks h ON h.sandbox_id = n.sandbox_id "     \
+      "WHERE n.state = 'pending' AND n.next_try <= ?1 ORDER BY n.next_try, n.id LIMIT ?2")                   \
+    X(NOTICE_LEASE,                                                                                          \
+      "UPDATE notices SET next_try = ?3 WHERE id IN (SELECT id FROM notices WHERE state = 'pending' AND "    \
+      "next_try <= ?1 ORDER BY next_try, id LIMIT ?2)")                                                      \
+    X(NOTICE_FINISH, "UPDATE notices SET state = ?2, attempts = ?3, next_try = ?4, error = ?6, "             \
+                     "done_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?5 END WHERE id = ?1")               \
+    X(NOTIFY_SET,                                                                                            \
+      "INSERT INTO notify_hooks (sandbox_id, url, secret, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5) "      \
+      "ON CONFLICT (sandbox_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, "                \
+      "set_by = excluded.set_by, set_at = excluded.set_at")                                                  \
+    X(NOTIFY_REMOVE, "DELETE FROM notify_hooks WHERE sandbox_id = ?1")                                       \
+    X(NOTIFY_HAS, "SELECT 1 FROM notify_hooks WHERE sandbox_id = ?1")                                        \
+    X(SLACK_USER_OF, "SELECT slack_user FROM slack_links WHERE principal = ?1 ORDER BY slack_user LIMIT 1")  \
+    X(REMINDER_DUE, REMINDERS_DUE("?1"))                                                                     \
+    X(REMINDER_RECORD,                                                                                       \
+      "INSERT OR IGNORE INTO reminders (grant_id, expires_at, kind, sent_at) VALUES (?1, ?2, ?3, ?4)")       \
+    X(GRANT_EXPIRES, "SELECT 1 FROM grants WHERE id = ?1 AND expires_at = ?2")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1182,7 +1267,8 @@ static enum store_status sq_link_merges_each(struct store *s, const char *u, con
 
 /* ---- Audit ------------------------------------------------------------------------------------------- */
 
-static enum store_status sq_audit_append(struct store *s, int64_t sb, const struct st_event *e)
+static enum store_status sq_audit_append(struct store *s, int64_t sb, const struct st_event *e,
+                                         int64_t *event_id)
 {
     sqlite3_stmt *st = stmt(s, sb ? SQL_AUDIT_ADD : SQL_STORE_AUDIT_ADD);
     if (!st) return STORE_ERROR;
@@ -1195,7 +1281,9 @@ static enum store_status sq_audit_append(struct store *s, int64_t sb, const stru
     bind_text(st, 7, e->summary ? e->summary : "");
     bind_text(st, 8, e->before ? e->before : "");
     bind_text(st, 9, e->after ? e->after : "");
-    return run(s, st, "writing the audit event");
+    enum store_status r = run(s, st, "writing the audit event");
+    if (r == STORE_OK && event_id) *event_id = sqlite3_last_insert_rowid(sq(s)->db);
+    return r;
 }
 
 static enum store_status sq_audit_each(struct store *s, int64_t sb, int64_t since, const char *principal,
@@ -1306,12 +1394,196 @@ static enum store_status sq_expiry_record(struct store *s, int is_key, int64_t i
     enum store_status r = rc == SQLITE_DONE ? STORE_OK : fail(s, "recording an expiry");
     /* Ignored (OR IGNORE): the key is taken, so this expiry has its event already. */
     if (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) r = STORE_EXISTS;
-    if (r == STORE_OK) r = sq_audit_append(s, sb, e);
-    if (r == STORE_OK && event_id) *event_id = sqlite3_last_insert_rowid(sq(s)->db);
+    if (r == STORE_OK) r = sq_audit_append(s, sb, e, event_id);
     if (r == STORE_ERROR) sqlite3_exec(sq(s)->db, "ROLLBACK TO expiry", NULL, NULL, NULL);
     if (sqlite3_exec(sq(s)->db, "RELEASE expiry", NULL, NULL, NULL) != SQLITE_OK && r != STORE_ERROR)
         r = fail(s, "recording an expiry");
     return r;
+}
+
+/* ---- Notices ---------------------------------------------------------------------------------------- */
+
+static enum store_status sq_notice_add(struct store *s, const struct st_notice *n, const char *dedup)
+{
+    if (too_long(s, "a notice's key", dedup, NOTICE_DEDUP_MAX)) return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, SQL_NOTICE_ADD);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, n->id);
+    bind_text(st, 2, dedup);
+    sqlite3_bind_int64(st, 3, n->sandbox_id);
+    bind_text(st, 4, n->principal);
+    bind_text(st, 5, n->kind);
+    sqlite3_bind_int64(st, 6, n->at);
+    sqlite3_bind_int64(st, 7, n->event_id);
+    bind_text(st, 8, n->slack_user);
+    bind_text(st, 9, n->text ? n->text : "");
+    bind_text(st, 10, n->extra ? n->extra : "");
+    sqlite3_bind_int64(st, 11, n->next_try);
+    enum store_status r = run(s, st, "writing a notice");
+    if (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) {
+        snprintf(s->err, sizeof s->err, "writing a notice: it exists already");
+        r = STORE_EXISTS;
+    }
+    return r;
+}
+
+static enum store_status sq_notice_claim(struct store *s, int64_t now, int64_t lease_until, int limit,
+                                         store_notice_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_NOTICE_DUE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, limit > 0 ? limit : -1);
+    int rc, cut = 0, stopped = 0;
+    struct st_notice n;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&n, 0, sizeof n);
+        n.sandbox_id = sqlite3_column_int64(st, 1);
+        n.at = sqlite3_column_int64(st, 5);
+        n.event_id = sqlite3_column_int64(st, 6);
+        n.attempts = sqlite3_column_int(st, 9);
+        n.next_try = sqlite3_column_int64(st, 10);
+        n.created_at = sqlite3_column_int64(st, 11);
+        if ((cut = copy_col(st, 0, n.id, sizeof n.id) | copy_col(st, 2, n.sandbox, sizeof n.sandbox) |
+                   copy_col(st, 3, n.principal, sizeof n.principal) | copy_col(st, 4, n.kind, sizeof n.kind) |
+                   copy_col(st, 7, n.slack_user, sizeof n.slack_user) |
+                   copy_col(st, 8, n.state, sizeof n.state)))
+            break;
+        n.text = col_text(st, 12);
+        n.extra = col_text(st, 13);
+        n.url = (const char *)sqlite3_column_text(st, 14);
+        n.secret = (const char *)sqlite3_column_text(st, 15);
+        if (fn(ctx, &n)) {
+            stopped = 1;
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    if (cut) return cut_read(s);
+    if (rc != SQLITE_DONE) return fail(s, "reading the notices due");
+    if (stopped) return STORE_OK; /* nothing claimed: the caller rolls back */
+    /* The same rows, in the same write transaction: leased until lease_until. */
+    sqlite3_stmt *up = stmt(s, SQL_NOTICE_LEASE);
+    if (!up) return STORE_ERROR;
+    sqlite3_bind_int64(up, 1, now);
+    sqlite3_bind_int(up, 2, limit > 0 ? limit : -1);
+    sqlite3_bind_int64(up, 3, lease_until);
+    return run(s, up, "claiming the notices due");
+}
+
+static enum store_status sq_notice_finish(struct store *s, const char *id, const char *state, int attempts,
+                                          int64_t next_try, int64_t now, const char *error)
+{
+    sqlite3_stmt *st = stmt(s, SQL_NOTICE_FINISH);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, id);
+    bind_text(st, 2, state);
+    sqlite3_bind_int(st, 3, attempts);
+    sqlite3_bind_int64(st, 4, next_try);
+    sqlite3_bind_int64(st, 5, now);
+    bind_text(st, 6, error ? error : "");
+    return run(s, st, "recording a notice's delivery");
+}
+
+static enum store_status sq_notify_set(struct store *s, int64_t sb, const char *url, const char *secret,
+                                       const char *set_by, int64_t now)
+{
+    if (too_long(s, "a webhook URL", url, NOTIFY_URL_MAX) ||
+        too_long(s, "a webhook's secret", secret, NOTIFY_SECRET_MAX))
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, url ? SQL_NOTIFY_SET : SQL_NOTIFY_REMOVE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    if (url) {
+        bind_text(st, 2, url);
+        bind_text(st, 3, secret);
+        bind_text(st, 4, set_by);
+        sqlite3_bind_int64(st, 5, now);
+    }
+    return run(s, st, "setting the sandbox's webhook");
+}
+
+static int sq_notify_has(struct store *s, int64_t sb)
+{
+    sqlite3_stmt *st = stmt(s, SQL_NOTIFY_HAS);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, sb);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding the sandbox's webhook");
+    done(st);
+    return r == STORE_OK ? 1 : r == STORE_NOT_FOUND ? 0 : -1;
+}
+
+static enum store_status sq_slack_user_of(struct store *s, const char *principal, char *slack_user,
+                                          size_t size)
+{
+    if (strncmp(principal, "slack:", 6) == 0) {
+        if (strlen(principal) >= size) return cut_read(s);
+        memcpy(slack_user, principal, strlen(principal) + 1);
+        return STORE_OK;
+    }
+    sqlite3_stmt *st = stmt(s, SQL_SLACK_USER_OF);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, principal);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a principal's Slack user");
+    if (r == STORE_OK && copy_col(st, 0, slack_user, size)) r = cut_read(s);
+    done(st);
+    return r;
+}
+
+static enum store_status sq_reminder_each(struct store *s, int64_t now, store_reminder_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REMINDER_DUE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    int rc, cut = 0;
+    struct st_reminder r;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof r);
+        r.sandbox_id = sqlite3_column_int64(st, 0);
+        r.grant.id = sqlite3_column_int64(st, 2);
+        r.grant.role = role_of(sqlite3_column_text(st, 4));
+        r.grant.has_expiry = 1;
+        r.grant.expires_at = sqlite3_column_int64(st, 6);
+        r.grant.granted_at = sqlite3_column_int64(st, 8);
+        if ((cut = copy_col(st, 1, r.sandbox, sizeof r.sandbox) |
+                   copy_col(st, 3, r.grant.principal, sizeof r.grant.principal) |
+                   copy_col(st, 5, r.grant.project, sizeof r.grant.project) |
+                   copy_col(st, 7, r.grant.granted_by, sizeof r.grant.granted_by) |
+                   copy_col(st, 9, r.kind, sizeof r.kind)))
+            break;
+        if (fn(ctx, &r)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    if (cut) return cut_read(s);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "looking for reminders due");
+}
+
+static enum store_status sq_reminder_record(struct store *s, int64_t grant_id, int64_t expires_at,
+                                            const char *kind, int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REMINDER_RECORD);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, grant_id);
+    sqlite3_bind_int64(st, 2, expires_at);
+    bind_text(st, 3, kind);
+    sqlite3_bind_int64(st, 4, now);
+    enum store_status r = run(s, st, "recording a reminder");
+    return r == STORE_OK && sqlite3_changes(sq(s)->db) == 0 ? STORE_EXISTS : r;
+}
+
+static int sq_grant_expires(struct store *s, int64_t grant_id, int64_t expires_at)
+{
+    sqlite3_stmt *st = stmt(s, SQL_GRANT_EXPIRES);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, grant_id);
+    sqlite3_bind_int64(st, 2, expires_at);
+    enum store_status r = row_status(s, sqlite3_step(st), "looking a grant up");
+    done(st);
+    return r == STORE_OK ? 1 : r == STORE_NOT_FOUND ? 0 : -1;
 }
 
 /* ---- Pending confirmations ---------------------------------------------------------------------- */

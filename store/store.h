@@ -285,8 +285,9 @@ struct st_event {
 };
 
 /* Into the sandbox's log, or with sandbox_id 0 into the store's own (admin changes that
- * belong to no sandbox). */
-enum store_status store_audit_append(struct store *s, int64_t sandbox_id, const struct st_event *e);
+ * belong to no sandbox). *event_id (if not NULL) gets the event's id. */
+enum store_status store_audit_append(struct store *s, int64_t sandbox_id, const struct st_event *e,
+                                     int64_t *event_id);
 /* Newest first; since 0 means all; principal (if not NULL) must be the actor or a subject.
  * sandbox_id 0 reads the store's own log (its events' sandbox is ""). */
 typedef int (*store_event_fn)(void *ctx, const struct st_event *e);
@@ -350,6 +351,72 @@ enum store_status store_pending_each(struct store *s, const char *actor, const c
 /* Forgets changes that lapsed before now. */
 enum store_status store_pending_purge(struct store *s, int64_t now);
 
+/* ---- Notices (lifecycle.md: reminders and notices) ------------------------------------------ */
+
+#define NOTICE_ID_MAX     32   /* "n" and 24 hex digits */
+#define NOTICE_DEDUP_MAX  320  /* what makes a notice once: "e<event>:<recipient>", fits any */
+#define NOTIFY_URL_MAX    1023 /* a sandbox's webhook */
+#define NOTIFY_SECRET_MAX 127  /* its signing secret (admin makes nws_ and 64 hex digits) */
+
+/* A notice in the outbox: written in the transaction of what caused it, delivered after. */
+struct st_notice {
+    char id[NOTICE_ID_MAX + 1]; /* its own stable id (the webhook's X-Concierge-Notice-Id) */
+    int64_t sandbox_id;
+    char sandbox[NAME_MAX_LEN + 1];
+    char principal[PRINCIPAL_MAX_LEN + 1];  /* the recipient */
+    char kind[16];                          /* reminder, invited, …, expired (lifecycle.md) */
+    int64_t at;                             /* the instant of what happened */
+    int64_t event_id;                       /* its audit event; 0 for none (a reminder) */
+    char slack_user[PRINCIPAL_MAX_LEN + 1]; /* the Slack user it goes to; "": the webhook */
+    char state[8];                          /* pending, sent, failed, dropped */
+    int attempts;
+    int64_t next_try, created_at;
+    /* Texts of any length: borrowed on adding; on reading, valid during the callback. */
+    const char *text;
+    const char *extra; /* JSON: a reminder's grants, a request's token; NULL or "" for none */
+    /* Read by a claim: the sandbox's webhook and its secret (NULL for none). */
+    const char *url, *secret;
+};
+
+/* Adds a notice, once: STORE_EXISTS (nothing written) when dedup was taken before — one
+ * notice per recipient per event is a constraint of the store. Inside a write transaction. */
+enum store_status store_notice_add(struct store *s, const struct st_notice *n, const char *dedup);
+/* The pending notices due at now (next_try <= now), the earliest first, at most limit, each
+ * claimed until lease_until (no other deliverer takes it meanwhile; a deliverer that dies
+ * leaves it to be taken again then). In a write transaction of the caller's. */
+typedef int (*store_notice_fn)(void *ctx, const struct st_notice *n);
+enum store_status store_notice_claim(struct store *s, int64_t now, int64_t lease_until, int limit,
+                                     store_notice_fn fn, void *ctx);
+/* What a try came to: state (pending with the next try at next_try, sent, failed, dropped),
+ * attempts made, error ("" for none). */
+enum store_status store_notice_finish(struct store *s, const char *id, const char *state, int attempts,
+                                      int64_t next_try, int64_t now, const char *error);
+/* The sandbox's webhook (admin notify): url NULL removes it. */
+enum store_status store_notify_set(struct store *s, int64_t sandbox_id, const char *url, const char *secret,
+                                   const char *set_by, int64_t now);
+/* 1 when the sandbox has a webhook, 0 when not, -1 on error. */
+int store_notify_has(struct store *s, int64_t sandbox_id);
+/* The Slack user a principal is (slack:UID) or is linked to (admin link): STORE_OK, or
+ * STORE_NOT_FOUND. */
+enum store_status store_slack_user_of(struct store *s, const char *principal, char *slack_user, size_t size);
+
+/* A reminder due (lifecycle.md: 1 day and 1 hour before a grant that was longer expires). */
+struct st_reminder {
+    int64_t sandbox_id;
+    char sandbox[NAME_MAX_LEN + 1];
+    struct st_grant grant;
+    char kind[4]; /* "1d" or "1h" */
+};
+/* Each reminder due at now that is not recorded yet, by sandbox and holder; fn returning
+ * non-zero stops the walk. A grant within the hour is due its "1h" only. */
+typedef int (*store_reminder_fn)(void *ctx, const struct st_reminder *r);
+enum store_status store_reminder_each(struct store *s, int64_t now, store_reminder_fn fn, void *ctx);
+/* Records it (keyed by grant, expiry instant and kind): STORE_EXISTS when it was before. */
+enum store_status store_reminder_record(struct store *s, int64_t grant_id, int64_t expires_at,
+                                        const char *kind, int64_t now);
+/* 1 when the grant is still there with that expiry, 0 when not, -1 on error. */
+int store_grant_expires(struct store *s, int64_t grant_id, int64_t expires_at);
+
 /* ---- Slack events (interfaces.md: each acted on once, a channel's in the order said) ------------- */
 
 #define SLACK_EVENT_ID_MAX 64 /* an event_id, a channel, a message ts: Slack's are far shorter */
@@ -406,6 +473,7 @@ typedef int (*store_row_fn)(void *ctx, int n, const char *const *names, const ch
     X(maps, LIST_MAPS)                                                                                       \
     X(keys, LIST_KEYS)                                                                                       \
     X(policies, LIST_POLICIES)                                                                               \
+    X(notices, LIST_NOTICES)                                                                                 \
     X(sandbox, SHOW_SANDBOX)
 /* The listing of this name (STORE_LISTINGS), or -1. */
 int store_listing(const char *name);

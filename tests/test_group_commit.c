@@ -47,7 +47,7 @@ static void *work(void *arg)
             w->wrong++;
             continue;
         }
-        if (store_audit_append(s, sandbox_id, &e) != STORE_OK ||
+        if (store_audit_append(s, sandbox_id, &e, NULL) != STORE_OK ||
             store_grant_put(s, sandbox_id, &g) != STORE_OK) {
             store_rollback(s);
             if (fail)

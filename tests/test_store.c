@@ -153,7 +153,7 @@ static void test_model(void)
     e.subjects = "[\"@carol\"]";
     snprintf(e.outcome, sizeof e.outcome, "done");
     e.summary = "invited @carol";
-    CHECK(store_audit_append(s, sb, &e) == STORE_OK, "inside the transaction: its audit event");
+    CHECK(store_audit_append(s, sb, &e, NULL) == STORE_OK, "inside the transaction: its audit event");
     CHECK(store_grant_find(s, sb, "@carol", "", &got) == STORE_OK && got.id == h.id,
           "inside the transaction: the grant is visible");
     CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.e.id > 0,
@@ -165,7 +165,7 @@ static void test_model(void)
     CHECK(store_audit_each(s, sb, 0, NULL, 10, first_event, &last) == STORE_OK && last.e.id == 0,
           "rolled back: no audit event");
 
-    CHECK(store_begin(s) == STORE_OK && store_audit_append(s, sb, &e) == STORE_OK &&
+    CHECK(store_begin(s) == STORE_OK && store_audit_append(s, sb, &e, NULL) == STORE_OK &&
               store_commit(s) == STORE_OK,
           "commit an audit event");
     CHECK(store_audit_each(s, sb, 0, "@carol", 10, first_event, &last) == STORE_OK &&
