@@ -143,6 +143,23 @@ enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const
                   channel ? channel : "");
 }
 
+enum store_status admin_notify(struct admin_ctx *a, const struct st_sandbox *sb, const char *url,
+                               const char *secret)
+{
+    BEGIN(a);
+    int had = store_notify_has(a->store, sb->id);
+    enum store_status st =
+        had < 0 ? STORE_ERROR : store_notify_set(a->store, sb->id, url, secret, a->actor, a->now);
+    if (st == STORE_OK && !url && !had) {
+        snprintf(a->why, sizeof a->why, "sandbox %s has no webhook: there is nothing to remove", sb->name);
+        st = STORE_NOT_FOUND;
+    }
+    if (url)
+        return finish(a, st, sb->id, sb->name,
+                      "sandbox %s: notices go to the webhook %s (a new signing secret)", sb->name, url);
+    return finish(a, st, sb->id, sb->name, "sandbox %s: notices go to no webhook", sb->name);
+}
+
 /* A grant a link would merge, against its sandbox's policy (policy.h): the first one the
  * policy refuses is said in a->why and stops the walk. */
 struct merge_walk {

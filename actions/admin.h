@@ -33,6 +33,10 @@ enum store_status admin_thing(struct admin_ctx *a, const struct st_sandbox *sb, 
 enum store_status admin_slack_map(struct admin_ctx *a, const char *team, const char *channel,
                                   const struct st_sandbox *sb);
 enum store_status admin_slack_unmap(struct admin_ctx *a, const char *team, const char *channel);
+/* admin notify: the sandbox's webhook for notices (lifecycle.md) and the secret that signs
+ * them, or none (url NULL). The event says the URL, never the secret. */
+enum store_status admin_notify(struct admin_ctx *a, const struct st_sandbox *sb, const char *url,
+                               const char *secret);
 /* With merge, a grant the merge would leave longer than its sandbox's policy allows is
  * refused (a->why says which; lifecycle.md), nothing linked. */
 enum store_status admin_link(struct admin_ctx *a, const char *slack_user, const char *principal, int merge);

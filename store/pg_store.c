@@ -335,7 +335,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                                          "JOIN workspaces w ON w.id = s.workspace_id WHERE ($1::text IS "    \
                                          "NULL OR w.name = $1::text) AND "                                   \
                                          "($2::text IS NULL OR s.name = $2::text) ORDER BY n.created_at, "   \
-                                         "n.id")                                                             \
+                                         "n.event_id, n.id")                                                 \
     X(SHOW_SANDBOX, "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "         \
                     "NULLIF(s.source_dir, '') AS source_dir, "                                               \
                     "(SELECT string_agg(name, ', ' ORDER BY name) FROM things WHERE sandbox_id = s.id AND "  \

@@ -319,7 +319,7 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "strftime('%Y-%m-%dT%H:%M:%SZ', n.done_at, 'unixepoch') AS done_at, NULLIF(n.error, '') AS error, "    \
       "n.text AS text FROM notices n JOIN sandboxes s ON s.id = n.sandbox_id "                               \
       "JOIN workspaces w ON w.id = s.workspace_id WHERE (?1 IS NULL OR w.name = ?1) AND "                    \
-      "(?2 IS NULL OR s.name = ?2) ORDER BY n.created_at, n.id")                                             \
+      "(?2 IS NULL OR s.name = ?2) ORDER BY n.created_at, n.event_id, n.id")                                 \
     X(SHOW_SANDBOX,                                                                                          \
       "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
       "NULLIF(s.source_dir, '') AS source_dir, "                                                             \

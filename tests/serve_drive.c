@@ -18,7 +18,7 @@
 
 /* ---- The listener --------------------------------------------------------------------- */
 
-struct heard heard = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, {0}, {{0}}, {{0}}, {{0}}, 0, 0};
+struct heard heard = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 static struct MHD_Daemon *listener;
 
 struct upload {
@@ -48,7 +48,7 @@ static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char
     if (heard.fail_next > 0) {
         heard.fail_next--;
         heard.failed++;
-        code = 500;
+        code = heard.fail_code ? (unsigned)heard.fail_code : 500;
     } else if (heard.n < HEARD_MAX) {
         heard.body[heard.n] = u->buf ? u->buf : strdup("");
         u->buf = NULL;
@@ -57,13 +57,20 @@ static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char
         const char *ts = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Request-Timestamp");
         snprintf(heard.sig[heard.n], sizeof heard.sig[0], "%s", sig ? sig : "");
         snprintf(heard.ts[heard.n], sizeof heard.ts[0], "%s", ts ? ts : "");
+        const char *id = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Concierge-Notice-Id");
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        snprintf(heard.notice_id[heard.n], sizeof heard.notice_id[0], "%s", id ? id : "");
+        snprintf(heard.auth[heard.n], sizeof heard.auth[0], "%s", auth ? auth : "");
         heard.n++;
         pthread_cond_broadcast(&heard.cond);
     } else {
         code = 507; /* more than the test keeps: refused, never dropped quietly */
     }
     pthread_mutex_unlock(&heard.lock);
-    struct MHD_Response *r = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+    int slack_api = strncmp(url, "/slack-api/", 11) == 0;
+    const char *answer = slack_api ? "{\"ok\":true}" : "ok";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(answer), (void *)answer, MHD_RESPMEM_PERSISTENT);
     enum MHD_Result ret = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     return ret;

@@ -30,9 +30,13 @@ struct heard {
     char path[HEARD_MAX][256];
     /* The signature headers (lifecycle.md), "" when absent. */
     char sig[HEARD_MAX][128], ts[HEARD_MAX][32];
-    int fail_next; /* answer this many with 500 first */
+    /* X-Concierge-Notice-Id and Authorization (lifecycle.md, notices), "" when absent. */
+    char notice_id[HEARD_MAX][64], auth[HEARD_MAX][128];
+    int fail_next; /* answer this many with fail_code (0: 500) first */
+    int fail_code;
     int failed;
 };
+/* A path under /slack-api/ stands for Slack's Web API: it answers {"ok":true}, as Slack does. */
 /* What the listener was sent (lock it to read or set fail_next). */
 extern struct heard heard;
 

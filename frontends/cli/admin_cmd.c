@@ -27,6 +27,9 @@ struct admin_args {
     int json;               /* --json: JSON Lines instead of text */
     int merge;              /* link --merge */
     int clear;              /* workspace policy --clear */
+    int off;                /* notify --off */
+    int pending, failed;    /* list notices --pending, --failed */
+    const char *webhook;    /* notify --webhook */
     const char *role, *max; /* workspace policy --role, --max */
     const char *owner, *workspace, *source, *mode, *default_mode, *team, *channel, *sandbox, *callback_prefix;
     /* What names, owner, workspace and sandbox point at once canonicalised (canon.h). */
@@ -250,6 +253,58 @@ static int new_secret(const char *prefix, char out[69])
     return 0;
 }
 
+/* Where notices may be posted (lifecycle.md): https://, or http:// to a loopback address only;
+ * no user name or password in it, nothing a person cannot read. NULL when it may, else why. */
+static const char *webhook_refused(const char *url)
+{
+    if (strlen(url) > NOTIFY_URL_MAX) return "a webhook URL is at most 1023 bytes";
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+            return "a URL has no spaces or control characters";
+    int https = strncmp(url, "https://", 8) == 0, http = strncmp(url, "http://", 7) == 0;
+    if (!https && !http) return "a webhook is https://, or http:// to a loopback address";
+    const char *host = url + (https ? 8 : 7);
+    size_t n = strcspn(host, "/?#");
+    if (memchr(host, '@', n)) return "a webhook URL carries no user name or password";
+    if (n == 0) return "the URL names no host";
+    if (https) return NULL;
+    /* The host without its port: [::1]:8080, 127.0.0.1:8080, localhost. */
+    char h[256];
+    size_t hn = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#");
+    if (hn >= sizeof h || hn > n) return "the URL's host is not one concierge reads";
+    memcpy(h, host, hn);
+    h[hn] = '\0';
+    if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 || strncmp(h, "127.", 4) == 0) return NULL;
+    return "http:// is only for a loopback address (127.0.0.1, [::1], localhost): use https://";
+}
+
+/* admin notify SANDBOX --webhook URL: a new signing secret, shown this once; --off: none. */
+static int notify_cmd(struct store *s, const struct admin_args *a)
+{
+    if ((a->webhook != NULL) == a->off) {
+        fprintf(stderr, "usage: concierge admin notify SANDBOX (--webhook URL | --off)\n");
+        return EXIT_USAGE;
+    }
+    const char *why = a->webhook ? webhook_refused(a->webhook) : NULL;
+    if (why) {
+        cli_refuse_value("--webhook", a->webhook, why);
+        return EXIT_USAGE;
+    }
+    struct st_sandbox sb;
+    if (find_sandbox(s, a->names[0], &sb)) return EXIT_REJECTED;
+    char secret[69] = "";
+    if (a->webhook && new_secret("nws_", secret)) return EXIT_OTHER;
+    int rc = report_why(s, a, admin_notify(a->ctx, &sb, a->webhook, a->webhook ? secret : NULL),
+                        a->webhook ? "" : "webhook removed");
+    if (rc == EXIT_DONE && a->webhook) {
+        printf("notices of sandbox %s go to %s; its signing secret, shown this once:\n", sb.name, a->webhook);
+        printf("  signing secret: %s\n", secret);
+        printf(
+            "  Check X-Concierge-Signature with it (docs/notices.md); admin notify again makes a new one.\n");
+    }
+    return rc;
+}
+
 /* A bot's bearer token (cbt_…, the store keeps its SHA-256) and signing secret (cbs_…, kept
  * as it is: the server signs the bot's callbacks with it). 0, or -1 said. */
 static int bot_secrets(char token[69], unsigned char sha[32], char signing[69])
@@ -328,6 +383,21 @@ static int listing_row(void *ctx, int n, const char *const *names, const char *c
     return t->oom ? -1 : 0; /* the listing stops and says so: never a shorter table */
 }
 
+/* admin list notices --pending | --failed: the rows in that state only. */
+struct state_filter {
+    struct table *t;
+    const char *state;
+};
+
+static int state_row(void *ctx, int n, const char *const *names, const char *const *values,
+                     const int *is_number)
+{
+    const struct state_filter *f = ctx;
+    for (int c = 0; c < n; c++)
+        if (strcmp(names[c], "state") == 0 && (!values[c] || strcmp(values[c], f->state) != 0)) return 0;
+    return listing_row(f->t, n, names, values, is_number);
+}
+
 /* A table as text, or as JSON Lines: every row, or nothing when out of memory. */
 static int table_out(const struct table *t, int json)
 {
@@ -367,7 +437,7 @@ static int listing(struct store *s, const struct admin_args *a, const char *what
     if (l < 0 || strcmp(what, "sandbox") == 0) {
         fprintf(stderr,
                 "concierge: admin list takes workspaces, sandboxes, projects, agents, bots, links, maps, "
-                "keys or policies, not '%s'\n",
+                "keys, policies or notices, not '%s'\n",
                 what);
         return EXIT_USAGE;
     }
@@ -377,11 +447,14 @@ static int listing(struct store *s, const struct admin_args *a, const char *what
         return EXIT_USAGE;
     }
     struct table t = {0};
-    enum store_status st = store_list(s, l, workspace, sandbox, listing_row, &t);
+    struct state_filter f = {&t, a->pending ? "pending" : a->failed ? "failed" : NULL};
+    enum store_status st =
+        store_list(s, l, workspace, sandbox, f.state ? state_row : listing_row, f.state ? (void *)&f : &t);
     int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
     if (rc == EXIT_DONE && t.rows == 0 && !a->json)
-        printf("no %s%s%s%s%s\n", what, workspace ? " in workspace " : "", workspace ? workspace : "",
-               sandbox ? " in sandbox " : "", sandbox ? sandbox : "");
+        printf("no %s%s%s%s%s%s%s\n", f.state ? f.state : "", f.state ? " " : "", what,
+               workspace ? " in workspace " : "", workspace ? workspace : "", sandbox ? " in sandbox " : "",
+               sandbox ? sandbox : "");
     else if (rc == EXIT_DONE && table_out(&t, a->json))
         rc = EXIT_OTHER, t.oom = 1;
     if (rc != EXIT_DONE)
@@ -392,6 +465,10 @@ static int listing(struct store *s, const struct admin_args *a, const char *what
 
 static int list_cmd(struct store *s, const struct admin_args *a)
 {
+    if ((a->pending || a->failed) && strcmp(a->names[0], "notices") != 0) {
+        fprintf(stderr, "concierge: --pending and --failed are for admin list notices\n");
+        return EXIT_USAGE;
+    }
     if (filters_exist(s, a)) return EXIT_REJECTED;
     return listing(s, a, a->names[0], a->workspace, a->sandbox);
 }
@@ -485,9 +562,12 @@ static const struct {
     {"bot add", "n", bot_add, "bot add NAME --workspace WS [--callback-prefix URL]"},
     {"bot rotate", "n", bot_rotate, "bot rotate NAME   (a new bearer token and signing secret)"},
     {"bot remove", "n", bot_remove, "bot remove NAME"},
+    {"notify", "n", notify_cmd,
+     "notify SANDBOX (--webhook URL | --off)   (where notices go for those not on Slack; prints its "
+     "signing secret once)"},
     {"list", "w", list_cmd,
-     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys|policies [--workspace WS] "
-     "[--sandbox S] [--json]"},
+     "list workspaces|sandboxes|projects|agents|bots|links|maps|keys|policies|notices [--workspace WS] "
+     "[--sandbox S] [--pending|--failed] [--json]"},
     {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
     {"migrate", "", migrate_cmd,
@@ -547,6 +627,10 @@ const struct opt_spec cli_admin_options[] = {
     {"max", 0, "DURATION",
      "workspace policy: the longest a grant of the role may run (30d, 2 weeks, 1 month)"},
     {"clear", 0, NULL, "workspace policy: remove the ceiling"},
+    {"webhook", 0, "URL", "notify: https://, or http:// to a loopback address"},
+    {"off", 0, NULL, "notify: no webhook any more"},
+    {"pending", 0, NULL, "list notices: only those still to be delivered"},
+    {"failed", 0, NULL, "list notices: only those given up"},
     {"words", 0, NULL, NULL}, /* hidden: the commands' words, one command a line (completion) */
     CLI_CONTEXT_OPTIONS,
     CLI_HELP_OPTIONS,
@@ -616,6 +700,7 @@ static const char **admin_slot(struct admin_args *a, const char *name)
            : strcmp(name, "callback-prefix") == 0 ? &a->callback_prefix
            : strcmp(name, "role") == 0            ? &a->role
            : strcmp(name, "max") == 0             ? &a->max
+           : strcmp(name, "webhook") == 0         ? &a->webhook
                                                   : NULL;
 }
 
@@ -643,6 +728,9 @@ static int admin_dispatch(struct admin_ctx *ctx, const struct split_args *sp)
             if (strcmp(sp->opts[j].spec->name, "json") == 0) a.json = 1;
             if (strcmp(sp->opts[j].spec->name, "merge") == 0) a.merge = 1;
             if (strcmp(sp->opts[j].spec->name, "clear") == 0) a.clear = 1;
+            if (strcmp(sp->opts[j].spec->name, "off") == 0) a.off = 1;
+            if (strcmp(sp->opts[j].spec->name, "pending") == 0) a.pending = 1;
+            if (strcmp(sp->opts[j].spec->name, "failed") == 0) a.failed = 1;
         }
         if (a.n_names != want) {
             fprintf(stderr, "usage: concierge admin %s\n", admin_commands[c].usage);

@@ -114,6 +114,16 @@ void metrics_render(struct metrics *m, struct http_response *rs)
                 (unsigned long long)get(&m->sweeps_ok), (unsigned long long)get(&m->sweeps_failed),
                 (unsigned long long)get(&m->expiries_grants), (unsigned long long)get(&m->expiries_keys),
                 (unsigned long long)get(&m->collaborators_removed));
+    text_printf(
+        &t,
+        "# HELP concierge_notices_total Tries of notices (lifecycle.md) this server made, by result.\n"
+        "# TYPE concierge_notices_total counter\n"
+        "concierge_notices_total{result=\"sent\"} %llu\n"
+        "concierge_notices_total{result=\"failed\"} %llu\n"
+        "concierge_notices_total{result=\"retried\"} %llu\n"
+        "concierge_notices_total{result=\"dropped\"} %llu\n",
+        (unsigned long long)get(&m->notices_sent), (unsigned long long)get(&m->notices_failed),
+        (unsigned long long)get(&m->notices_retried), (unsigned long long)get(&m->notices_dropped));
     text_printf(&t,
                 "# HELP concierge_http_requests_in_flight Requests being answered now.\n"
                 "# TYPE concierge_http_requests_in_flight gauge\n"

@@ -25,6 +25,8 @@ struct metrics {
     _Atomic uint64_t deliveries_ok, deliveries_failed, deliveries_retried, deliveries_dropped;
     /* The sweeper's (sweeper.h): sweeps by result, expiries it recorded, entries it removed. */
     _Atomic uint64_t sweeps_ok, sweeps_failed, expiries_grants, expiries_keys, collaborators_removed;
+    /* The notifier's (notifier.h): notices by what became of a try. */
+    _Atomic uint64_t notices_sent, notices_failed, notices_retried, notices_dropped;
     _Atomic int64_t in_flight;
 };
 

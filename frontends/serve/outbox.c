@@ -143,11 +143,10 @@ static int slack_verdict(const struct answer *a, char **error)
     return verdict;
 }
 
-/* One attempt: 1 delivered, 0 worth retrying, -1 refused for good. A signed delivery is signed
- * here, at the time of this try. *retry_after_s gets a 429's Retry-After (else 0); *slack_error
- * Slack's error for the log. */
-static int attempt(CURL *c, const struct delivery *d, long *code, long *retry_after_s, char **slack_error)
+int outbox_attempt(void *curl, const struct outbox_post *d, long *code, long *retry_after_s,
+                   char **slack_error)
 {
+    CURL *c = curl;
     struct concierge_sig sg;
     *code = 0;
     *retry_after_s = 0;
@@ -166,7 +165,7 @@ static int attempt(CURL *c, const struct delivery *d, long *code, long *retry_af
      * it: a signed delivery is never sent unsigned. */
     const char *lines[] = {
         d->slack_api ? "Content-Type: application/json; charset=utf-8" : "Content-Type: application/json",
-        d->secret ? sg.timestamp_header : NULL, d->secret ? sg.signature_header : NULL, auth};
+        d->secret ? sg.timestamp_header : NULL, d->secret ? sg.signature_header : NULL, auth, d->header};
     struct curl_slist *h = NULL;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         struct curl_slist *t = lines[i] ? curl_slist_append(h, lines[i]) : h;
@@ -215,7 +214,7 @@ static int attempt(CURL *c, const struct delivery *d, long *code, long *retry_af
         if (*code >= 200 && *code < 300)
             verdict = d->slack_api ? slack_verdict(&ans, slack_error) : 1;
         else
-            verdict = *code == 429 || *code >= 500 ? 0 : -1;
+            verdict = *code == 408 || *code == 429 || *code >= 500 ? 0 : -1;
     }
     free(ans.buf);
     return verdict;
@@ -275,7 +274,8 @@ static void *run(void *arg)
             curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
             if (curl_ready == 1) c = curl_easy_init();
         }
-        int got = c ? attempt(c, d, &code, &retry_after, &slack_error) : 0;
+        struct outbox_post post = {d->url, d->body, d->len, d->secret, d->bearer, d->slack_api, NULL};
+        int got = c ? outbox_attempt(c, &post, &code, &retry_after, &slack_error) : 0;
         d->attempts++;
         /* A 429 says how long to wait (Slack's rate limits): that long, not the back-off; a
          * wait past OUTBOX_RETRY_AFTER_MAX is not waited out, and the delivery given up. */

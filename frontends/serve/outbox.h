@@ -53,6 +53,24 @@ int outbox_run(struct outbox *o, outbox_job_fn job, void *arg);
 /* The same, run no sooner than delay_ms from now (a job that must wait for another may queue
  * itself again: it then hands its argument on instead of freeing it, and returns -1). */
 int outbox_run_after(struct outbox *o, outbox_job_fn job, void *arg, int delay_ms);
+/* One POST, as outbox_attempt makes it (the notifier's, too: notifier.h). */
+struct outbox_post {
+    const char *url;
+    const char *body;
+    size_t len;
+    const char *secret; /* signs the try (concierge_sig.h); NULL: unsigned */
+    const char *bearer; /* Authorization: Bearer; NULL: none */
+    int slack_api;      /* the answer is Slack's Web API's (outbox_opts) */
+    const char *header; /* one more header line ("X-Concierge-Notice-Id: n…"), or NULL */
+};
+/* One try of p with a libcurl easy handle (CURL *): 1 delivered, 0 worth retrying (no answer,
+ * 408, 429, 5xx, Slack's passing errors), -1 refused for good (another 4xx, Slack's other
+ * errors). A signed POST is signed here, at the time of this try; one whose signature or
+ * headers cannot be made is not sent (0). *retry_after_s gets a 429's Retry-After (else 0);
+ * *slack_error Slack's error, made safe for a log (malloc'd, or NULL). */
+int outbox_attempt(void *curl, const struct outbox_post *p, long *code, long *retry_after_s,
+                   char **slack_error);
+
 /* Takes no more posts, delivers what is queued for at most grace_ms, drops the rest (counted
  * and logged), and frees everything. */
 void outbox_stop(struct outbox *o, int grace_ms);

@@ -18,6 +18,7 @@
 #include "serve.h"
 #include "server.h"
 #include "sweeper.h"
+#include "notifier.h"
 
 #define SHUTDOWN_GRACE_MS 10000
 
@@ -282,22 +283,29 @@ int serve_main(int argc, char **argv)
     log_event("notice", "listening", "\"address\":\"%s\",\"port\":%d,\"threads\":%ld", host, port, threads);
     /* The sweeper: at start-up, then every minute, on a thread of its own (lifecycle.md). */
     struct sweeper *sweeper = NULL;
-    int interval_ms = SWEEP_INTERVAL_MS;
+    int interval_ms = SWEEP_INTERVAL_MS, notify_ms = NOTIFY_INTERVAL_MS;
 #ifdef CONCIERGE_TEST_CLOCK
     if (so.test_clock) {
         /* Time moves when the test says: the sweeper looks often, and sweeps when it moved. */
         store_test_clock(so.test_clock);
         interval_ms = SWEEP_TEST_INTERVAL_MS;
+        notify_ms = NOTIFY_TEST_INTERVAL_MS;
         log_event("warn", "config", "\"why\":\"a test build's clock: now is read from --test-clock\"");
     }
 #endif
     if (sweeper_start(&sweeper, &sv, interval_ms))
         log_event("error", "sweep",
                   "\"why\":\"cannot start the sweeper: expiries are not recorded by this server\"");
+    /* The notifier: the outbox of notices, delivered after the commits that wrote them. */
+    struct notifier *notifier = NULL;
+    if (notifier_start(&notifier, &sv, notify_ms))
+        log_event("error", "notice",
+                  "\"why\":\"cannot start the notifier: notices wait for another server\"");
     int sig = 0;
     sigwait(&stop, &sig);
     log_event("notice", "stopping", "\"signal\":%d", sig);
-    sweeper_stop(sweeper); /* after the batch in hand */
+    sweeper_stop(sweeper);   /* after the batch in hand */
+    notifier_stop(notifier); /* after the notice in hand; the rest stay in the store */
     server_stop(&sv, d, SHUTDOWN_GRACE_MS);
     /* Clicks in hand first (they make deliveries), then the deliveries. */
     outbox_stop(sv.jobs, SHUTDOWN_GRACE_MS);
