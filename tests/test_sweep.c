@@ -24,6 +24,7 @@
 #include "../store/store.h"
 #include "check.h"
 #include "pg_test.h"
+#include "test_db.h"
 
 #define SANDBOXES 12
 #define GRANTS    40 /* a sandbox, due */
@@ -180,7 +181,7 @@ out:
 }
 
 /* SWEEPERS processes sweep db at once; their counts add up into *recorded. 0, or -1. */
-static int sweep_at_once(const char *db, int *recorded)
+static int sweep_at_once(const char *db, int64_t at, int *recorded, int *reminders)
 {
     int go[2], counts[2];
     pid_t kids[SWEEPERS];
@@ -196,26 +197,28 @@ static int sweep_at_once(const char *db, int *recorded)
             /* Released together: the parent closes its end of the pipe. */
             if (read(go[0], &c, 1) < 0) _exit(2);
             struct sweep_report rep = {0};
-            int n = s && sweep_run(s, after, &rep) == 0 ? rep.grants + rep.keys : -1;
-            if (n < 0) printf("a sweeper failed: %s\n", s ? rep.why : "no store");
+            int n[2] = {-1, 0};
+            if (s && sweep_run(s, at, &rep) == 0) n[0] = rep.grants + rep.keys, n[1] = rep.reminders;
+            if (n[0] < 0) printf("a sweeper failed: %s\n", s ? rep.why : "no store");
             store_close(s);
-            _exit(write(counts[1], &n, sizeof n) == sizeof n && n >= 0 ? 0 : 1);
+            _exit(write(counts[1], n, sizeof n) == sizeof n && n[0] >= 0 ? 0 : 1);
         }
     }
     close(go[0]);
     close(counts[1]);
     close(go[1]);
-    int ok = 1, n;
-    *recorded = 0;
+    int ok = 1, n[2];
+    *recorded = *reminders = 0;
     for (int k = 0; k < SWEEPERS; k++) {
         int status;
         ok &= waitpid(kids[k], &status, 0) == kids[k] && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     }
     printf("  the sweepers recorded");
     for (int k = 0; k < SWEEPERS; k++) {
-        ok &= read(counts[0], &n, sizeof n) == sizeof n;
-        *recorded += n;
-        printf(" %d", n);
+        ok &= read(counts[0], n, sizeof n) == sizeof n;
+        *recorded += n[0];
+        *reminders += n[1];
+        printf(" %d", n[0]);
     }
     printf(" (who recorded what varies from run to run; the sum may not)\n");
     close(counts[0]);
@@ -224,8 +227,8 @@ static int sweep_at_once(const char *db, int *recorded)
 
 static void test_at_once(const char *db)
 {
-    int recorded = 0;
-    CHECK(sweep_at_once(db, &recorded) == 0, "every sweeper ends well");
+    int recorded = 0, reminders = 0;
+    CHECK(sweep_at_once(db, after, &recorded, &reminders) == 0, "every sweeper ends well");
     /* The constraint test recorded one before. */
     CHECK_INT(recorded, SANDBOXES * (GRANTS + KEYS) - 1, "the sweepers' counts add up to the expiries due");
     struct store *s = open_store(db);
@@ -259,6 +262,63 @@ static void test_at_once(const char *db)
     store_close(s);
 }
 
+/* Reminders (lifecycle.md): 70 project grants of one holder ending together are one notice to
+ * the holder and one to the granter — 2, not 140 — whoever of several sweepers at once sends
+ * them; once per grant, expiry instant and kind; an extension re-arms them. */
+#define PROJECT_GRANTS 70
+
+static void test_reminders(const char *db)
+{
+    struct store *s = open_store(db);
+    if (!s) return;
+    int64_t ws, sb, end = base + 10 * 86400;
+    int ok = store_begin(s) == STORE_OK && store_workspace_find(s, "acme", &ws, NULL) == STORE_OK &&
+             store_sandbox_add(s, "r", "@owner", ws, "", MODE_SHARED, &sb) == STORE_OK &&
+             store_notify_set(s, sb, "http://127.0.0.1:9/hook", "nws_x", "@admin", base) == STORE_OK;
+    for (int i = 0; ok && i < PROJECT_GRANTS; i++) {
+        struct st_grant g = {0};
+        snprintf(g.principal, sizeof g.principal, "@holder");
+        snprintf(g.project, sizeof g.project, "p%d", i);
+        g.role = ROLE_EDITOR;
+        g.has_expiry = 1;
+        g.expires_at = end;
+        snprintf(g.granted_by, sizeof g.granted_by, "@owner");
+        g.granted_at = base;
+        ok = store_grant_put(s, sb, &g) == STORE_OK;
+    }
+    if (!CHECK(ok && store_commit(s) == STORE_OK, "70 project grants ending together")) {
+        store_close(s);
+        return;
+    }
+    char q[256];
+    snprintf(q, sizeof q, "SELECT count(*) FROM notices WHERE kind = 'reminder' AND sandbox_id = %lld",
+             (long long)sb);
+    int recorded = 0, reminders = 0;
+    CHECK(sweep_at_once(db, end - 2 * 86400, &recorded, &reminders) == 0 && reminders == 0,
+          "two days before: no reminder yet");
+    CHECK(sweep_at_once(db, end - 86400 + 60, &recorded, &reminders) == 0, "a day before: sweepers at once");
+    CHECK_INT(reminders, 2, "two reminder notices between them");
+    CHECK_INT(test_db_count(db, q), 2, "in the outbox: one to the holder, one to the granter (not 140)");
+    CHECK_INT(test_db_count(db, "SELECT count(*) FROM reminders WHERE kind = '1d'"), PROJECT_GRANTS,
+              "each grant's 1-day reminder recorded once");
+    CHECK(sweep_at_once(db, end - 7200, &recorded, &reminders) == 0 && reminders == 0,
+          "later that day: nothing more");
+    CHECK(sweep_at_once(db, end - 1800, &recorded, &reminders) == 0 && reminders == 2,
+          "in the last hour: the 1-hour reminders, again one a recipient");
+    /* One grant extended by a day: its 1-day reminder is due again, alone. */
+    struct st_grant g;
+    if (store_grant_find(s, sb, "@holder", "p7", &g) == STORE_OK) {
+        g.expires_at = end + 86400;
+        CHECK(store_begin(s) == STORE_OK && store_grant_put(s, sb, &g) == STORE_OK &&
+                  store_commit(s) == STORE_OK,
+              "extend one of them by a day");
+        struct sweep_report rep = {0};
+        CHECK(sweep_run(s, end + 60, &rep) == 0 && rep.reminders == 2, "its own 1-day reminders, re-armed");
+        CHECK_INT(test_db_count(db, q), 6, "two more notices, no repeat of the others");
+    }
+    store_close(s);
+}
+
 static void run_on(const char *db, const char *backend)
 {
     printf("-- %s\n", backend);
@@ -271,6 +331,7 @@ static void run_on(const char *db, const char *backend)
     store_close(s);
     test_constraint(db);
     test_at_once(db);
+    test_reminders(db);
 }
 
 int main(void)
