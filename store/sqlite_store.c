@@ -219,6 +219,27 @@ static const char *const migrations[] = {
      "  sent_at INTEGER NOT NULL,"
      "  PRIMARY KEY (grant_id, expires_at, kind)) WITHOUT ROWID;"
      "CREATE INDEX grants_by_expiry ON grants (expires_at);"),
+    /* 11: access requests (lifecycle.md). At most one waiting per principal, sandbox and project
+     * (a second replaces the first: the partial index makes it a constraint). */
+    ("CREATE TABLE requests ("
+     "  id INTEGER PRIMARY KEY,"
+     "  token TEXT NOT NULL UNIQUE,"
+     "  sandbox_id INTEGER NOT NULL REFERENCES sandboxes(id) ON DELETE CASCADE,"
+     "  principal TEXT NOT NULL,"
+     "  role TEXT NOT NULL CHECK (role IN ('editor', 'viewer')),"
+     "  project TEXT NOT NULL DEFAULT '',"
+     "  expires_at INTEGER,"
+     "  duration TEXT NOT NULL DEFAULT '',"
+     "  note TEXT,"
+     "  requested_at INTEGER NOT NULL,"
+     "  lapses_at INTEGER NOT NULL,"
+     "  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'approved', 'denied', 'withdrawn', "
+     "'replaced', 'lapsed')),"
+     "  answered_by TEXT NOT NULL DEFAULT '',"
+     "  answered_at INTEGER);"
+     "CREATE UNIQUE INDEX requests_waiting ON requests (sandbox_id, principal, project) WHERE state = "
+     "'waiting';"
+     "CREATE INDEX requests_by_lapse ON requests (state, lapses_at);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -262,6 +283,12 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     "WHERE g.expires_at > " now " AND g.expires_at <= " now " + 86400 AND NOT EXISTS (SELECT 1 FROM "        \
     "reminders r WHERE r.grant_id = g.id AND r.expires_at = g.expires_at AND r.kind = k.kind) "              \
     "ORDER BY g.sandbox_id, g.principal, g.expires_at, g.project"
+
+/* A request's columns, as store_request_find and its kin read them (request_row). */
+#define REQUEST_COLUMNS                                                                                      \
+    "SELECT r.id, r.token, r.sandbox_id, s.name, r.principal, r.role, r.project, r.expires_at, r.duration, " \
+    "r.note, r.requested_at, r.lapses_at, r.state, r.answered_by, r.answered_at FROM requests r "            \
+    "JOIN sandboxes s ON s.id = r.sandbox_id "
 
 #define STATEMENTS(X)                                                                                        \
     /* What admin lists and shows (interfaces.md, admin): ?1 a workspace, ?2 a sandbox, NULL                 \
@@ -524,7 +551,19 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(REMINDER_DUE, REMINDERS_DUE("?1"))                                                                     \
     X(REMINDER_RECORD,                                                                                       \
       "INSERT OR IGNORE INTO reminders (grant_id, expires_at, kind, sent_at) VALUES (?1, ?2, ?3, ?4)")       \
-    X(GRANT_EXPIRES, "SELECT 1 FROM grants WHERE id = ?1 AND expires_at = ?2")
+    X(GRANT_EXPIRES, "SELECT 1 FROM grants WHERE id = ?1 AND expires_at = ?2")                               \
+    X(REQUEST_REPLACE,                                                                                       \
+      "UPDATE requests SET state = 'replaced', answered_at = ?4 WHERE sandbox_id = ?1 AND principal = ?2 "   \
+      "AND project = ?3 AND state = 'waiting' RETURNING token")                                              \
+    X(REQUEST_ADD,                                                                                           \
+      "INSERT INTO requests (token, sandbox_id, principal, role, project, expires_at, duration, note, "      \
+      "requested_at, lapses_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")                           \
+    X(REQUEST_FIND, REQUEST_COLUMNS "WHERE r.token = ?1")                                                    \
+    X(REQUEST_EACH, REQUEST_COLUMNS "WHERE r.state = 'waiting' AND r.lapses_at > ?3 AND (?1 = 0 OR "         \
+                                    "r.sandbox_id = ?1) AND (?2 IS NULL OR r.principal = ?2) ORDER BY r.id") \
+    X(REQUEST_LAPSED, REQUEST_COLUMNS "WHERE r.state = 'waiting' AND r.lapses_at <= ?1 ORDER BY r.id")       \
+    X(REQUEST_ANSWER, "UPDATE requests SET state = ?2, answered_by = ?3, answered_at = ?4 "                  \
+                      "WHERE id = ?1 AND state = 'waiting'")
 
 enum stmt_id {
 #define X(id, sql) SQL_##id,
@@ -1584,6 +1623,127 @@ static int sq_grant_expires(struct store *s, int64_t grant_id, int64_t expires_a
     enum store_status r = row_status(s, sqlite3_step(st), "looking a grant up");
     done(st);
     return r == STORE_OK ? 1 : r == STORE_NOT_FOUND ? 0 : -1;
+}
+
+/* ---- Access requests ------------------------------------------------------------------------------- */
+
+/* One row of REQUEST_COLUMNS into r: 0, or 1 when a value did not fit. */
+static int request_row(sqlite3_stmt *st, struct st_request *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->sandbox_id = sqlite3_column_int64(st, 2);
+    r->role = role_of(sqlite3_column_text(st, 5));
+    r->has_expires_at = sqlite3_column_type(st, 7) != SQLITE_NULL;
+    r->expires_at = sqlite3_column_int64(st, 7);
+    r->has_note = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    r->requested_at = sqlite3_column_int64(st, 10);
+    r->lapses_at = sqlite3_column_int64(st, 11);
+    r->answered_at = sqlite3_column_int64(st, 14);
+    return copy_col(st, 1, r->token, sizeof r->token) | copy_col(st, 3, r->sandbox, sizeof r->sandbox) |
+           copy_col(st, 4, r->principal, sizeof r->principal) |
+           copy_col(st, 6, r->project, sizeof r->project) | copy_col(st, 8, r->duration, sizeof r->duration) |
+           copy_col(st, 9, r->note, sizeof r->note) | copy_col(st, 12, r->state, sizeof r->state) |
+           copy_col(st, 13, r->answered_by, sizeof r->answered_by);
+}
+
+static enum store_status sq_request_put(struct store *s, const struct st_request *r, char *replaced,
+                                        size_t size)
+{
+    if (too_long(s, "a principal", r->principal, PRINCIPAL_MAX_LEN) ||
+        too_long(s, "a project name", r->project, NAME_MAX_LEN) ||
+        (r->has_note && too_long(s, "a request's note", r->note, REQUEST_NOTE_BYTES)))
+        return STORE_ERROR;
+    replaced[0] = '\0';
+    sqlite3_stmt *up = stmt(s, SQL_REQUEST_REPLACE), *add = stmt(s, SQL_REQUEST_ADD);
+    if (!up || !add) return STORE_ERROR;
+    sqlite3_bind_int64(up, 1, r->sandbox_id);
+    bind_text(up, 2, r->principal);
+    bind_text(up, 3, r->project);
+    sqlite3_bind_int64(up, 4, r->requested_at);
+    int rc, cut = 0;
+    while ((rc = sqlite3_step(up)) == SQLITE_ROW)
+        cut |= copy_col(up, 0, replaced, size);
+    done(up);
+    if (cut) return cut_read(s);
+    if (rc != SQLITE_DONE) return fail(s, "replacing a waiting request");
+    bind_text(add, 1, r->token);
+    sqlite3_bind_int64(add, 2, r->sandbox_id);
+    bind_text(add, 3, r->principal);
+    bind_text(add, 4, role_name(r->role));
+    bind_text(add, 5, r->project);
+    if (r->has_expires_at) sqlite3_bind_int64(add, 6, r->expires_at);
+    bind_text(add, 7, r->duration);
+    bind_text(add, 8, r->has_note ? r->note : NULL);
+    sqlite3_bind_int64(add, 9, r->requested_at);
+    sqlite3_bind_int64(add, 10, r->lapses_at);
+    return run(s, add, "keeping the request");
+}
+
+static enum store_status sq_request_find(struct store *s, const char *token, struct st_request *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REQUEST_FIND);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, token);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a request");
+    if (r == STORE_OK && request_row(st, out)) r = cut_read(s);
+    done(st);
+    return r;
+}
+
+/* Each row of a request statement, to fn. */
+static enum store_status request_rows(struct store *s, sqlite3_stmt *st, store_request_fn fn, void *ctx)
+{
+    int rc, cut = 0;
+    struct st_request *r = malloc(sizeof *r);
+    if (!r) {
+        done(st);
+        snprintf(s->err, sizeof s->err, "out of memory");
+        return STORE_ERROR;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((cut = request_row(st, r))) break;
+        if (fn(ctx, r)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    free(r);
+    if (cut) return cut_read(s);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "reading requests");
+}
+
+static enum store_status sq_request_each(struct store *s, int64_t sb, const char *principal, int64_t now,
+                                         store_request_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REQUEST_EACH);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sb);
+    bind_text(st, 2, principal);
+    sqlite3_bind_int64(st, 3, now);
+    return request_rows(s, st, fn, ctx);
+}
+
+static enum store_status sq_request_lapsed_each(struct store *s, int64_t now, store_request_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REQUEST_LAPSED);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    return request_rows(s, st, fn, ctx);
+}
+
+static enum store_status sq_request_answer(struct store *s, int64_t id, const char *state, const char *by,
+                                           int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, SQL_REQUEST_ANSWER);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, state);
+    bind_text(st, 3, by);
+    sqlite3_bind_int64(st, 4, now);
+    enum store_status r = run(s, st, "answering the request");
+    return r == STORE_OK && sqlite3_changes(sq(s)->db) == 0 ? STORE_NOT_FOUND : r;
 }
 
 /* ---- Pending confirmations ---------------------------------------------------------------------- */

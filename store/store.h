@@ -417,6 +417,49 @@ enum store_status store_reminder_record(struct store *s, int64_t grant_id, int64
 /* 1 when the grant is still there with that expiry, 0 when not, -1 on error. */
 int store_grant_expires(struct store *s, int64_t grant_id, int64_t expires_at);
 
+/* ---- Access requests (lifecycle.md, "Access requests") ------------------------------------------- */
+
+#define REQUEST_NOTE_BYTES 200         /* a `because …` note at most (language.md) */
+#define REQUEST_LIFETIME   (7 * 86400) /* a request lapses after 7 days */
+
+struct st_request {
+    int64_t id;
+    char token[TOKEN_MAX_LEN + 1]; /* R7K2: their own namespace */
+    int64_t sandbox_id;
+    char sandbox[NAME_MAX_LEN + 1];
+    char principal[PRINCIPAL_MAX_LEN + 1]; /* who asked, for themself */
+    enum role role;
+    char project[NAME_MAX_LEN + 1]; /* "" for sandbox-wide */
+    int has_expires_at;             /* a date was asked */
+    int64_t expires_at;
+    char duration[64]; /* a length was asked (ISO 8601), counted from approval; "" for none */
+    int has_note;
+    char note[REQUEST_NOTE_BYTES + 1];
+    int64_t requested_at, lapses_at;
+    char state[12]; /* waiting, approved, denied, withdrawn, replaced, lapsed */
+    char answered_by[PRINCIPAL_MAX_LEN + 1];
+    int64_t answered_at;
+};
+
+/* Keeps a new request (state waiting); one waiting before it by the same principal for the
+ * same sandbox and project becomes `replaced`, its token into replaced ("" for none).
+ * STORE_EXISTS when the token is taken (make another). Inside a write transaction. */
+enum store_status store_request_put(struct store *s, const struct st_request *r, char *replaced, size_t size);
+/* The request of that token, whatever its state: STORE_OK or STORE_NOT_FOUND. */
+enum store_status store_request_find(struct store *s, const char *token, struct st_request *out);
+/* The requests waiting at now (not lapsed) in the sandbox (0: any), by principal (NULL: anyone's),
+ * oldest first. */
+typedef int (*store_request_fn)(void *ctx, const struct st_request *r);
+enum store_status store_request_each(struct store *s, int64_t sandbox_id, const char *principal, int64_t now,
+                                     store_request_fn fn, void *ctx);
+/* Answers a waiting request (state approved, denied, withdrawn or lapsed) by whom, at now:
+ * STORE_NOT_FOUND when it is not waiting any more (answered, withdrawn, replaced, lapsed — or
+ * by another server a moment before: one answer wins). Inside a write transaction. */
+enum store_status store_request_answer(struct store *s, int64_t id, const char *state, const char *by,
+                                       int64_t now);
+/* The requests still waiting whose 7 days ended by now (the sweeper lapses them). */
+enum store_status store_request_lapsed_each(struct store *s, int64_t now, store_request_fn fn, void *ctx);
+
 /* ---- Slack events (interfaces.md: each acted on once, a channel's in the order said) ------------- */
 
 #define SLACK_EVENT_ID_MAX 64 /* an event_id, a channel, a message ts: Slack's are far shorter */
