@@ -2,9 +2,7 @@
 #include "notifier.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,15 +16,12 @@
 #include "log.h"
 #include "outbox.h"
 #include "serve.h"
+#include "ticker.h"
 
 struct notifier {
     struct serve *sv;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    _Atomic int stopping;
-    int interval_ms;
-    CURL *curl; /* this thread's, made at the first delivery */
+    struct ticker *ticker;
+    CURL *curl; /* the ticker thread's, made at the first delivery */
     int curl_ready;
 };
 
@@ -247,9 +242,10 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
     finish(st, k, "pending", attempts, now + wait, now, error);
 }
 
-/* Claims what is due and delivers it; 1 when a whole batch was due (more may be). */
-static int tick(struct notifier *w)
+/* One turn: claims what is due and delivers it; 1 when a whole batch was due (more may be). */
+static int turn(void *arg, struct ticker *t)
 {
+    struct notifier *w = arg;
     struct store *st = serve_thread_store(w->sv);
     if (!st) return 0;
     int64_t now = store_clock(st);
@@ -268,31 +264,11 @@ static int tick(struct notifier *w)
         claims_free(&c);
         return 0;
     }
-    for (size_t i = 0; i < c.n && !atomic_load(&w->stopping); i++)
+    for (size_t i = 0; i < c.n && !atomic_load(ticker_stopping(t)); i++)
         deliver(w, st, &c.items[i], now);
     int full = c.n == NOTICE_BATCH;
     claims_free(&c);
     return full;
-}
-
-static void *run(void *arg)
-{
-    struct notifier *w = arg;
-    while (!atomic_load(&w->stopping)) {
-        if (tick(w)) continue;
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += w->interval_ms / 1000;
-        until.tv_nsec += (long)(w->interval_ms % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
-        pthread_mutex_lock(&w->lock);
-        while (!atomic_load(&w->stopping) && pthread_cond_timedwait(&w->wake, &w->lock, &until) != ETIMEDOUT)
-            ;
-        pthread_mutex_unlock(&w->lock);
-    }
-    if (w->curl) curl_easy_cleanup(w->curl);
-    if (w->curl_ready == 1) curl_global_cleanup();
-    return NULL;
 }
 
 int notifier_start(struct notifier **out, struct serve *sv, int interval_ms)
@@ -300,16 +276,7 @@ int notifier_start(struct notifier **out, struct serve *sv, int interval_ms)
     struct notifier *w = calloc(1, sizeof *w);
     if (!w) return -1;
     w->sv = sv;
-    w->interval_ms = interval_ms;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        pthread_cond_destroy(&w->wake);
-        pthread_mutex_destroy(&w->lock);
+    if (ticker_start(&w->ticker, interval_ms, turn, w)) {
         free(w);
         return -1;
     }
@@ -320,12 +287,8 @@ int notifier_start(struct notifier **out, struct serve *sv, int interval_ms)
 void notifier_stop(struct notifier *w)
 {
     if (!w) return;
-    pthread_mutex_lock(&w->lock);
-    atomic_store(&w->stopping, 1);
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->wake);
-    pthread_mutex_destroy(&w->lock);
+    ticker_stop(w->ticker); /* the thread has ended: its libcurl handle is this one's now */
+    if (w->curl) curl_easy_cleanup(w->curl);
+    if (w->curl_ready == 1) curl_global_cleanup();
     free(w);
 }

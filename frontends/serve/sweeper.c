@@ -1,10 +1,8 @@
 /* serve's sweeper (sweeper.h). */
 #include "sweeper.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -14,14 +12,14 @@
 #include "../../store/store.h"
 #include "log.h"
 #include "serve.h"
+#include "ticker.h"
 
 struct sweeper {
     struct serve *sv;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    _Atomic int stopping; /* read by sweep_run between batches, too */
+    struct ticker *ticker;
     int interval_ms;
+    int first;
+    int64_t swept_at;
 };
 
 /* One sweep on this thread's store, logged: what it recorded (at start-up also when nothing
@@ -29,8 +27,8 @@ struct sweeper {
 static void sweep_once(struct sweeper *w, int first)
 {
     struct metrics *m = &w->sv->metrics;
-    struct store *st = serve_thread_store(w->sv); /* it logs why when it cannot */
-    struct sweep_report rep = {.stop = &w->stopping};
+    struct store *st = serve_thread_store(w->sv);                   /* it logs why when it cannot */
+    struct sweep_report rep = {.stop = ticker_stopping(w->ticker)}; /* read between batches */
     if (!st || sweep_run(st, store_clock(st), &rep)) {
         atomic_fetch_add(&m->sweeps_failed, 1);
         json_t *why = json_string(st ? rep.why : "the access store could not be opened");
@@ -53,31 +51,20 @@ static void sweep_once(struct sweeper *w, int first)
                   first ? ",\"start\":true" : "");
 }
 
-static void *run(void *arg)
+/* One turn: every interval — with a test build's clock, only when it moved (it is looked at
+ * every few milliseconds: sweeping each time would flood the log). */
+static int turn(void *arg, struct ticker *t)
 {
     struct sweeper *w = arg;
-    int64_t swept_at = INT64_MIN;
-    for (int first = 1; !atomic_load(&w->stopping); first = 0) {
-        /* Every interval — with a test build's clock, only when it moved (it is looked at every
-         * few milliseconds: sweeping each time would flood the log). */
-        struct store *st = serve_thread_store(w->sv);
-        int64_t now = st ? store_clock(st) : 0;
-        if (w->interval_ms >= SWEEP_INTERVAL_MS || now != swept_at) {
-            sweep_once(w, first);
-            swept_at = now;
-        }
-        /* The next sweep an interval after this one ended, or at once to stop. */
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += w->interval_ms / 1000;
-        until.tv_nsec += (long)(w->interval_ms % 1000) * 1000000;
-        if (until.tv_nsec >= 1000000000) until.tv_sec++, until.tv_nsec -= 1000000000;
-        pthread_mutex_lock(&w->lock);
-        while (!atomic_load(&w->stopping) && pthread_cond_timedwait(&w->wake, &w->lock, &until) != ETIMEDOUT)
-            ;
-        pthread_mutex_unlock(&w->lock);
+    w->ticker = t;
+    struct store *st = serve_thread_store(w->sv);
+    int64_t now = st ? store_clock(st) : 0;
+    if (w->interval_ms >= SWEEP_INTERVAL_MS || now != w->swept_at) {
+        sweep_once(w, w->first);
+        w->swept_at = now;
     }
-    return NULL;
+    w->first = 0;
+    return 0;
 }
 
 int sweeper_start(struct sweeper **out, struct serve *sv, int interval_ms)
@@ -86,15 +73,9 @@ int sweeper_start(struct sweeper **out, struct serve *sv, int interval_ms)
     if (!w) return -1;
     w->sv = sv;
     w->interval_ms = interval_ms;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&w->thread, NULL, run, w) != 0) {
-        pthread_cond_destroy(&w->wake);
-        pthread_mutex_destroy(&w->lock);
+    w->first = 1;
+    w->swept_at = INT64_MIN;
+    if (ticker_start(&w->ticker, interval_ms, turn, w)) {
         free(w);
         return -1;
     }
@@ -105,12 +86,6 @@ int sweeper_start(struct sweeper **out, struct serve *sv, int interval_ms)
 void sweeper_stop(struct sweeper *w)
 {
     if (!w) return;
-    pthread_mutex_lock(&w->lock);
-    atomic_store(&w->stopping, 1);
-    pthread_cond_signal(&w->wake);
-    pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
-    pthread_cond_destroy(&w->wake);
-    pthread_mutex_destroy(&w->lock);
+    ticker_stop(w->ticker);
     free(w);
 }
