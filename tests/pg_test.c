@@ -86,3 +86,44 @@ void pg_test_drop(const char *uri)
              name + 1);
     admin_sql(sql, NULL, 0);
 }
+
+/* What the CLI's first change makes in a new SQLite store (identity_first_run, in actions/,
+ * below which this library sits): workspace `default`, shared, and sandbox `default` in it. */
+static int first_run(const char *uri, const char *owner, char *err, size_t errlen)
+{
+    struct store *s;
+    int64_t ws;
+    if (store_open(uri, 0, &s, err, errlen) != STORE_OK) return -1;
+    int ok = store_begin(s) == STORE_OK && store_workspace_add(s, "default", MODE_SHARED, &ws) == STORE_OK &&
+             store_sandbox_add(s, "default", owner, ws, "", MODE_NONE, NULL) == STORE_OK &&
+             store_commit(s) == STORE_OK;
+    if (!ok) {
+        snprintf(err, errlen, "the default sandbox: %s", store_errmsg(s));
+        store_rollback(s);
+    }
+    store_close(s);
+    return ok ? 0 : -1;
+}
+
+int pg_test_store(char *db, size_t size, const char *sqlite_path, const char *owner, char *err, size_t errlen)
+{
+    if (!pg_test_enabled()) {
+        int n = snprintf(db, size, "%s", sqlite_path);
+        if (n < 0 || (size_t)n >= size) {
+            snprintf(err, errlen, "the store path is longer than %zu bytes", size - 1);
+            return -1;
+        }
+        return 0;
+    }
+    if (pg_test_create(db, size, err, errlen)) return -1;
+    if (owner && first_run(db, owner, err, errlen)) {
+        pg_test_drop(db);
+        return -1;
+    }
+    return 0;
+}
+
+void pg_test_store_drop(const char *db)
+{
+    if (store_is_uri(db)) pg_test_drop(db);
+}
