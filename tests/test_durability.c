@@ -2,7 +2,8 @@
  * (fork/exec, no shell), against access.md "Executing an intent" and interfaces.md:
  *
  *   1. nothing acknowledged is lost when the process is killed (SIGKILL) mid-stream, and
- *      the change and its audit event are stored together or not at all;
+ *      the change and its audit event are stored together or not at all, a change of 16
+ *      grants whole or not at all;
  *   2. two writers on one store at once: every command done, never "database is locked" (nor,
  *      on PostgreSQL, a deadlock or a serialization failure);
  *   3. the terminal prompt (Proceed? [y/N]) and, without a terminal, the pending token;
@@ -504,13 +505,27 @@ static void integrity(const char *name, const char *db)
 
 /* ---- 1. Nothing lost (SIGKILL) ---------------------------------------------------------- */
 
-static void kill_round(int round, int acks, unsigned seed)
+/* "invite @<prefix><k> … as viewer" for phrase i (1-based) of per principals each. */
+static void send_invite(struct proc *p, const char *prefix, int i, int per)
+{
+    struct spawn_buf t = {0};
+    spawn_buf_printf(&t, "invite");
+    for (int k = (i - 1) * per + 1; k <= i * per; k++)
+        spawn_buf_printf(&t, " @%s%d", prefix, k);
+    proc_send(p, "%s as viewer\n", buf_str(&t));
+    spawn_buf_free(&t);
+}
+
+/* acks phrases acknowledged, EXTRA more in flight, then SIGKILL; each phrase invites per
+ * principals in one change (its grants and its one audit event in one transaction). */
+static void kill_round(int round, int acks, int per, unsigned seed)
 {
     char db[512], name[160], prefix[16], store[16];
     snprintf(store, sizeof store, "kill%d", round);
     if (fresh_store(db, sizeof db, store)) return;
     snprintf(prefix, sizeof prefix, "r%du", round);
-    snprintf(name, sizeof name, "SIGKILL round %d (%d acknowledged)", round, acks);
+    snprintf(name, sizeof name, "SIGKILL round %d (%d acknowledged, %d principals a phrase)", round, acks,
+             per);
     int64_t deadline = spawn_now_ms() + GIVE_UP_MS;
 
     const char *args[] = {"--db", db, "--as", "@owner", "--yes", "--json", NULL};
@@ -519,7 +534,7 @@ static void kill_round(int round, int acks, unsigned seed)
     int acked = 0;
     char *bad = NULL;
     for (int k = 1; k <= acks; k++) {
-        proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
+        send_invite(&p, prefix, k, per);
         char *line = proc_line(&p, deadline);
         json_t *v = jparse(line);
         int done = v && jstr_is(json_object_get(v, "status"), "done");
@@ -537,7 +552,7 @@ static void kill_round(int round, int acks, unsigned seed)
 
     /* More commands on their way, then SIGKILL at a moment that moves from round to round. */
     for (int k = acked + 1; k <= acked + EXTRA; k++)
-        proc_send(&p, "invite @%s%d as viewer\n", prefix, k);
+        send_invite(&p, prefix, k, per);
     struct proc *ps[1] = {&p};
     int64_t until = spawn_now_ms() + (int64_t)(seed % 4);
     do
@@ -554,12 +569,13 @@ static void kill_round(int round, int acks, unsigned seed)
     integrity(name, db);
 
     struct people pp;
-    people_init(&pp, prefix, acked + EXTRA);
+    people_init(&pp, prefix, (acked + EXTRA) * per);
     struct people *pps[1] = {&pp};
     read_members(name, db, pps, 1);
     read_audit(name, db, pps, 1);
 
     struct spawn_buf m = {0};
+    acked *= per; /* from here on, principals */
     int missing = list_where(&m, &pp, pp.listed, 1, 1, acked);
     CHECKF(missing == 0, name, "%d acknowledged invites not listed by `who has access?`: %s", missing, m.p);
     spawn_buf_free(&m);
@@ -582,6 +598,20 @@ static void kill_round(int round, int acks, unsigned seed)
         }
     CHECKF(torn == 0, name, "%d invites with the grant or the audit event alone: %s", torn, buf_str(&m));
     spawn_buf_free(&m);
+    /* A change of several principals is stored whole or not at all. */
+    int halves = 0;
+    for (int i = 0; per > 1 && i < pp.n / per; i++) {
+        int listed = 0;
+        for (int k = i * per + 1; k <= (i + 1) * per; k++)
+            listed += pp.listed[k];
+        if (listed != 0 && listed != per) {
+            if (halves < 8)
+                spawn_buf_printf(&m, "%sphrase %d (%d of %d)", halves ? ", " : "", i + 1, listed, per);
+            halves++;
+        }
+    }
+    CHECKF(halves == 0, name, "%d changes stored in part: %s", halves, buf_str(&m));
+    spawn_buf_free(&m);
     people_free(&pp);
 }
 
@@ -589,7 +619,10 @@ static void test_sigkill(void)
 {
     static const int acks[] = {50, 137, 311};
     for (int r = 0; r < 3; r++)
-        kill_round(r + 1, acks[r], (unsigned)(acks[r] * 2654435761u) >> 7);
+        kill_round(r + 1, acks[r], 1, (unsigned)(acks[r] * 2654435761u) >> 7);
+    /* Changes of 16 grants each (the most one phrase names), killed with some in flight. */
+    kill_round(4, 30, 16, 5);
+    kill_round(5, 45, 16, 2);
 }
 
 /* ---- 2. Two writers at once ------------------------------------------------------------- */
