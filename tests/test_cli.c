@@ -1249,6 +1249,60 @@ static void test_sweep(void)
     remove_store(dir);
 }
 
+/* ---- One order on both backends ------------------------------------------------------ */
+
+/* Listings sort names in byte order on either backend, whatever the PostgreSQL database's own
+ * collation (pg_test makes them in ICU's en-US, where @a_b sorts before @a1). */
+static void test_byte_order(void)
+{
+    struct spawn_result r;
+    char dir[] = "/tmp/concierge-order-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECKF(0, "order: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    if (fresh_store(dir)) return;
+    const char *const setup[][8] = {
+        {"admin", "workspace", "add", "acme", NULL},
+        {"admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme"},
+        {"admin", "project", "add", "demo", "p_x", NULL},
+        {"admin", "project", "add", "demo", "p-x", NULL},
+        {"admin", "project", "add", "demo", "p1", NULL}};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
+        lapse_run(&r, setup[i][0], setup[i][1], setup[i][2], setup[i][3], setup[i][4], setup[i][5],
+                  setup[i][6], setup[i][7], NULL);
+        ok = ok && r.status == 0;
+        spawn_result_free(&r);
+    }
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "-q", "invite @a_b @a-c @a1 as viewer", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    if (!CHECK(ok, "order: the store is set up")) return;
+
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--json", "who has access?", NULL);
+    json_t *members = out_json(&r, "result");
+    const char *want[] = {"@owner", "@a-c", "@a1", "@a_b"}, *got[4] = {0};
+    json_t *m = json_object_get(members, "members");
+    for (size_t i = 0; i < 4 && i < json_array_size(m); i++)
+        got[i] = json_string_value(json_object_get(json_array_get(m, i), "principal"));
+    int in_order = json_array_size(m) == 4;
+    for (int i = 0; in_order && i < 4; i++)
+        in_order = got[i] && strcmp(got[i], want[i]) == 0;
+    CHECKF(in_order, "who has access? lists @a-c, @a1, @a_b in byte order", "%s", r.out);
+    json_decref(members);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "projects", "--sandbox", "demo", NULL);
+    CHECK_STR(r.out, "SANDBOX  NAME\ndemo     p-x\ndemo     p1\ndemo     p_x\n",
+              "admin list projects: p-x, p1, p_x in byte order");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "show", "sandbox", "demo", "--json", NULL);
+    CHECKF(strstr(r.out, "\"projects\":\"p-x, p1, p_x\""), "admin show sandbox: its projects in byte order",
+           "%s", r.out);
+    spawn_result_free(&r);
+    remove_store(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1284,6 +1338,7 @@ int main(int argc, char **argv)
     test_doors();
     test_admin_audited();
     test_sweep();
+    test_byte_order();
 
     return CHECK_SUMMARY();
 }
