@@ -283,7 +283,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                       "(p.workspace_id IS NOT NULL AND EXISTS (SELECT 1 FROM sandboxes s2 WHERE "            \
                       "s2.workspace_id = w.id "                                                              \
                       "AND s2.name = $2::text))) ORDER BY w.name" BYTEWISE                                   \
-                      ", p.sandbox_id IS NOT NULL, name" BYTEWISE ", p.role" BYTEWISE)                       \
+                      ", p.sandbox_id IS NOT NULL, coalesce(s.name, w.name)" BYTEWISE ", p.role" BYTEWISE)   \
     X(SHOW_SANDBOX,                                                                                          \
       "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
       "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
