@@ -247,7 +247,11 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
 
 /* Every parameter is cast: a prepared statement must know its types without a value. The
  * sandbox listings' keys are those of sqlite_store.c's (admin's JSON Lines). */
-#define TS(col) "to_char(to_timestamp(" col ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* Text in byte order, as SQLite's BINARY sorts it: a database's own collation (en_US, ICU)
+ * would order @a_b, @a-c and @a1 otherwise, and a listing would differ with the backend and the
+ * locale the database was made in. Every ORDER BY of text says it. */
+#define BYTEWISE " COLLATE \"C\""
+#define TS(col)  "to_char(to_timestamp(" col ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 /* What is due (store_expiry_each), as sqlite_store.c's DUE_GRANTS and DUE_KEYS: $1 a sandbox,
  * $2 a principal, $3 the horizon, $4 how many (NULL: all). */
 #define DUE_GRANTS(where)                                                                                    \
@@ -300,36 +304,37 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
       "(SELECT count(*) FROM sandboxes s WHERE s.workspace_id = w.id) AS sandboxes, "                        \
       "(SELECT count(*) FROM members m WHERE m.workspace_id = w.id) AS members FROM workspaces w "           \
       "WHERE ($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL OR EXISTS "                       \
-      "(SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = $2::text)) ORDER BY w.name")      \
+      "(SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND s.name = $2::text)) ORDER BY "             \
+      "w.name" BYTEWISE)                                                                                     \
     X(LIST_SANDBOXES,                                                                                        \
       "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
       "NULLIF(s.source_dir, '') AS source_dir FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "  \
       "WHERE ($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL OR s.name = $2::text) "           \
-      "ORDER BY s.name")                                                                                     \
+      "ORDER BY s.name" BYTEWISE)                                                                            \
     X(LIST_PROJECTS,                                                                                         \
       "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
       "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'project' AND "                             \
       "($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL OR s.name = $2::text) "                 \
-      "ORDER BY s.name, t.name")                                                                             \
+      "ORDER BY s.name" BYTEWISE ", t.name" BYTEWISE)                                                        \
     X(LIST_AGENTS,                                                                                           \
       "SELECT s.name AS sandbox, t.name AS name FROM things t JOIN sandboxes s ON s.id = t.sandbox_id "      \
       "JOIN workspaces w ON w.id = s.workspace_id WHERE t.kind = 'agent' AND "                               \
       "($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL OR s.name = $2::text) "                 \
-      "ORDER BY s.name, t.name")                                                                             \
+      "ORDER BY s.name" BYTEWISE ", t.name" BYTEWISE)                                                        \
     X(LIST_BOTS,                                                                                             \
       "SELECT b.name AS name, w.name AS workspace, NULLIF(b.callback_prefix, '') AS callback_prefix "        \
       "FROM bots b JOIN workspaces w ON w.id = b.workspace_id WHERE ($1::text IS NULL OR w.name = "          \
       "$1::text) "                                                                                           \
       "AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM sandboxes s WHERE s.workspace_id = w.id AND "          \
-      "s.name = $2::text)) ORDER BY b.name")                                                                 \
+      "s.name = $2::text)) ORDER BY b.name" BYTEWISE)                                                        \
     X(LIST_LINKS,                                                                                            \
       "SELECT slack_user, principal FROM slack_links WHERE $1::text IS NULL AND $2::text IS NULL "           \
-      "ORDER BY slack_user")                                                                                 \
+      "ORDER BY slack_user" BYTEWISE)                                                                        \
     X(LIST_MAPS,                                                                                             \
       "SELECT m.team AS team, NULLIF(m.channel, '') AS channel, s.name AS sandbox FROM slack_maps m "        \
       "JOIN sandboxes s ON s.id = m.sandbox_id JOIN workspaces w ON w.id = s.workspace_id "                  \
       "WHERE ($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL OR s.name = $2::text) "           \
-      "ORDER BY m.team, m.channel")                                                                          \
+      "ORDER BY m.team" BYTEWISE ", m.channel" BYTEWISE)                                                     \
     X(LIST_KEYS, "SELECT s.name AS sandbox, k.agent AS agent, k.kind AS kind, NULLIF(k.principal, '') AS "   \
                  "principal, " TS("k.expires_at") " AS expires_at, k.created_by AS created_by, " TS(         \
                      "k.created_at") " AS created_at "                                                       \
@@ -337,7 +342,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                                      "workspaces w ON w.id = s.workspace_id "                                \
                                      "WHERE ($1::text IS NULL OR w.name = $1::text) AND ($2::text IS NULL "  \
                                      "OR s.name = $2::text) "                                                \
-                                     "ORDER BY s.name, k.agent, k.id")                                       \
+                                     "ORDER BY s.name" BYTEWISE ", k.agent" BYTEWISE ", k.id")               \
     X(LIST_POLICIES,                                                                                         \
       "SELECT CASE WHEN p.sandbox_id IS NULL THEN 'workspace' ELSE 'sandbox' END AS scope, "                 \
       "coalesce(s.name, w.name) AS name, p.role AS role, p.max_duration AS max_duration, "                   \
@@ -349,7 +354,8 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                       "$2::text OR "                                                                         \
                       "(p.workspace_id IS NOT NULL AND EXISTS (SELECT 1 FROM sandboxes s2 WHERE "            \
                       "s2.workspace_id = w.id "                                                              \
-                      "AND s2.name = $2::text))) ORDER BY w.name, p.sandbox_id IS NOT NULL, name, p.role")   \
+                      "AND s2.name = $2::text))) ORDER BY w.name" BYTEWISE                                   \
+                      ", p.sandbox_id IS NOT NULL, coalesce(s.name, w.name)" BYTEWISE ", p.role" BYTEWISE)   \
     X(LIST_NOTICES,                                                                                          \
       "SELECT n.id AS id, s.name AS sandbox, n.principal AS principal, n.kind AS kind, n.state AS state, "   \
       "CASE WHEN n.slack_user <> '' THEN 'slack' ELSE 'webhook' END AS route, n.attempts AS "                \
@@ -363,18 +369,19 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                                          "NULL OR w.name = $1::text) AND "                                   \
                                          "($2::text IS NULL OR s.name = $2::text) ORDER BY n.created_at, "   \
                                          "n.event_id, n.id")                                                 \
-    X(SHOW_SANDBOX, "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "         \
-                    "NULLIF(s.source_dir, '') AS source_dir, "                                               \
-                    "(SELECT string_agg(name, ', ' ORDER BY name) FROM things WHERE sandbox_id = s.id AND "  \
-                    "kind = 'project') AS projects, "                                                        \
-                    "(SELECT string_agg(name, ', ' ORDER BY name) FROM things WHERE sandbox_id = s.id AND "  \
-                    "kind = 'agent') AS agents, "                                                            \
-                    "(SELECT count(*) FROM grants g WHERE g.sandbox_id = s.id) AS grants, "                  \
-                    "(SELECT count(*) FROM collaborators c WHERE c.sandbox_id = s.id) AS collaborators, "    \
-                    "(SELECT count(*) FROM agent_keys k WHERE k.sandbox_id = s.id) AS keys, "                \
-                    "(SELECT count(*) FROM audit a WHERE a.sandbox_id = s.id) AS events "                    \
-                    "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "                           \
-                    "WHERE ($1::text IS NULL OR w.name = $1::text) AND s.name = $2::text")                   \
+    X(SHOW_SANDBOX,                                                                                          \
+      "SELECT s.name AS name, w.name AS workspace, s.owner AS owner, s.mode AS mode, "                       \
+      "NULLIF(s.source_dir, '') AS source_dir, "                                                             \
+      "(SELECT string_agg(name, ', ' ORDER BY name" BYTEWISE ") FROM things WHERE sandbox_id = s.id AND "    \
+      "kind = 'project') AS projects, "                                                                      \
+      "(SELECT string_agg(name, ', ' ORDER BY name" BYTEWISE ") FROM things WHERE sandbox_id = s.id AND "    \
+      "kind = 'agent') AS agents, "                                                                          \
+      "(SELECT count(*) FROM grants g WHERE g.sandbox_id = s.id) AS grants, "                                \
+      "(SELECT count(*) FROM collaborators c WHERE c.sandbox_id = s.id) AS collaborators, "                  \
+      "(SELECT count(*) FROM agent_keys k WHERE k.sandbox_id = s.id) AS keys, "                              \
+      "(SELECT count(*) FROM audit a WHERE a.sandbox_id = s.id) AS events "                                  \
+      "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id "                                         \
+      "WHERE ($1::text IS NULL OR w.name = $1::text) AND s.name = $2::text")                                 \
     X(LOCK_STORE_SHARED, "SELECT pg_advisory_xact_lock_shared($1::int, 0)")                                  \
     X(LOCK_STORE, "SELECT pg_advisory_xact_lock($1::int, 0)")                                                \
     X(LOCK_SANDBOX, "SELECT pg_advisory_xact_lock($1::int, $2::bigint::int)")                                \
@@ -409,9 +416,9 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                   "WHERE sandbox_id = $1::bigint AND principal = $2::text AND project = $3::text")           \
     X(GRANT_DELETE, "DELETE FROM grants WHERE id = $1::bigint")                                              \
     X(GRANT_EACH, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "     \
-                  "WHERE sandbox_id = $1::bigint ORDER BY principal, project")                               \
+                  "WHERE sandbox_id = $1::bigint ORDER BY principal" BYTEWISE ", project" BYTEWISE)          \
     X(GRANT_EACH_OF, "SELECT id, principal, role, project, expires_at, granted_by, granted_at FROM grants "  \
-                     "WHERE sandbox_id = $1::bigint AND principal = $2::text ORDER BY project")              \
+                     "WHERE sandbox_id = $1::bigint AND principal = $2::text ORDER BY project" BYTEWISE)     \
     /* A policy: $1 the sandbox or $2 the workspace (the other NULL), $3 the role. */                        \
     X(POLICY_PUT_SB, "INSERT INTO policies (sandbox_id, role, max_duration, set_by, set_at) "                \
                      "SELECT $1::bigint, $3::text, $4::text, $5::text, $6::bigint WHERE $2::bigint IS NULL " \
@@ -435,7 +442,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
       "ELSE GREATEST(g2.expires_at, g1.expires_at) END "                                                     \
       "FROM grants g1 JOIN grants g2 ON g2.sandbox_id = g1.sandbox_id AND g2.project = g1.project "          \
       "JOIN sandboxes s ON s.id = g1.sandbox_id WHERE g1.principal = $1::text AND g2.principal = $2::text "  \
-      "ORDER BY s.name, g2.project")                                                                         \
+      "ORDER BY s.name" BYTEWISE ", g2.project" BYTEWISE)                                                    \
     X(AUDIT_ADD,                                                                                             \
       "INSERT INTO audit (sandbox_id, at, actor, intent, subjects, outcome, summary, before, after) "        \
       "VALUES ($1::bigint, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "         \
@@ -470,7 +477,8 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                   "ON CONFLICT DO NOTHING")                                                                  \
     X(COLLAB_REMOVE, "DELETE FROM collaborators WHERE sandbox_id = $1::bigint AND principal = $2::text")     \
     X(COLLAB_IS, "SELECT 1 FROM collaborators WHERE sandbox_id = $1::bigint AND principal = $2::text")       \
-    X(COLLAB_EACH, "SELECT principal FROM collaborators WHERE sandbox_id = $1::bigint ORDER BY principal")   \
+    X(COLLAB_EACH,                                                                                           \
+      "SELECT principal FROM collaborators WHERE sandbox_id = $1::bigint ORDER BY principal" BYTEWISE)       \
     X(KEY_ADD, "INSERT INTO agent_keys (sandbox_id, agent, kind, principal, expires_at, secret_sha256, "     \
                "created_by, created_at) VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::bigint, "      \
                "decode($6::text, 'hex'), $7::text, $8::bigint) ON CONFLICT DO NOTHING")                      \
@@ -495,7 +503,8 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(LINK_CLASH,                                                                                            \
       "SELECT s.name, g1.project FROM grants g1 JOIN grants g2 ON g2.sandbox_id = g1.sandbox_id "            \
       "AND g2.project = g1.project JOIN sandboxes s ON s.id = g1.sandbox_id "                                \
-      "WHERE g1.principal = $1::text AND g2.principal = $2::text ORDER BY s.name, g1.project LIMIT 1")       \
+      "WHERE g1.principal = $1::text AND g2.principal = $2::text ORDER BY s.name" BYTEWISE                   \
+      ", g1.project" BYTEWISE " LIMIT 1")                                                                    \
     X(LINK_MERGE,                                                                                            \
       "UPDATE grants AS g2 SET "                                                                             \
       "role = CASE WHEN g2.role = 'editor' OR g1.role = 'editor' THEN 'editor' ELSE 'viewer' END, "          \
@@ -530,7 +539,7 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(BOT_FIND, "SELECT id, name, workspace_id, callback_prefix, signing_secret FROM bots "                  \
                 "WHERE token_sha256 = decode($1::text, 'hex')")                                              \
     X(BOTS_UNSIGNED, "SELECT name FROM bots WHERE signing_secret IS NULL OR signing_secret = '' "            \
-                     "ORDER BY name")                                                                        \
+                     "ORDER BY name" BYTEWISE)                                                               \
     X(LINK_FIND, "SELECT principal FROM slack_links WHERE slack_user = $1::text")                            \
     X(MAP_FIND, "SELECT s.name FROM slack_maps m JOIN sandboxes s ON s.id = m.sandbox_id "                   \
                 "WHERE m.team = $1::text AND m.channel IN ($2::text, '') ORDER BY m.channel = '' LIMIT 1")   \
@@ -584,7 +593,8 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(NOTIFY_REMOVE, "DELETE FROM notify_hooks WHERE sandbox_id = $1::bigint")                               \
     X(NOTIFY_HAS, "SELECT 1 FROM notify_hooks WHERE sandbox_id = $1::bigint")                                \
     X(SLACK_USER_OF,                                                                                         \
-      "SELECT slack_user FROM slack_links WHERE principal = $1::text ORDER BY slack_user LIMIT 1")           \
+      "SELECT slack_user FROM slack_links WHERE principal = $1::text ORDER BY slack_user" BYTEWISE           \
+      " LIMIT 1")                                                                                            \
     X(REMINDER_DUE, REMINDERS_DUE("$1::bigint"))                                                             \
     X(REMINDER_RECORD, "INSERT INTO reminders (grant_id, expires_at, kind, sent_at) VALUES ($1::bigint, "    \
                        "$2::bigint, $3::text, $4::bigint) ON CONFLICT DO NOTHING")                           \

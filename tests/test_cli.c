@@ -4,6 +4,11 @@
  *
  *   test_cli /path/to/concierge
  *
+ * With CONCIERGE_TEST_PG_FILE (ctest's pg.cli.parse) the parts that keep a store run on a
+ * fresh PostgreSQL database each, and the rest, which keeps none, is left to the run on
+ * SQLite, saying so; so is what is a SQLite file's alone (a missing store is made by a change,
+ * never by a question).
+ *
  * Prints "N passed, M failed" as its last line; exit 1 on any failure. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,7 +25,9 @@
 #include <jansson.h>
 
 #include "../intent/codes.h"
+#include "../store/store.h"
 #include "check.h"
+#include "pg_test.h"
 #include "spawn.h"
 
 #define TIMEOUT_MS       20000 /* a whole run; generous for sanitizer builds */
@@ -741,7 +748,20 @@ static void test_bytes(void)
 /* ---- Access that ends: a lapsed collaborator entry, a removed agent (issue 8) ---------- */
 
 static char lapse_dir[] = "/tmp/concierge-cli-XXXXXX";
-static char lapse_db[64];
+static char lapse_db[512];
+static int pg; /* on PostgreSQL (pg_test_enabled) */
+
+/* A fresh store for a test into lapse_db: dir/c.db on SQLite, made by its first use; on
+ * PostgreSQL a new database with the default sandbox that first use makes (pg_test_store). */
+static int fresh_store(const char *dir)
+{
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    return CHECKF(pg_test_store(lapse_db, sizeof lapse_db, path, "@owner", err, sizeof err) == 0,
+                  "a fresh store", "%s", err)
+               ? 0
+               : -1;
+}
 
 /* Runs the binary on the test's store: sub (admin, check, or NULL for a phrase), then --db,
  * then the arguments up to NULL. */
@@ -763,9 +783,11 @@ static void lapse_run(struct spawn_result *r, const char *sub, ...)
 
 #define AT "--sandbox", "demo", "--now", "2026-11-18T15:30:00Z", "--tz", "UTC"
 
-/* Removes the store c.db (and its WAL files) and the folder that held it. */
+/* Removes the store c.db (and its WAL files) and the folder that held it, and the PostgreSQL
+ * database of lapse_db. */
 static void remove_store(const char *dir)
 {
+    pg_test_store_drop(lapse_db);
     const char *files[] = {"c.db", "c.db-wal", "c.db-shm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char f[128];
@@ -782,7 +804,7 @@ static void test_access_that_ends(void)
         CHECKF(0, "lapse: a temporary folder", "%s", strerror(errno));
         return;
     }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", lapse_dir);
+    if (fresh_store(lapse_dir)) return;
     lapse_run(&r, "admin", "workspace", "add", "acme", NULL);
     int ok = r.status == 0;
     spawn_result_free(&r);
@@ -870,7 +892,7 @@ static void test_doors(void)
         CHECKF(0, "doors: a temporary folder", "%s", strerror(errno));
         return;
     }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    if (fresh_store(dir)) return;
     lapse_run(&r, "admin", "workspace", "add", "ACME", NULL);
     CHECKF(r.status == 0, "admin workspace add ACME", "status %d: %s", r.status, r.err);
     spawn_result_free(&r);
@@ -969,7 +991,7 @@ static void test_admin_audited(void)
         CHECKF(0, "admin audit: a temporary folder", "%s", strerror(errno));
         return;
     }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    if (fresh_store(dir)) return;
     const char *steps[][8] = {
         {"workspace", "add", "acme", NULL},
         {"workspace", "member", "add", "acme", "@mia", NULL},
@@ -1054,19 +1076,22 @@ static void test_admin_audited(void)
     char missing[160];
     snprintf(missing, sizeof missing, "%s/none.db", dir);
     const char *ask[] = {"--db", missing, "--as", "@owner", "who has access?", NULL};
-    run(ask, NULL, NULL, 0, &r);
-    CHECKF(r.status == 1 && strstr(r.err, "no store at ") && !*r.out && access(missing, F_OK) != 0,
-           "a question on a missing named store: no store at PATH on stderr, exit 1, nothing made",
-           "status %d: %s", r.status, r.err);
-    spawn_result_free(&r);
+    if (!pg) {
+        run(ask, NULL, NULL, 0, &r);
+        CHECKF(r.status == 1 && strstr(r.err, "no store at ") && !*r.out && access(missing, F_OK) != 0,
+               "a question on a missing named store: no store at PATH on stderr, exit 1, nothing made",
+               "status %d: %s", r.status, r.err);
+        spawn_result_free(&r);
+    }
     /* Refusals and errors on stderr, results on stdout (interfaces.md); --json: all on stdout. */
     const char *refused[] = {"parse", "--as", "@owner", "invte @bob", NULL};
     run(refused, NULL, NULL, 0, &r);
     CHECKF(r.status == 2 && !*r.err, "parse keeps its refusals on stdout (its output is the refusal)", "%s",
            r.err);
     spawn_result_free(&r);
-    char store2[160];
-    snprintf(store2, sizeof store2, "%s/none.db", dir);
+    /* On PostgreSQL, the store that is there: a refusal is said before anything is read. */
+    char store2[512];
+    snprintf(store2, sizeof store2, "%s", pg ? lapse_db : missing);
     const char *refused_run[] = {"--db", store2, "--as", "@owner", "invte @bob", NULL};
     run(refused_run, NULL, NULL, 0, &r);
     CHECKF(r.status == 2 && strstr(r.err, "not understood:") && !*r.out,
@@ -1078,6 +1103,13 @@ static void test_admin_audited(void)
     CHECKF(r.status == 2 && strstr(r.out, "\"code\":\"unknown_word\"") && !*r.err,
            "with --json a refusal is a line on standard output", "out %s / err %s", r.out, r.err);
     spawn_result_free(&r);
+    if (pg) {
+        printf(
+            "skipped on PostgreSQL: a missing store is not made by a question, check or sweep, and is by a "
+            "change (SQLite files: a PostgreSQL store is never made by its use)\n");
+        remove_store(dir);
+        return;
+    }
     const char *chk[] = {"check", "--db", missing, "@bob", "read", NULL};
     run(chk, NULL, NULL, 0, &r);
     CHECKF(r.status == 1 && strstr(r.err, "no store at ") && access(missing, F_OK) != 0,
@@ -1116,12 +1148,14 @@ static void test_sweep(void)
         CHECKF(0, "sweep: a temporary folder", "%s", strerror(errno));
         return;
     }
-    snprintf(lapse_db, sizeof lapse_db, "%s/c.db", dir);
+    if (fresh_store(dir)) return;
     /* Nothing to sweep in a store that is not there: it is not made. */
-    lapse_run(&r, "sweep", NULL);
-    CHECKF(r.status == 1 && strstr(r.err, "no store at") && access(lapse_db, F_OK) != 0,
-           "sweep: a missing store is said, never made", "status %d: %s", r.status, r.err);
-    spawn_result_free(&r);
+    if (!pg) {
+        lapse_run(&r, "sweep", NULL);
+        CHECKF(r.status == 1 && strstr(r.err, "no store at") && access(lapse_db, F_OK) != 0,
+               "sweep: a missing store is said, never made", "status %d: %s", r.status, r.err);
+        spawn_result_free(&r);
+    }
     int ok = 1;
     const char *const setup[][8] = {
         {"admin", "workspace", "add", "acme", NULL},
@@ -1215,6 +1249,60 @@ static void test_sweep(void)
     remove_store(dir);
 }
 
+/* ---- One order on both backends ------------------------------------------------------ */
+
+/* Listings sort names in byte order on either backend, whatever the PostgreSQL database's own
+ * collation (pg_test makes them in ICU's en-US, where @a_b sorts before @a1). */
+static void test_byte_order(void)
+{
+    struct spawn_result r;
+    char dir[] = "/tmp/concierge-order-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECKF(0, "order: a temporary folder", "%s", strerror(errno));
+        return;
+    }
+    if (fresh_store(dir)) return;
+    const char *const setup[][8] = {
+        {"admin", "workspace", "add", "acme", NULL},
+        {"admin", "sandbox", "add", "demo", "--owner", "@owner", "--workspace", "acme"},
+        {"admin", "project", "add", "demo", "p_x", NULL},
+        {"admin", "project", "add", "demo", "p-x", NULL},
+        {"admin", "project", "add", "demo", "p1", NULL}};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++) {
+        lapse_run(&r, setup[i][0], setup[i][1], setup[i][2], setup[i][3], setup[i][4], setup[i][5],
+                  setup[i][6], setup[i][7], NULL);
+        ok = ok && r.status == 0;
+        spawn_result_free(&r);
+    }
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--yes", "-q", "invite @a_b @a-c @a1 as viewer", NULL);
+    ok = ok && r.status == 0;
+    spawn_result_free(&r);
+    if (!CHECK(ok, "order: the store is set up")) return;
+
+    lapse_run(&r, NULL, "--as", "@owner", AT, "--json", "who has access?", NULL);
+    json_t *members = out_json(&r, "result");
+    const char *want[] = {"@owner", "@a-c", "@a1", "@a_b"}, *got[4] = {0};
+    json_t *m = json_object_get(members, "members");
+    for (size_t i = 0; i < 4 && i < json_array_size(m); i++)
+        got[i] = json_string_value(json_object_get(json_array_get(m, i), "principal"));
+    int in_order = json_array_size(m) == 4;
+    for (int i = 0; in_order && i < 4; i++)
+        in_order = got[i] && strcmp(got[i], want[i]) == 0;
+    CHECKF(in_order, "who has access? lists @a-c, @a1, @a_b in byte order", "%s", r.out);
+    json_decref(members);
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "list", "projects", "--sandbox", "demo", NULL);
+    CHECK_STR(r.out, "SANDBOX  NAME\ndemo     p-x\ndemo     p1\ndemo     p_x\n",
+              "admin list projects: p-x, p1, p_x in byte order");
+    spawn_result_free(&r);
+    lapse_run(&r, "admin", "show", "sandbox", "demo", "--json", NULL);
+    CHECKF(strstr(r.out, "\"projects\":\"p-x, p1, p_x\""), "admin show sandbox: its projects in byte order",
+           "%s", r.out);
+    spawn_result_free(&r);
+    remove_store(dir);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1227,21 +1315,30 @@ int main(int argc, char **argv)
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    pg = pg_test_enabled();
+    printf("test_cli on %s\n", pg ? "PostgreSQL" : "SQLite");
 
-    test_examples_as_args();
-    test_refusals();
-    test_stdin_lines();
-    test_long_lines();
-    test_usage();
-    test_options_anywhere();
-    test_help_version();
-    test_env();
-    test_interactive();
-    test_bytes();
+    if (pg) {
+        printf(
+            "skipped on PostgreSQL: parse, options, help, environment, pipes and bytes (they keep no store: "
+            "the run on SQLite has them)\n");
+    } else {
+        test_examples_as_args();
+        test_refusals();
+        test_stdin_lines();
+        test_long_lines();
+        test_usage();
+        test_options_anywhere();
+        test_help_version();
+        test_env();
+        test_interactive();
+        test_bytes();
+    }
     test_access_that_ends();
     test_doors();
     test_admin_audited();
     test_sweep();
+    test_byte_order();
 
     return CHECK_SUMMARY();
 }

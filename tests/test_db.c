@@ -3,7 +3,9 @@
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../store/store.h"
 
@@ -51,4 +53,36 @@ int test_db_exec(const char *db, const char *sql)
     ok = sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_close(h);
     return ok ? 0 : -1;
+}
+
+char *test_db_text(const char *db, const char *sql)
+{
+    char *v = NULL;
+    if (store_is_uri(db)) {
+        PGconn *c = PQconnectdb(db);
+        PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK) {
+            if (PQntuples(r) >= 1 && !PQgetisnull(r, 0, 0)) v = strdup(PQgetvalue(r, 0, 0));
+        } else {
+            printf("store query failed: %s: %s", sql, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+        }
+        PQclear(r);
+        PQfinish(c);
+        return v;
+    }
+    sqlite3 *h;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(h, 5000);
+        rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        printf("store query failed: %s: %s\n", sql, sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
 }

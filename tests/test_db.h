@@ -8,5 +8,8 @@
 int64_t test_db_count(const char *db, const char *sql);
 /* Runs sql (statements that return no rows); 0, or -1. */
 int test_db_exec(const char *db, const char *sql);
+/* The first column of the first row of sql as a new string (the caller frees it); NULL when
+ * there is no row, the value is NULL or the query failed. */
+char *test_db_text(const char *db, const char *sql);
 
 #endif

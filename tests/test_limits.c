@@ -19,16 +19,17 @@
  *   test_limits /path/to/concierge [CASE...]      (no CASE: all of them)
  *
  * The command-line cases drive the given binary over files (stdin batches, one process for
- * many commands) and read its SQLite file read-only; the Slack and conversation cases link
- * the libraries. Stores live in a mkdtemp folder on /dev/shm when there is one (each change
- * is a synced transaction: on a disk, 5,000 of them cost seconds of fsync that test nothing
- * here), removed at the end. Prints "N passed, M failed" as its last line. */
+ * many commands) and read its store behind its back (test_db.h); the Slack and conversation
+ * cases link the libraries. Stores live in a mkdtemp folder on /dev/shm when there is one (each
+ * change is a synced transaction: on a disk, 5,000 of them cost seconds of fsync that test
+ * nothing here), removed at the end; with CONCIERGE_TEST_PG_FILE (ctest's pg.limits.*) each is a
+ * fresh PostgreSQL database instead, dropped at the end. Prints "N passed, M failed" as its
+ * last line. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <openssl/sha.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,9 +43,12 @@
 #include "../frontends/serve/render_slack.h"
 #include "../intent/intent.h"
 #include "../intent/text.h"
+#include "../store/store.h"
 #include "check.h"
+#include "pg_test.h"
 #include "slack_blocks.h"
 #include "spawn.h"
+#include "test_db.h"
 
 #define RUN_MS 110000 /* one run of the binary; ctest gives a case 120 s */
 
@@ -107,41 +111,36 @@ static void admin(const char *db, const char *fmt, ...)
     out_free(&o);
 }
 
-static void store_path(char *db, size_t size, const char *name) { snprintf(db, size, "%s/%s.db", dir, name); }
+/* The PostgreSQL databases made, to drop at the end. */
+static char made[16][256];
+static int n_made;
+
+/* A fresh store for a case: dir/NAME.db on SQLite, made by its first use; a new database on
+ * PostgreSQL (pg_test_store), with the default sandbox that first use makes when first_use,
+ * else empty as store_open leaves a new SQLite file (the in-process cases add their own). */
+static void store_path(char *db, size_t size, const char *name, int first_use)
+{
+    char path[256], err[256];
+    snprintf(path, sizeof path, "%s/%s.db", dir, name);
+    if (!CHECK(pg_test_store(db, size, path, first_use ? "@owner" : NULL, err, sizeof err) == 0, err))
+        abort();
+    if (store_is_uri(db) && n_made < 16) snprintf(made[n_made++], sizeof made[0], "%s", db);
+}
 
 /* ---- Reading the store (read-only) ---------------------------------------------------------- */
 
-/* The first column of the first row of sql with ?1 = arg (when not NULL); -1 on failure. */
-static long long db_int(const char *db, const char *sql, const char *arg)
-{
-    sqlite3 *h = NULL;
-    sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
-        (!arg || sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT) == SQLITE_OK) &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    else
-        printf("store query failed: %s: %s\n", sql, h ? sqlite3_errmsg(h) : "no handle");
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
-}
+/* The first column of the first row of sql (a number); -1 on failure. */
+static long long db_int(const char *db, const char *sql) { return test_db_count(db, sql); }
 
 /* The first column of the first row as a string (the caller frees it); NULL when none. */
-static char *db_text(const char *db, const char *sql)
+static char *db_text(const char *db, const char *sql) { return test_db_text(db, sql); }
+
+/* How many grants principal p holds (the test's own principals hold no quote). */
+static long long grants_of(const char *db, const char *p)
 {
-    sqlite3 *h = NULL;
-    sqlite3_stmt *st = NULL;
-    char *v = NULL;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-        sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM grants WHERE principal = '%s'", p);
+    return db_int(db, sql);
 }
 
 /* ---- Reading answers ------------------------------------------------------------------------- */
@@ -207,7 +206,7 @@ static void fill(char *s, char c, size_t n)
 static void test_revoke(void)
 {
     char db[256];
-    store_path(db, sizeof db, "revoke");
+    store_path(db, sizeof db, "revoke", 1);
     admin(db, "sandbox add demo --owner @owner");
     struct text in = TEXT_INIT;
     for (int k = 1; k <= GRANTS; k++) {
@@ -243,7 +242,7 @@ static void test_revoke(void)
     con(&o, "revoke @bob\n", "--db %s --as @owner --sandbox demo --yes", db);
     CHECK(o.rc == 0 && strstr(o.out, "(70 grants)"), "revoke --yes: done, all 70 grants");
     out_free(&o);
-    CHECK(db_int(db, "SELECT count(*) FROM grants WHERE principal = '@bob'", NULL) == 0,
+    CHECK(db_int(db, "SELECT count(*) FROM grants WHERE principal = '@bob'") == 0,
           "the store holds no grant of @bob");
     char *before = db_text(db, "SELECT before FROM audit WHERE intent = 'revoke' ORDER BY id DESC LIMIT 1");
     json_t *b = before ? json_of(before) : NULL;
@@ -319,7 +318,7 @@ static int member_index(const char *p, int lng)
 static void test_members_cli(void)
 {
     char db[256];
-    store_path(db, sizeof db, "members");
+    store_path(db, sizeof db, "members", 1);
     admin(db, "sandbox add demo --owner @owner");
     struct text in = TEXT_INIT;
     member_invites(&in, 1, MEMBERS, 0);
@@ -546,7 +545,7 @@ static void test_members_slack(void)
         {"long", MEMBERS, 1, 1},  /* 1,000 rows of 200 bytes do not: "… and N more" */
     };
     char db[256], err[256], cmd[96];
-    store_path(db, sizeof db, "slack");
+    store_path(db, sizeof db, "slack", 0);
     struct store *s;
     if (store_open(db, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
         CHECK(0, err);
@@ -581,7 +580,7 @@ static void test_members_slack(void)
 static void test_audit(void)
 {
     char db[256];
-    store_path(db, sizeof db, "audit");
+    store_path(db, sizeof db, "audit", 1);
     admin(db, "sandbox add demo --owner @owner");
     struct text in = TEXT_INIT;
     for (int k = 0; k < PAIRS; k++)
@@ -591,8 +590,7 @@ static void test_audit(void)
     CHECK(o.rc == 0, "5,000 changes");
     out_free(&o);
     long long stored = db_int(
-        db, "SELECT count(*) FROM audit WHERE sandbox_id = (SELECT id FROM sandboxes WHERE name = 'demo')",
-        NULL);
+        db, "SELECT count(*) FROM audit WHERE sandbox_id = (SELECT id FROM sandboxes WHERE name = 'demo')");
     CHECK(stored >= 2 * PAIRS, "the store holds 5,000 events at least");
 
     con(&o, "show the audit log\n", "--db %s --as @owner --sandbox demo --json", db);
@@ -649,7 +647,7 @@ static void email(char *out, size_t n, char c)
 static void test_email(void)
 {
     char db[256], e250[260], e254[260], e255[260], cut[270], lines[1024];
-    store_path(db, sizeof db, "email");
+    store_path(db, sizeof db, "email", 1);
     admin(db, "sandbox add demo --owner @owner");
     email(e250, 250, 'a');
     email(e254, 254, 'b');
@@ -706,23 +704,20 @@ static void test_email(void)
           "check: a 255-byte principal is not cut to a granted one");
     out_free(&o);
 
-    long long grants = db_int(db, "SELECT count(*) FROM grants", NULL);
+    long long grants = db_int(db, "SELECT count(*) FROM grants");
     snprintf(lines, sizeof lines, "invite %s as viewer\n", e255);
     con(&o, lines, "--db %s --as @owner --sandbox demo --yes", db);
     char *said = both(&o);
     CHECK(o.rc == 2 && strstr(said, "too long") && strstr(said, "254"),
           "a 255-byte address is refused, saying the limit");
-    CHECK(db_int(db, "SELECT count(*) FROM grants", NULL) == grants,
-          "and nothing is granted (not cut to 254)");
+    CHECK(db_int(db, "SELECT count(*) FROM grants") == grants, "and nothing is granted (not cut to 254)");
     free(said);
     out_free(&o);
 
     snprintf(lines, sizeof lines, "revoke %s\n", e250);
     con(&o, lines, "--db %s --as @owner --sandbox demo --yes", db);
     CHECK(o.rc == 0 && whole_count(o.out, e250) == 1, "the 250-byte address revoked, named whole");
-    CHECK(db_int(db, "SELECT count(*) FROM grants WHERE principal = ?1", e250) == 0 &&
-              db_int(db, "SELECT count(*) FROM grants WHERE principal = ?1", e254) == 1,
-          "the store: its grant gone, the other kept");
+    CHECK(grants_of(db, e250) == 0 && grants_of(db, e254) == 1, "the store: its grant gone, the other kept");
     out_free(&o);
 }
 
@@ -743,7 +738,7 @@ static int granted(const char *db, const char *prefix, int n)
     for (int k = 1; k <= n; k++) {
         char p[32];
         snprintf(p, sizeof p, "@%s%d", prefix, k);
-        g += db_int(db, "SELECT count(*) FROM grants WHERE principal = ?1", p) == 1;
+        g += grants_of(db, p) == 1;
     }
     return g;
 }
@@ -759,7 +754,7 @@ static void test_principals(void)
         {"c", PRINCIPALS_MAX + 1, 0},
     };
     char db[256];
-    store_path(db, sizeof db, "principals");
+    store_path(db, sizeof db, "principals", 1);
     admin(db, "sandbox add demo --owner @owner");
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         struct text in = TEXT_INIT;
@@ -863,7 +858,7 @@ static void refuse_longer(const char *db, int admin_doors)
 static void test_names(void)
 {
     char db[256], s64[80], p64[80], a64[80], h64[80], v64[80], lines[1024];
-    store_path(db, sizeof db, "names");
+    store_path(db, sizeof db, "names", 1);
     fill(s64, 's', NAME_MAX_LEN);
     fill(p64, 'p', NAME_MAX_LEN);
     fill(a64, 'a', NAME_MAX_LEN);
@@ -900,13 +895,12 @@ static void test_names(void)
 static void test_admin_names(void)
 {
     char db[256];
-    store_path(db, sizeof db, "admin-names");
+    store_path(db, sizeof db, "admin-names", 1);
     admin(db, "sandbox add demo --owner @owner");
     refuse_longer(db, 1);
-    CHECK(db_int(db, "SELECT count(*) FROM sandboxes WHERE length(name) > 64 OR length(owner) > 65", NULL) ==
-                  0 &&
-              db_int(db, "SELECT count(*) FROM things WHERE length(name) > 64", NULL) == 0 &&
-              db_int(db, "SELECT count(*) FROM members WHERE length(principal) > 65", NULL) == 0,
+    CHECK(db_int(db, "SELECT count(*) FROM sandboxes WHERE length(name) > 64 OR length(owner) > 65") == 0 &&
+              db_int(db, "SELECT count(*) FROM things WHERE length(name) > 64") == 0 &&
+              db_int(db, "SELECT count(*) FROM members WHERE length(principal) > 65") == 0,
           "admin: the store holds no name longer than 64");
 }
 
@@ -915,7 +909,7 @@ static void test_admin_names(void)
 static void test_help(void)
 {
     char db[256];
-    store_path(db, sizeof db, "help");
+    store_path(db, sizeof db, "help", 1);
     admin(db, "sandbox add demo --owner @owner");
     struct out o = {0};
     con(&o, "help\n", "--db %s --as @owner --sandbox demo", db);
@@ -955,7 +949,7 @@ static int secrets_in(const char *s, char out[][68], int max)
 static void test_secret(void)
 {
     char db[256];
-    store_path(db, sizeof db, "secret");
+    store_path(db, sizeof db, "secret", 1);
     admin(db, "sandbox add demo --owner @owner");
     admin(db, "agent add demo support-bot");
     char shown[4][68];
@@ -980,11 +974,13 @@ static void test_secret(void)
         char hex[2 * SHA256_DIGEST_LENGTH + 1], sql[200];
         SHA256((const unsigned char *)shown[i], strlen(shown[i]), sha);
         for (int b = 0; b < SHA256_DIGEST_LENGTH; b++)
-            snprintf(hex + 2 * b, 3, "%02X", sha[b]);
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM agent_keys WHERE hex(secret_sha256) = '%s'", hex);
-        matched += db_int(db, sql, NULL) == 1;
+            snprintf(hex + 2 * b, 3, "%02x", sha[b]);
+        /* The hash's hex digits, in each backend's words. */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM agent_keys WHERE %s = '%s'",
+                 store_is_uri(db) ? "encode(secret_sha256, 'hex')" : "lower(hex(secret_sha256))", hex);
+        matched += db_int(db, sql) == 1;
     }
-    CHECK(n == 3 && matched == 3 && db_int(db, "SELECT count(*) FROM agent_keys", NULL) == 3,
+    CHECK(n == 3 && matched == 3 && db_int(db, "SELECT count(*) FROM agent_keys") == 3,
           "the store's key hashes are the SHA-256 of exactly the secrets shown");
 }
 
@@ -1014,7 +1010,7 @@ static int has_grant(struct store *s, const char *p)
 static void test_conversation(void)
 {
     char db[256], err[256], text[64];
-    store_path(db, sizeof db, "conversation");
+    store_path(db, sizeof db, "conversation", 0);
     struct store *s;
     if (store_open(db, STORE_CREATE, &s, err, sizeof err) != STORE_OK) {
         CHECK(0, err);
@@ -1099,7 +1095,7 @@ static void test_conversation(void)
 static void test_reasons(void)
 {
     char db[256], ws[80], sb[80], e254[260];
-    store_path(db, sizeof db, "reasons");
+    store_path(db, sizeof db, "reasons", 1);
     fill(ws, 'w', NAME_MAX_LEN);
     fill(sb, 's', NAME_MAX_LEN);
     email(e254, 254, 'r');
@@ -1170,6 +1166,7 @@ int main(int argc, char **argv)
         return 2;
     }
     bin = argv[1];
+    printf("test_limits on %s\n", pg_test_enabled() ? "PostgreSQL" : "SQLite");
     struct stat st;
     snprintf(dir, sizeof dir, "%s/limits.XXXXXX",
              stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0 ? "/dev/shm"
@@ -1186,5 +1183,7 @@ int main(int argc, char **argv)
         if (wanted) cases[c].fn();
     }
     nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    for (int i = 0; i < n_made; i++)
+        pg_test_drop(made[i]);
     return CHECK_SUMMARY();
 }
