@@ -425,11 +425,14 @@
         | WHAT DOES mode_word MEAN @t_mode;
 
     # ---- list_pending (lifecycle.md, Pending confirmations, honestly) -------------
-    pending_noun = PENDING (CHANGES | CONFIRMATIONS | REQUESTS)? | CHANGES PENDING | (ACCESS)? REQUESTS;
+    # Access requests are listed with the changes (lifecycle.md: the reply has all the lists).
+    pending_noun = PENDING (CHANGES | CONFIRMATIONS | ACCESS? REQUESTS)? | CHANGES PENDING | ACCESS? REQUESTS;
     list_pending =
           (WHATS | WHAT IS | WHAT ARE) MY? PENDING (HERE @sb_here)?
         | (SHOW | LIST) ME? MY? pending_noun (HERE @sb_here)?
-        | (WHATS | WHAT IS) PENDING FOR ME;
+        | (WHATS | WHAT IS) PENDING FOR ME
+        | (WHAT | WHICH) ACCESS? REQUESTS ARE PENDING (HERE @sb_here)?
+        | ARE THERE ANY? ACCESS? REQUESTS (HERE @sb_here)?;
 
     # ---- confirm and cancel ------------------------------------------------------
     # `cancel all`: every change of the asker's waiting in this conversation (lifecycle.md);

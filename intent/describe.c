@@ -190,7 +190,11 @@ void describe_intent(const struct intent *it, struct text *out)
         put(o, ".");
         break;
     case IK_SHOW_MODE: put(o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
-    case IK_LIST_PENDING: put(o, "Show the changes waiting for your confirmation here."); break;
+    case IK_LIST_PENDING:
+        put(o,
+            "Show what is waiting here: your changes to confirm, the access requests for you to answer, and "
+            "your own requests.");
+        break;
     case IK_REQUEST_ACCESS:
         put(o, "Ask the owner of sandbox %s for %s access", it->sandbox, role_name(it->role));
         scope(o, it);
