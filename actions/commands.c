@@ -15,6 +15,7 @@
 #include "authorise.h"
 #include "digest.h"
 #include "policy.h"
+#include "requests.h"
 #include "snapshot.h"
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */

@@ -273,9 +273,30 @@ static int refuse(struct build *b, enum code code, const char *hint)
     return -1;
 }
 
+/* A request is always for the one who asks (language.md): a person named must be the asker.
+ * Another is refused, with what the owner can say instead (the person as they were named). */
+static int check_self(struct build *b)
+{
+    for (int i = 0; i < b->ph->tl.n; i++) {
+        int c = b->ph->tl.t[i].code;
+        if (c != T_PRINC && c != T_ME && c != T_I && c != T_MY) continue;
+        if (add_principal(b->ph, i, b->ctx, b->it, b->err)) return -1;
+        const char *p = b->it->principals[b->it->n_principals - 1].s;
+        if (strcmp(p, b->ctx->actor) != 0) {
+            char hint[PARSE_HINT_MAX];
+            snprintf(hint, sizeof hint, "%s can ask for it themself; an owner can say: invite %s", p, p);
+            b->it->n_principals = 0;
+            return refuse(b, C_REQUEST_FOR_OTHER, hint);
+        }
+    }
+    b->it->n_principals = 0; /* the asker is the request's principal, and no key of it */
+    return 0;
+}
+
 /* The principals, where the row has the key; at least one where it needs them. */
 static int read_principals(struct build *b)
 {
+    if (intent_kind_needs(b->k, N_SELF)) return check_self(b);
     if (!intent_kind_has_key(b->k, K_PRINCIPALS)) return 0;
     for (int i = 0; i < b->ph->tl.n; i++) {
         int c = b->ph->tl.t[i].code;
@@ -403,12 +424,39 @@ static int read_time(struct build *b)
     return 0;
 }
 
+/* A token that is not one. Where it names a request (approve_request, deny_request) and a
+ * bare word stands alone in its place (`approve bob`), the person was meant: bare_name, with
+ * the hint `approve @bob's request` (language.md: a bare word is never a principal). */
+static int refuse_token(struct build *b)
+{
+    int len, digits = 0, noun = 0;
+    const struct token *t = &b->ph->tl.t[b->s->token];
+    const char *w = tok_text(b->ph, b->s->token, &len);
+    for (int k = 0; k < len; k++)
+        digits += w[k] >= '0' && w[k] <= '9';
+    for (int i = 0; i < b->ph->tl.n; i++)
+        noun |= b->ph->tl.t[i].code == T_REQUEST || b->ph->tl.t[i].code == T_REQUESTS;
+    int about_request = b->k == IK_APPROVE_REQUEST || b->k == IK_DENY_REQUEST;
+    if (about_request && t->code == T_WORD && !digits && !noun && len <= NAME_MAX_LEN) {
+        int vlen;
+        const char *verb = tok_text(b->ph, 0, &vlen);
+        char hint[PARSE_HINT_MAX];
+        snprintf(hint, sizeof hint, "did you mean: %.*s @%.*s's request", vlen, verb, len, w);
+        return refuse(b, C_BARE_NAME, hint);
+    }
+    if (about_request) {
+        set_error(b->err, C_BAD_TOKEN,
+                  "a request token has 4 to 8 letters and digits, with at least one digit (R7K2)", NULL);
+        return -1;
+    }
+    return refuse(b, C_BAD_TOKEN, NULL);
+}
+
 /* The sharing mode where the row needs one, and a confirmation token. */
 static int read_rest(struct build *b)
 {
     if (intent_kind_needs(b->k, N_MODE) && b->it->mode == MODE_NONE) return refuse(b, C_NO_MODE, NULL);
-    if (b->s->token != SLOT_NONE && copy_token(b->ph, b->s->token, b->it->token))
-        return refuse(b, C_BAD_TOKEN, NULL);
+    if (b->s->token != SLOT_NONE && copy_token(b->ph, b->s->token, b->it->token)) return refuse_token(b);
     if (b->s->all) snprintf(b->it->token, sizeof b->it->token, "ALL");
     return 0;
 }
@@ -425,7 +473,7 @@ enum parse_status build_intent(const struct phrase *ph, int kind, const struct s
     it->kind = (enum intent_kind)kind;
     it->n_principals = 0;
     it->role = ROLE_NONE;
-    it->sandbox[0] = it->source[0] = it->project[0] = it->agent[0] = it->token[0] = '\0';
+    it->sandbox[0] = it->source[0] = it->project[0] = it->agent[0] = it->token[0] = it->note[0] = '\0';
     it->action = (enum action)s->action;
     it->mode = (enum mode)s->mode;
     it->key = (enum key_kind)s->key;

@@ -187,7 +187,10 @@ static int is_verb(int c)
     case T_CANCEL:
     case T_SET:
     case T_SWITCH:
-    case T_LIMIT: return 1;
+    case T_LIMIT:
+    case T_REQUEST:
+    case T_APPROVE:
+    case T_DENY: return 1;
     }
     return 0;
 }
@@ -221,6 +224,10 @@ static int intent_of_verb(int c)
     case T_SHARE: return IK_SHARE_AGENT;
     case T_REFRESH: return IK_REFRESH_CROSS;
     case T_LIMIT: return IK_SET_POLICY;
+    case T_REQUEST:
+    case T_ASK: return IK_REQUEST_ACCESS;
+    case T_APPROVE: return IK_APPROVE_REQUEST;
+    case T_DENY: return IK_DENY_REQUEST;
     }
     return 0;
 }

@@ -90,6 +90,19 @@ static const unsigned char plain_fold[256] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
+enum norm_status normalise_check_text(const char *in, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_seq(s + i, len - i, &cp);
+        if (n == 0) return NORM_BAD_UTF8;
+        if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp < 0xA0)) return NORM_CONTROL;
+        i += n;
+    }
+    return NORM_OK;
+}
+
 static int is_end_punct(char c) { return c == '.' || c == '!' || c == '?' || c == ',' || c == ' '; }
 
 enum norm_status normalise(const char *in, size_t len, char *out, size_t *out_len)

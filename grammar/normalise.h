@@ -23,6 +23,11 @@ enum norm_status {
  * end punctuation (. ! ? and stray commas). Never reads past in[len-1]. */
 enum norm_status normalise(const char *in, size_t len, char *out, size_t *out_len);
 
+/* Checks text that is kept as typed rather than normalised (a note after `because`): valid
+ * UTF-8 with no control character but tab, as normalise() requires of a line. NORM_OK,
+ * NORM_BAD_UTF8 or NORM_CONTROL. */
+enum norm_status normalise_check_text(const char *in, size_t len);
+
 /* The refusal of each status but NORM_OK (codes.def: its message is for a person). */
 enum code norm_status_code(enum norm_status st);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "note.h"
 #include "phrase.h"
 
 const char *parse_status_name(enum parse_status st)
@@ -41,7 +42,20 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
     err->code = C_NONE;
     err->message[0] = err->hint[0] = '\0';
 
-    enum norm_status ns = normalise(text, len, ph.text, &ph.len);
+    /* The note after `because` first, on the raw bytes: nothing below reads it. */
+    struct note_cut nc;
+    const char *nc_message;
+    enum code nc_code = note_cut(text, len, &nc, &nc_message);
+    if (nc_code != C_NONE) {
+        set_error(err, nc_code, nc_message, NULL);
+        return err->status;
+    }
+    enum norm_status ns = normalise(text, nc.line_len, ph.text, &ph.len);
+    if (ns == NORM_EMPTY && nc.note) {
+        set_error(err, C_NOTHING_TO_DO, NULL,
+                  "say what you ask first, then why: request editor access because …");
+        return err->status;
+    }
     if (ns != NORM_OK) {
         set_error(err, norm_status_code(ns), NULL, ns == NORM_EMPTY ? "try: help" : NULL);
         return err->status;
@@ -81,5 +95,18 @@ enum parse_status parse_phrase(const char *text, size_t len, const struct parse_
         set_error(err, C_GRAMMAR_MISMATCH, NULL, NULL);
         return err->status;
     }
-    return build_intent(&ph, kind, &s, ctx, out, err);
+    enum parse_status st = build_intent(&ph, kind, &s, ctx, out, err);
+    if (st != PARSE_OK || !nc.note) return st;
+    /* Free text is allowed only after `because`, and only where the intent keeps it: a
+     * reason said elsewhere is refused, never dropped (language.md: a part its intent has no
+     * key for is refused). The hint is the phrase without it, which parsed. */
+    if (!intent_kind_has_key(out->kind, K_NOTE)) {
+        char hint[PARSE_HINT_MAX];
+        snprintf(hint, sizeof hint, "did you mean: %s", ph.text);
+        set_error(err, C_NOTE_NOT_HERE, NULL, hint);
+        return err->status;
+    }
+    memcpy(out->note, nc.note, nc.note_len);
+    out->note[nc.note_len] = '\0';
+    return PARSE_OK;
 }

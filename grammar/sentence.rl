@@ -83,6 +83,11 @@
     role_as = (AS art? role ACCESS?) | (WITH art? role ACCESS);
     to_role = TO art? role (ACCESS | ROLE)?;
 
+    # ---- Tokens ------------------------------------------------------------------
+    # A confirmation or request token (K7Q2, R7K2): its form is checked in grammar/build.c.
+    action tok { S->token = AT; }
+    token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
+
     # ---- Scope and expiry --------------------------------------------------------
     # `to acme`: a bare name after `to` is a sandbox (after on / in / for it could as well be
     # a project, so it is refused there: the word project is required for projects).
@@ -293,6 +298,32 @@
         | (REMOVE | DROP) THE? LIMIT @no_limit (FOR | ON) pol_role pol_place*
         | (REMOVE | DROP) THE? pol_role1 ACCESS? LIMIT @no_limit pol_place*;
 
+    # ---- request_access (lifecycle.md, Access requests) ----------------------------
+    # The asker asks for themself. A person named (`request access for @bob`, `@bob needs
+    # editor access`) is read so that it is refused as what it is (request_for_other, with
+    # `invite @bob` as the hint), never made the asker's own request. The reason after
+    # `because` never reaches the machines: grammar/note.c cuts it from the raw line.
+    req_access = (art? role)? ACCESS | art? role ROLE;
+    req_clause = COMMA? (role_as | scope | expiry | HERE @sb_here | FOR plist);
+    request_access =
+          REQUEST req_access req_clause*
+        | ASK FOR req_access req_clause*
+        | principal (NEEDS | WANT) req_access req_clause*
+        | CAN I (GET | HAVE) req_access req_clause*;
+
+    # ---- approve_request and deny_request (lifecycle.md, Access requests) -----------
+    # A request is named by whose it is, by its token (R7K2), or both. A bare word where the
+    # token goes (`approve bob`) is read too, so that grammar/build.c can hint `@bob`.
+    req_noun = ACCESS? (REQUEST | REQUESTS);
+    req_ref =
+          plist POSS req_noun token?
+        | THE? req_noun (FROM | OF | BY) plist
+        | THE? req_noun token ((FROM | OF | BY) plist)?
+        | token;
+    req_place = COMMA? ((IN | ON | FOR | TO) sandbox_ref | HERE @sb_here);
+    approve_request = APPROVE req_ref req_place*;
+    deny_request = DENY req_ref req_place*;
+
     # ---- share_agent and unshare_agent -------------------------------------------
     action k_invoke   { S->key = KEY_INVOKE; }
     action k_delegate { S->key = KEY_DELEGATE; }
@@ -359,6 +390,9 @@
     action t_mode    { S->topic = IK_SET_MODE; }
     action t_agent   { S->topic = IK_SHARE_AGENT; }
     action t_policy  { S->topic = IK_SET_POLICY; }
+    action t_request { S->topic = IK_REQUEST_ACCESS; }
+    action t_approve { S->topic = IK_APPROVE_REQUEST; }
+    action t_deny    { S->topic = IK_DENY_REQUEST; }
 
     topic_verb =
           (INVITE | ADD) @t_invite
@@ -368,7 +402,10 @@
         | (LIST | SEE) @t_list
         | CHECK @t_check
         | AUDIT @t_audit
-        | LIMIT @t_policy;
+        | LIMIT @t_policy
+        | (REQUEST | ASK FOR) @t_request
+        | APPROVE @t_approve
+        | DENY @t_deny;
     someone = SOMEONE | EVERYONE | principal | art? (MEMBERS | role_plain | ACCESS | ROLE);
     help =
           HELP ME? (WITH (ACCESS MANAGEMENT? | SOMETHING))?
@@ -383,23 +420,25 @@
         | HOW DO I SHARE art? AGENT @t_agent
         | HOW DO I GIVE someone art? AGENT? KEY @t_agent
         | HOW DO I (MAKE | SET) this_sandbox? mode_word @t_mode
+        | HOW DO I (APPROVE @t_approve | DENY @t_deny) (art? req_noun | principal POSS req_noun)?
         | HOW DOES SHARING WORK @t_mode
         | WHAT DOES mode_word MEAN @t_mode;
 
     # ---- list_pending (lifecycle.md, Pending confirmations, honestly) -------------
-    pending_noun = PENDING (CHANGES | CONFIRMATIONS | REQUESTS)? | CHANGES PENDING | (ACCESS)? REQUESTS;
+    # Access requests are listed with the changes (lifecycle.md: the reply has all the lists).
+    pending_noun = PENDING (CHANGES | CONFIRMATIONS | ACCESS? REQUESTS)? | CHANGES PENDING | ACCESS? REQUESTS;
     list_pending =
           (WHATS | WHAT IS | WHAT ARE) MY? PENDING (HERE @sb_here)?
         | (SHOW | LIST) ME? MY? pending_noun (HERE @sb_here)?
-        | (WHATS | WHAT IS) PENDING FOR ME;
+        | (WHATS | WHAT IS) PENDING FOR ME
+        | (WHAT | WHICH) ACCESS? REQUESTS ARE PENDING (HERE @sb_here)?
+        | ARE THERE ANY? ACCESS? REQUESTS (HERE @sb_here)?;
 
     # ---- confirm and cancel ------------------------------------------------------
-    action tok { S->token = AT; }
     # `cancel all`: every change of the asker's waiting in this conversation (lifecycle.md);
     # there is no `confirm all`.
     action tok_all { S->all = 1; }
 
-    token = (WORD | NUM | DUR | CLOCKNUM | CDUR) @tok;
     confirm = (YES COMMA?)? (YES | CONFIRM | GOAHEAD | DOIT) token?;
     cancel = (NO | CANCEL | NEVERMIND | STOP) token? | CANCEL ALL @tok_all;
 }%%

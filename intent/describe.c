@@ -190,7 +190,40 @@ void describe_intent(const struct intent *it, struct text *out)
         put(o, ".");
         break;
     case IK_SHOW_MODE: put(o, "Show the sharing mode of sandbox %s.", it->sandbox); break;
-    case IK_LIST_PENDING: put(o, "Show the changes waiting for your confirmation here."); break;
+    case IK_LIST_PENDING:
+        put(o,
+            "Show what is waiting here: your changes to confirm, the access requests for you to answer, and "
+            "your own requests.");
+        break;
+    case IK_REQUEST_ACCESS:
+        put(o, "Ask the owner of sandbox %s for %s access", it->sandbox, role_name(it->role));
+        scope(o, it);
+        if (it->has_expires_in) {
+            put(o, ", for ");
+            describe_duration(&it->expires_in, o);
+            put(o, " from approval");
+        } else {
+            until(o, it);
+        }
+        if (it->note[0]) put(o, ", because \"%s\"", it->note);
+        put(o, ".");
+        break;
+    case IK_APPROVE_REQUEST:
+    case IK_DENY_REQUEST:
+        put(o, "%s ", it->kind == IK_APPROVE_REQUEST ? "Approve" : "Deny");
+        if (it->n_principals) {
+            who(o, it);
+            put(o, "'s ");
+        }
+        put(o, "access request%s%s%s in sandbox %s", it->n_principals > 1 ? "s" : "", it->token[0] ? " " : "",
+            it->token, it->sandbox);
+        if (it->kind == IK_APPROVE_REQUEST)
+            put(o, ": grant what was asked.");
+        else if (it->note[0])
+            put(o, ", with the reason \"%s\".", it->note);
+        else
+            put(o, ".");
+        break;
     case IK_SHOW_POLICY: put(o, "Show the access policy of sandbox %s.", it->sandbox); break;
     case IK_SET_POLICY:
         if (it->has_max_duration) {

@@ -31,7 +31,8 @@ enum intent_kind {
     X(SOURCE, "source")                                                                                      \
     X(TOPIC, "topic")                                                                                        \
     X(TOKEN, "token")                                                                                        \
-    X(MAX_DURATION, "max_duration")
+    X(MAX_DURATION, "max_duration")                                                                          \
+    X(NOTE, "note")
 
 enum intent_key {
     K_END = 0, /* ends a row's list */
@@ -52,6 +53,7 @@ enum intent_needs {
     N_HOW_LONG = 1 << 5,
     N_MODE = 1 << 6,
     N_LIMIT = 1 << 7,
+    N_SELF = 1 << 8,
 };
 
 /* Who may ask for it (access.md; actions/authorise.c decides by this). */
@@ -67,13 +69,15 @@ enum intent_result {
     R_KEYS,
     R_USAGE,
     R_POLICIES,
-    R_PENDING
+    R_PENDING,
+    R_REQUEST
 };
 
 #define NAME_MAX_LEN      64  /* sandbox, project and agent names; @handles */
 #define PRINCIPAL_MAX_LEN 254 /* e-mail addresses */
 #define PRINCIPALS_MAX    16
 #define TOKEN_MAX_LEN     8
+#define NOTE_MAX_LEN      200 /* the free text after `because` (language.md) */
 
 enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_EDITOR, ROLE_OWNER };
 enum mode { MODE_NONE = 0, MODE_SHARED, MODE_COLLABORATED, MODE_PRIVATE };
@@ -125,6 +129,9 @@ struct intent {
      * (lifecycle.md, Max-duration policy). */
     int has_max_duration;
     struct duration max_duration;
+    /* request_access, deny_request: the text after the first `because`, as typed (never
+     * normalised or parsed; grammar/note.c); "" for none. */
+    char note[NOTE_MAX_LEN + 1];
 };
 
 const char *intent_kind_name(enum intent_kind k);

@@ -115,6 +115,7 @@ static void write_key(struct jw *w, const struct intent *it, enum intent_key k)
         if (it->has_max_duration) duration_iso(&it->max_duration, dur, sizeof dur);
         str_or_null(w, name, it->has_max_duration ? dur : NULL);
         break;
+    case K_NOTE: str_or_null(w, name, it->note); break; /* verbatim: escaped where it is shown */
     case K_END:
     case K__COUNT: break;
     }
@@ -231,7 +232,7 @@ int intent_from_json(const json_t *o, struct intent *it)
         get_name(o, "source", it->source, sizeof it->source) ||
         get_name(o, "project", it->project, sizeof it->project) ||
         get_name(o, "agent", it->agent, sizeof it->agent) ||
-        get_name(o, "token", it->token, sizeof it->token) ||
+        get_name(o, "token", it->token, sizeof it->token) || get_name(o, "note", it->note, sizeof it->note) ||
         get_instant(o, "expires_at", &it->has_expires_at, &it->expires_at) ||
         get_instant(o, "since", &it->has_since, &it->since))
         return -1;

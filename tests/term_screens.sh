@@ -284,8 +284,11 @@ if ! grep -B1 -E '^ck_[0-9a-f]{64}$' "$work/agents.raw" | grep -q 'shown this on
   echo "FAIL term_screens: a key's secret is not alone on its line under its warning" >&2; fail=1
 fi
 
-# Every intent has its reply on a screen.
+# Every intent has its reply on a screen. The access requests are read by the language but not
+# carried out yet (actions/requests.c refuses them): screens land with their execution.
+exempt=" request_access approve_request deny_request "
 for t in $(grep -oE '^INTENT\([A-Z_]+, "[a-z_]+"' "$kinds" | cut -d'"' -f2); do
+  case $exempt in *" $t "*) continue ;; esac
   found=0
   for s in "${!covers[@]}"; do
     case " ${covers[$s]} " in *" $t "*) found=1 ;; esac
