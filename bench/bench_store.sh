@@ -12,7 +12,12 @@
 #   DURATION=10s        each wrk run and each raw run
 #   CONNECTIONS=32      wrk connections, and the raw baseline's threads
 #   THREADS=2           wrk threads (each of the two wrk runs of the fleet gets THREADS too)
-#   SERVE_THREADS=2     concierge serve --threads
+#   SERVE_THREADS=2     concierge serve --threads for the read-only runs (serve's default)
+#   CHANGE_THREADS=     serve --threads for the change runs: CONNECTIONS by default, one store
+#                       connection per client as the raw baseline has (group commit groups the
+#                       commits of concurrent workers, so it needs them); the change runs are
+#                       also made at SERVE_THREADS, the default, and shown on a row of their own.
+#                       The two servers of the fleet get half each.
 #   WRK_TIMEOUT=10s     wrk's --timeout
 #   KEEP=1              keep the temporary folder (its path is printed); the cluster is stopped
 # It needs wrk, curl, psql and PostgreSQL's server (tests/pg_cluster.sh start-durable: fsync,
@@ -27,6 +32,7 @@ duration=${DURATION:-10s}
 connections=${CONNECTIONS:-32}
 wrk_threads=${THREADS:-2}
 serve_threads=${SERVE_THREADS:-2}
+change_threads=${CHANGE_THREADS:-$connections}
 wrk_timeout=${WRK_TIMEOUT:-10s}
 
 die() { echo "bench_store: $*" >&2; exit 1; }
@@ -102,10 +108,11 @@ for t in "$sq_token" "$pg_token" "$fleet_token"; do
 done
 
 # --- Servers ---------------------------------------------------------------------------------
-# start_serve DB NAME: a server on a free port; its base URL in $base, its pid appended to pids.
+# start_serve DB NAME THREADS: a server on a free port; its base URL in $base, its pid appended
+# to pids.
 start_serve() {
     local db=$1 name=$2 errlog=$tmp/serve_$2.err port='' pid
-    "$bin" serve --db "$db" --listen 127.0.0.1:0 --log warn --threads "$serve_threads" 2> "$errlog" &
+    "$bin" serve --db "$db" --listen 127.0.0.1:0 --log warn --threads "$3" 2> "$errlog" &
     pid=$!
     pids+=("$pid")
     for _ in $(seq 100); do
@@ -158,7 +165,14 @@ check_change() {
 # --- Measuring ---------------------------------------------------------------------------------
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
     printf "%.2f", u == "us" ? n / 1000 : u == "s" ? n * 1000 : u == "m" ? n * 60000 : n }'; }
-declare -A rps p50 p99 cps
+declare -A rps p50 p99 cps cpu
+hz=$(getconf CLK_TCK)
+# serve_ticks: the servers' user + system time so far, in clock ticks.
+serve_ticks() {
+    local p t=0
+    for p in "${pids[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+    echo "$t"
+}
 failed=
 # wrk_start NAME CONNECTIONS URL SCRIPT [OFFSET]: wrk in the background (its pid in wrk_pid).
 wrk_start() {
@@ -178,12 +192,19 @@ wrk_read() {
         /Non-2xx|Socket errors: connect [1-9]|read [1-9]|write [1-9]/ { print }' "$out" | tr -s ' ' | paste -sd ';')
     [ -z "$bad" ] || failed="$failed $1: $bad;"
 }
-# wrk_run NAME URL SCRIPT: one run at CONNECTIONS, waited for.
+# wrk_run NAME URL SCRIPT [OFFSET]: one run at CONNECTIONS, waited for; the server's CPU time
+# per request (per confirmed change for a change run: both of its requests) into cpu.
 wrk_run() {
+    local t0 t1
     echo "== $1 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    wrk_start "$1" "$connections" "$2" "$3"
+    t0=$(serve_ticks)
+    wrk_start "$1" "$connections" "$2" "$3" "${4:-0}"
     wait "$wrk_pid" || { cat "$tmp/wrk_$1.txt" >&2; die "wrk failed ($1)"; }
+    t1=$(serve_ticks)
     wrk_read "$1"
+    cpu[$1]=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v c="${cps[$1]}" '/ requests in / { n = $1 }
+        /^Requests\/sec:/ { r = $2 } END { if (c != "") n = n * c / r; if (n) printf "%.0f", t / hz * 1e6 / n }' \
+        "$tmp/wrk_$1.txt")
 }
 # raw_run NAME DB: the raw baseline at CONNECTIONS threads.
 raw_run() {
@@ -194,47 +215,61 @@ raw_run() {
     rps[$1]=$(awk -F': ' '$1 == "transactions/s" { print $2 }' "$tmp/raw_$1.txt")
     p50[$1]=$(awk -F': ' '$1 == "transaction p50 ms" { printf "%.2f", $2 }' "$tmp/raw_$1.txt")
     p99[$1]=$(awk -F': ' '$1 == "transaction p99 ms" { printf "%.2f", $2 }' "$tmp/raw_$1.txt")
+    cpu[$1]=$(awk -F': ' '$1 == "cpu us/change" { print $2 }' "$tmp/raw_$1.txt")
 }
-# serve_runs KEY DB TOKEN: read-only, /v1/check, then changes, through one server.
+# serve_runs KEY DB TOKEN: read-only, /v1/check, then changes at SERVE_THREADS (invitees from
+# @u1), then changes at CHANGE_THREADS (invitees from @u10001), through one server at a time.
 serve_runs() {
     export CONCIERGE_BENCH_TOKEN=$3
-    start_serve "$2" "$1"
+    start_serve "$2" "$1" "$serve_threads"
     check_reads "$base" "$3"
     wrk_run "$1_readonly" "$base/v1/messages" "$here/wrk_readonly.lua"
     wrk_run "$1_check" "$base/v1/check" "$here/wrk_check.lua"
     check_change "$base" "$3"
-    wrk_run "$1_change" "$base/v1/messages" "$here/wrk_change.lua"
+    wrk_run "$1_change_default" "$base/v1/messages" "$here/wrk_change.lua"
+    stop_serves
+    start_serve "$2" "$1" "$change_threads"
+    wrk_run "$1_change" "$base/v1/messages" "$here/wrk_change.lua" 10000
     stop_serves
 }
 
-echo "bench_store: $bin; wrk -t$wrk_threads -c$connections -d$duration; serve --threads $serve_threads; $(nproc) cores"
+echo "bench_store: $bin; wrk -t$wrk_threads -c$connections -d$duration; serve --threads $serve_threads" \
+    "(changes also at $change_threads); $(nproc) cores"
 echo "bench_store: PostgreSQL $settings"
 serve_runs sq "$sq_db" "$sq_token"
 raw_run sq_raw "$sq_raw"
 serve_runs pg "$(pg_uri bench_serve)" "$pg_token"
 raw_run pg_raw "$(pg_uri bench_raw)"
 
-# Two servers on one database, CONNECTIONS/2 each, at once; invitees apart (OFFSET).
+# Two servers on one database, CONNECTIONS/2 each, at once; invitees apart (OFFSET). Read-only
+# at SERVE_THREADS each, changes at CHANGE_THREADS/2 each (the same store connections in all
+# as the one server had).
 export CONCIERGE_BENCH_TOKEN=$fleet_token
-start_serve "$(pg_uri bench_fleet)" fleet_a
-base_a=$base
-start_serve "$(pg_uri bench_fleet)" fleet_b
-base_b=$base
-check_reads "$base_a" "$fleet_token"
-check_reads "$base_b" "$fleet_token"
+fleet_half=$(( change_threads / 2 > 0 ? change_threads / 2 : 1 ))
 for kind in readonly change; do
-    url_path=/v1/messages
-    echo "== fleet_$kind: two servers, $half connections each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    [ "$kind" = readonly ] || check_change "$base_a" "$fleet_token"
-    wrk_start "fleet_${kind}_a" "$half" "$base_a$url_path" "$here/wrk_$kind.lua" 0
+    threads=$serve_threads
+    [ "$kind" = readonly ] || threads=$fleet_half
+    start_serve "$(pg_uri bench_fleet)" fleet_a "$threads"
+    base_a=$base
+    start_serve "$(pg_uri bench_fleet)" fleet_b "$threads"
+    base_b=$base
+    if [ "$kind" = readonly ]; then
+        check_reads "$base_a" "$fleet_token"
+        check_reads "$base_b" "$fleet_token"
+    else
+        check_change "$base_a" "$fleet_token"
+    fi
+    echo "== fleet_$kind: two servers (--threads $threads), $half connections each" \
+        "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    wrk_start "fleet_${kind}_a" "$half" "$base_a/v1/messages" "$here/wrk_$kind.lua" 0
     pid_a=$wrk_pid
-    wrk_start "fleet_${kind}_b" "$half" "$base_b$url_path" "$here/wrk_$kind.lua" 1000
+    wrk_start "fleet_${kind}_b" "$half" "$base_b/v1/messages" "$here/wrk_$kind.lua" 1000
     wait "$pid_a" || die "wrk failed (fleet_${kind}_a)"
     wait "$wrk_pid" || die "wrk failed (fleet_${kind}_b)"
     wrk_read "fleet_${kind}_a"
     wrk_read "fleet_${kind}_b"
+    stop_serves
 done
-stop_serves
 
 # --- The table ---------------------------------------------------------------------------------
 sum() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a + b }'; }
@@ -254,15 +289,18 @@ echo
 echo "## concierge stores side by side"
 echo
 echo "$(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$wrk_threads -c$connections" \
-    "-d$duration; serve --threads $serve_threads; raw baseline $connections threads; PostgreSQL $settings."
+    "-d$duration; serve --threads $serve_threads for reads, $change_threads for changes (two servers:" \
+    "$fleet_half each); raw baseline $connections threads; PostgreSQL $settings."
 echo "Latency: p50 / p99 of one HTTP request (serve: a change is two, the change and its \"yes\")," \
     "and of one transaction (raw: a change is two, as through serve)."
 echo
 echo "| measurement | SQLite | PostgreSQL |"
 echo "|---|---|---|"
-echo "| confirmed changes/s through serve (p50 / p99 ms) | $(fmt "${cps[sq_change]}") ($(lat sq_change)) | $(fmt "${cps[pg_change]}") ($(lat pg_change)) |"
+echo "| confirmed changes/s through serve --threads $change_threads (p50 / p99 ms) | $(fmt "${cps[sq_change]}") ($(lat sq_change)) | $(fmt "${cps[pg_change]}") ($(lat pg_change)) |"
 echo "| raw baseline changes/s, same statements (p50 / p99 ms) | $(fmt "${cps[sq_raw]}") ($(lat sq_raw)) | $(fmt "${cps[pg_raw]}") ($(lat pg_raw)) |"
-echo "| serve / raw | ${r_sq}× (target ≥ 1.5×: $(verdict "$r_sq" 1.5)) | ${r_pg}× (target ≥ 0.8×: $(verdict "$r_pg" 0.8)) |"
+echo "| confirmed changes/s through serve --threads $serve_threads (p50 / p99 ms; / raw) | $(fmt "${cps[sq_change_default]}") ($(lat sq_change_default); $(ratio "${cps[sq_change_default]}" "${cps[sq_raw]}")×) | $(fmt "${cps[pg_change_default]}") ($(lat pg_change_default); $(ratio "${cps[pg_change_default]}" "${cps[pg_raw]}")×) |"
+echo "| serve --threads $change_threads / raw | ${r_sq}× (target ≥ 1.5×: $(verdict "$r_sq" 1.5)) | ${r_pg}× (target ≥ 0.8×: $(verdict "$r_pg" 0.8)) |"
+echo "| CPU µs per confirmed change, serve --threads $change_threads / raw (the process; PostgreSQL's own not counted) | ${cpu[sq_change]} / ${cpu[sq_raw]} | ${cpu[pg_change]} / ${cpu[pg_raw]} |"
 echo "| read-only \"who has access?\" req/s (p50 / p99 ms) | $(fmt "${rps[sq_readonly]}") ($(lat sq_readonly)) | $(fmt "${rps[pg_readonly]}") ($(lat pg_readonly)) |"
 echo "| POST /v1/check req/s (p50 / p99 ms) | $(fmt "${rps[sq_check]}") ($(lat sq_check)) | $(fmt "${rps[pg_check]}") ($(lat pg_check)) |"
 echo "| two servers on one PostgreSQL, $half connections each: confirmed changes/s | — | $(fmt "$fl_cps") (${r_flc}× one server; p99 $(lat fleet_change_a | sed 's/.* \/ //') / $(lat fleet_change_b | sed 's/.* \/ //') ms) |"

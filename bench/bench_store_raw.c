@@ -33,8 +33,9 @@
  * advisory locks as the store takes them; durability is the server's (bench_store.sh runs
  * one with fsync and synchronous_commit on).
  *
- * Printed: confirmed changes, changes/s, transactions/s, and p50 / p99 latency of a change
- * (both transactions) and of one transaction (comparable with one HTTP request through serve).
+ * Printed: confirmed changes, changes/s, transactions/s, p50 / p99 latency of a change
+ * (both transactions) and of one transaction (comparable with one HTTP request through serve),
+ * and the process's CPU time per change.
  * Exit status 1 when a statement failed (the first failure is printed), 2 on bad arguments. */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -44,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -554,6 +556,11 @@ int main(int argc, char **argv)
     printf("change p99 ms: %.3f\n", pct(vc, nc, 0.99));
     printf("transaction p50 ms: %.3f\n", pct(vt, nt, 0.50));
     printf("transaction p99 ms: %.3f\n", pct(vt, nt, 0.99));
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                 (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    printf("cpu us/change: %.0f\n", changes ? cpu / (double)changes : 0);
     printf("errors: %d\n", errors);
     if (errors) fprintf(stderr, "bench_store_raw: %s\n", first_error);
     free(vc);
