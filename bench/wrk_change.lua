@@ -20,6 +20,10 @@
 -- grant, "revoke @uK" when it has one, so every confirmed change inserts or deletes a grant
 -- row (plus its audit row).
 --
+-- CONCIERGE_BENCH_OFFSET (0 by default) shifts the invitees and conversations by that much, so
+-- that two wrk runs at once (two servers on one PostgreSQL, bench_store.sh) never share an
+-- invitee: the second run gets 1000 and takes @u1001..@u2000.
+--
 -- done() prints "confirmed changes: N", "unexpected replies: N" and
 -- "confirmed changes/s: X" for bench_serve.sh, and the first unexpected reply if any.
 
@@ -34,6 +38,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
 local SLOTS = 500 -- invitees per wrk thread
+local OFFSET = tonumber(os.getenv("CONCIERGE_BENCH_OFFSET") or "0") or 0
 
 -- Set per thread by setup() (thread:set); read back by done() (thread:get).
 id = 0
@@ -71,11 +76,11 @@ function request()
     end
     local u
     for _ = 1, SLOTS do
-        u = id * SLOTS + next_slot + 1
+        u = OFFSET + id * SLOTS + next_slot + 1
         next_slot = (next_slot + 1) % SLOTS
         if not busy[u] then break end
     end
-    local conv = "t" .. id .. "-" .. pairs_sent
+    local conv = "t" .. OFFSET + id .. "-" .. pairs_sent
     pairs_sent = pairs_sent + 1
     busy[u] = conv
     if granted[u] then return message(conv, "revoke @u" .. u) end

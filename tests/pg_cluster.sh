@@ -5,13 +5,17 @@
 # cluster on 5432 is left alone.
 #
 #   tests/pg_cluster.sh start DIR   prints the URI of the cluster's postgres database
+#   tests/pg_cluster.sh start-durable DIR
+#                                    the same with PostgreSQL's durable defaults (fsync,
+#                                    synchronous_commit, full_page_writes on): for bench/
 #   tests/pg_cluster.sh stop DIR
 #   tests/pg_cluster.sh up FILE      a cluster in a new folder under /tmp; FILE gets its URI and
 #                                    FILE.dir the folder (ctest's pg fixture)
 #   tests/pg_cluster.sh down FILE    stops the cluster of FILE and removes both
 #
-# The cluster trades durability for speed (fsync off): the tests check what concierge does,
-# the benchmarks (bench/) run on a cluster of their own with the defaults.
+# `start` trades durability for speed (fsync off): the tests check what concierge does. The
+# benchmarks (bench/bench_store.sh) compare commit paths, so they use `start-durable`, where a
+# commit waits for its WAL flush as in production.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=${2:?a folder}
@@ -44,7 +48,9 @@ down)
   [ -f "$dir.dir" ] && bash "$0" stop "$(cat "$dir.dir")"
   rm -f "$dir" "$dir.dir"
   ;;
-start)
+start | start-durable)
+  fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "$cmd" = start-durable ] && fast="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_pg "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
@@ -53,7 +59,7 @@ start)
     port=$(( 20000 + RANDOM % 30000 ))
     if as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
          -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+             $fast -c max_connections=200" \
          >/dev/null 2>&1; then
       echo "$port" > "$dir/port"
       echo "postgresql://postgres@127.0.0.1:$port/postgres"
@@ -69,7 +75,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|start-durable|stop DIR" >&2
   exit 2
   ;;
 esac
