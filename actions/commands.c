@@ -853,6 +853,33 @@ static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, str
         reply_part(r, k ? "; " : ": ", "%s: %s", json_string_value(json_object_get(row, "token")),
                    json_string_value(json_object_get(row, "description")));
     r->result = json_pack("{s:o}", "pending", rows);
+    /* And the access requests (lifecycle.md): those waiting for the actor as owner, their own. */
+    if (!r->result || requests_lists(x, sb, r->result)) return store_fail(x, r);
+    static const char *const lists[] = {"requests", "my_requests"};
+    for (int l = 0; l < 2; l++) {
+        json_t *reqs = json_object_get(r->result, lists[l]);
+        size_t n = json_array_size(reqs);
+        if (n == 0) continue;
+        const char *sep = r->summary.len && r->summary.s[r->summary.len - 1] == '.' ? " " : ". ";
+        if (l == 0)
+            reply_append(r, "%s%zu access request%s wait%s for your answer", sep, n, n == 1 ? "" : "s",
+                         n == 1 ? "s" : "");
+        else
+            reply_append(r, "%sYour request%s waiting", sep, n == 1 ? "" : "s");
+        json_array_foreach(reqs, k, row)
+        {
+            const char *project = json_string_value(json_object_get(row, "project"));
+            const char *token = json_string_value(json_object_get(row, "token"));
+            const char *role = json_string_value(json_object_get(row, "role"));
+            if (l == 0)
+                reply_part(r, k ? "; " : ": ", "%s: %s asks for %s access%s%s", token,
+                           json_string_value(json_object_get(row, "principal")), role,
+                           project ? " to project " : "", project ? project : "");
+            else
+                reply_part(r, k ? "; " : ": ", "%s: %s access%s%s", token, role,
+                           project ? " to project " : "", project ? project : "");
+        }
+    }
     return 0;
 }
 

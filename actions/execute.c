@@ -12,6 +12,7 @@
 #include "authorise.h"
 #include "commands.h"
 #include "notices.h"
+#include "requests.h"
 #include "sweep.h"
 
 static void store_failed(struct exec_ctx *x, struct reply *r)
@@ -46,6 +47,7 @@ static int new_token(char out[TOKEN_MAX_LEN + 1])
             out[i] = alphabet[b[i] & 31];
             digits += out[i] >= '0' && out[i] <= '9';
         }
+        if (out[0] == 'R') continue; /* R… is a request's (requests.h): never a confirmation's */
         out[4] = '\0';
         if (digits && token_reads_back(out)) return 0;
     }
@@ -313,6 +315,26 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
                    intent_kind_name(it->kind));
         return;
     }
+    /* A request token names its sandbox (lifecycle.md): an answer by token needs no channel
+     * map, and acts where the request is, wherever it is said. */
+    if ((it->kind == IK_APPROVE_REQUEST || it->kind == IK_DENY_REQUEST) && it->token[0]) {
+        int rc = requests_sandbox_of(x->store, it->token, it->sandbox, sizeof it->sandbox);
+        if (rc < 0) {
+            store_failed(x, r);
+            return;
+        }
+        /* Only its sandbox's owner is told it is there (lifecycle.md: anyone else clicking its
+         * buttons hears what a stranger would). */
+        struct st_sandbox owner_of;
+        if (rc == 0 && store_sandbox_find(x->store, it->sandbox, &owner_of) == STORE_OK &&
+            strcmp(owner_of.owner, x->actor) != 0)
+            rc = 1;
+        if (rc > 0) {
+            reply_fail(r, C_REQUEST_NOT_FOUND, "no request %s is waiting for your answer", it->token);
+            return;
+        }
+        r->it = *it;
+    }
     /* 0. No current sandbox (a Slack DM whose team has none mapped) and none named: ask which.
      *    help alone needs none: it is about the language, not a sandbox. */
     struct st_sandbox sb;
@@ -360,8 +382,9 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
         if (cmd->run(x, &sb, it, r, NULL) != 0 && r->status == RS_DONE) store_failed(x, r);
         return;
     }
-    /* 4. Confirm. */
-    if (!confirmed && !x->yes) {
+    /* 4. Confirm — all but a request, which changes nothing but the request list (access.md,
+     *    step 4; lifecycle.md): the owner's answer is what is confirmed. */
+    if (!confirmed && !x->yes && it->kind != IK_REQUEST_ACCESS) {
         if (!x->ask) {
             keep_pending(x, &sb, it, r);
             return;
@@ -519,6 +542,11 @@ static void answer_pending(struct exec_ctx *x, const struct intent *it, struct r
     r->it = *it;
     if (it->kind == IK_CANCEL && strcmp(it->token, "ALL") == 0) {
         cancel_all(x, r);
+        return;
+    }
+    /* Request tokens are their own namespace (confirmation tokens never begin with R). */
+    if (it->kind == IK_CANCEL && it->token[0] == 'R') {
+        requests_withdraw(x, it->token, r);
         return;
     }
     if (it->token[0]) {

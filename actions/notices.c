@@ -123,9 +123,62 @@ static int shortened(const json_t *b, const json_t *g)
 
 /* ---- The notices of a change ------------------------------------------------------------------ */
 
+/* A request's notice: to the owner when it is made (with its token, for Slack's Approve and
+ * Deny buttons), to the requester when it is answered. */
+static int request_notice(struct store *s, const struct st_sandbox *sb, enum intent_kind kind,
+                          const char *actor, const json_t *result, int64_t event_id, int64_t now)
+{
+    const json_t *q = json_object_get(result, "request");
+    const char *token = json_string_value(json_object_get(q, "token"));
+    const char *who = json_string_value(json_object_get(q, "principal"));
+    const char *role = json_string_value(json_object_get(q, "role"));
+    const char *project = json_string_value(json_object_get(q, "project"));
+    const char *note = json_string_value(json_object_get(q, "note"));
+    const char *reason = json_string_value(json_object_get(result, "reason"));
+    if (!token || !who || !role) return 0;
+    const char *to = kind == IK_REQUEST_ACCESS ? sb->owner : who;
+    if (strcmp(to, actor) == 0) return 0;
+    struct text t = TEXT_INIT;
+    enum notice_kind nk;
+    char *extra = NULL;
+    if (kind == IK_REQUEST_ACCESS) {
+        nk = NK_REQUESTED;
+        text_printf(&t, "%s asks for %s access to sandbox %s%s%s", who, role, sb->name,
+                    project ? ", project " : "", project ? project : "");
+        const char *d = json_string_value(json_object_get(q, "duration"));
+        const char *until = json_string_value(json_object_get(q, "expires_at"));
+        if (d) text_printf(&t, ", for %s from approval", d);
+        if (until) text_printf(&t, ", until %s", until);
+        if (note) text_printf(&t, ", because: %s", note);
+        text_printf(&t, " (request %s). To answer, say: approve %s, or deny %s because …", token, token,
+                    token);
+        json_t *e = json_pack("{s:s}", "request", token);
+        extra = e ? json_dumps(e, JSON_COMPACT) : NULL;
+        json_decref(e);
+        if (!extra) t.oom = 1;
+    } else if (kind == IK_APPROVE_REQUEST) {
+        nk = NK_APPROVED;
+        text_printf(&t, "%s approved your request %s: you have ", actor, token);
+        grant_json_words(json_array_get(json_object_get(result, "grants"), 0), &t);
+        text_printf(&t, " in sandbox %s.", sb->name);
+    } else {
+        nk = NK_DENIED;
+        text_printf(&t, "%s denied your request %s for %s access to sandbox %s%s%s.", actor, token, role,
+                    sb->name, reason ? ": " : "", reason ? reason : "");
+    }
+    char dedup[NOTICE_DEDUP_MAX + 1];
+    snprintf(dedup, sizeof dedup, "e%lld:%s", (long long)event_id, to);
+    int rc = text_failed(&t) ? -1 : notice_write(s, sb->id, to, nk, now, event_id, t.s, extra, dedup, now);
+    free(extra);
+    text_free(&t);
+    return rc;
+}
+
 int notices_for_change(struct store *s, const struct st_sandbox *sb, enum intent_kind kind, const char *actor,
                        const char *before_text, const json_t *result, int64_t event_id, int64_t now)
 {
+    if (kind == IK_REQUEST_ACCESS || kind == IK_APPROVE_REQUEST || kind == IK_DENY_REQUEST)
+        return request_notice(s, sb, kind, actor, result, event_id, now);
     enum notice_kind nk;
     const char *key = "grants", *verb;
     switch (kind) {

@@ -110,8 +110,8 @@ static void place(struct text *out, const struct exec_ctx *x, const struct st_sa
 
 /* A phrase that does what was asked within the limit, for the person to say instead: a
  * changed expiry set to the last day the limit allows (when a whole day fits), else the grant
- * given again for the longest the limit allows (an invite replaces the grant; access.md). A
- * request's hint (`request editor access for 30 days`) goes here when requests come. */
+ * given again for the longest the limit allows (an invite replaces the grant; access.md); a
+ * request asked again for the longest (`request editor access for 30 days`). */
 static void hint_phrase(struct text *h, const struct exec_ctx *x, const struct st_sandbox *sb,
                         const struct intent *it, const struct st_grant *g, const struct policy_limit *p,
                         int phrase)
@@ -132,6 +132,15 @@ static void hint_phrase(struct text *h, const struct exec_ctx *x, const struct s
             text_printf(h, " until %04d-%02d-%02d", y, m, d);
             return;
         }
+    }
+    if (it->kind == IK_REQUEST_ACCESS) {
+        /* A request is always for oneself: the hint asks again, within the limit. */
+        text_printf(h, "request %s access", role_name(g->role));
+        if (g->project[0]) text_printf(h, " to the %s project", g->project);
+        if (!x->sandbox || strcmp(x->sandbox, sb->name) != 0) text_printf(h, " in sandbox %s", sb->name);
+        text_puts(h, " for ");
+        describe_duration(&p->max, h);
+        return;
     }
     text_puts(h, "invite ");
     whose(h, it, g, it->kind != IK_SET_EXPIRY, phrase);

@@ -2,6 +2,7 @@
 #include "sweep.h"
 
 #include "notices.h"
+#include "requests.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,7 +279,7 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
     int64_t clock = store_clock(s);
     rep->now = now;
     rep->up_to = now < clock ? now : clock;
-    rep->grants = rep->keys = rep->collaborators = rep->reminders = 0;
+    rep->grants = rep->keys = rep->collaborators = rep->reminders = rep->lapsed = 0;
     rep->why[0] = '\0';
     /* Passes: the sandboxes with something due (one walk of what is due), then each of them a
      * batch at a time until its batch comes back short; again until a pass finds nothing (what
@@ -316,14 +317,16 @@ int sweep_run(struct store *s, int64_t now, struct sweep_report *rep)
     /* Stopped: what was committed stays, and the next sweep goes on from there. Else the
      * reminders due by the same horizon (lifecycle.md), written to the outbox. */
     if (!stopped(rep) && notices_remind(s, rep->up_to, &rep->reminders, rep->why, sizeof rep->why)) return -1;
+    /* And the access requests whose 7 days ended, each with its event and notice. */
+    if (!stopped(rep) && requests_lapse(s, rep->up_to, &rep->lapsed, rep->why, sizeof rep->why)) return -1;
     return 0;
 }
 
 json_t *sweep_report_json(const struct sweep_report *rep)
 {
-    return json_pack("{s:s, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:o}", "status", "done", "now",
+    return json_pack("{s:s, s:o, s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "status", "done", "now",
                      instant(rep->now), "up_to", instant(rep->up_to), "recorded", rep->grants + rep->keys,
                      "grants", rep->grants, "keys", rep->keys, "collaborators_removed", rep->collaborators,
-                     "reminders", rep->reminders, "events",
+                     "reminders", rep->reminders, "requests_lapsed", rep->lapsed, "events",
                      rep->events ? json_incref(rep->events) : json_array());
 }

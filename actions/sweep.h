@@ -26,6 +26,7 @@ struct sweep_report {
     int grants, keys;  /* expiries recorded */
     int collaborators; /* collaborator entries removed */
     int reminders;     /* reminder notices written (lifecycle.md: one per recipient, sandbox and kind) */
+    int lapsed;        /* access requests lapsed after 7 days */
     /* The events recorded, a sandbox at a time, its earliest due first: interfaces.md's event objects with
      * their "sandbox"; NULL when the caller does not want them (serve only counts). */
     json_t *events;
@@ -57,7 +58,8 @@ int sweep_before_change(struct store *s, const struct st_sandbox *sb, const stru
 int sweep_due(struct store *s, const struct st_sandbox *sb, const char *principal, int64_t now);
 
 /* The report as `concierge sweep --json` prints it: {"status": "done", "now", "up_to",
- * "recorded", "grants", "keys", "collaborators_removed", "reminders", "events"}. NULL when out of memory. */
+ * "recorded", "grants", "keys", "collaborators_removed", "reminders", "requests_lapsed", "events"}. NULL when
+ * out of memory. */
 json_t *sweep_report_json(const struct sweep_report *rep);
 
 #endif

@@ -143,6 +143,24 @@ static char *body_of(const struct notifier *w, const struct claimed *k, const ch
         /* The user's ID as the channel: the app's direct message with them. */
         const char *uid = strncmp(k->n.slack_user, "slack:", 6) == 0 ? k->n.slack_user + 6 : k->n.slack_user;
         o = esc ? json_pack("{s:s, s:s, s:b}", "channel", uid, "text", esc, "unfurl_links", 0) : NULL;
+        /* A request for the owner: its Approve and Deny buttons (the click is the answer). */
+        json_t *extra = k->extra && k->extra[0] ? json_loads(k->extra, 0, NULL) : NULL;
+        const char *token = json_string_value(json_object_get(extra, "request"));
+        if (o && esc && token && strcmp(k->n.kind, "requested") == 0) {
+            json_t *blocks = json_pack(
+                "[{s:s, s:{s:s, s:s}}, {s:s, s:[{s:s, s:{s:s, s:s}, s:s, s:s, s:s}, {s:s, s:{s:s, s:s}, s:s, "
+                "s:s, "
+                "s:s}]}]",
+                "type", "section", "text", "type", "mrkdwn", "text", esc, "type", "actions", "elements",
+                "type", "button", "text", "type", "plain_text", "text", "Approve", "action_id",
+                "approve_request", "value", token, "style", "primary", "type", "button", "text", "type",
+                "plain_text", "text", "Deny", "action_id", "deny_request", "value", token, "style", "danger");
+            if (!blocks || json_object_set_new(o, "blocks", blocks)) {
+                json_decref(o);
+                o = NULL;
+            }
+        }
+        json_decref(extra);
         free(esc);
     } else if (k->url) {
         char at[32];

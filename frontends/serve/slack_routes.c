@@ -117,8 +117,10 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
         return -1;
     }
     if (!json_is_array(acts) || json_array_size(acts) != 1 || !c->action ||
-        (strcmp(c->action, "confirm") != 0 && strcmp(c->action, "cancel") != 0)) {
-        respond_error(rs, 400, "actions must hold one confirm or cancel action");
+        (strcmp(c->action, "confirm") != 0 && strcmp(c->action, "cancel") != 0 &&
+         strcmp(c->action, "approve_request") != 0 && strcmp(c->action, "deny_request") != 0)) {
+        respond_error(rs, 400,
+                      "actions must hold one confirm, cancel, approve_request or deny_request action");
         return -1;
     }
     size_t n = c->token ? strlen(c->token) : 0;
@@ -140,6 +142,7 @@ static int read_click(json_t *p, struct click *c, struct http_response *rs)
  * Slack waits for the click's answer. */
 struct click_job {
     struct serve *sv;
+    int yes; /* the click is the confirmation (an owner's Approve or Deny of a request) */
     char actor[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1], conversation[128], text[64];
     char response_url[2048];
 };
@@ -162,6 +165,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
                              .actor = j->actor,
                              .sandbox = j->sandbox,
                              .now = (int64_t)time(NULL),
+                             .yes = j->yes,
                              .conversation = j->conversation};
         /* The same words a person would type: the one pipeline decides. */
         execute_text(&x, j->text, strlen(j->text), &r);
@@ -224,7 +228,12 @@ void slack_interactions(struct serve *sv, struct store *st, const struct http_re
         goto out;
     }
     identity_slack_conversation(c.team, c.channel, j->conversation, sizeof j->conversation);
-    snprintf(j->text, sizeof j->text, "%s %s", c.action, c.token);
+    /* Approve and Deny on a request's message (lifecycle.md): the click is the confirmation, and
+     * the token names its sandbox; the rules decide whether the clicker may answer it. */
+    int answer = strcmp(c.action, "approve_request") == 0 || strcmp(c.action, "deny_request") == 0;
+    j->yes = answer;
+    snprintf(j->text, sizeof j->text, "%s %s", answer ? (c.action[0] == 'a' ? "approve" : "deny") : c.action,
+             c.token);
     snprintf(j->response_url, sizeof j->response_url, "%s", c.response_url);
     serve_run(sv, click_run, j);
     rs->status = 200; /* Slack wants an empty 200 */
