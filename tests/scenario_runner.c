@@ -24,6 +24,7 @@ struct scenario {
     char as[300], sandbox[80];
     int64_t now;
     char token[16];
+    char request[16]; /* the token of the last request made: $REQUEST */
     char dir[64]; /* the scenario's temporary folder: $DIR in setup and in exists/missing */
 };
 
@@ -234,10 +235,11 @@ static void run_sweep(struct scenario *sc, struct answer *a)
 /* An admin step, {"admin": "link slack:U1 @bob --merge", "exit": 5, "contains": ["…"]}: the
  * command run at the step's now as concierge admin runs it (set-up that must come after
  * changes: a ceiling lowered, a link merged), its exit code checked, and what it printed
- * (standard output and error together) against contains and absent. */
+ * (standard output and error together) against contains and absent, and its number of lines
+ * against lines (`admin list notices --json`: how many notices). */
 static void admin_step(struct scenario *sc, int lineno, json_t *st, const char *cmd)
 {
-    static const char *const keys[] = {"admin", "now", "exit", "contains", "absent", "note", NULL};
+    static const char *const keys[] = {"admin", "now", "exit", "contains", "absent", "lines", "note", NULL};
     struct text why = TEXT_INIT, out = TEXT_INIT;
     const char *key;
     json_t *v;
@@ -288,6 +290,15 @@ static void admin_step(struct scenario *sc, int lineno, json_t *st, const char *
         if (!why.len && json_string_value(s) && strstr(out.s, json_string_value(s)))
             text_printf(&why, "the output has %s", json_string_value(s));
     }
+    /* How many lines it printed: with --json, how many rows (admin list notices: a count). */
+    json_t *lines = json_object_get(st, "lines");
+    if (!why.len && lines) {
+        long long n = 0;
+        for (size_t k = 0; k < out.len; k++)
+            n += out.s[k] == '\n';
+        if (n != json_integer_value(lines))
+            text_printf(&why, "%lld lines, want %lld", n, (long long)json_integer_value(lines));
+    }
     char what[600];
     snprintf(what, sizeof what, "admin %s", cmd);
     check_fmt_at(!why.len, sc->file, lineno, what, "%s\n  output: %s", why.s, out.s);
@@ -330,8 +341,12 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     if (sweep) {
         run_sweep(sc, &a);
     } else {
-        replace_var(raw, "$TOKEN", sc->token, text, sizeof text); /* the last pending token */
+        char with_token[1100];
+        replace_var(raw, "$TOKEN", sc->token, with_token, sizeof with_token); /* the last pending token */
+        replace_var(with_token, "$REQUEST", sc->request, text, sizeof text); /* the last request's */
         execute_text(&x, text, strlen(text), &r);
+        const char *rq = json_string_value(json_object_get(json_object_get(r.result, "request"), "token"));
+        if (rq && r.it.kind == IK_REQUEST_ACCESS) snprintf(sc->request, sizeof sc->request, "%s", rq);
         if (reply_write_json(&r, line, sizeof line) < 0) snprintf(line, sizeof line, "(reply too large)");
         if (r.token[0]) snprintf(sc->token, sizeof sc->token, "%s", r.token);
         a.status = reply_status_name(r.status);
