@@ -78,7 +78,7 @@ int main(int argc, char **argv)
         return 2;
     }
     bin = argv[1];
-    char dir[] = "/tmp/concierge-notices-XXXXXX", err[256], out[8192];
+    char dir[] = "/tmp/concierge-notices-XXXXXX", err[256], out[8192], q[256];
     if (!mkdtemp(dir)) return 2;
     if (pg_test_enabled()) {
         if (pg_test_create(db, sizeof db, err, sizeof err)) {
@@ -98,6 +98,8 @@ int main(int argc, char **argv)
     int ok = drive_admin(bin, db, NULL, 0, "workspace add acme") == 0 &&
              drive_admin(bin, db, NULL, 0, "sandbox add demo --owner @ann --workspace acme") == 0 &&
              drive_admin(bin, db, NULL, 0, "link slack:UCAROL @carol") == 0 &&
+             drive_admin(bin, db, NULL, 0, "link slack:UANN @ann") == 0 &&
+             drive_admin(bin, db, NULL, 0, "workspace member add acme @dave") == 0 &&
              drive_admin(bin, db, out, sizeof out, "bot add b --workspace acme") == 0;
     drive_secret_after(out, "bearer token:", token, sizeof token);
     ok = ok && drive_admin(bin, db, out, sizeof out, "notify demo --webhook %s", hook) == 0;
@@ -220,6 +222,86 @@ int main(int argc, char **argv)
     CHECK_INT(listener_count(), before + 2,
               "and nothing else: the 1-hour reminders of a passed expiry are not sent");
     CHECK_INT(rows("SELECT count(*) FROM notices WHERE state = 'pending'"), 0, "nothing left in the outbox");
+
+    /* A request (lifecycle.md): @dave asks, the owner's DM has Approve and Deny, a stranger's
+     * click does nothing, the owner's click grants, a second click grants nothing more; then
+     * the reminder a day before and the expiry, each delivered once. */
+    int64_t t1 = T0 + 3 * 86400;
+    set_clock(t1);
+    before = listener_count();
+    CHECK(drive_msg(port, token, "c2", "@dave",
+                    "request editor access for 2 days because I'm on call & <away>", r) == 200 &&
+              strcmp(nz(jstr(r->json, "status")), "done") == 0,
+          "@dave's request is done at once: no confirmation");
+    char req[16];
+    snprintf(req, sizeof req, "%s", nz(jstr(r->json, "result.request.token")));
+    CHECK(req[0] == 'R', "its token is a request's (R…)");
+    CHECK_STR(nz(jstr(r->json, "result.request.duration")), "P2D", "a length, counted from approval");
+    wait_for(before + 1);
+    settle();
+    CHECK_INT(listener_count(), before + 1, "one notice: the owner's");
+    int o = find2("\"channel\":\"UANN\"", req);
+    json_t *dm = o >= 0 ? json_loads(heard.body[o], 0, NULL) : NULL;
+    CHECK(dm && strcmp(heard.path[o], "/slack-api/chat.postMessage") == 0, "a DM to the owner on Slack");
+    CHECK_STR(nz(slack_button(dm, 0, "action_id")), "approve_request", "its first button approves");
+    CHECK_STR(nz(slack_button(dm, 0, "value")), req, "this request");
+    CHECK_STR(nz(slack_button(dm, 1, "action_id")), "deny_request", "its second denies");
+    CHECK(o >= 0 && strstr(heard.body[o], "on call &amp; &lt;away&gt;"),
+          "the note shown as written, escaped for Slack");
+    json_decref(dm);
+
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/slack/stranger", lport);
+    CHECKF(drive_click(port, "UZED", "approve_request", req, url, r) == 200, "a stranger clicks Approve",
+           "%ld %.*s", r->status, (int)r->len, r->body);
+    wait_for(before + 2);
+    settle();
+    int z = find("\"replace_original\"");
+    CHECK(z >= 0 && strcmp(heard.path[z], "/slack/stranger") == 0 &&
+              strstr(heard.body[z], "request_not_found") == NULL && strstr(heard.body[z], "no request"),
+          "and is told there is no such request, as for any");
+    CHECK_INT(rows("SELECT count(*) FROM requests WHERE state = 'waiting'"), 1, "the request still waits");
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/slack/owner", lport);
+    CHECK(drive_click(port, "UANN", "approve_request", req, url, r) == 200, "the owner clicks Approve");
+    wait_for(before + 4);
+    settle();
+    CHECK_INT(count_to("/slack/owner", "Approved @dave's request"), 1, "the click's message says it is done");
+    int a = find("\"kind\":\"approved\"");
+    CHECK(a >= 0 && strstr(heard.body[a], "\"principal\":\"@dave\"") &&
+              slack_verify(secret, strlen(secret), heard.ts[a], heard.sig[a], heard.body[a],
+                           strlen(heard.body[a]), (int64_t)time(NULL), &why) == 0,
+          "@dave is told by the webhook, signed");
+    snprintf(
+        q, sizeof q,
+        "SELECT count(*) FROM grants WHERE principal = '@dave' AND role = 'editor' AND expires_at = %lld",
+        (long long)(t1 + 2 * 86400));
+    CHECK_INT(rows(q), 1, "the grant: what was asked, two days from approval");
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/slack/again", lport);
+    CHECK(drive_click(port, "UANN", "approve_request", req, url, r) == 200, "a second click");
+    wait_for(before + 5);
+    settle();
+    CHECK_INT(count_to("/slack/again", "no request"), 1, "is told the request is not waiting any more");
+    CHECK_INT(rows("SELECT count(*) FROM audit WHERE intent = 'approve_request' AND outcome = 'done'"), 1,
+              "one approval, one audit event");
+    CHECK_INT(listener_count(), before + 5, "and nothing else was sent");
+
+    before = listener_count();
+    set_clock(t1 + 86400 + 60);
+    wait_for(before + 2);
+    settle();
+    CHECK_INT(listener_count(), before + 2, "a day before: two reminders (@dave, and @ann who approved)");
+    CHECK_INT(count_to("/hook/", "ends in 1 day"), 2,
+              "@dave's by the webhook (with the earlier one to @bob)");
+    before = listener_count();
+    set_clock(t1 + 2 * 86400 + 60);
+    wait_for(before + 1);
+    settle();
+    CHECK_INT(listener_count(), before + 1, "at its end: one notice");
+    CHECK_INT(count_to("/hook/", "\"kind\":\"expired\",\"sandbox\":\"demo\",\"principal\":\"@dave\""), 1,
+              "@dave's expiry, by the webhook, once");
+    CHECK_INT(rows("SELECT count(*) FROM audit WHERE intent = 'expired' AND subjects LIKE '%@dave%'"), 1,
+              "recorded once as an expired event");
 
     resp_free(r);
     kill(pid, SIGTERM);

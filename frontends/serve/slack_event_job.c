@@ -61,7 +61,7 @@ static void run_command(struct slack_event *e, struct store *st, struct reply *r
     struct exec_ctx x = {.store = st,
                          .actor = actor,
                          .sandbox = sandbox,
-                         .now = (int64_t)time(NULL),
+                         .now = store_clock(st), /* the database's on PostgreSQL */
                          .conversation = conversation,
                          .secrets_hidden = e->dm};
     /* A bare mention asks for help, as a bare /concierge does. */

@@ -164,7 +164,7 @@ static int click_run(void *arg, char **url, char **body, size_t *len)
         struct exec_ctx x = {.store = st,
                              .actor = j->actor,
                              .sandbox = j->sandbox,
-                             .now = (int64_t)time(NULL),
+                             .now = store_clock(st), /* the database's on PostgreSQL */
                              .yes = j->yes,
                              .conversation = j->conversation};
         /* The same words a person would type: the one pipeline decides. */
