@@ -303,6 +303,34 @@ int main(int argc, char **argv)
     CHECK_INT(rows("SELECT count(*) FROM audit WHERE intent = 'expired' AND subjects LIKE '%@dave%'"), 1,
               "recorded once as an expired event");
 
+    /* A webhook down for a day: tried with back-off, then given up after 24 hours (failed). */
+    pthread_mutex_lock(&heard.lock);
+    heard.fail_next = 1000;
+    heard.fail_code = 0;
+    heard.failed = 0;
+    pthread_mutex_unlock(&heard.lock);
+    drive_msg(port, token, "c1", "@ann", "invite @erin as viewer", r);
+    drive_msg(port, token, "c1", "@ann", "yes", r);
+    settle();
+    CHECK_INT(
+        rows("SELECT count(*) FROM notices WHERE principal = '@erin' AND state = 'pending' AND attempts = 1"),
+        1, "@erin's notice failed once and waits");
+    set_clock(t1 + 2 * 86400 + 60 + 3600);
+    settle();
+    CHECK_INT(
+        rows("SELECT count(*) FROM notices WHERE principal = '@erin' AND state = 'pending' AND attempts = 2"),
+        1, "an hour later: tried again, still waiting");
+    set_clock(t1 + 2 * 86400 + 60 + 25 * 3600);
+    settle();
+    CHECK_INT(
+        rows("SELECT count(*) FROM notices WHERE principal = '@erin' AND state = 'failed' AND error LIKE "
+             "'%tried for 24 hours'"),
+        1, "a day later: failed, saying it was tried for 24 hours");
+    pthread_mutex_lock(&heard.lock);
+    CHECK_INT(heard.failed, 3, "three tries in all");
+    heard.fail_next = 0;
+    pthread_mutex_unlock(&heard.lock);
+
     resp_free(r);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
