@@ -426,6 +426,7 @@ static void set_up(void)
              drive_admin(bin, db_uri, NULL, 0, "sandbox add demo --owner @ann --workspace acme") == 0 &&
              drive_admin(bin, db_uri, NULL, 0, "slack map --team T1 --channel C1 --sandbox demo") == 0 &&
              drive_admin(bin, db_uri, NULL, 0, "link slack:U1 @ann") == 0 &&
+             drive_admin(bin, db_uri, NULL, 0, "workspace member add acme @rita") == 0 &&
              drive_admin(bin, db_uri, out, sizeof out, "bot add helper --workspace acme") == 0;
     drive_secret_after(out, "bearer token:", bot_token, sizeof bot_token);
     CHECK(ok && strncmp(bot_token, "cbt_", 4) == 0, "the store is set up with admin");
@@ -478,6 +479,52 @@ static void test_bot_alternating(void)
     CHECK_INT(q_int("SELECT count(*) FROM grants WHERE principal IN ('@carol', '@dan')", NULL), 2,
               "@carol and @dan have their grants");
     resp_free(r);
+}
+
+/* 2b. An access request approved on both servers at once (lifecycle.md: two approvals at once,
+ * on two servers, make one grant and one audit event). */
+struct yes_on {
+    int server;
+    const char *conv;
+    struct drive_resp *r;
+};
+
+static void *yes_thread(void *arg)
+{
+    struct yes_on *y = arg;
+    drive_msg(srv[y->server].port, bot_token, y->conv, "@ann", "yes", y->r);
+    return NULL;
+}
+
+static void test_request_approved_twice(void)
+{
+    struct drive_resp *r = resp_new(), *ra = resp_new(), *rb = resp_new();
+    drive_msg(srv[0].port, bot_token, "rita", "@rita", "request editor access for 3 days", r);
+    char req[16], text[32], t[16];
+    snprintf(req, sizeof req, "%s", nz(jstr(r->json, "result.request.token")));
+    CHECK(strcmp(nz(jstr(r->json, "status")), "done") == 0 && req[0] == 'R', "@rita's request, on A");
+    snprintf(text, sizeof text, "approve %s", req);
+    drive_msg(srv[0].port, bot_token, "own-a", "@ann", text, r);
+    CHECK(outcome_of(r, t) == O_ASKED, "the owner asks to approve it on A");
+    drive_msg(srv[1].port, bot_token, "own-b", "@ann", text, r);
+    CHECK(outcome_of(r, t) == O_ASKED, "and on B");
+    struct yes_on a = {0, "own-a", ra}, b = {1, "own-b", rb};
+    pthread_t ta, tb;
+    if (pthread_create(&ta, NULL, yes_thread, &a) || pthread_create(&tb, NULL, yes_thread, &b)) abort();
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    int done = (strcmp(nz(jstr(ra->json, "status")), "done") == 0) +
+               (strcmp(nz(jstr(rb->json, "status")), "done") == 0);
+    int lost = (strcmp(nz(jstr(ra->json, "code")), "request_not_found") == 0) +
+               (strcmp(nz(jstr(rb->json, "code")), "request_not_found") == 0);
+    CHECKF(done == 1 && lost == 1,
+           "confirmed on both at once: one approval is done, the other finds it answered",
+           "A: %.200s\n  B: %.200s", ra->body, rb->body);
+    CHECK_INT(q_int("SELECT count(*) FROM grants WHERE principal = '@rita'", NULL), 1, "one grant");
+    CHECK_INT(audited("approve_request", "@rita"), 1, "one audit event");
+    resp_free(r);
+    resp_free(ra);
+    resp_free(rb);
 }
 
 /* The load's principals, each with an expiry to extend. */
@@ -653,6 +700,7 @@ int main(int argc, char **argv)
     start(1);
     test_slack_across();
     test_bot_alternating();
+    test_request_approved_twice();
     set_up_principals();
     test_concurrent();
     test_kill_in_flight();
