@@ -53,6 +53,13 @@ int notice_write(struct store *s, int64_t sandbox_id, const char *recipient, enu
     n.text = text;
     n.extra = extra;
     n.next_try = now;
+    /* An owner's notice of a request is found again by its token (a replacement updates it). */
+    if (kind == NK_REQUESTED && extra) {
+        json_t *e = json_loads(extra, 0, NULL);
+        const char *token = json_string_value(json_object_get(e, "request"));
+        if (token) snprintf(n.ref, sizeof n.ref, "%s", token);
+        json_decref(e);
+    }
     st = store_notice_add(s, &n, dedup);
     return st == STORE_OK || st == STORE_EXISTS ? 0 : -1;
 }
@@ -126,7 +133,8 @@ static int shortened(const json_t *b, const json_t *g)
 /* A request's notice: to the owner when it is made (with its token, for Slack's Approve and
  * Deny buttons), to the requester when it is answered. */
 static int request_notice(struct store *s, const struct st_sandbox *sb, enum intent_kind kind,
-                          const char *actor, const json_t *result, int64_t event_id, int64_t now)
+                          const char *actor, const char *before_text, const json_t *result, int64_t event_id,
+                          int64_t now)
 {
     const json_t *q = json_object_get(result, "request");
     const char *token = json_string_value(json_object_get(q, "token"));
@@ -152,7 +160,12 @@ static int request_notice(struct store *s, const struct st_sandbox *sb, enum int
         if (note) text_printf(&t, ", because: %s", note);
         text_printf(&t, " (request %s). To answer, say: approve %s, or deny %s because …", token, token,
                     token);
-        json_t *e = json_pack("{s:s}", "request", token);
+        /* The request it replaces (the audit event's before): its message on Slack says so. */
+        json_t *was = before_text && before_text[0] ? json_loads(before_text, 0, NULL) : NULL;
+        const char *old = json_string_value(json_object_get(was, "token"));
+        json_t *e = old ? json_pack("{s:s, s:s}", "request", token, "replaces", old)
+                        : json_pack("{s:s}", "request", token);
+        json_decref(was);
         extra = e ? json_dumps(e, JSON_COMPACT) : NULL;
         json_decref(e);
         if (!extra) t.oom = 1;
@@ -178,7 +191,7 @@ int notices_for_change(struct store *s, const struct st_sandbox *sb, enum intent
                        const char *before_text, const json_t *result, int64_t event_id, int64_t now)
 {
     if (kind == IK_REQUEST_ACCESS || kind == IK_APPROVE_REQUEST || kind == IK_DENY_REQUEST)
-        return request_notice(s, sb, kind, actor, result, event_id, now);
+        return request_notice(s, sb, kind, actor, before_text, result, event_id, now);
     enum notice_kind nk;
     const char *key = "grants", *verb;
     switch (kind) {

@@ -173,6 +173,18 @@ int request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *
         st = store_request_put(x->store, &q, replaced, sizeof replaced);
     }
     if (st != STORE_OK) return store_fail(x, r);
+    /* What it replaces is what was there before (the audit event's, and the owner's Slack
+     * message of it is updated to say so: notices.c). */
+    if (replaced[0]) {
+        struct st_request was;
+        if (store_request_find(x->store, replaced, &was) != STORE_OK) return store_fail(x, r);
+        json_t *w = requests_json(&was);
+        char *before = w ? json_dumps(w, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(w);
+        if (!before) return store_fail(x, r);
+        text_puts(&au->before, before);
+        free(before);
+    }
     json_t *o = requests_json(&q);
     char *after = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (after) text_puts(&au->after, after);

@@ -194,6 +194,9 @@ static const struct {
      "  at BIGINT NOT NULL,"
      "  event_id BIGINT,"
      "  slack_user TEXT NOT NULL DEFAULT '',"
+     "  ref TEXT NOT NULL DEFAULT '',"
+     "  slack_channel TEXT NOT NULL DEFAULT '',"
+     "  slack_ts TEXT NOT NULL DEFAULT '',"
      "  text TEXT NOT NULL,"
      "  extra TEXT NOT NULL DEFAULT '',"
      "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dropped')),"
@@ -203,6 +206,7 @@ static const struct {
      "  done_at BIGINT,"
      "  error TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX notices_due ON notices (state, next_try);"
+     "CREATE INDEX notices_by_ref ON notices (ref) WHERE ref <> '';"
      "CREATE TABLE reminders ("
      "  grant_id BIGINT NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
      "  expires_at BIGINT NOT NULL,"
@@ -570,9 +574,12 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(EXPIRY_KEY, EXPIRY_EVENT("key_expiries (key_id"))                                                      \
     X(NOTICE_ADD,                                                                                            \
       "INSERT INTO notices (id, dedup, sandbox_id, principal, kind, at, event_id, slack_user, text, extra, " \
-      "next_try, created_at) VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, "       \
-      "NULLIF($7::bigint, 0), $8::text, $9::text, $10::text, $11::bigint, $11::bigint) ON CONFLICT DO "      \
-      "NOTHING")                                                                                             \
+      "next_try, created_at, ref) VALUES ($1::text, $2::text, $3::bigint, $4::text, $5::text, $6::bigint, "  \
+      "NULLIF($7::bigint, 0), $8::text, $9::text, $10::text, $11::bigint, $11::bigint, $12::text) ON "       \
+      "CONFLICT DO NOTHING")                                                                                 \
+    X(NOTICE_POSTED, "UPDATE notices SET slack_channel = $2::text, slack_ts = $3::text WHERE id = $1::text") \
+    X(NOTICE_MESSAGE, "SELECT slack_channel, slack_ts FROM notices WHERE ref = $1::text AND kind = "         \
+                      "'requested' AND slack_ts <> '' ORDER BY created_at DESC LIMIT 1")                     \
     X(NOTICE_CLAIM,                                                                                          \
       "WITH due AS (SELECT id FROM notices WHERE state = 'pending' AND next_try <= $1::bigint "              \
       "ORDER BY next_try, id LIMIT $2::bigint FOR UPDATE SKIP LOCKED) "                                      \
@@ -1594,6 +1601,7 @@ static enum store_status pg_notice_add(struct store *s, const struct st_notice *
     a_text(&a, n->text ? n->text : "");
     a_text(&a, n->extra ? n->extra : "");
     a_int(&a, n->next_try);
+    a_text(&a, n->ref);
     return insert_new(s, SQL_NOTICE_ADD, &a, "writing a notice");
 }
 
@@ -1648,6 +1656,32 @@ static enum store_status pg_notice_finish(struct store *s, const char *id, const
     a_int(&a, now);
     a_text(&a, error ? error : "");
     return run(s, SQL_NOTICE_FINISH, &a, "recording a notice's delivery", NULL);
+}
+
+static enum store_status pg_notice_posted(struct store *s, const char *id, const char *channel,
+                                          const char *ts)
+{
+    if (too_long(s, "a Slack channel", channel, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack ts", ts, SLACK_EVENT_ID_MAX))
+        return STORE_ERROR;
+    struct args a = {0};
+    a_text(&a, id);
+    a_text(&a, channel);
+    a_text(&a, ts);
+    return run(s, SQL_NOTICE_POSTED, &a, "keeping where a notice was posted", NULL);
+}
+
+static enum store_status pg_notice_message(struct store *s, const char *ref, char *channel, size_t csize,
+                                           char *ts, size_t tsize)
+{
+    struct args a = {0};
+    a_text(&a, ref);
+    PGresult *r;
+    enum store_status st = one_row(s, SQL_NOTICE_MESSAGE, &a, "finding where a notice was posted", &r);
+    if (st == STORE_OK && (copy_val(r, 0, 0, channel, csize) | copy_val(r, 0, 1, ts, tsize)))
+        st = cut_read(s);
+    PQclear(r);
+    return st;
 }
 
 static enum store_status pg_notify_set(struct store *s, int64_t sb, const char *url, const char *secret,

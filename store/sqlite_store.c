@@ -203,6 +203,9 @@ static const char *const migrations[] = {
      "  at INTEGER NOT NULL,"
      "  event_id INTEGER,"
      "  slack_user TEXT NOT NULL DEFAULT '',"
+     "  ref TEXT NOT NULL DEFAULT '',"
+     "  slack_channel TEXT NOT NULL DEFAULT '',"
+     "  slack_ts TEXT NOT NULL DEFAULT '',"
      "  text TEXT NOT NULL,"
      "  extra TEXT NOT NULL DEFAULT '',"
      "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed', 'dropped')),"
@@ -212,6 +215,7 @@ static const char *const migrations[] = {
      "  done_at INTEGER,"
      "  error TEXT NOT NULL DEFAULT '');"
      "CREATE INDEX notices_due ON notices (state, next_try);"
+     "CREATE INDEX notices_by_ref ON notices (ref) WHERE ref <> '';"
      "CREATE TABLE reminders ("
      "  grant_id INTEGER NOT NULL REFERENCES grants(id) ON DELETE CASCADE,"
      "  expires_at INTEGER NOT NULL,"
@@ -528,8 +532,11 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "INSERT OR IGNORE INTO key_expiries (key_id, expires_at, recorded_at) VALUES (?1, ?2, ?3)")            \
     X(NOTICE_ADD,                                                                                            \
       "INSERT OR IGNORE INTO notices (id, dedup, sandbox_id, principal, kind, at, event_id, slack_user, "    \
-      "text, extra, next_try, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?9, ?10, ?11, " \
-      "?11)")                                                                                                \
+      "text, extra, next_try, created_at, ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?9, ?10, " \
+      "?11, ?11, ?12)")                                                                                      \
+    X(NOTICE_POSTED, "UPDATE notices SET slack_channel = ?2, slack_ts = ?3 WHERE id = ?1")                   \
+    X(NOTICE_MESSAGE, "SELECT slack_channel, slack_ts FROM notices WHERE ref = ?1 AND kind = 'requested' "   \
+                      "AND slack_ts <> '' ORDER BY created_at DESC LIMIT 1")                                 \
     X(NOTICE_DUE,                                                                                            \
       "SELECT n.id, n.sandbox_id, s.name, n.principal, n.kind, n.at, coalesce(n.event_id, 0), "              \
       "n.slack_user, "                                                                                       \
@@ -1458,6 +1465,7 @@ static enum store_status sq_notice_add(struct store *s, const struct st_notice *
     bind_text(st, 9, n->text ? n->text : "");
     bind_text(st, 10, n->extra ? n->extra : "");
     sqlite3_bind_int64(st, 11, n->next_try);
+    bind_text(st, 12, n->ref);
     enum store_status r = run(s, st, "writing a notice");
     if (r == STORE_OK && sqlite3_changes(sq(s)->db) == 0) {
         snprintf(s->err, sizeof s->err, "writing a notice: it exists already");
@@ -1523,6 +1531,32 @@ static enum store_status sq_notice_finish(struct store *s, const char *id, const
     sqlite3_bind_int64(st, 5, now);
     bind_text(st, 6, error ? error : "");
     return run(s, st, "recording a notice's delivery");
+}
+
+static enum store_status sq_notice_posted(struct store *s, const char *id, const char *channel,
+                                          const char *ts)
+{
+    if (too_long(s, "a Slack channel", channel, SLACK_EVENT_ID_MAX) ||
+        too_long(s, "a Slack ts", ts, SLACK_EVENT_ID_MAX))
+        return STORE_ERROR;
+    sqlite3_stmt *st = stmt(s, SQL_NOTICE_POSTED);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, id);
+    bind_text(st, 2, channel);
+    bind_text(st, 3, ts);
+    return run(s, st, "keeping where a notice was posted");
+}
+
+static enum store_status sq_notice_message(struct store *s, const char *ref, char *channel, size_t csize,
+                                           char *ts, size_t tsize)
+{
+    sqlite3_stmt *st = stmt(s, SQL_NOTICE_MESSAGE);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, ref);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding where a notice was posted");
+    if (r == STORE_OK && (copy_col(st, 0, channel, csize) | copy_col(st, 1, ts, tsize))) r = cut_read(s);
+    done(st);
+    return r;
 }
 
 static enum store_status sq_notify_set(struct store *s, int64_t sb, const char *url, const char *secret,

@@ -369,6 +369,7 @@ struct st_notice {
     int64_t event_id;                       /* its audit event; 0 for none (a reminder) */
     char slack_user[PRINCIPAL_MAX_LEN + 1]; /* the Slack user it goes to; "": the webhook */
     char state[8];                          /* pending, sent, failed, dropped */
+    char ref[TOKEN_MAX_LEN + 1];            /* a request's token (its owner's notice); "" for none */
     int attempts;
     int64_t next_try, created_at;
     /* Texts of any length: borrowed on adding; on reading, valid during the callback. */
@@ -391,6 +392,13 @@ enum store_status store_notice_claim(struct store *s, int64_t now, int64_t lease
  * attempts made, error ("" for none). */
 enum store_status store_notice_finish(struct store *s, const char *id, const char *state, int attempts,
                                       int64_t next_try, int64_t now, const char *error);
+/* Where a Slack notice was posted (chat.postMessage's channel and ts), so that it can be
+ * updated later (a request replaced: lifecycle.md). */
+enum store_status store_notice_posted(struct store *s, const char *id, const char *channel, const char *ts);
+/* The Slack message of the owner's notice of request ref (the latest posted): STORE_OK, or
+ * STORE_NOT_FOUND when none was posted to Slack. */
+enum store_status store_notice_message(struct store *s, const char *ref, char *channel, size_t csize,
+                                       char *ts, size_t tsize);
 /* The sandbox's webhook (admin notify): url NULL removes it. */
 enum store_status store_notify_set(struct store *s, int64_t sandbox_id, const char *url, const char *secret,
                                    const char *set_by, int64_t now);

@@ -44,12 +44,14 @@ static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char
         return MHD_YES;
     }
     unsigned code = 200;
+    int index = -1; /* the delivery's, when it is kept */
     pthread_mutex_lock(&heard.lock);
     if (heard.fail_next > 0) {
         heard.fail_next--;
         heard.failed++;
         code = heard.fail_code ? (unsigned)heard.fail_code : 500;
     } else if (heard.n < HEARD_MAX) {
+        index = heard.n;
         heard.body[heard.n] = u->buf ? u->buf : strdup("");
         u->buf = NULL;
         snprintf(heard.path[heard.n], sizeof heard.path[0], "%s", url);
@@ -67,10 +69,16 @@ static enum MHD_Result on_listen(void *cls, struct MHD_Connection *c, const char
         code = 507; /* more than the test keeps: refused, never dropped quietly */
     }
     pthread_mutex_unlock(&heard.lock);
+    /* Slack's Web API answers ok, and a posted message's channel and ts (chat.update needs them):
+     * the ts is the delivery's number, so a test can tell which message an update is of. */
     int slack_api = strncmp(url, "/slack-api/", 11) == 0;
-    const char *answer = slack_api ? "{\"ok\":true}" : "ok";
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(answer), (void *)answer, MHD_RESPMEM_PERSISTENT);
+    char answer[96];
+    if (slack_api && strcmp(url, "/slack-api/chat.postMessage") == 0)
+        snprintf(answer, sizeof answer, "{\"ok\":true,\"channel\":\"DTEST\",\"ts\":\"1700000000.%06d\"}",
+                 index);
+    else
+        snprintf(answer, sizeof answer, "%s", slack_api ? "{\"ok\":true}" : "ok");
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(answer), answer, MHD_RESPMEM_MUST_COPY);
     enum MHD_Result ret = MHD_queue_response(c, code, r);
     MHD_destroy_response(r);
     return ret;

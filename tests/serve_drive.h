@@ -36,7 +36,8 @@ struct heard {
     int fail_code;
     int failed;
 };
-/* A path under /slack-api/ stands for Slack's Web API: it answers {"ok":true}, as Slack does. */
+/* A path under /slack-api/ stands for Slack's Web API: it answers {"ok":true}, as Slack does
+ * (chat.postMessage with its channel DTEST and ts 1700000000.N, N the delivery's index). */
 /* What the listener was sent (lock it to read or set fail_next). */
 extern struct heard heard;
 

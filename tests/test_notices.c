@@ -100,6 +100,7 @@ int main(int argc, char **argv)
              drive_admin(bin, db, NULL, 0, "link slack:UCAROL @carol") == 0 &&
              drive_admin(bin, db, NULL, 0, "link slack:UANN @ann") == 0 &&
              drive_admin(bin, db, NULL, 0, "workspace member add acme @dave") == 0 &&
+             drive_admin(bin, db, NULL, 0, "workspace member add acme @frank") == 0 &&
              drive_admin(bin, db, out, sizeof out, "bot add b --workspace acme") == 0;
     drive_secret_after(out, "bearer token:", token, sizeof token);
     ok = ok && drive_admin(bin, db, out, sizeof out, "notify demo --webhook %s", hook) == 0;
@@ -302,6 +303,30 @@ int main(int argc, char **argv)
               "@dave's expiry, by the webhook, once");
     CHECK_INT(rows("SELECT count(*) FROM audit WHERE intent = 'expired' AND subjects LIKE '%@dave%'"), 1,
               "recorded once as an expired event");
+
+    /* A request replaced: the owner's message of the first is updated to say so (chat.update of
+     * that message, its buttons gone), and the new one comes with its own buttons. */
+    before = listener_count();
+    drive_msg(port, token, "c3", "@frank", "request viewer access", r);
+    char first[16], second[16], ts[40];
+    snprintf(first, sizeof first, "%s", nz(jstr(r->json, "result.request.token")));
+    wait_for(before + 1);
+    settle();
+    int f = find2("\"channel\":\"UANN\"", first);
+    snprintf(ts, sizeof ts, "\"ts\":\"1700000000.%06d\"", f);
+    drive_msg(port, token, "c3", "@frank", "request editor access", r);
+    snprintf(second, sizeof second, "%s", nz(jstr(r->json, "result.request.token")));
+    CHECK(first[0] == 'R' && second[0] == 'R' && strcmp(first, second) != 0,
+          "@frank asks twice: two requests");
+    wait_for(before + 3);
+    settle();
+    int u = find("replaced by request");
+    CHECK(u >= 0 && strcmp(heard.path[u], "/slack-api/chat.update") == 0 && strstr(heard.body[u], ts) &&
+              strstr(heard.body[u], first) && strstr(heard.body[u], second) &&
+              !strstr(heard.body[u], "approve_request"),
+          "the first request's message is updated in place: replaced, its buttons gone");
+    CHECK(find2("\"value\":\"", second) >= 0, "the second request's message has its own buttons");
+    CHECK_INT(listener_count(), before + 3, "three posts: the first, the second, the update");
 
     /* A webhook down for a day: tried with back-off, then given up after 24 hours (failed). */
     pthread_mutex_lock(&heard.lock);

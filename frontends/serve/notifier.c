@@ -180,6 +180,46 @@ static char *body_of(const struct notifier *w, const struct claimed *k, const ch
     return body;
 }
 
+/* An owner's request notice posted to Slack: where it is kept (so that it can be updated), and
+ * when it replaces an earlier request, that one's message updated to say so, its buttons gone
+ * (lifecycle.md). The update is told once; when it fails it is logged, and a click on the old
+ * buttons still finds that request answered. */
+static void posted(struct notifier *w, struct store *st, const struct claimed *k, const char *answer)
+{
+    if (strcmp(k->n.kind, "requested") != 0) return;
+    json_t *a = json_loads(answer, 0, NULL), *extra = json_loads(k->extra ? k->extra : "", 0, NULL);
+    const char *channel = json_string_value(json_object_get(a, "channel"));
+    const char *ts = json_string_value(json_object_get(a, "ts"));
+    const char *token = json_string_value(json_object_get(extra, "request"));
+    const char *old = json_string_value(json_object_get(extra, "replaces"));
+    if (channel && ts && store_notice_posted(st, k->n.id, channel, ts) != STORE_OK)
+        log_event("error", "notice", "\"id\":\"%s\",\"why\":\"where it was posted could not be kept\"",
+                  k->n.id);
+    char was_channel[SLACK_EVENT_ID_MAX + 1], was_ts[SLACK_EVENT_ID_MAX + 1];
+    if (old && token &&
+        store_notice_message(st, old, was_channel, sizeof was_channel, was_ts, sizeof was_ts) == STORE_OK) {
+        char text[128], url[SLACK_API_BASE_MAX + 32];
+        snprintf(text, sizeof text, "Request %s was replaced by request %s: answer that one.", old, token);
+        json_t *o =
+            json_pack("{s:s, s:s, s:s, s:[{s:s, s:{s:s, s:s}}]}", "channel", was_channel, "ts", was_ts,
+                      "text", text, "blocks", "type", "section", "text", "type", "mrkdwn", "text", text);
+        char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+        snprintf(url, sizeof url, "%schat.update", w->sv->slack_api_base);
+        struct outbox_post post = {url,  body, body ? strlen(body) : 0, NULL, w->sv->slack_bot_token, 1,
+                                   NULL, NULL};
+        long code = 0, retry_after = 0;
+        char *slack_error = NULL;
+        if (!body || outbox_attempt(w->curl, &post, &code, &retry_after, &slack_error) != 1)
+            log_event("warn", "notice",
+                      "\"id\":\"%s\",\"why\":\"the replaced request's message was not updated\"", k->n.id);
+        free(slack_error);
+        free(body);
+        json_decref(o);
+    }
+    json_decref(a);
+    json_decref(extra);
+}
+
 static void finish(struct store *st, const struct claimed *k, const char *state, int attempts,
                    int64_t next_try, int64_t now, const char *error)
 {
@@ -213,7 +253,7 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
         w->curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
         if (w->curl_ready == 1) w->curl = curl_easy_init();
     }
-    char url[SLACK_API_BASE_MAX + 32], id_header[64];
+    char url[SLACK_API_BASE_MAX + 32], id_header[64], *answer = NULL;
     if (slack) snprintf(url, sizeof url, "%schat.postMessage", w->sv->slack_api_base);
     snprintf(id_header, sizeof id_header, "X-Concierge-Notice-Id: %s", k->n.id);
     struct outbox_post post = {slack ? url : k->url,
@@ -222,11 +262,14 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
                                slack ? NULL : k->secret,
                                slack ? w->sv->slack_bot_token : NULL,
                                slack,
-                               slack ? NULL : id_header};
+                               slack ? NULL : id_header,
+                               slack ? &answer : NULL};
     long code = 0, retry_after = 0;
     char *slack_error = NULL;
     int got = w->curl ? outbox_attempt(w->curl, &post, &code, &retry_after, &slack_error) : 0;
     free(body);
+    if (got == 1 && answer) posted(w, st, k, answer);
+    free(answer);
     int attempts = k->n.attempts + 1;
     char error[160];
     if (slack_error)

@@ -216,6 +216,10 @@ int outbox_attempt(void *curl, const struct outbox_post *d, long *code, long *re
         else
             verdict = *code == 408 || *code == 429 || *code >= 500 ? 0 : -1;
     }
+    if (verdict == 1 && d->answer && ans.buf) {
+        *d->answer = ans.buf; /* the caller's now */
+        ans.buf = NULL;
+    }
     free(ans.buf);
     return verdict;
 }
@@ -274,7 +278,7 @@ static void *run(void *arg)
             curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
             if (curl_ready == 1) c = curl_easy_init();
         }
-        struct outbox_post post = {d->url, d->body, d->len, d->secret, d->bearer, d->slack_api, NULL};
+        struct outbox_post post = {d->url, d->body, d->len, d->secret, d->bearer, d->slack_api, NULL, NULL};
         int got = c ? outbox_attempt(c, &post, &code, &retry_after, &slack_error) : 0;
         d->attempts++;
         /* A 429 says how long to wait (Slack's rate limits): that long, not the back-off; a

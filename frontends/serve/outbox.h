@@ -62,6 +62,7 @@ struct outbox_post {
     const char *bearer; /* Authorization: Bearer; NULL: none */
     int slack_api;      /* the answer is Slack's Web API's (outbox_opts) */
     const char *header; /* one more header line ("X-Concierge-Notice-Id: n…"), or NULL */
+    char **answer;      /* Slack's: when not NULL and the try delivered, the answer's body (malloc'd) */
 };
 /* One try of p with a libcurl easy handle (CURL *): 1 delivered, 0 worth retrying (no answer,
  * 408, 429, 5xx, Slack's passing errors), -1 refused for good (another 4xx, Slack's other
