@@ -6,6 +6,13 @@
 #include <stdint.h>
 
 #define BODY_LIMIT (64 * 1024) /* interfaces.md: a larger body is 413 */
+/* Query-string arguments kept (the web page's: t, who, since, before); a request with more is
+ * refused whole (400), never read in part. */
+#define REQUEST_ARGS_MAX 16
+
+struct http_arg {
+    const char *name, *value;
+};
 
 struct http_request {
     const char *method;
@@ -17,8 +24,14 @@ struct http_request {
     const char *slack_timestamp;
     const char *slack_signature;
     const char *idempotency_key;
+    const char *cookie;                     /* the Cookie header (the web page's session), or NULL */
+    struct http_arg args[REQUEST_ARGS_MAX]; /* the query string's, decoded */
+    int n_args;
     int64_t now; /* the clock when the request arrived */
 };
+
+/* The query-string argument of that name, or NULL. */
+const char *request_arg(const struct http_request *rq, const char *name);
 
 struct http_response {
     int status;
@@ -29,9 +42,14 @@ struct http_response {
      * status, or -1. */
     int intent_kind;
     int reply_status;
+    char *location;   /* a redirect's Location (malloc'd, owned), or NULL */
+    char *set_cookie; /* a Set-Cookie header's value (malloc'd, owned), or NULL */
+    /* An HTML page of the web page (interfaces.md): sent with its security headers
+     * (Content-Security-Policy, X-Content-Type-Options, Referrer-Policy, X-Frame-Options). */
+    int page;
 };
 
-void response_clear(struct http_response *rs); /* frees the body */
+void response_clear(struct http_response *rs); /* frees the body, the location and the cookie */
 
 /* Sets a JSON body (json_dumps of o, compact, in order; o is not taken). */
 struct json_t;

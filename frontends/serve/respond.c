@@ -12,8 +12,17 @@
 void response_clear(struct http_response *rs)
 {
     free(rs->body);
-    rs->body = NULL;
+    free(rs->location);
+    free(rs->set_cookie);
+    rs->body = rs->location = rs->set_cookie = NULL;
     rs->len = 0;
+}
+
+const char *request_arg(const struct http_request *rq, const char *name)
+{
+    for (int i = 0; i < rq->n_args; i++)
+        if (strcmp(rq->args[i].name, name) == 0) return rq->args[i].value;
+    return NULL;
 }
 
 void respond_text(struct http_response *rs, int status, const char *content_type, const char *buf, size_t len)

@@ -19,10 +19,16 @@ static const struct {
 #undef X
 };
 
+/* A route's path ending in "/" is a prefix: the route answers every path under it (the web
+ * page's /ui/…). */
 enum route_id route_find(const char *path)
 {
-    for (int i = 0; i < ROUTE_OTHER; i++)
-        if (strcmp(routes[i].path, path) == 0) return (enum route_id)i;
+    for (int i = 0; i < ROUTE_OTHER; i++) {
+        size_t n = strlen(routes[i].path);
+        if (strcmp(routes[i].path, path) == 0 ||
+            (routes[i].path[n - 1] == '/' && strncmp(routes[i].path, path, n) == 0))
+            return (enum route_id)i;
+    }
     return ROUTE_OTHER;
 }
 
@@ -40,7 +46,8 @@ void route_dispatch(struct serve *sv, struct store *st, const struct http_reques
                       "/slack/interactions, /slack/events, /healthz, /metrics)");
         return;
     }
-    if (strcmp(rq->method, routes[*route].method) != 0) {
+    /* "*": the route takes GET and POST and says itself which of its paths takes which. */
+    if (strcmp(routes[*route].method, "*") != 0 && strcmp(rq->method, routes[*route].method) != 0) {
         respond_error(rs, 405, "%s takes %s", routes[*route].path, routes[*route].method);
         return;
     }

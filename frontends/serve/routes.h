@@ -1,5 +1,6 @@
 /* The routes of concierge serve: one row a route (method, path, handler), as Redis keeps
- * its commands; adding an endpoint is adding a row. */
+ * its commands; adding an endpoint is adding a row. A path ending in "/" answers every path
+ * under it; the method "*" takes any, the handler deciding. */
 #ifndef CONCIERGE_ROUTES_H
 #define CONCIERGE_ROUTES_H
 #include "request.h"

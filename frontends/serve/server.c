@@ -46,9 +46,29 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct http_respo
     if (!resp) return MHD_NO;
     if (rs->content_type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (rs->location) MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rs->location);
+    if (rs->set_cookie) MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rs->set_cookie);
+    if (rs->page) {
+        /* interfaces.md, the web page's safety: nothing but its own stylesheet, in no frame. */
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'");
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
     enum MHD_Result r = MHD_queue_response(c, (unsigned int)rs->status, resp);
     MHD_destroy_response(resp);
     return r;
+}
+
+/* Each query-string argument (libmicrohttpd decodes them) into the request, up to its room: the
+ * caller refuses a request with more. */
+static enum MHD_Result take_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct http_request *rq = cls;
+    if (rq->n_args < REQUEST_ARGS_MAX) rq->args[rq->n_args++] = (struct http_arg){key, value ? value : ""};
+    return MHD_YES;
 }
 
 static void finish(struct serve *sv, const char *method, enum route_id route, struct http_response *rs,
@@ -169,10 +189,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             .slack_timestamp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Request-Timestamp"),
             .slack_signature = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Slack-Signature"),
             .idempotency_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"),
+            .cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
             .now = st ? store_clock(st) : (int64_t)time(NULL), /* the database's on PostgreSQL */
         };
+        int too_many = MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, take_arg, &rq) > REQUEST_ARGS_MAX;
         if (!st)
             respond_error(&rs, 503, "the access store cannot be opened");
+        else if (too_many)
+            respond_error(&rs, 400, "more than %d query-string arguments", REQUEST_ARGS_MAX);
         else
             route_dispatch(sv, st, &rq, &rs, &route);
     }
