@@ -250,7 +250,8 @@ int notices_for_expiry(struct store *s, const struct st_sandbox *sb, const struc
     describe_until(g->expires_at, when, sizeof when);
     struct text t = TEXT_INIT;
     text_printf(
-        &t, "Your %s access to sandbox %s (%s%s) ended at %s. To ask for it again, say: request %s access to %s",
+        &t,
+        "Your %s access to sandbox %s (%s%s) ended at %s. To ask for it again, say: request %s access to %s",
         role_name(g->role), sb->name, g->project[0] ? "project " : "sandbox-wide", g->project, when,
         role_name(g->role), sb->name);
     snprintf(dedup, sizeof dedup, "e%lld:%s", (long long)event_id, g->principal);

@@ -25,7 +25,7 @@ struct scenario {
     int64_t now;
     char token[16];
     char request[16]; /* the token of the last request made: $REQUEST */
-    char dir[64]; /* the scenario's temporary folder: $DIR in setup and in exists/missing */
+    char dir[64];     /* the scenario's temporary folder: $DIR in setup and in exists/missing */
 };
 
 /* Two source trees for cross-sandbox scenarios: $DIR/a (main.c, .env, a link out of the
@@ -343,7 +343,7 @@ static void step(struct scenario *sc, int lineno, json_t *st)
     } else {
         char with_token[1100];
         replace_var(raw, "$TOKEN", sc->token, with_token, sizeof with_token); /* the last pending token */
-        replace_var(with_token, "$REQUEST", sc->request, text, sizeof text); /* the last request's */
+        replace_var(with_token, "$REQUEST", sc->request, text, sizeof text);  /* the last request's */
         execute_text(&x, text, strlen(text), &r);
         const char *rq = json_string_value(json_object_get(json_object_get(r.result, "request"), "token"));
         if (rq && r.it.kind == IK_REQUEST_ACCESS) snprintf(sc->request, sizeof sc->request, "%s", rq);
