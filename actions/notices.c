@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../intent/describe.h"
+#include "../intent/duration.h"
 #include "../intent/text.h"
 #include "../intent/timecalc.h"
 
@@ -155,8 +156,19 @@ static int request_notice(struct store *s, const struct st_sandbox *sb, enum int
                     project ? ", project " : "", project ? project : "");
         const char *d = json_string_value(json_object_get(q, "duration"));
         const char *until = json_string_value(json_object_get(q, "expires_at"));
-        if (d) text_printf(&t, ", for %s from approval", d);
-        if (until) text_printf(&t, ", until %s", until);
+        /* In words, as the requester's own reply says them (never P3D or an RFC 3339 instant). */
+        struct duration len;
+        int64_t end;
+        if (d && duration_parse_iso(d, &len) == 0) {
+            text_puts(&t, ", for ");
+            describe_duration(&len, &t);
+            text_puts(&t, " from approval");
+        }
+        if (until && parse_rfc3339(until, &end) == 0) {
+            char when[64];
+            describe_until(end, when, sizeof when);
+            text_printf(&t, ", until %s", when);
+        }
         if (note) text_printf(&t, ", because: %s", note);
         text_printf(&t, " (request %s). To answer, say: approve %s, or deny %s because …", token, token,
                     token);
@@ -251,7 +263,8 @@ int notices_for_expiry(struct store *s, const struct st_sandbox *sb, const struc
     describe_until(g->expires_at, when, sizeof when);
     struct text t = TEXT_INIT;
     text_printf(
-        &t, "Your %s access to sandbox %s (%s%s) ended %s. To ask for it again, say: request %s access to %s",
+        &t,
+        "Your %s access to sandbox %s (%s%s) ended at %s. To ask for it again, say: request %s access to %s",
         role_name(g->role), sb->name, g->project[0] ? "project " : "sandbox-wide", g->project, when,
         role_name(g->role), sb->name);
     snprintf(dedup, sizeof dedup, "e%lld:%s", (long long)event_id, g->principal);
