@@ -185,6 +185,13 @@ int request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *
         text_puts(&au->before, before);
         free(before);
     }
+    /* The event's subject is the one who asks (a request names no one else). */
+    json_t *subject = json_pack("[s]", x->actor);
+    char *subjects = subject ? json_dumps(subject, JSON_COMPACT) : NULL;
+    json_decref(subject);
+    if (!subjects) return store_fail(x, r);
+    text_puts(&au->subjects, subjects);
+    free(subjects);
     json_t *o = requests_json(&q);
     char *after = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     if (after) text_puts(&au->after, after);
