@@ -404,6 +404,12 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
                "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id WHERE s.name = $1::text")        \
     X(SB_SET_MODE, "UPDATE sandboxes SET mode = $2::text WHERE id = $1::bigint")                             \
     X(SB_COUNT, "SELECT count(*) FROM sandboxes")                                                            \
+    X(SB_OF,                                                                                                 \
+      "SELECT s.name FROM sandboxes s WHERE s.owner = $1::text OR EXISTS (SELECT 1 FROM members m WHERE "    \
+      "m.workspace_id = s.workspace_id AND m.principal = $1::text) OR EXISTS (SELECT 1 FROM grants g WHERE " \
+      "g.sandbox_id = s.id AND g.principal = $1::text) OR EXISTS (SELECT 1 FROM collaborators c WHERE "      \
+      "c.sandbox_id = s.id AND c.principal = $1::text) OR EXISTS (SELECT 1 FROM agent_keys k WHERE "         \
+      "k.sandbox_id = s.id AND k.principal = $1::text) ORDER BY s.name" BYTEWISE)                            \
     X(THING_ADD, "INSERT INTO things (sandbox_id, kind, name) VALUES ($1::bigint, $2::text, $3::text) "      \
                  "ON CONFLICT DO NOTHING")                                                                   \
     X(THING_REMOVE,                                                                                          \
@@ -829,6 +835,13 @@ static enum store_status one_row(struct store *s, enum stmt_id id, const struct 
     return STORE_OK;
 }
 
+/* The rows of a statement, all of them: libpq holds a result whole. */
+static PGresult *rows(struct store *s, enum stmt_id id, const struct args *a, const char *what)
+{
+    char state[6];
+    return exec_stmt(s, id, a, what, state);
+}
+
 /* 1 when the statement returns a row, 0 when not, -1 on error. */
 static int exists(struct store *s, enum stmt_id id, const struct args *a, const char *what)
 {
@@ -1204,6 +1217,18 @@ static enum store_status pg_sandbox_set_mode(struct store *s, int64_t sandbox_id
     return run(s, SQL_SB_SET_MODE, &a, "setting the sharing mode", NULL);
 }
 
+static enum store_status pg_sandboxes_of(struct store *s, const char *principal, store_name_fn fn, void *ctx)
+{
+    struct args a = {0};
+    a_text(&a, principal);
+    PGresult *r = rows(s, SQL_SB_OF, &a, "listing a principal's sandboxes");
+    if (!r) return STORE_ERROR;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (fn(ctx, PQgetvalue(r, i, 0))) break;
+    PQclear(r);
+    return STORE_OK;
+}
+
 static int64_t pg_sandbox_count(struct store *s)
 {
     PGresult *r;
@@ -1314,12 +1339,6 @@ static enum store_status pg_grant_delete(struct store *s, int64_t grant_id)
     return st == STORE_OK && n == 0 ? STORE_NOT_FOUND : st;
 }
 
-/* The rows of a statement, all of them: libpq holds a result whole. */
-static PGresult *rows(struct store *s, enum stmt_id id, const struct args *a, const char *what)
-{
-    char state[6];
-    return exec_stmt(s, id, a, what, state);
-}
 
 static enum store_status pg_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
                                        void *ctx)

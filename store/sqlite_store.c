@@ -379,6 +379,12 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
                "FROM sandboxes s JOIN workspaces w ON w.id = s.workspace_id WHERE s.name = ?1")              \
     X(SB_SET_MODE, "UPDATE sandboxes SET mode = ?2 WHERE id = ?1")                                           \
     X(SB_COUNT, "SELECT count(*) FROM sandboxes")                                                            \
+    X(SB_OF,                                                                                                 \
+      "SELECT s.name FROM sandboxes s WHERE s.owner = ?1 OR EXISTS (SELECT 1 FROM members m WHERE "          \
+      "m.workspace_id = s.workspace_id AND m.principal = ?1) OR EXISTS (SELECT 1 FROM grants g WHERE "       \
+      "g.sandbox_id = s.id AND g.principal = ?1) OR EXISTS (SELECT 1 FROM collaborators c WHERE "            \
+      "c.sandbox_id = s.id AND c.principal = ?1) OR EXISTS (SELECT 1 FROM agent_keys k WHERE "               \
+      "k.sandbox_id = s.id AND k.principal = ?1) ORDER BY s.name")                                           \
     X(THING_ADD, "INSERT INTO things (sandbox_id, kind, name) VALUES (?1, ?2, ?3)")                          \
     X(THING_REMOVE, "DELETE FROM things WHERE sandbox_id = ?1 AND kind = ?2 AND name = ?3")                  \
     X(THING_IS, "SELECT 1 FROM things WHERE sandbox_id = ?1 AND kind = ?2 AND name = ?3")                    \
@@ -1071,6 +1077,21 @@ static enum store_status sq_sandbox_set_mode(struct store *s, int64_t sandbox_id
     sqlite3_bind_int64(st, 1, sandbox_id);
     bind_text(st, 2, mode_text(mode));
     return run(s, st, "setting the sharing mode");
+}
+
+static enum store_status sq_sandboxes_of(struct store *s, const char *principal, store_name_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SB_OF);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, principal);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, col_text(st, 0))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing a principal's sandboxes");
 }
 
 static int64_t sq_sandbox_count(struct store *s)

@@ -112,6 +112,11 @@ enum store_status store_sandbox_add(struct store *s, const char *name, const cha
                                     int64_t *id);
 enum store_status store_sandbox_find(struct store *s, const char *name, struct st_sandbox *out);
 enum store_status store_sandbox_set_mode(struct store *s, int64_t sandbox_id, enum mode mode);
+typedef int (*store_name_fn)(void *ctx, const char *name);
+/* The names of the sandboxes principal may be related to (access.md: the owner, a member of
+ * the workspace, a holder of a grant live or expired, a collaborator, a key holder), by name:
+ * candidates only — actions/authorise.c's relation_of decides. */
+enum store_status store_sandboxes_of(struct store *s, const char *principal, store_name_fn fn, void *ctx);
 int64_t store_sandbox_count(struct store *s); /* -1 on error */
 
 /* Projects and agents: named things inside one sandbox. kind is "project" or "agent". */
@@ -124,7 +129,6 @@ int store_thing_exists(struct store *s, int64_t sandbox_id, const char *kind,
 enum store_status store_collaborator_add(struct store *s, int64_t sandbox_id, const char *principal);
 enum store_status store_collaborator_remove(struct store *s, int64_t sandbox_id, const char *principal);
 int store_is_collaborator(struct store *s, int64_t sandbox_id, const char *principal); /* 1, 0, -1 */
-typedef int (*store_name_fn)(void *ctx, const char *name);
 enum store_status store_collaborator_each(struct store *s, int64_t sandbox_id, store_name_fn fn, void *ctx);
 
 /* ---- Grants ------------------------------------------------------------------------ */
