@@ -233,6 +233,30 @@ static void relation_words(struct store *s, const struct st_sandbox *sb, const c
         snprintf(buf, size, "not a member of %s", sb->name);
 }
 
+/* What only the owner may do, in words a person reads (interfaces.md: never an intent's
+ * internal name). */
+static const char *owner_doing(enum intent_kind k)
+{
+    switch (k) {
+    case IK_INVITE: return "invite";
+    case IK_CHANGE_ROLE: return "change someone's role";
+    case IK_REVOKE: return "revoke another person's access";
+    case IK_SET_EXPIRY: return "change how long access lasts";
+    case IK_LIST_ACCESS: return "list who has access";
+    case IK_SHOW_AUDIT: return "read the audit log";
+    case IK_SET_MODE: return "change the sharing mode";
+    case IK_SHARE_AGENT: return "share an agent";
+    case IK_UNSHARE_AGENT: return "stop sharing an agent";
+    case IK_GRANT_CROSS: return "give another sandbox read access";
+    case IK_REFRESH_CROSS: return "refresh a shared snapshot";
+    case IK_REVOKE_CROSS: return "take a sandbox's read access away";
+    case IK_SET_POLICY: return "set the access policy";
+    case IK_APPROVE_REQUEST: return "approve an access request";
+    case IK_DENY_REQUEST: return "deny an access request";
+    default: return "do that";
+    }
+}
+
 int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *actor, const struct intent *it,
                      int64_t now, struct decision *d)
 {
@@ -277,6 +301,6 @@ int authorise_intent(struct store *s, const struct st_sandbox *sb, const char *a
     snprintf(d->reason, sizeof d->reason, "%s is %s; only the owner may %s", actor, who,
              intent_kind_who(it->kind) == W_SELF && !intent_kind_mutates(it->kind)
                  ? "check another person's access"
-                 : intent_kind_name(it->kind));
+                 : owner_doing(it->kind));
     return 0;
 }
