@@ -9,6 +9,7 @@
 #include "../frontends/serve/form.h"
 #include "../frontends/serve/slack_sig.h"
 #include "../frontends/serve/url_prefix.h"
+#include "../frontends/serve/slack_request.h"
 #include "check.h"
 
 /* docs.slack.dev, "Verifying requests from Slack", as python-slack-sdk's signature verifier
@@ -182,9 +183,21 @@ static void test_url_prefix(void)
     CHECK(why && strstr(why, "encoded"), "the refusal says what it found");
 }
 
+/* Slack's escaping of what a person typed, turned back: a note reads as it was written. */
+static void test_slack_unescape(void)
+{
+    char s[64] = "a &amp; b &lt;c&gt; &amp;amp; <@U1> &x;";
+    size_t n = slack_unescape(s, strlen(s));
+    CHECK_STR(s, "a & b <c> &amp; <@U1> &x;", "&amp; &lt; &gt; turned back, once; anything else kept");
+    CHECK_INT((long long)n, (long long)strlen(s), "its new length");
+    char t[8] = "&amp";
+    CHECK_INT((long long)slack_unescape(t, 4), 4, "a cut entity is kept as it is");
+}
+
 int main(void)
 {
     test_url_prefix();
+    test_slack_unescape();
     test_signature();
     test_concierge_signature();
     test_form();

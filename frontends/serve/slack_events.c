@@ -12,6 +12,7 @@
 #include "log.h"
 #include "routes.h"
 #include "serve.h"
+#include "slack_request.h"
 
 int64_t slack_event_clock_ms(void)
 {
@@ -168,6 +169,7 @@ static struct slack_event *read_message(struct serve *sv, json_t *p, json_t *ev,
     snprintf(e->ts, sizeof e->ts, "%s", ts);
     snprintf(e->thread_ts, sizeof e->thread_ts, "%s", thread_ts ? thread_ts : "");
     e->len = strip_mentions(text, n, auths, e->text);
+    e->len = slack_unescape(e->text, e->len);
     return e;
 }
 

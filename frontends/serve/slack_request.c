@@ -40,3 +40,26 @@ void slack_not_connected(char *out, size_t size, const char *team, const char *c
              "`concierge admin slack map --team %s --channel %s --sandbox NAME`.",
              team, channel);
 }
+
+size_t slack_unescape(char *s, size_t n)
+{
+    static const struct {
+        const char *entity;
+        size_t len;
+        char c;
+    } entities[] = {{"&amp;", 5, '&'}, {"&lt;", 4, '<'}, {"&gt;", 4, '>'}};
+    size_t w = 0;
+    for (size_t r = 0; r < n;) {
+        size_t k = 0;
+        for (; k < sizeof entities / sizeof entities[0]; k++)
+            if (n - r >= entities[k].len && memcmp(s + r, entities[k].entity, entities[k].len) == 0) break;
+        if (k < sizeof entities / sizeof entities[0]) {
+            s[w++] = entities[k].c;
+            r += entities[k].len;
+        } else {
+            s[w++] = s[r++];
+        }
+    }
+    if (w < n) s[w] = '\0';
+    return w;
+}

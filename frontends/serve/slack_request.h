@@ -18,6 +18,12 @@ int slack_verified(struct serve *sv, const struct http_request *rq, struct http_
 /* Slack's IDs (team, channel, user): 1 to SLACK_ID_MAX letters and digits. */
 int slack_id_ok(const char *s);
 
+/* Slack escapes the three characters &, < and > of what a person typed as &amp;, &lt; and &gt;
+ * (docs.slack.dev: formatting, escaping text); they are turned back in place, so that a note says
+ * what was typed and is escaped once, where it is shown. Slack's own markup (<@U…>) is not
+ * escaped and is left as it is. Returns the new length. */
+size_t slack_unescape(char *s, size_t n);
+
 /* What a channel with no sandbox (no slack map for it or its team) is told, with the admin
  * command that connects it, into out (IDs of SLACK_ID_MAX at most: 512 bytes hold it). */
 void slack_not_connected(char *out, size_t size, const char *team, const char *channel);

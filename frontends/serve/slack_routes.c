@@ -44,6 +44,7 @@ void slack_commands(struct serve *sv, struct store *st, const struct http_reques
         respond_error(rs, 400, "text is missing");
         return;
     }
+    n = (long)slack_unescape(text, (size_t)n);
     char actor[PRINCIPAL_MAX_LEN + 1], sandbox[NAME_MAX_LEN + 1], conversation[128];
     int who = identity_slack_user(st, user, actor, sizeof actor), mapped = 0;
     if (who == 0) mapped = identity_slack_sandbox(st, team, channel, sandbox, sizeof sandbox);
