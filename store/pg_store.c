@@ -1339,7 +1339,6 @@ static enum store_status pg_grant_delete(struct store *s, int64_t grant_id)
     return st == STORE_OK && n == 0 ? STORE_NOT_FOUND : st;
 }
 
-
 static enum store_status pg_grant_each(struct store *s, int64_t sb, const char *principal, store_grant_fn fn,
                                        void *ctx)
 {
