@@ -3,20 +3,27 @@
  * every page: a hostile value (a principal, a request's note, an audit summary, a query)
  * appears only escaped; no script and no inline style anywhere; every POST form carries the
  * CSRF token; the viewer's page has no change forms and the owner's has them all; a key's
- * secret is never shown; an audit page shows every event it is given.
+ * secret is never shown; an audit page shows every event it is given. Then the same pages from
+ * real replies (execute_text on a real SQLite store), so that the shapes read are the ones the
+ * pipeline makes.
  *
  * Usage: test_render_html GOLDEN_DIR [1]     (1 rewrites the golden files; set UPDATE=1 too)
  * The pages (and style.css) are also written to $HTML_OUT when it is set, to look at them in a
  * browser (their link to /ui/style.css then needs pointing at the file beside them). */
 #define _GNU_SOURCE /* strcasestr */
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "../actions/execute.h"
+#include "../frontends/cli/cli.h"
 #include "../frontends/serve/render_html.h"
 #include "../frontends/serve/ui_style.h"
 #include "../intent/timecalc.h"
@@ -504,6 +511,122 @@ static void test_other_pages(void)
     text_free(&p);
 }
 
+/* ---- From real replies ---- */
+
+static struct store *st;
+
+static void admin_in(const char *command)
+{
+    char buf[256];
+    char *argv[16], *save = NULL;
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s", command);
+    for (char *t = strtok_r(buf, " ", &save); t && argc < 16; t = strtok_r(NULL, " ", &save))
+        argv[argc++] = t;
+    fflush(stdout);
+    int saved = dup(1), nul = open("/dev/null", O_WRONLY);
+    if (saved < 0 || nul < 0 || dup2(nul, 1) < 0) abort();
+    int rc = admin_run(st, argc, argv, 0);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(nul);
+    CHECK(rc == 0, command);
+}
+
+static void exec_as(const char *actor, int yes, const char *text, struct reply *r)
+{
+    struct exec_ctx x = {
+        .store = st, .actor = actor, .sandbox = "demo", .now = now, .yes = yes, .conversation = "web:test"};
+    reply_init(r);
+    execute_text(&x, text, strlen(text), r);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void test_real_replies(void)
+{
+    char dir[] = "/tmp/render_html.XXXXXX", db[64], err[256];
+    if (!CHECK(mkdtemp(dir) != NULL, "a work folder")) return;
+    snprintf(db, sizeof db, "%s/s.db", dir);
+    if (!CHECKF(store_open(db, STORE_CREATE, &st, err, sizeof err) == STORE_OK, "a store", "%s", err)) return;
+    admin_in("workspace add default");
+    admin_in("sandbox add demo --owner @ann");
+    admin_in("project add demo web");
+    admin_in("workspace member add default @erin");
+    static const char *const changes[] = {
+        "invite @bob as editor for 3 days", "invite @carol as viewer on the web project",
+        "switch to collaborated mode", "only let @bob into this sandbox's workloads"};
+    struct reply r, list, mode, pending, audit;
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++) {
+        exec_as("@ann", 1, changes[i], &r);
+        CHECKF(r.status == RS_DONE, "a change for the page", "%s: %s", changes[i], r.summary.s);
+        reply_clear(&r);
+    }
+    /* A request whose reason holds markup and quotes, as a person may type it. */
+    exec_as("@erin", 0, "request editor access for 1 week because \"<b>urgent</b>\" it's the release", &r);
+    CHECKF(r.status == RS_DONE, "a request", "%s", r.summary.s);
+    reply_clear(&r);
+    exec_as("@ann", 0, "who has access?", &list);
+    exec_as("@ann", 0, "what's the sharing mode?", &mode);
+    exec_as("@ann", 0, "what's pending?", &pending);
+    exec_as("@ann", 0, "show the audit log", &audit);
+    CHECK(list.status == RS_DONE && mode.status == RS_DONE && pending.status == RS_DONE &&
+              audit.status == RS_DONE,
+          "the readings for the page");
+
+    struct html_viewer v = {"@ann", CSRF, now};
+    struct html_access a = {json_object_get(list.result, "members"),     mode.result, NULL, NULL,
+                            json_object_get(pending.result, "requests"), NULL};
+    struct html_may owner_may = {1, 0, 1}, none = {0, 0, 0};
+    struct text p = TEXT_INIT;
+    CHECK(html_page_access(&p, &v, "demo", &a, &owner_may) == 0, "the owner's page from real replies");
+    page_checks(p.s, "real access (owner)");
+    size_t members = json_array_size(a.members);
+    CHECK_INT((long long)members, 3, "the owner, @bob and @carol");
+    CHECK_INT(count(p.s, "name=\"action\" value=\"revoke\""), (int)members - 1, "Revoke on each real grant");
+    CHECK(strstr(p.s, "<input type=\"hidden\" name=\"project\" value=\"web\">") != NULL, "@carol's project");
+    CHECK(strstr(p.s, "(in 3 days)") != NULL, "@bob's grant ends in 3 days");
+    CHECK_INT(count(p.s, "name=\"action\" value=\"approve\""), 1, "@erin's request, to approve");
+    CHECK(strstr(p.s, "&quot;&lt;b&gt;urgent&lt;/b&gt;&quot; it&#39;s the release") != NULL,
+          "the request's real note, escaped");
+    CHECK(!strstr(p.s, "<b>urgent"), "its markup never markup");
+    CHECK(strstr(p.s, ">collaborated</dd>") && strstr(p.s, "@bob</dd>"), "the real mode and collaborators");
+    text_reset(&p);
+    CHECK(html_page_access(&p, &v, "demo", &a, &none) == 0, "the same, flags off");
+    CHECK(!strstr(p.s, "/act\""), "no change form with the flags off, whatever the data");
+
+    text_reset(&p);
+    struct html_audit_query q = {0};
+    json_t *events = json_object_get(audit.result, "events");
+    CHECK(html_page_audit(&p, &v, "demo", events, &q) == 0, "the audit page from a real reply");
+    page_checks(p.s, "real audit");
+    CHECK(json_array_size(events) >= 5, "the changes and the request are audited");
+    CHECK_INT(count(p.s, "<tr>") - 1, (int)json_array_size(events), "every real event a row");
+
+    /* A change kept waiting (no --yes, no one to ask): the confirmation page. */
+    exec_as("@ann", 0, "revoke @bob", &r);
+    if (CHECKF(r.status == RS_NEEDS_CONFIRMATION && r.token[0], "revoke waits", "%s", r.summary.s)) {
+        text_reset(&p);
+        CHECK(html_page_confirm(&p, &v, NULL, &r) == 0, "the confirmation page from a real reply");
+        page_checks(p.s, "real confirm");
+        char field[64];
+        snprintf(field, sizeof field, "name=\"token\" value=\"%s\"", r.token);
+        CHECK_INT(count(p.s, field), 2, "Confirm and Cancel carry the real token");
+        CHECK(strstr(p.s, "action=\"/ui/s/demo/act\"") != NULL, "the intent's sandbox when none is given");
+        CHECK(!strstr(p.s, "To carry it out"), "the typed step left out");
+    }
+    reply_clear(&r);
+    text_free(&p);
+    reply_clear(&list), reply_clear(&mode), reply_clear(&pending), reply_clear(&audit);
+    store_close(st);
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -524,6 +647,7 @@ int main(int argc, char **argv)
     test_audit();
     test_confirm_and_result();
     test_other_pages();
+    test_real_replies();
     const char *out = getenv("HTML_OUT");
     if (out && *out) write_all(out, "style.css", ui_style_css, ui_style_css_len);
     if (update) printf("golden files written to %s\n", golden_dir);
