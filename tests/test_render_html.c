@@ -413,7 +413,8 @@ static void test_audit(void)
     struct text p = TEXT_INIT;
     golden(&p, html_page_audit(&p, &v, "demo", events, &newest), "audit.html");
     CHECK_INT(count(p.s, "<tr>") - 1, 4, "every event given is a row (never cut)");
-    CHECK(strstr(p.s, "4 events, newest first.") != NULL, "the count, in number");
+    CHECK(strstr(p.s, "4 events, newest first; older ones are on the next page") != NULL,
+          "the count, in number, and that there are older ones");
     CHECK(strstr(p.s, "href=\"/ui/s/demo/audit?before=9\">Older events</a>") != NULL,
           "the older page's link");
     CHECK(strstr(p.s, "<td data-label=\"What\">revoke @bob (owner-only)</td>") != NULL,

@@ -482,8 +482,10 @@ int html_page_audit(struct text *out, const struct html_viewer *v, const char *s
     if (!n) {
         text_puts(out, q->before ? "<p>No older events.</p>\n" : "<p>No events match.</p>\n");
     } else {
-        text_printf(out, "<p>%zu event%s%s, newest first.</p>\n", n, n == 1 ? "" : "s",
-                    q->before ? " before these" : "");
+        /* Never cut silently: a page that is not the last says there is more, and where. */
+        text_printf(out, "<p>%zu event%s%s, newest first%s.</p>\n", n, n == 1 ? "" : "s",
+                    q->before ? " before these" : "",
+                    q->older_before ? "; older ones are on the next page (Older events, below)" : "");
         static const char *const heads[] = {"When", "Who", "Outcome", "What"};
         table_head(out, NULL, heads, 4);
         json_t *e;
