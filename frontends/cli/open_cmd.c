@@ -56,7 +56,7 @@ int open_main(int argc, char **argv)
     const char *why = url ? weblink_url_refused(url) : NULL;
     args_release(&a);
     if (why) {
-        cli_refuse_value("--public-url ", url, why);
+        cli_refuse_value("--public-url", url, why);
         return EXIT_USAGE;
     }
     struct store *store;
