@@ -1324,7 +1324,8 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     return 0;
 }
 
-/* ---- sign_in (interfaces.md, Web page) ------------------------------------------------------------------ */
+/* ---- sign_in (interfaces.md, Web page) ------------------------------------------------------------------
+ */
 
 /* A one-time link to the web page for the one asking, and no one else (a link is never made
  * for another). It is a secret: it is in the result alone, never in the summary, which a

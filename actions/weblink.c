@@ -69,8 +69,8 @@ int weblink_make(struct store *s, const char *principal, const char *sandbox, co
         return -1;
     }
     if (weblink_token(token) || sha256_of(token, strlen(token), sha)) return -1;
-    if (snprintf(link, size, "%s/ui/login?t=%s%s%s", base, token, sandbox ? "&s=" : "", sandbox ? sandbox : "") >=
-        (int)size)
+    if (snprintf(link, size, "%s/ui/login?t=%s%s%s", base, token, sandbox ? "&s=" : "",
+                 sandbox ? sandbox : "") >= (int)size)
         return -1;
     OPENSSL_cleanse(token, sizeof token);
     *expires_at = now + WEB_LINK_TTL;

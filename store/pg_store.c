@@ -586,15 +586,19 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(WEB_SESSION_FORGET, "DELETE FROM web_sessions WHERE expires_at < $1::bigint")                          \
     X(WEB_SESSION_ADD, "INSERT INTO web_sessions (sha256, principal, csrf, created_at, expires_at) "         \
                        "VALUES (decode($1::text, 'hex'), $2::text, $3::text, $4::bigint, $5::bigint)")       \
-    X(WEB_SESSION_FIND, "SELECT principal, csrf, created_at, expires_at FROM web_sessions "                  \
-                        "WHERE sha256 = decode($1::text, 'hex') AND revoked_at IS NULL AND expires_at > $2::bigint") \
-    X(WEB_SESSION_END, "UPDATE web_sessions SET revoked_at = $2::bigint WHERE sha256 = decode($1::text, 'hex') " \
-                       "AND revoked_at IS NULL AND expires_at > $2::bigint")                                 \
+    X(WEB_SESSION_FIND,                                                                                      \
+      "SELECT principal, csrf, created_at, expires_at FROM web_sessions "                                    \
+      "WHERE sha256 = decode($1::text, 'hex') AND revoked_at IS NULL AND expires_at > $2::bigint")           \
+    X(WEB_SESSION_END,                                                                                       \
+      "UPDATE web_sessions SET revoked_at = $2::bigint WHERE sha256 = decode($1::text, 'hex') "              \
+      "AND revoked_at IS NULL AND expires_at > $2::bigint")                                                  \
     X(WEB_SESSION_REVOKE, "UPDATE web_sessions SET revoked_at = $2::bigint WHERE principal = $1::text "      \
                           "AND revoked_at IS NULL AND expires_at > $2::bigint")                              \
-    X(WEB_SESSIONS, "SELECT principal, " TS("created_at") " AS created_at, " TS("expires_at") " AS expires_at " \
-                    "FROM web_sessions WHERE revoked_at IS NULL AND expires_at > $1::bigint "                \
-                    "ORDER BY principal" BYTEWISE ", created_at")                                            \
+    X(WEB_SESSIONS,                                                                                          \
+      "SELECT principal, " TS("created_at") " AS created_at, " TS(                                           \
+          "expires_at") " AS expires_at "                                                                    \
+                        "FROM web_sessions WHERE revoked_at IS NULL AND expires_at > $1::bigint "            \
+                        "ORDER BY principal" BYTEWISE ", created_at")                                        \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
@@ -2557,8 +2561,9 @@ static enum store_status pg_web_link_take(struct store *s, const unsigned char s
     return st;
 }
 
-static enum store_status pg_web_session_add(struct store *s, const unsigned char sha[32], const char *principal,
-                                            const char *csrf, int64_t now, int64_t expires_at)
+static enum store_status pg_web_session_add(struct store *s, const unsigned char sha[32],
+                                            const char *principal, const char *csrf, int64_t now,
+                                            int64_t expires_at)
 {
     struct args f = {0}, a = {0};
     a_int(&f, now - 7 * 24 * 3600); /* sessions ended a week ago go with each new one */
@@ -2601,7 +2606,8 @@ static enum store_status pg_web_session_end(struct store *s, const unsigned char
     return st == STORE_OK && changed == 0 ? STORE_NOT_FOUND : st;
 }
 
-static enum store_status pg_web_session_revoke(struct store *s, const char *principal, int64_t now, int *count)
+static enum store_status pg_web_session_revoke(struct store *s, const char *principal, int64_t now,
+                                               int *count)
 {
     struct args a = {0};
     a_text(&a, principal);

@@ -536,21 +536,24 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
     X(SETTING_SET, "INSERT INTO settings (name, value) VALUES (?1, ?2) "                                     \
                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value")                                \
     X(WEB_LINK_FORGET, "DELETE FROM web_links WHERE expires_at < ?1")                                        \
-    X(WEB_LINK_ADD, "INSERT INTO web_links (sha256, principal, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)") \
+    X(WEB_LINK_ADD,                                                                                          \
+      "INSERT INTO web_links (sha256, principal, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")           \
     X(WEB_LINK_TAKE, "UPDATE web_links SET used_at = ?2 WHERE sha256 = ?1 AND used_at IS NULL "              \
                      "AND expires_at > ?2 RETURNING principal")                                              \
     X(WEB_SESSION_FORGET, "DELETE FROM web_sessions WHERE expires_at < ?1")                                  \
     X(WEB_SESSION_ADD, "INSERT INTO web_sessions (sha256, principal, csrf, created_at, expires_at) "         \
                        "VALUES (?1, ?2, ?3, ?4, ?5)")                                                        \
-    X(WEB_SESSION_FIND, "SELECT principal, csrf, created_at, expires_at FROM web_sessions WHERE sha256 = ?1 " \
-                        "AND revoked_at IS NULL AND expires_at > ?2")                                        \
+    X(WEB_SESSION_FIND,                                                                                      \
+      "SELECT principal, csrf, created_at, expires_at FROM web_sessions WHERE sha256 = ?1 "                  \
+      "AND revoked_at IS NULL AND expires_at > ?2")                                                          \
     X(WEB_SESSION_END, "UPDATE web_sessions SET revoked_at = ?2 WHERE sha256 = ?1 AND revoked_at IS NULL "   \
                        "AND expires_at > ?2")                                                                \
     X(WEB_SESSION_REVOKE, "UPDATE web_sessions SET revoked_at = ?2 WHERE principal = ?1 "                    \
                           "AND revoked_at IS NULL AND expires_at > ?2")                                      \
-    X(WEB_SESSIONS, "SELECT principal, strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch') AS created_at, " \
-                    "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at FROM web_sessions " \
-                    "WHERE revoked_at IS NULL AND expires_at > ?1 ORDER BY principal, created_at")           \
+    X(WEB_SESSIONS,                                                                                          \
+      "SELECT principal, strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch') AS created_at, "            \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at FROM web_sessions "             \
+      "WHERE revoked_at IS NULL AND expires_at > ?1 ORDER BY principal, created_at")                         \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES (?1, ?2, ?3, ?4, ?5)")                                                            \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < ?1")                                       \
@@ -2471,8 +2474,9 @@ static enum store_status sq_web_link_take(struct store *s, const unsigned char s
     return r;
 }
 
-static enum store_status sq_web_session_add(struct store *s, const unsigned char sha[32], const char *principal,
-                                            const char *csrf, int64_t now, int64_t expires_at)
+static enum store_status sq_web_session_add(struct store *s, const unsigned char sha[32],
+                                            const char *principal, const char *csrf, int64_t now,
+                                            int64_t expires_at)
 {
     sqlite3_stmt *forget = stmt(s, SQL_WEB_SESSION_FORGET), *add = stmt(s, SQL_WEB_SESSION_ADD);
     if (!forget || !add) return STORE_ERROR;
@@ -2497,7 +2501,8 @@ static enum store_status sq_web_session_find(struct store *s, const unsigned cha
     sqlite3_bind_int64(st, 2, now);
     enum store_status r = row_status(s, sqlite3_step(st), "finding a session");
     if (r == STORE_OK) {
-        if (copy_col(st, 0, out->principal, sizeof out->principal) | copy_col(st, 1, out->csrf, sizeof out->csrf))
+        if (copy_col(st, 0, out->principal, sizeof out->principal) |
+            copy_col(st, 1, out->csrf, sizeof out->csrf))
             r = cut_read(s);
         out->created_at = sqlite3_column_int64(st, 2);
         out->expires_at = sqlite3_column_int64(st, 3);
@@ -2516,7 +2521,8 @@ static enum store_status sq_web_session_end(struct store *s, const unsigned char
     return r == STORE_OK && sqlite3_changes(sq(s)->db) == 0 ? STORE_NOT_FOUND : r;
 }
 
-static enum store_status sq_web_session_revoke(struct store *s, const char *principal, int64_t now, int *count)
+static enum store_status sq_web_session_revoke(struct store *s, const char *principal, int64_t now,
+                                               int *count)
 {
     sqlite3_stmt *st = stmt(s, SQL_WEB_SESSION_REVOKE);
     if (!st) return STORE_ERROR;

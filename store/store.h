@@ -558,8 +558,9 @@ struct st_web_session {
     int64_t created_at, expires_at;
 };
 /* A session, kept only as the SHA-256 of its cookie's value; sessions ended a week ago go. */
-enum store_status store_web_session_add(struct store *s, const unsigned char sha256[32], const char *principal,
-                                        const char *csrf, int64_t now, int64_t expires_at);
+enum store_status store_web_session_add(struct store *s, const unsigned char sha256[32],
+                                        const char *principal, const char *csrf, int64_t now,
+                                        int64_t expires_at);
 /* The live session (not revoked, not expired at now): STORE_OK, or STORE_NOT_FOUND. */
 enum store_status store_web_session_find(struct store *s, const unsigned char sha256[32], int64_t now,
                                          struct st_web_session *out);

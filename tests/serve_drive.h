@@ -77,7 +77,7 @@ struct drive_resp {
     long status; /* 0: no answer (the connection failed) */
     char body[1 << 17];
     size_t len;
-    json_t *json; /* the body parsed, or NULL */
+    json_t *json;       /* the body parsed, or NULL */
     char headers[8192]; /* the response's header lines, as sent (\r\n each; cut at the size) */
     size_t hlen;
 };

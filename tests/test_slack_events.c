@@ -924,7 +924,8 @@ static void test_no_secret_in_dm(void)
     mention("C1", "U1", "open the web page", r);
     k = call_at(n0 + 4);
     api_call_ok(k, "chat.postEphemeral", TOKEN);
-    CHECK(says(k, "https://concierge.example.com/ui/login?t=") && strcmp(nz(jstr(k->json, "user")), "U1") == 0,
+    CHECK(says(k, "https://concierge.example.com/ui/login?t=") &&
+              strcmp(nz(jstr(k->json, "user")), "U1") == 0,
           "a mention in a channel: the link, posted to the speaker alone");
     CHECK(slash("C1", "U1", "open the web page", r) == 200 &&
               strcmp(nz(jstr(r->json, "response_type")), "ephemeral") == 0 &&

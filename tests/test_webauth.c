@@ -176,7 +176,8 @@ int main(int argc, char **argv)
     struct drive_resp *r = resp_new();
 
     /* A link from the command line, as serve recorded the page's URL. */
-    CHECK_INT(open_link(link, sizeof link, "--as", "@ann", "--now", T0_ISO, NULL), 0, "concierge open --as @ann");
+    CHECK_INT(open_link(link, sizeof link, "--as", "@ann", "--now", T0_ISO, NULL), 0,
+              "concierge open --as @ann");
     const char *path = path_of(link, HTTPS);
     CHECKF(path[0], "the link is the recorded public URL's /ui/login?t=…", "got '%s'", link);
     CHECK(get("/ui/", NULL, r) == 200 && strstr(r->body, "concierge open") && !strstr(r->body, "Signed in"),
@@ -186,7 +187,8 @@ int main(int argc, char **argv)
     char loc[256] = "";
     drive_header(r, "Location", loc, sizeof loc);
     CHECK_STR(loc, "/ui/", "to the page");
-    CHECKF(cookie_is(set_cookie, "__Host-concierge", "; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=28800"),
+    CHECKF(cookie_is(set_cookie, "__Host-concierge",
+                     "; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=28800"),
            "over https: __Host-concierge, HttpOnly, Secure, SameSite=Strict, Path=/, 8 hours", "got '%s'",
            set_cookie);
     CHECK(signed_in_as(cookie, "@ann", r), "with the cookie, /ui/ says who is signed in");
@@ -194,7 +196,8 @@ int main(int argc, char **argv)
     CHECK_INT((long)strlen(csrf), 64, "the page's form carries the session's CSRF token");
     CHECK(strstr(r->headers, "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'") != NULL,
           "the page has its security headers");
-    CHECK(get("/ui/", "concierge=0000000000000000000000000000000000000000000000000000000000000000", r) == 200 &&
+    CHECK(get("/ui/", "concierge=0000000000000000000000000000000000000000000000000000000000000000", r) ==
+                  200 &&
               !strstr(r->body, "Signed in"),
           "a made-up cookie signs in nobody");
 
@@ -250,11 +253,15 @@ int main(int argc, char **argv)
     for (const char *p = out; (p = strstr(p, "@ann")); p++)
         anns++;
     CHECK(ok && anns == 1, "admin sessions list: @bob's, and of @ann's only the race's (not the ended one)");
-    CHECK(drive_admin(bin, db, out, sizeof out, "sessions revoke @bob --now %s", T0_ISO) == 0 && strstr(out, "1 session of @bob"),
+    CHECK(drive_admin(bin, db, out, sizeof out, "sessions revoke @bob --now %s", T0_ISO) == 0 &&
+              strstr(out, "1 session of @bob"),
           "admin sessions revoke @bob");
-    CHECK(!signed_in_as(cookie_b, "@bob", r), "after admin sessions revoke, @bob's cookie no longer signs in");
-    CHECK(drive_admin(bin, db, out, sizeof out, "audit") == 0 && strstr(out, "@ann signed in to the web page") &&
-              strstr(out, "@ann signed out of the web page") && strstr(out, "1 web page session of @bob revoked"),
+    CHECK(!signed_in_as(cookie_b, "@bob", r),
+          "after admin sessions revoke, @bob's cookie no longer signs in");
+    CHECK(drive_admin(bin, db, out, sizeof out, "audit") == 0 &&
+              strstr(out, "@ann signed in to the web page") &&
+              strstr(out, "@ann signed out of the web page") &&
+              strstr(out, "1 web page session of @bob revoked"),
           "sign-ins, sign-outs and revocations are in the store's own audit log");
 
     /* The phrase through a bot: a link, which the idempotency store does not keep. */
@@ -266,8 +273,8 @@ int main(int argc, char **argv)
               strcmp(nz(jstr(r->json, "status")), "done") == 0,
           "open the web page through /v1/messages: done");
     snprintf(link2, sizeof link2, "%s", nz(jstr(r->json, "result.link")));
-    CHECKF(path_of(link2, HTTPS)[0] && strstr(link2, "&s=demo"), "its result is a link to sandbox demo's page",
-           "got '%s'", r->body);
+    CHECKF(path_of(link2, HTTPS)[0] && strstr(link2, "&s=demo"),
+           "its result is a link to sandbox demo's page", "got '%s'", r->body);
     CHECK(drive_http(port, "POST", "/v1/messages", h, msg, -1, r) == 200 && !strstr(r->body, "login?t="),
           "the same request again: no link");
     CHECK_INT(test_db_count(db, "SELECT count(*) FROM idempotency WHERE reply LIKE '%login?t=%'"), 0,
@@ -291,13 +298,15 @@ int main(int argc, char **argv)
     /* On loopback http: the cookie without Secure and without the __Host- prefix. */
     set_clock(T0);
     pid = start("http://127.0.0.1:9");
-    CHECK_INT(open_link(link, sizeof link, "--as", "@ann", "--now", T0_ISO, NULL), 0, "a link on loopback http");
+    CHECK_INT(open_link(link, sizeof link, "--as", "@ann", "--now", T0_ISO, NULL), 0,
+              "a link on loopback http");
     CHECKF(path_of(link, "http://127.0.0.1:9")[0], "the newly recorded URL", "got '%s'", link);
-    CHECK(sign_in(path_of(link, "http://127.0.0.1:9"), cookie, sizeof cookie, set_cookie, sizeof set_cookie, r) == 0,
+    CHECK(sign_in(path_of(link, "http://127.0.0.1:9"), cookie, sizeof cookie, set_cookie, sizeof set_cookie,
+                  r) == 0,
           "signs in");
     CHECKF(cookie_is(set_cookie, "concierge", "; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800"),
-           "over loopback http: concierge, HttpOnly, SameSite=Strict, Path=/, 8 hours, not Secure", "got '%s'",
-           set_cookie);
+           "over loopback http: concierge, HttpOnly, SameSite=Strict, Path=/, 8 hours, not Secure",
+           "got '%s'", set_cookie);
     CHECK(signed_in_as(cookie, "@ann", r), "and the cookie signs in");
     stop(pid);
 

@@ -46,7 +46,8 @@ int open_main(int argc, char **argv)
     int rc = cli_parse_options(argc, argv, 2, &open_command, &opt, &a);
     if (rc != CLI_GO) return rc;
     if (a.n_words > 0) {
-        fprintf(stderr, "concierge open: unexpected '%s'; concierge open --help lists the options\n", a.words[0]);
+        fprintf(stderr, "concierge open: unexpected '%s'; concierge open --help lists the options\n",
+                a.words[0]);
         args_release(&a);
         return EXIT_USAGE;
     }
@@ -74,8 +75,8 @@ int open_main(int argc, char **argv)
     }
     char link[WEB_LINK_MAX + 1];
     int64_t expires = 0;
-    int made = weblink_make(store, opt.actor, sandbox_said ? opt.sandbox : NULL, url, opt.now, link, sizeof link,
-                            &expires);
+    int made = weblink_make(store, opt.actor, sandbox_said ? opt.sandbox : NULL, url, opt.now, link,
+                            sizeof link, &expires);
     if (made > 0)
         fprintf(stderr, "concierge: no public URL is known for the web page: start concierge serve with "
                         "--public-url URL (it records it), or give concierge open --public-url URL\n");

@@ -184,7 +184,8 @@ static void key_rows(struct rows *rs, const struct reply *r, int public)
     if (t && public)
         text_puts(t, "The sign-in link was shown only to the person who asked.");
     else if (t)
-        text_puts(t, "<"), put(t, link), text_puts(t, "|Open the web page> (works once, for 10 minutes; only you see it)");
+        text_puts(t, "<"), put(t, link),
+            text_puts(t, "|Open the web page> (works once, for 10 minutes; only you see it)");
 }
 
 enum unit { U_ROWS, U_MEMBERS, U_EVENTS, U_DECISIONS };

@@ -56,7 +56,8 @@ static void store_failed(struct http_response *rs)
 
 /* The event of a sign-in or sign-out in the store's own log, then the commit; rolled back on
  * any failure (a session is never made without its event). */
-static enum store_status audit_and_commit(struct store *st, const char *principal, int64_t now, const char *what)
+static enum store_status audit_and_commit(struct store *st, const char *principal, int64_t now,
+                                          const char *what)
 {
     struct text summary = TEXT_INIT;
     json_t *subjects = json_pack("[s]", principal);
@@ -127,7 +128,8 @@ static void login(struct serve *sv, struct store *st, const struct http_request 
 }
 
 /* POST /ui/logout with csrf=TOKEN in the form: ends the session. */
-static void logout(struct serve *sv, struct store *st, const struct http_request *rq, struct http_response *rs)
+static void logout(struct serve *sv, struct store *st, const struct http_request *rq,
+                   struct http_response *rs)
 {
     struct ui_session session;
     int rc = ui_session_of(sv, st, rq, &session);
@@ -139,8 +141,9 @@ static void logout(struct serve *sv, struct store *st, const struct http_request
     long n = rc == 0 ? ui_form_field(rq, "csrf", csrf, sizeof csrf) : -1;
     if (rc > 0 || n < 0 || !ui_csrf_ok(&session, csrf)) {
         plain_page(rs, 403, "Not signed out",
-                   rc > 0 ? "You are not signed in." : "The form did not come from this page (its token is "
-                                                        "missing or wrong): nothing was changed.");
+                   rc > 0 ? "You are not signed in."
+                          : "The form did not come from this page (its token is "
+                            "missing or wrong): nothing was changed.");
         return;
     }
     if (store_begin(st) != STORE_OK) {
@@ -151,7 +154,8 @@ static void logout(struct serve *sv, struct store *st, const struct http_request
     if (s != STORE_OK && s != STORE_NOT_FOUND) store_rollback(st);
     if (s == STORE_NOT_FOUND) {
         store_rollback(st); /* ended at the same moment elsewhere: signed out all the same */
-    } else if (s != STORE_OK || audit_and_commit(st, session.principal, rq->now, "signed out of") != STORE_OK) {
+    } else if (s != STORE_OK ||
+               audit_and_commit(st, session.principal, rq->now, "signed out of") != STORE_OK) {
         store_failed(rs);
         return;
     }
@@ -201,8 +205,11 @@ void ui_route(struct serve *sv, struct store *st, const struct http_request *rq,
     }
     if (rc > 0) {
         /* Not signed in: a post changes nothing; a page says how to sign in. */
-        plain_page(rs, post ? 403 : strcmp(rq->path, "/ui/") == 0 ? 200 : 401, "Sign in to concierge",
-                   how_to_sign_in);
+        plain_page(rs,
+                   post                            ? 403
+                   : strcmp(rq->path, "/ui/") == 0 ? 200
+                                                   : 401,
+                   "Sign in to concierge", how_to_sign_in);
         return;
     }
     ui_pages(sv, st, rq, rs, &session);

@@ -11,12 +11,16 @@
 #include "form.h"
 #include "serve.h"
 
-const char *ui_cookie_name(const struct serve *sv) { return sv->public_http ? UI_COOKIE_HTTP : UI_COOKIE_HTTPS; }
+const char *ui_cookie_name(const struct serve *sv)
+{
+    return sv->public_http ? UI_COOKIE_HTTP : UI_COOKIE_HTTPS;
+}
 
 char *ui_set_cookie(const struct serve *sv, const char *value, int64_t max_age)
 {
     static const char fmt[] = "%s=%s; HttpOnly;%s SameSite=Strict; Path=/; Max-Age=%lld";
-    const char *name = ui_cookie_name(sv), *v = value ? value : "", *secure = sv->public_http ? "" : " Secure;";
+    const char *name = ui_cookie_name(sv), *v = value ? value : "",
+               *secure = sv->public_http ? "" : " Secure;";
     long long age = value ? (long long)max_age : 0;
     int n = snprintf(NULL, 0, fmt, name, v, secure, age);
     char *out = n < 0 ? NULL : malloc((size_t)n + 1);
