@@ -242,6 +242,18 @@ enum store_status admin_bot_remove(struct admin_ctx *a, const char *name)
     return finish(a, store_bot_remove(a->store, name), 0, name, "bot %s removed", name);
 }
 
+enum store_status admin_sessions_revoke(struct admin_ctx *a, const char *principal, int *count)
+{
+    BEGIN(a);
+    enum store_status st = store_web_session_revoke(a->store, principal, a->now, count);
+    if (st == STORE_OK && *count == 0) {
+        store_rollback(a->store);
+        return STORE_NOT_FOUND;
+    }
+    return finish(a, st, 0, principal, "%d web page session%s of %s revoked", *count, *count == 1 ? "" : "s",
+                  principal);
+}
+
 enum store_status admin_workspace_policy(struct admin_ctx *a, int64_t workspace_id, const char *workspace,
                                          enum role role, const struct duration *max)
 {

@@ -50,6 +50,9 @@ enum store_status admin_bot_add(struct admin_ctx *a, const char *name, int64_t w
 enum store_status admin_bot_rotate(struct admin_ctx *a, const char *name,
                                    const unsigned char token_sha256[32], const char *signing_secret);
 enum store_status admin_bot_remove(struct admin_ctx *a, const char *name);
+/* admin sessions revoke: ends every live web page session of principal (*count of them), with
+ * an event in the store's own log; STORE_NOT_FOUND (nothing changed, no event) when none. */
+enum store_status admin_sessions_revoke(struct admin_ctx *a, const char *principal, int *count);
 /* The workspace's ceiling on how long a grant of role may run in its sandboxes (lifecycle.md,
  * Max-duration policy), set to max, or removed when max is NULL (STORE_NOT_FOUND, a->why set,
  * when there is none). The event keeps the ceiling before and after. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "../intent/describe.h"
@@ -17,6 +18,7 @@
 #include "policy.h"
 #include "requests.h"
 #include "snapshot.h"
+#include "weblink.h"
 
 /* ---- Helpers shared by the handlers ------------------------------------------------------ */
 
@@ -1320,6 +1322,33 @@ static int help_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     r->result = json_pack("{s:o, s:o}", "topic",
                           it->topic ? json_string(intent_kind_name(it->topic)) : json_null(), "usage", lines);
     return 0;
+}
+
+/* ---- sign_in (interfaces.md, Web page) ------------------------------------------------------------------
+ */
+
+/* A one-time link to the web page for the one asking, and no one else (a link is never made
+ * for another). It is a secret: it is in the result alone, never in the summary, which a
+ * kept reply or a log could hold; front ends that keep replies blank it (bot_routes.c). */
+static int sign_in_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
+                       struct audit_texts *au)
+{
+    (void)it;
+    (void)au;
+    char link[WEB_LINK_MAX + 1];
+    int64_t expires = 0;
+    int rc = weblink_make(x->store, x->actor, sb->name, NULL, x->now, link, sizeof link, &expires);
+    if (rc > 0) {
+        reply_fail(r, C_NO_PUBLIC_URL, NULL);
+        return -1;
+    }
+    if (rc < 0) return store_fail(x, r);
+    reply_summary(r, "Your sign-in link to the web page: it works once, for 10 minutes, and signs in as you. "
+                     "Keep it to yourself.");
+    r->result = json_pack("{s:s, s:s, s:o}", "link", link, "sandbox", sb->name, "expires_at",
+                          instant_json(1, expires));
+    OPENSSL_cleanse(link, sizeof link);
+    return r->result ? 0 : -1;
 }
 
 /* ---- The table ------------------------------------------------------------------------------------------

@@ -300,8 +300,12 @@ int exec_find_sandbox(struct exec_ctx *x, const char *name, struct st_sandbox *s
     return 0;
 }
 
-/* Does a carried-out intent of this kind make a key's secret (shown this once)? */
-static int makes_secret(enum intent_kind k) { return k != IK_NONE && intent_kind_result(k) == R_KEYS; }
+/* Does a carried-out intent of this kind make a secret (a key's, shown this once; a sign-in
+ * link)? */
+static int makes_secret(enum intent_kind k)
+{
+    return k != IK_NONE && (intent_kind_result(k) == R_KEYS || intent_kind_result(k) == R_LINK);
+}
 
 /* Everything after parsing, for an intent on the actor's behalf. */
 static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed, struct reply *r)
@@ -366,7 +370,12 @@ static void execute_intent(struct exec_ctx *x, struct intent *it, int confirmed,
     }
     /* A key's secret is shown once: never made where the reply cannot show it. */
     if (x->secrets_hidden && makes_secret(it->kind)) {
-        reply_fail(r, C_SECRET_NOT_HERE, NULL);
+        if (it->kind == IK_SIGN_IN)
+            reply_fail(r, C_SECRET_NOT_HERE,
+                       "a sign-in link is never posted here, where it would stay: ask with the slash command "
+                       "(`/concierge open the web page`), whose reply is shown only to you");
+        else
+            reply_fail(r, C_SECRET_NOT_HERE, NULL);
         return;
     }
     /* 3. Resolve and describe. */

@@ -19,7 +19,7 @@ _concierge()
     COMPREPLY=()
     # Options that take a value, of every subcommand: a value is never taken for a word.
     local vopts=" " o
-    for w in "" parse check admin serve sweep; do
+    for w in "" parse check admin serve sweep open; do
         while read -r o v; do [ -n "$v" ] && vopts+="$o "; done < <(_concierge_options "$bin" "$w")
     done
     # The subcommand and the words after it, options skipped (options go anywhere).
@@ -28,7 +28,7 @@ _concierge()
         if ((dashdash)) || [[ $w != -* || $w == - || $w == -[0-9]* ]]; then
             if [ -z "$sub" ] && ! ((dashdash)); then
                 case $w in
-                parse | check | admin | serve | sweep) sub=$w && continue ;;
+                parse | check | admin | serve | sweep | open) sub=$w && continue ;;
                 *) sub=run ;;
                 esac
             fi
@@ -62,7 +62,7 @@ _concierge()
         return 0
     fi
     case $sub in
-    "") mapfile -t COMPREPLY < <(compgen -W "parse check admin serve sweep" -- "$cur") ;;
+    "") mapfile -t COMPREPLY < <(compgen -W "parse check admin serve sweep open" -- "$cur") ;;
     admin)
         # The next word of every admin command whose first words are those typed.
         local line next=" " n=${#words[@]}

@@ -190,7 +190,9 @@ static int is_verb(int c)
     case T_LIMIT:
     case T_REQUEST:
     case T_APPROVE:
-    case T_DENY: return 1;
+    case T_DENY:
+    case T_OPEN:
+    case T_SIGN: return 1;
     }
     return 0;
 }
@@ -228,6 +230,7 @@ static int intent_of_verb(int c)
     case T_ASK: return IK_REQUEST_ACCESS;
     case T_APPROVE: return IK_APPROVE_REQUEST;
     case T_DENY: return IK_DENY_REQUEST;
+    case T_SIGN: return IK_SIGN_IN;
     }
     return 0;
 }

@@ -59,7 +59,7 @@
     # A name is a plain word, or one of the few keywords that are also common names of
     # projects and sandboxes (the test project, the team sandbox).
     name = WORD | TESTS | TEAM | CODE | SERVICE | HISTORY | LOG | SCRIPTS | WIDGET | TERMINAL | TUNNEL
-         | EVENTS;
+         | EVENTS | WEB;
     principal = PRINC | ME | I;
     plist = principal ((COMMA | AND | COMMA AND)? principal)*;
     # whose access: "@bob's access", "my access"
@@ -269,6 +269,21 @@
         | IS THERE art? LIMIT (ON | FOR) asked_role ((IN | ON) sandbox_ref | HERE @sb_here)?
         | HOW LONG CAN (EDITOR | VIEWER | EVERYONE) HAVE ACCESS ((TO | IN) this_sandbox | HERE @sb_here)?
         | HOW LONG CAN asked_role LAST ((IN | ON) this_sandbox | HERE @sb_here)?;
+
+    # ---- sign_in (interfaces.md, Web page) ----------------------------------------
+    # A link to the web page for the one asking (`open concierge in the browser`: concierge is
+    # padding only at the start). Nobody else is ever named: a link is for oneself.
+    web_page = (THE | MY)? CONCIERGE? (WEB PAGE | WEBPAGE);
+    page_of = (FOR | OF) sandbox_ref | HERE @sb_here;
+    in_browser = IN (THE | MY | A)? BROWSER;
+    login_link = (SIGN IN | LOGIN) LINK | LINK;
+    sign_in =
+          OPEN web_page page_of? in_browser?
+        | OPEN (IT | CONCIERGE)? in_browser
+        | (GIVE | SEND | GET) ME art? login_link ((TO | FOR) web_page)? page_of?
+        | SIGN ME? IN (TO (web_page | sandbox_ref))?
+        | LOG ME? IN (TO web_page)?
+        | LOGIN (TO web_page)?;
 
     # ---- set_policy (lifecycle.md, Max-duration policy) --------------------------
     # The length is marked on its own token; a day or a clock time where the length belongs

@@ -225,6 +225,7 @@ void describe_intent(const struct intent *it, struct text *out)
             put(o, ".");
         break;
     case IK_SHOW_POLICY: put(o, "Show the access policy of sandbox %s.", it->sandbox); break;
+    case IK_SIGN_IN: put(o, "Make a sign-in link to the web page for you (sandbox %s).", it->sandbox); break;
     case IK_SET_POLICY:
         if (it->has_max_duration) {
             put(o, "Limit %s access in sandbox %s to ", role_name(it->role), it->sandbox);

@@ -70,7 +70,8 @@ enum intent_result {
     R_USAGE,
     R_POLICIES,
     R_PENDING,
-    R_REQUEST
+    R_REQUEST,
+    R_LINK /* a sign-in link: a secret, shown only to the one it is for */
 };
 
 #define NAME_MAX_LEN      64  /* sandbox, project and agent names; @handles */

@@ -236,6 +236,23 @@ static const struct {
      "'waiting';"
      "CREATE INDEX requests_by_lapse ON requests (state, lapses_at);",
      1},
+    /* 8: the web page's sign-in, as SQLite's migration 12. New tables (runs_from 1). */
+    {"CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+     "CREATE TABLE web_links ("
+     "  sha256 BYTEA PRIMARY KEY,"
+     "  principal TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  expires_at BIGINT NOT NULL,"
+     "  used_at BIGINT);"
+     "CREATE TABLE web_sessions ("
+     "  sha256 BYTEA PRIMARY KEY,"
+     "  principal TEXT NOT NULL,"
+     "  csrf TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  expires_at BIGINT NOT NULL,"
+     "  revoked_at BIGINT);"
+     "CREATE INDEX web_sessions_by_principal ON web_sessions (principal);",
+     1},
 };
 
 #define PG_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -564,6 +581,30 @@ int pg_store_schema_version(void) { return PG_SCHEMA_VERSION; }
     X(IDEM_FIND, "SELECT request_sha256 = decode($3::text, 'hex'), reply FROM idempotency "                  \
                  "WHERE bot_id = $1::bigint AND key = $2::text")                                             \
     X(IDEM_FINISH, "UPDATE idempotency SET reply = $3::text WHERE bot_id = $1::bigint AND key = $2::text")   \
+    X(SETTING_GET, "SELECT value FROM settings WHERE name = $1::text")                                       \
+    X(SETTING_SET, "INSERT INTO settings (name, value) VALUES ($1::text, $2::text) "                         \
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value")                                \
+    X(WEB_LINK_FORGET, "DELETE FROM web_links WHERE expires_at < $1::bigint")                                \
+    X(WEB_LINK_ADD, "INSERT INTO web_links (sha256, principal, created_at, expires_at) "                     \
+                    "VALUES (decode($1::text, 'hex'), $2::text, $3::bigint, $4::bigint)")                    \
+    X(WEB_LINK_TAKE, "UPDATE web_links SET used_at = $2::bigint WHERE sha256 = decode($1::text, 'hex') "     \
+                     "AND used_at IS NULL AND expires_at > $2::bigint RETURNING principal")                  \
+    X(WEB_SESSION_FORGET, "DELETE FROM web_sessions WHERE expires_at < $1::bigint")                          \
+    X(WEB_SESSION_ADD, "INSERT INTO web_sessions (sha256, principal, csrf, created_at, expires_at) "         \
+                       "VALUES (decode($1::text, 'hex'), $2::text, $3::text, $4::bigint, $5::bigint)")       \
+    X(WEB_SESSION_FIND,                                                                                      \
+      "SELECT principal, csrf, created_at, expires_at FROM web_sessions "                                    \
+      "WHERE sha256 = decode($1::text, 'hex') AND revoked_at IS NULL AND expires_at > $2::bigint")           \
+    X(WEB_SESSION_END,                                                                                       \
+      "UPDATE web_sessions SET revoked_at = $2::bigint WHERE sha256 = decode($1::text, 'hex') "              \
+      "AND revoked_at IS NULL AND expires_at > $2::bigint")                                                  \
+    X(WEB_SESSION_REVOKE, "UPDATE web_sessions SET revoked_at = $2::bigint WHERE principal = $1::text "      \
+                          "AND revoked_at IS NULL AND expires_at > $2::bigint")                              \
+    X(WEB_SESSIONS,                                                                                          \
+      "SELECT principal, " TS("created_at") " AS created_at, " TS(                                           \
+          "expires_at") " AS expires_at "                                                                    \
+                        "FROM web_sessions WHERE revoked_at IS NULL AND expires_at > $1::bigint "            \
+                        "ORDER BY principal" BYTEWISE ", created_at")                                        \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES ($1::text, $2::text, $3::text, $4::bigint, $5::bigint) ON CONFLICT DO NOTHING")   \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < $1::bigint")                               \
@@ -2483,6 +2524,133 @@ static enum store_status pg_list(struct store *s, int listing, const char *works
     }
     PQclear(r);
     return nrows || listings[listing] != SQL_SHOW_SANDBOX ? STORE_OK : STORE_NOT_FOUND;
+}
+
+/* ---- The web page's sign-in (interfaces.md, Web page) -------------------------------------------- */
+
+static enum store_status pg_setting_get(struct store *s, const char *name, char *value, size_t size)
+{
+    struct args a = {0};
+    a_text(&a, name);
+    PGresult *r;
+    enum store_status st = one_row(s, SQL_SETTING_GET, &a, "reading a setting", &r);
+    if (st == STORE_OK && copy_val(r, 0, 0, value, size)) st = cut_read(s);
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_setting_set(struct store *s, const char *name, const char *value)
+{
+    if (too_long(s, "a setting", value, SETTING_VALUE_MAX)) return STORE_ERROR;
+    struct args a = {0};
+    a_text(&a, name);
+    a_text(&a, value);
+    return run(s, SQL_SETTING_SET, &a, "recording a setting", NULL);
+}
+
+static enum store_status pg_web_link_add(struct store *s, const unsigned char sha[32], const char *principal,
+                                         int64_t now, int64_t expires_at)
+{
+    if (too_long(s, "a principal", principal, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
+    /* Links ended a day ago go with each new one: never a table that only grows. */
+    struct args f = {0}, a = {0};
+    a_int(&f, now - 24 * 3600);
+    enum store_status st = run(s, SQL_WEB_LINK_FORGET, &f, "forgetting old sign-in links", NULL);
+    if (st != STORE_OK) return st;
+    a_sha(&a, sha);
+    a_text(&a, principal);
+    a_int(&a, now);
+    a_int(&a, expires_at);
+    return run(s, SQL_WEB_LINK_ADD, &a, "storing a sign-in link", NULL);
+}
+
+static enum store_status pg_web_link_take(struct store *s, const unsigned char sha[32], int64_t now,
+                                          char *principal, size_t size)
+{
+    /* One UPDATE … RETURNING: a second take at once waits for the first's row lock, then finds
+     * it used. */
+    struct args a = {0};
+    a_sha(&a, sha);
+    a_int(&a, now);
+    PGresult *r;
+    enum store_status st = one_row(s, SQL_WEB_LINK_TAKE, &a, "taking a sign-in link", &r);
+    if (st == STORE_OK && copy_val(r, 0, 0, principal, size)) st = cut_read(s);
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_web_session_add(struct store *s, const unsigned char sha[32],
+                                            const char *principal, const char *csrf, int64_t now,
+                                            int64_t expires_at)
+{
+    struct args f = {0}, a = {0};
+    a_int(&f, now - 7 * 24 * 3600); /* sessions ended a week ago go with each new one */
+    enum store_status st = run(s, SQL_WEB_SESSION_FORGET, &f, "forgetting old sessions", NULL);
+    if (st != STORE_OK) return st;
+    a_sha(&a, sha);
+    a_text(&a, principal);
+    a_text(&a, csrf);
+    a_int(&a, now);
+    a_int(&a, expires_at);
+    return run(s, SQL_WEB_SESSION_ADD, &a, "storing a session", NULL);
+}
+
+static enum store_status pg_web_session_find(struct store *s, const unsigned char sha[32], int64_t now,
+                                             struct st_web_session *out)
+{
+    struct args a = {0};
+    a_sha(&a, sha);
+    a_int(&a, now);
+    PGresult *r;
+    enum store_status st = one_row(s, SQL_WEB_SESSION_FIND, &a, "finding a session", &r);
+    if (st == STORE_OK) {
+        if (copy_val(r, 0, 0, out->principal, sizeof out->principal) |
+            copy_val(r, 0, 1, out->csrf, sizeof out->csrf))
+            st = cut_read(s);
+        out->created_at = int_at(r, 0, 2);
+        out->expires_at = int_at(r, 0, 3);
+    }
+    PQclear(r);
+    return st;
+}
+
+static enum store_status pg_web_session_end(struct store *s, const unsigned char sha[32], int64_t now)
+{
+    struct args a = {0};
+    a_sha(&a, sha);
+    a_int(&a, now);
+    int changed = 0;
+    enum store_status st = run(s, SQL_WEB_SESSION_END, &a, "ending a session", &changed);
+    return st == STORE_OK && changed == 0 ? STORE_NOT_FOUND : st;
+}
+
+static enum store_status pg_web_session_revoke(struct store *s, const char *principal, int64_t now,
+                                               int *count)
+{
+    struct args a = {0};
+    a_text(&a, principal);
+    a_int(&a, now);
+    *count = 0;
+    return run(s, SQL_WEB_SESSION_REVOKE, &a, "revoking sessions", count);
+}
+
+static enum store_status pg_web_session_each(struct store *s, int64_t now, store_row_fn fn, void *ctx)
+{
+    struct args a = {0};
+    a_int(&a, now);
+    PGresult *r = rows(s, SQL_WEB_SESSIONS, &a, "listing the sessions");
+    if (!r) return STORE_ERROR;
+    const char *names[3], *values[3];
+    int is_number[3] = {0, 0, 0};
+    for (int c = 0; c < 3; c++)
+        names[c] = PQfname(r, c);
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        for (int c = 0; c < 3; c++)
+            values[c] = val(r, i, c);
+        if (fn(ctx, 3, names, values, is_number)) break;
+    }
+    PQclear(r);
+    return STORE_OK;
 }
 
 static const struct store_ops pg_ops = {

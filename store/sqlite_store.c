@@ -244,6 +244,24 @@ static const char *const migrations[] = {
      "CREATE UNIQUE INDEX requests_waiting ON requests (sandbox_id, principal, project) WHERE state = "
      "'waiting';"
      "CREATE INDEX requests_by_lapse ON requests (state, lapses_at);"),
+    /* 12: the web page's sign-in (interfaces.md, Web page): the store's settings (public_url,
+     * recorded by serve), one-time sign-in links and sessions, each kept only as the SHA-256
+     * of its token. New tables: older programs never read them. */
+    ("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE web_links ("
+     "  sha256 BLOB PRIMARY KEY,"
+     "  principal TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL,"
+     "  used_at INTEGER);"
+     "CREATE TABLE web_sessions ("
+     "  sha256 BLOB PRIMARY KEY,"
+     "  principal TEXT NOT NULL,"
+     "  csrf TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL,"
+     "  revoked_at INTEGER);"
+     "CREATE INDEX web_sessions_by_principal ON web_sessions (principal);"),
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -520,6 +538,28 @@ int store_schema_version(void) { return SCHEMA_VERSION; }
       "ON CONFLICT DO NOTHING")                                                                              \
     X(IDEM_FIND, "SELECT request_sha256 = ?3, reply FROM idempotency WHERE bot_id = ?1 AND key = ?2")        \
     X(IDEM_FINISH, "UPDATE idempotency SET reply = ?3 WHERE bot_id = ?1 AND key = ?2")                       \
+    X(SETTING_GET, "SELECT value FROM settings WHERE name = ?1")                                             \
+    X(SETTING_SET, "INSERT INTO settings (name, value) VALUES (?1, ?2) "                                     \
+                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value")                                \
+    X(WEB_LINK_FORGET, "DELETE FROM web_links WHERE expires_at < ?1")                                        \
+    X(WEB_LINK_ADD,                                                                                          \
+      "INSERT INTO web_links (sha256, principal, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")           \
+    X(WEB_LINK_TAKE, "UPDATE web_links SET used_at = ?2 WHERE sha256 = ?1 AND used_at IS NULL "              \
+                     "AND expires_at > ?2 RETURNING principal")                                              \
+    X(WEB_SESSION_FORGET, "DELETE FROM web_sessions WHERE expires_at < ?1")                                  \
+    X(WEB_SESSION_ADD, "INSERT INTO web_sessions (sha256, principal, csrf, created_at, expires_at) "         \
+                       "VALUES (?1, ?2, ?3, ?4, ?5)")                                                        \
+    X(WEB_SESSION_FIND,                                                                                      \
+      "SELECT principal, csrf, created_at, expires_at FROM web_sessions WHERE sha256 = ?1 "                  \
+      "AND revoked_at IS NULL AND expires_at > ?2")                                                          \
+    X(WEB_SESSION_END, "UPDATE web_sessions SET revoked_at = ?2 WHERE sha256 = ?1 AND revoked_at IS NULL "   \
+                       "AND expires_at > ?2")                                                                \
+    X(WEB_SESSION_REVOKE, "UPDATE web_sessions SET revoked_at = ?2 WHERE principal = ?1 "                    \
+                          "AND revoked_at IS NULL AND expires_at > ?2")                                      \
+    X(WEB_SESSIONS,                                                                                          \
+      "SELECT principal, strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch') AS created_at, "            \
+      "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at FROM web_sessions "             \
+      "WHERE revoked_at IS NULL AND expires_at > ?1 ORDER BY principal, created_at")                         \
     X(EVENT_CLAIM, "INSERT INTO slack_events (event_id, channel, ts, ts_us, received_at) "                   \
                    "VALUES (?1, ?2, ?3, ?4, ?5)")                                                            \
     X(EVENT_FORGET, "DELETE FROM slack_events WHERE received_at < ?1")                                       \
@@ -2404,6 +2444,135 @@ static int64_t sq_slack_events_before(struct store *s, const char *channel, int6
     done(st);
     if (n < 0) fail(s, "looking for earlier Slack events");
     return n;
+}
+
+/* ---- The web page's sign-in (interfaces.md, Web page) -------------------------------------------- */
+
+static enum store_status sq_setting_get(struct store *s, const char *name, char *value, size_t size)
+{
+    sqlite3_stmt *st = stmt(s, SQL_SETTING_GET);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, name);
+    enum store_status r = row_status(s, sqlite3_step(st), "reading a setting");
+    if (r == STORE_OK && copy_col(st, 0, value, size)) r = cut_read(s);
+    done(st);
+    return r;
+}
+
+static enum store_status sq_setting_set(struct store *s, const char *name, const char *value)
+{
+    if (too_long(s, "a setting", value, SETTING_VALUE_MAX)) return STORE_ERROR;
+    return run_texts(s, SQL_SETTING_SET, "recording a setting", 0, name, value);
+}
+
+static enum store_status sq_web_link_add(struct store *s, const unsigned char sha[32], const char *principal,
+                                         int64_t now, int64_t expires_at)
+{
+    if (too_long(s, "a principal", principal, PRINCIPAL_MAX_LEN)) return STORE_ERROR;
+    sqlite3_stmt *forget = stmt(s, SQL_WEB_LINK_FORGET), *add = stmt(s, SQL_WEB_LINK_ADD);
+    if (!forget || !add) return STORE_ERROR;
+    /* Links ended a day ago go with each new one: never a table that only grows. */
+    sqlite3_bind_int64(forget, 1, now - 24 * 3600);
+    enum store_status r = run(s, forget, "forgetting old sign-in links");
+    if (r != STORE_OK) return r;
+    sqlite3_bind_blob(add, 1, sha, 32, SQLITE_STATIC);
+    bind_text(add, 2, principal);
+    sqlite3_bind_int64(add, 3, now);
+    sqlite3_bind_int64(add, 4, expires_at);
+    return run(s, add, "storing a sign-in link");
+}
+
+static enum store_status sq_web_link_take(struct store *s, const unsigned char sha[32], int64_t now,
+                                          char *principal, size_t size)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WEB_LINK_TAKE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    enum store_status r = row_status(s, sqlite3_step(st), "taking a sign-in link");
+    if (r == STORE_OK && copy_col(st, 0, principal, size)) r = cut_read(s);
+    done(st);
+    return r;
+}
+
+static enum store_status sq_web_session_add(struct store *s, const unsigned char sha[32],
+                                            const char *principal, const char *csrf, int64_t now,
+                                            int64_t expires_at)
+{
+    sqlite3_stmt *forget = stmt(s, SQL_WEB_SESSION_FORGET), *add = stmt(s, SQL_WEB_SESSION_ADD);
+    if (!forget || !add) return STORE_ERROR;
+    /* Sessions ended a week ago go with each new one. */
+    sqlite3_bind_int64(forget, 1, now - 7 * 24 * 3600);
+    enum store_status r = run(s, forget, "forgetting old sessions");
+    if (r != STORE_OK) return r;
+    sqlite3_bind_blob(add, 1, sha, 32, SQLITE_STATIC);
+    bind_text(add, 2, principal);
+    bind_text(add, 3, csrf);
+    sqlite3_bind_int64(add, 4, now);
+    sqlite3_bind_int64(add, 5, expires_at);
+    return run(s, add, "storing a session");
+}
+
+static enum store_status sq_web_session_find(struct store *s, const unsigned char sha[32], int64_t now,
+                                             struct st_web_session *out)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WEB_SESSION_FIND);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    enum store_status r = row_status(s, sqlite3_step(st), "finding a session");
+    if (r == STORE_OK) {
+        if (copy_col(st, 0, out->principal, sizeof out->principal) |
+            copy_col(st, 1, out->csrf, sizeof out->csrf))
+            r = cut_read(s);
+        out->created_at = sqlite3_column_int64(st, 2);
+        out->expires_at = sqlite3_column_int64(st, 3);
+    }
+    done(st);
+    return r;
+}
+
+static enum store_status sq_web_session_end(struct store *s, const unsigned char sha[32], int64_t now)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WEB_SESSION_END);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    enum store_status r = run(s, st, "ending a session");
+    return r == STORE_OK && sqlite3_changes(sq(s)->db) == 0 ? STORE_NOT_FOUND : r;
+}
+
+static enum store_status sq_web_session_revoke(struct store *s, const char *principal, int64_t now,
+                                               int *count)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WEB_SESSION_REVOKE);
+    if (!st) return STORE_ERROR;
+    bind_text(st, 1, principal);
+    sqlite3_bind_int64(st, 2, now);
+    enum store_status r = run(s, st, "revoking sessions");
+    *count = r == STORE_OK ? sqlite3_changes(sq(s)->db) : 0;
+    return r;
+}
+
+static enum store_status sq_web_session_each(struct store *s, int64_t now, store_row_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = stmt(s, SQL_WEB_SESSIONS);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    const char *names[3], *values[3];
+    int is_number[3] = {0, 0, 0}, rc;
+    for (int c = 0; c < 3; c++)
+        names[c] = sqlite3_column_name(st, c);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < 3; c++)
+            values[c] = (const char *)sqlite3_column_text(st, c);
+        if (fn(ctx, 3, names, values, is_number)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    done(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "listing the sessions");
 }
 
 static const struct store_ops sqlite_ops = {

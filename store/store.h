@@ -537,4 +537,42 @@ int store_listing(const char *name);
 enum store_status store_list(struct store *s, int listing, const char *workspace, const char *sandbox,
                              store_row_fn fn, void *ctx);
 
+/* ---- The web page's sign-in (interfaces.md, Web page) --------------------------------------------- */
+
+#define SETTING_VALUE_MAX 1023
+#define WEB_LINK_TTL      (10 * 60)  /* a sign-in link: 10 minutes, once */
+#define WEB_SESSION_TTL   (8 * 3600) /* a session: 8 hours */
+#define WEB_CSRF_LEN      64         /* hex digits */
+
+/* A setting of the store (public_url: where serve says its web page is): STORE_NOT_FOUND when
+ * it was never set. store_setting_set runs in the caller's transaction. */
+enum store_status store_setting_get(struct store *s, const char *name, char *value, size_t size);
+enum store_status store_setting_set(struct store *s, const char *name, const char *value);
+/* A one-time sign-in link for principal, kept only as the SHA-256 of its token, expiring at
+ * expires_at; links that ended a day before now are forgotten with it. */
+enum store_status store_web_link_add(struct store *s, const unsigned char sha256[32], const char *principal,
+                                     int64_t now, int64_t expires_at);
+/* Takes a link: STORE_OK with its principal when it was unused and unexpired at now, marked used
+ * by the same statement (two takes at once: one STORE_OK); STORE_NOT_FOUND otherwise. */
+enum store_status store_web_link_take(struct store *s, const unsigned char sha256[32], int64_t now,
+                                      char *principal, size_t size);
+struct st_web_session {
+    char principal[PRINCIPAL_MAX_LEN + 1];
+    char csrf[WEB_CSRF_LEN + 1];
+    int64_t created_at, expires_at;
+};
+/* A session, kept only as the SHA-256 of its cookie's value; sessions ended a week ago go. */
+enum store_status store_web_session_add(struct store *s, const unsigned char sha256[32],
+                                        const char *principal, const char *csrf, int64_t now,
+                                        int64_t expires_at);
+/* The live session (not revoked, not expired at now): STORE_OK, or STORE_NOT_FOUND. */
+enum store_status store_web_session_find(struct store *s, const unsigned char sha256[32], int64_t now,
+                                         struct st_web_session *out);
+/* Ends one live session (signing out): STORE_NOT_FOUND when it was not live. */
+enum store_status store_web_session_end(struct store *s, const unsigned char sha256[32], int64_t now);
+/* Ends every live session of principal; *count says how many. */
+enum store_status store_web_session_revoke(struct store *s, const char *principal, int64_t now, int *count);
+/* The live sessions, as a listing's rows (principal, created_at, expires_at), by principal. */
+enum store_status store_web_session_each(struct store *s, int64_t now, store_row_fn fn, void *ctx);
+
 #endif

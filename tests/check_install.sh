@@ -42,7 +42,7 @@ grep -q '^\.TH CONCIERGE 1 ' "$man" || fail "the man page has no .TH CONCIERGE 1
 # Every option a subcommand's --help lists is in the man page (where roff writes - as \-).
 sed 's/\\-/-/g' "$man" >"$tmp/man.txt"
 named=0
-for sub in "" parse check admin serve sweep; do
+for sub in "" parse check admin serve sweep open; do
     for opt in $("$bin" $sub --help | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\} *\(--[a-z][a-z-]*\).*/\2/p'); do
         grep -qF -- "$opt" "$tmp/man.txt" || fail "the man page does not name $opt (concierge $sub --help)"
         named=$((named + 1))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -263,9 +264,39 @@ static size_t collect(char *p, size_t size, size_t n, void *arg)
     return size * n;
 }
 
+static size_t collect_header(char *p, size_t size, size_t n, void *arg)
+{
+    struct drive_resp *r = arg;
+    size_t k = size * n;
+    if (r->hlen + k >= sizeof r->headers) k = sizeof r->headers - 1 - r->hlen;
+    memcpy(r->headers + r->hlen, p, k);
+    r->hlen += k;
+    r->headers[r->hlen] = '\0';
+    return size * n;
+}
+
+int drive_header(const struct drive_resp *r, const char *name, char *out, size_t size)
+{
+    size_t n = strlen(name);
+    for (const char *l = r->headers; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+        if (strncasecmp(l, name, n) != 0 || l[n] != ':') continue;
+        const char *v = l + n + 1;
+        while (*v == ' ')
+            v++;
+        size_t vn = strcspn(v, "\r\n");
+        if (vn >= size) return -1;
+        memcpy(out, v, vn);
+        out[vn] = '\0';
+        return 0;
+    }
+    return -1;
+}
+
 long drive_http(int port, const char *method, const char *path, const char *const *headers, const char *body,
                 long len, struct drive_resp *r)
 {
+    r->hlen = 0;
+    r->headers[0] = '\0';
     char url[512];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
     if (r->json) json_decref(r->json);
@@ -286,6 +317,8 @@ long drive_http(int port, const char *method, const char *path, const char *cons
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* threads may make requests at once */
     if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);

@@ -77,7 +77,9 @@ struct drive_resp {
     long status; /* 0: no answer (the connection failed) */
     char body[1 << 17];
     size_t len;
-    json_t *json; /* the body parsed, or NULL */
+    json_t *json;       /* the body parsed, or NULL */
+    char headers[8192]; /* the response's header lines, as sent (\r\n each; cut at the size) */
+    size_t hlen;
 };
 
 struct drive_resp *resp_new(void);
@@ -87,6 +89,10 @@ void resp_free(struct drive_resp *r);
  * r->json is the parsed body (freed by the next call with the same r). Returns r->status. */
 long drive_http(int port, const char *method, const char *path, const char *const *headers, const char *body,
                 long len, struct drive_resp *r);
+
+/* The value of the response's header name (case-insensitive; the first), into out without its
+ * line's end; 0, or -1 when it is absent. */
+int drive_header(const struct drive_resp *r, const char *name, char *out, size_t size);
 
 /* The string at path (a.b.0.c: object keys and array indexes) of o, or NULL. */
 const char *jstr(json_t *o, const char *path);

@@ -38,6 +38,7 @@ declare -A covers=(
   [help]="help"
   [policy]="set_policy show_policy"
   [requests]="request_access approve_request deny_request"
+  [signin]="sign_in"
 )
 
 # A fixed-length folder, so that paths shown on a screen fold the same way everywhere.
@@ -132,6 +133,7 @@ finish_screen() {
   done
   sed -e '/^@@DONE@@/,$d' "$work/$name.raw" \
     | sed -e 's/[[:space:]]*$//' -e 's/ck_[0-9a-f]\{64\}/ck_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/g' \
+      -e 's/t=[0-9a-f]\{64\}/t=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/g' \
           -e "s|$work|/tmp/cterm.XXXXXX|g" ${masks[@]+"${masks[@]}"} > "$work/$name.txt"
   # A screen that scrolled would lose its first lines from the capture without a word.
   if [ "$(grep -n '^@@DONE@@' "$work/$name.raw" | head -1 | cut -d: -f1)" -ge 39 ]; then
@@ -263,6 +265,15 @@ r=\$(\$C \"what's pending?\" --json | grep -oE '\"token\":\"R[A-Z0-9]+\"' | sed 
 c -y \"approve \$r\"
 c -y \"deny @bob's request because we use the staging sandbox\"
 c 'who has access?'"
+
+# The web page's sign-in: the phrase refused while no server has said where the page is, then
+# a link from the command line (its token shown as x), for oneself and for another, on a
+# sandbox's page; no session yet.
+start_screen signin "$setup
+c 'open the web page'
+c open --public-url https://concierge.example.com
+c open --as @bob --sandbox demo --public-url https://concierge.example.com/
+c admin sessions list"
 
 start_screen nocolour "$setup
 NO_COLOR=1 \$C 'invte @bob'

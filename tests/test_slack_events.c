@@ -229,8 +229,10 @@ static int start(struct server *s, const char *const *extra, const char *const *
                             "--retry-delay-ms",
                             "20",
                             "--log",
-                            "info"};
-    int argc = 16;
+                            "info",
+                            "--public-url",
+                            "https://concierge.example.com"};
+    int argc = 18;
     for (int i = 0; extra && extra[i]; i++)
         argv[argc++] = extra[i];
     argv[argc] = NULL;
@@ -908,6 +910,28 @@ static void test_no_secret_in_dm(void)
     CHECK(says(k, token) && says(k, "never posted here") && !says(k, "ck_"),
           "confirming it in the DM is refused");
     CHECK(keys() == before && pending() == waiting + 1, "no key was made, and it still waits");
+
+    /* A sign-in link is a secret too (interfaces.md, Web page): never made in a DM, where the
+     * reply stays; in a channel, shown to the speaker alone, and so is the slash command's. */
+    int links = (int)count_rows("SELECT count(*) FROM web_links");
+    dm("D1", "U1", "open the web page", r);
+    k = call_at(n0 + 3);
+    api_call_ok(k, "chat.postMessage", TOKEN);
+    CHECK(says(k, "sign-in link is never posted here") && says(k, "/concierge open the web page") &&
+              !says(k, "login?t=") && !says(k, "share the NAME agent"),
+          "a DM asking for a sign-in link is told to use the slash command");
+    CHECK_INT(count_rows("SELECT count(*) FROM web_links"), links, "no link was made");
+    mention("C1", "U1", "open the web page", r);
+    k = call_at(n0 + 4);
+    api_call_ok(k, "chat.postEphemeral", TOKEN);
+    CHECK(says(k, "https://concierge.example.com/ui/login?t=") &&
+              strcmp(nz(jstr(k->json, "user")), "U1") == 0,
+          "a mention in a channel: the link, posted to the speaker alone");
+    CHECK(slash("C1", "U1", "open the web page", r) == 200 &&
+              strcmp(nz(jstr(r->json, "response_type")), "ephemeral") == 0 &&
+              strstr(r->body, "https://concierge.example.com/ui/login?t=") != NULL,
+          "the slash command: the link, in an ephemeral reply");
+    CHECK_INT(count_rows("SELECT count(*) FROM web_links"), links + 2, "two links were made");
     dm("D1", "U1", "yes", r);
     k = call_at(n0 + 3);
     CHECK(says(k, "never posted here") && keys() == before && pending() == waiting + 1, "nor by a bare yes");

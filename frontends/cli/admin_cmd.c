@@ -514,6 +514,36 @@ static int print_event(void *ctx, const struct st_event *e)
     return 0;
 }
 
+/* admin sessions list: the web page's live sessions (never a cookie or its hash). */
+static int sessions_list(struct store *s, const struct admin_args *a)
+{
+    struct table t = {0};
+    enum store_status st = store_web_session_each(s, a->ctx->now, listing_row, &t);
+    int rc = st != STORE_OK || t.oom ? EXIT_OTHER : EXIT_DONE;
+    if (rc == EXIT_DONE && t.rows == 0 && !a->json)
+        puts("no sessions");
+    else if (rc == EXIT_DONE && table_out(&t, a->json))
+        rc = EXIT_OTHER, t.oom = 1;
+    if (rc != EXIT_DONE)
+        fprintf(stderr, "concierge: %s\n", t.oom ? "out of memory: nothing is listed" : store_errmsg(s));
+    table_free(&t);
+    return rc;
+}
+
+/* admin sessions revoke PRINCIPAL: signs them out of the web page everywhere. */
+static int sessions_revoke(struct store *s, const struct admin_args *a)
+{
+    int count = 0;
+    enum store_status st = admin_sessions_revoke(a->ctx, a->names[0], &count);
+    if (st == STORE_NOT_FOUND) {
+        fprintf(stderr, "concierge: %s has no live session of the web page\n", a->names[0]);
+        return EXIT_REJECTED;
+    }
+    if (st != STORE_OK) return report(s, st, "");
+    printf("%d session%s of %s revoked\n", count, count == 1 ? "" : "s", a->names[0]);
+    return EXIT_DONE;
+}
+
 /* admin migrate: a PostgreSQL schema brought up to date (servers never migrate it). */
 static int migrate_cmd(struct store *s, const struct admin_args *a)
 {
@@ -569,6 +599,8 @@ static const struct {
      "list workspaces|sandboxes|projects|agents|bots|links|maps|keys|policies|notices [--workspace WS] "
      "[--sandbox S] [--pending|--failed] [--json]"},
     {"show sandbox", "n", show_sandbox, "show sandbox NAME [--json]"},
+    {"sessions list", "", sessions_list, "sessions list [--json]   (the web page's live sessions)"},
+    {"sessions revoke", "p", sessions_revoke, "sessions revoke PRINCIPAL   (signs them out of the web page)"},
     {"audit", "", audit_cmd, "audit [--json]   (the store's own log; a sandbox's is `show the audit log`)"},
     {"migrate", "", migrate_cmd,
      "migrate   (a PostgreSQL schema brought up to date; SQLite's migrate on open)"},

@@ -32,6 +32,7 @@ int check_main(int argc, char **argv);
 int admin_main(int argc, char **argv);
 int serve_main(int argc, char **argv);
 int sweep_main(int argc, char **argv);
+int open_main(int argc, char **argv);
 
 struct store;
 /* Runs one admin command (argv[i..]: its words, names and flags) on an open store; the

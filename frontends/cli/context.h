@@ -41,10 +41,10 @@ struct cli_options {
 
 /* The table of concierge [TEXT...] and concierge parse: the context, --help, --version. */
 extern const struct opt_spec cli_context_options[];
-/* The tables of concierge check, admin, serve and sweep (the dispatcher reads them all to find
+/* The tables of concierge check, admin, serve, sweep and open (the dispatcher reads them all to find
  * the subcommand after options: `concierge --db x.db serve`). */
 extern const struct opt_spec cli_check_options[], cli_admin_options[], cli_serve_options[],
-    cli_sweep_options[];
+    cli_sweep_options[], cli_open_options[];
 
 /* A subcommand's help: its usage lines, its options' table, then anything more. */
 struct cli_command {

@@ -29,13 +29,18 @@ static const struct {
     int (*main)(int, char **);
 } subcommands[] = {
     {"parse", parse_main}, {"check", check_main}, {"admin", admin_main},
-    {"serve", serve_main}, {"sweep", sweep_main},
+    {"serve", serve_main}, {"sweep", sweep_main}, {"open", open_main},
 };
 
 /* Every table, so that the subcommand is found after options with values
  * (`concierge --db x.db serve`, `concierge --as @bob check @carol exec`). */
-static const struct opt_spec *const all_options[] = {
-    cli_context_options, cli_check_options, cli_admin_options, cli_serve_options, cli_sweep_options, NULL};
+static const struct opt_spec *const all_options[] = {cli_context_options,
+                                                     cli_check_options,
+                                                     cli_admin_options,
+                                                     cli_serve_options,
+                                                     cli_sweep_options,
+                                                     cli_open_options,
+                                                     NULL};
 
 int main(int argc, char **argv)
 {

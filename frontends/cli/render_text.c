@@ -223,6 +223,14 @@ static int rows_table(struct text *out, const struct reply *r, enum rows_kind ki
 
 /* ---- Replies of some intents ---- */
 
+/* A sign-in link (sign_in): on a line of its own, to be copied or clicked whole. A copy whose
+ * link was blanked (a repeated bot request) shows none. */
+static void sign_in_link(struct text *out, const struct reply *r)
+{
+    const char *link = r->result ? str(r->result, "link") : NULL;
+    if (link) text_printf(out, "%s\n", link);
+}
+
 /* A new agent key's secret: the store keeps only its hash, so this is the one moment a person
  * at a terminal can copy it (access.md, Agent key): each alone on its line, under the warning.
  * A copy whose secrets were blanked (a bot's callback) gets no warning about what it lacks. */
@@ -372,6 +380,7 @@ static void done(struct text *out, const struct reply *r, const struct look *lk)
         prose(out, lk, 0, s, n);
     }
     if (r->result && json_object_get(r->result, "mode")) mode_lines(out, r, lk);
+    sign_in_link(out, r);
 }
 
 static void render(struct text *out, const struct reply *r, int quiet, const struct look *lk)
@@ -380,6 +389,7 @@ static void render(struct text *out, const struct reply *r, int quiet, const str
     /* --quiet still shows a new key's secret: it cannot be had again. */
     if (quiet && r->status == RS_DONE) {
         secrets(out, r, 1);
+        sign_in_link(out, r);
         return;
     }
     if (text_failed(&r->summary)) {

@@ -207,15 +207,25 @@ static enum idem idempotency_claim(struct store *st, const struct st_bot *bot, c
     }
 }
 
-/* Keeps the reply for repeats, without any key secret (only a hash of a secret is ever
- * stored): a repeat of a key's creation hears it was done, and gets no secret twice. */
+/* Blanks the reply's secrets: each new key's, and a sign-in link (sign_in). The text made from
+ * the reply after it holds none either. */
+static void blank_secrets(struct reply *r)
+{
+    json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
+    size_t i;
+    json_t *k;
+    json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
+    if (r->result && json_object_get(r->result, "link")) json_object_set_new(r->result, "link", json_null());
+}
+
+/* Keeps the reply for repeats, without any secret (only a hash of a secret is ever stored): a
+ * repeat of a key's creation hears it was done, and gets no secret twice; a repeated sign_in
+ * gets no link (a new one is asked for anew). */
 static void idempotency_finish(struct store *st, const struct st_bot *bot, const struct http_request *rq,
                                struct reply *r)
 {
-    json_t *keys = r->result ? json_object_get(r->result, "keys") : NULL;
-    size_t i, len = 0;
-    json_t *k;
-    json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
+    size_t len = 0;
+    blank_secrets(r);
     char *kept = bot_reply_json(r, NULL, &len);
     if (!kept || store_idempotency_finish(st, bot->id, rq->idempotency_key, kept) != STORE_OK)
         log_event("error", "idempotency", "\"why\":\"the reply could not be kept for repeats\"");
@@ -304,13 +314,11 @@ void bot_messages(struct serve *sv, struct store *st, const struct http_request 
     respond_outcome(rs, &r);
     if (claimed) idempotency_finish(st, &bot, rq, &r);
     if (callback && body) {
-        /* The callback never carries a key secret (access.md): they are blanked first, in its
-         * text too. It is signed with the bot's signing secret; a bot made before bots had one
-         * gets it unsigned (the server warned at start-up: admin bot rotate gives it one). */
-        json_t *keys = r.result ? json_object_get(r.result, "keys") : NULL;
-        size_t i;
-        json_t *k;
-        json_array_foreach(keys, i, k) json_object_set_new(k, "secret", json_null());
+        /* The callback never carries a key secret (access.md) or a sign-in link: they are
+         * blanked first, in its text too. It is signed with the bot's signing secret; a bot made
+         * before bots had one gets it unsigned (the server warned at start-up: admin bot rotate
+         * gives it one). */
+        blank_secrets(&r);
         char *cb = bot_reply_json(&r, conv, &len);
         serve_deliver_signed(sv, callback, cb, cb ? len : 0, bot.signing_secret);
         free(cb);

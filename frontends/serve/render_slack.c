@@ -178,6 +178,14 @@ static void key_rows(struct rows *rs, const struct reply *r, int public)
         else
             text_puts(t, ": `"), put(t, secret), text_puts(t, "` (shown this once, only to you)");
     }
+    /* A sign-in link (sign_in): only ever to the one it signs in. */
+    const char *link = r->result ? str(r->result, "link") : NULL;
+    struct text *t = link ? row_new(rs) : NULL;
+    if (t && public)
+        text_puts(t, "The sign-in link was shown only to the person who asked.");
+    else if (t)
+        text_puts(t, "<"), put(t, link),
+            text_puts(t, "|Open the web page> (works once, for 10 minutes; only you see it)");
 }
 
 enum unit { U_ROWS, U_MEMBERS, U_EVENTS, U_DECISIONS };

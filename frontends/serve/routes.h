@@ -16,7 +16,8 @@ struct serve;
     X(CHECK, "POST", "/v1/check", bot_check)                                                                 \
     X(KEYS_VERIFY, "POST", "/v1/keys/verify", bot_keys_verify)                                               \
     X(HEALTHZ, "GET", "/healthz", route_healthz)                                                             \
-    X(METRICS, "GET", "/metrics", route_metrics)
+    X(METRICS, "GET", "/metrics", route_metrics)                                                             \
+    X(UI, "*", "/ui/", ui_route)
 
 enum route_id {
 #define X(id, method, path, fn) ROUTE_##id,

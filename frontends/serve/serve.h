@@ -3,6 +3,7 @@
 #define CONCIERGE_SERVE_H
 #include <stddef.h>
 
+#include "../../actions/weblink.h"
 #include "metrics.h"
 #include "outbox.h"
 #include "request.h"
@@ -25,6 +26,11 @@ struct serve {
     struct outbox *outbox;                       /* deliveries; NULL: they are dropped (the fuzzer) */
     struct outbox *jobs; /* Slack clicks, carried out apart from deliveries; NULL: on outbox */
     struct metrics metrics;
+    /* The web page's public URL (--public-url, else the one the store recorded; without a final
+     * "/"), "" when none is known; public_http when it is http:// to a loopback address: the
+     * session cookie then goes without Secure and without the __Host- prefix. */
+    char public_url[WEB_PUBLIC_URL_MAX + 1];
+    int public_http;
 };
 
 /* This thread's store, opened on first use and closed when the thread ends (SQLite

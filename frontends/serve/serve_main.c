@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../actions/weblink.h"
 #include "../../intent/text.h"
 #include "../../intent/timecalc.h"
 #include "../../store/store.h"
@@ -36,6 +37,9 @@ const struct opt_spec cli_serve_options[] = {
     {"retry-delay-ms", 0, "MS",
      "the first wait before a failed POST is retried (default 500, doubled, 5 tries)"},
     {"log", 0, "LEVEL", "error, warn, or info: a line a request (default info)"},
+    {"public-url", 0, "URL",
+     "where people reach the web page: https://, or http:// to a loopback address (recorded in the store "
+     "for concierge open)"},
 #ifdef CONCIERGE_TEST_CLOCK
     {"test-clock", 0, "FILE", "TEST BUILD: now is the instant in FILE, read at each use; moving it sweeps"},
 #endif
@@ -115,6 +119,46 @@ static int api_base(struct serve *sv, const char *v)
     return CLI_GO;
 }
 
+/* --public-url: where the web page is reached (docs/serve.md: behind a TLS proxy, its https://
+ * address). CLI_GO, or a usage error. */
+static int public_url(struct serve *sv, const char *v)
+{
+    const char *why = weblink_url_refused(v);
+    if (why) {
+        fprintf(stderr, "concierge serve: --public-url %s: %s\n", v, why);
+        return EXIT_USAGE;
+    }
+    if (weblink_url_norm(v, sv->public_url, sizeof sv->public_url))
+        return usage("--public-url takes at most 512 bytes, not", v);
+    sv->public_http = weblink_url_is_http(sv->public_url);
+    return CLI_GO;
+}
+
+/* The web page's public URL: the one given is recorded in the store, so that concierge open and
+ * the sign_in intent make links to it; without one, the one recorded (another server of the
+ * fleet's) sets the cookie's attributes. 0, or -1 when the store failed (said). */
+static int record_public_url(struct serve *sv, struct store *st)
+{
+    enum store_status s;
+    if (sv->public_url[0]) {
+        s = store_begin(st);
+        if (s == STORE_OK) s = store_setting_set(st, "public_url", sv->public_url);
+        if (s == STORE_OK) s = store_commit(st);
+        if (s != STORE_OK) store_rollback(st);
+    } else {
+        s = store_setting_get(st, "public_url", sv->public_url, sizeof sv->public_url);
+        if (s == STORE_NOT_FOUND) {
+            /* No link can be made yet: cookies, if any, as for https (the safe side). */
+            sv->public_url[0] = '\0';
+            return 0;
+        }
+        if (s == STORE_OK) sv->public_http = weblink_url_is_http(sv->public_url);
+    }
+    if (s == STORE_OK) return 0;
+    fprintf(stderr, "concierge serve: the web page's public URL: %s\n", store_errmsg(st));
+    return -1;
+}
+
 /* A secret from a file (the flag) or the environment: 0 (none given leaves out ""), or the exit
  * status with the reason said. A token must be printable ASCII without spaces: it goes into
  * a header line. */
@@ -186,6 +230,8 @@ static int serve_options(int argc, char **argv, struct serve_opts *so)
             rc = api_base(so->sv, v);
         else if (strcmp(n, "log") == 0)
             so->log_level = v;
+        else if (strcmp(n, "public-url") == 0)
+            rc = public_url(so->sv, v);
         else if (strcmp(n, "test-clock") == 0)
             so->test_clock = v;
         else if (strcmp(n, "threads") == 0 &&
@@ -244,7 +290,9 @@ int serve_main(int argc, char **argv)
         return EXIT_OTHER;
     }
     warn_unsigned_bots(check);
+    int url_failed = record_public_url(&sv, check);
     store_close(check);
+    if (url_failed) return EXIT_OTHER;
     size_t token_len = 0;
     if ((rc = read_secret(secret_file, "CONCIERGE_SLACK_SIGNING_SECRET", sv.slack_secret,
                           sizeof sv.slack_secret, &sv.slack_secret_len, 0)) ||

@@ -71,7 +71,7 @@ static void run_command(struct slack_event *e, struct store *st, struct reply *r
                      " An administrator can give this team a sandbox for direct messages: `concierge admin "
                      "slack map --team %s --sandbox NAME`.",
                      e->team);
-    if (r->code == C_SECRET_NOT_HERE)
+    if (r->code == C_SECRET_NOT_HERE && !(r->has_intent && r->it.kind == IK_SIGN_IN))
         reply_append(r, ". Use the slash command for it (`/concierge share the NAME agent with @name`, or "
                         "`/concierge confirm TOKEN`): its reply is shown only to you.");
 }
