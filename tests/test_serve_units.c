@@ -1,6 +1,7 @@
 /* Unit tests of what concierge serve decodes before anything runs: Slack's signature (with
  * Slack's own published example) and form encoding; and the signature it puts on what it
  * sends. */
+#include <jansson.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -194,10 +195,26 @@ static void test_slack_unescape(void)
     CHECK_INT((long long)slack_unescape(t, 4), 4, "a cut entity is kept as it is");
 }
 
+/* An error that quotes what a client sent stays the error it is, whatever bytes it quotes (the
+ * fuzzer found a body whose bad escape was quoted raw, and made a 500). */
+static void test_error_bytes(void)
+{
+    struct http_response rs = {0};
+    respond_error(&rs, 400, "the body is not JSON: near '%s'", "a\xce\xad\xeb\xfc\x7f b \xc3\xa9");
+    CHECK_INT(rs.status, 400, "still a 400");
+    json_t *o = rs.body ? json_loadb(rs.body, rs.len, 0, NULL) : NULL;
+    CHECK_STR(json_string_value(json_object_get(o, "error")),
+              "the body is not JSON: near 'a\xce\xad??\x7f b \xc3\xa9'",
+              "bytes that are not UTF-8 become ?, valid ones stay");
+    json_decref(o);
+    response_clear(&rs);
+}
+
 int main(void)
 {
     test_url_prefix();
     test_slack_unescape();
+    test_error_bytes();
     test_signature();
     test_concierge_signature();
     test_form();
