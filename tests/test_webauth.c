@@ -99,7 +99,7 @@ static void csrf_of(const struct drive_resp *r, char out[65])
 static int signed_in_as(const char *cookie, const char *who, struct drive_resp *r)
 {
     char want[128];
-    snprintf(want, sizeof want, "Signed in as %s", who);
+    snprintf(want, sizeof want, "Signed in as <strong>%s</strong>", who);
     return get("/ui/", cookie, r) == 200 && strstr(r->body, want) != NULL;
 }
 

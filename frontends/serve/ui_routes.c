@@ -17,6 +17,8 @@
 #include "serve.h"
 #include "ui_pages.h"
 #include "ui_session.h"
+#include "ui_style.h"
+#include "render_html.h"
 
 /* A plain page: a title and one paragraph (text, no markup: every value here is concierge's
  * own words or a canonical name, and escaped all the same). */
@@ -43,6 +45,17 @@ static void plain_page(struct http_response *rs, int status, const char *title, 
         respond_text(rs, status, "text/html; charset=utf-8", t.s, t.len);
     rs->page = 1;
     text_free(&t);
+}
+
+/* A page of render_html.c as the response (its text freed). */
+static void html_response(struct http_response *rs, int status, struct text *t)
+{
+    if (text_failed(t))
+        respond_text(rs, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+    else
+        respond_text(rs, status, "text/html; charset=utf-8", t->s, t->len);
+    rs->page = 1;
+    text_free(t);
 }
 
 static const char how_to_sign_in[] =
@@ -194,7 +207,14 @@ void ui_route(struct serve *sv, struct store *st, const struct http_request *rq,
         return;
     }
     if (get && strcmp(rq->path, "/ui/signed-out") == 0) {
-        plain_page(rs, 200, "Signed out", how_to_sign_in);
+        struct text t = TEXT_INIT;
+        html_page_signed_out(&t);
+        html_response(rs, 200, &t);
+        return;
+    }
+    /* The stylesheet, the one thing a page loads: from the binary, signed in or not. */
+    if (get && strcmp(rq->path, "/ui/style.css") == 0) {
+        respond_text(rs, 200, UI_STYLE_CONTENT_TYPE, ui_style_css, ui_style_css_len);
         return;
     }
     struct ui_session session;
@@ -205,11 +225,9 @@ void ui_route(struct serve *sv, struct store *st, const struct http_request *rq,
     }
     if (rc > 0) {
         /* Not signed in: a post changes nothing; a page says how to sign in. */
-        plain_page(rs,
-                   post                            ? 403
-                   : strcmp(rq->path, "/ui/") == 0 ? 200
-                                                   : 401,
-                   "Sign in to concierge", how_to_sign_in);
+        struct text t = TEXT_INIT;
+        html_page_sign_in_help(&t, NULL);
+        html_response(rs, post ? 403 : strcmp(rq->path, "/ui/") == 0 ? 200 : 401, &t);
         return;
     }
     ui_pages(sv, st, rq, rs, &session);
