@@ -68,6 +68,12 @@ const char ui_style_css[] =
     "  table.stack td:empty { display: none; }\n"
     "  table.stack td::before { content: attr(data-label); position: absolute; left: .7rem; width: 7.3rem;\n"
     "    font-weight: 600; color: var(--muted); }\n"
+    /* The cells of forms (a grant's Change, a request's Answer: render_html.c's labels) take the
+     * card's whole width under their name: beside it, on a 390 px phone, a select and its button
+     * part and a reason's input is a few letters wide. */
+    "  table.stack td[data-label=Change], table.stack td[data-label=Answer] { padding-left: .7rem; }\n"
+    "  table.stack td[data-label=Change]::before, table.stack td[data-label=Answer]::before {\n"
+    "    position: static; display: block; width: auto; }\n"
     "  dl { grid-template-columns: 1fr; } dd { margin-bottom: .5rem; }\n"
     "}\n";
 
