@@ -2,7 +2,6 @@
  * row in the command table (commands.c); a handler holds only its own logic. */
 #include "execute.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +13,7 @@
 #include "notices.h"
 #include "requests.h"
 #include "sweep.h"
+#include "token.h"
 
 static void store_failed(struct exec_ctx *x, struct reply *r)
 {
@@ -34,25 +34,8 @@ static int token_reads_back(const char *token)
            strcmp(it.token, token) == 0;
 }
 
-/* A confirmation token: 4 characters of A-Z and 0-9 with at least one digit, from
- * OpenSSL's RAND_bytes, that reads back as itself. */
-static int new_token(char out[TOKEN_MAX_LEN + 1])
-{
-    static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I O 0 1: read aloud */
-    unsigned char b[4];
-    for (int attempt = 0; attempt < 64; attempt++) {
-        if (RAND_bytes(b, sizeof b) != 1) return -1;
-        int digits = 0;
-        for (int i = 0; i < 4; i++) {
-            out[i] = alphabet[b[i] & 31];
-            digits += out[i] >= '0' && out[i] <= '9';
-        }
-        if (out[0] == 'R') continue; /* R… is a request's (requests.h): never a confirmation's */
-        out[4] = '\0';
-        if (digits && token_reads_back(out)) return 0;
-    }
-    return -1;
-}
+/* A confirmation token (token.h): it never begins with R, a request's. */
+static int new_token(char out[TOKEN_MAX_LEN + 1]) { return token_make(out, 0, token_reads_back); }
 
 /* A write transaction: a new one, or the one already open (x->in_tx), which the change then
  * joins; its commit or rollback ends it either way. */

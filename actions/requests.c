@@ -1,7 +1,6 @@
 /* Access requests (requests.h; lifecycle.md, "Access requests"). */
 #include "requests.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "notices.h"
 #include "policy.h"
 #include "sweep.h"
+#include "token.h"
 
 static int store_fail(struct exec_ctx *x, struct reply *r)
 {
@@ -57,23 +57,7 @@ static int reads_back(const char *token)
     return 1;
 }
 
-static int new_request_token(char out[TOKEN_MAX_LEN + 1])
-{
-    static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I O 0 1: read aloud */
-    unsigned char b[3];
-    for (int attempt = 0; attempt < 64; attempt++) {
-        if (RAND_bytes(b, sizeof b) != 1) return -1;
-        int digits = 0;
-        out[0] = 'R';
-        for (int i = 0; i < 3; i++) {
-            out[1 + i] = alphabet[b[i] & 31];
-            digits += out[1 + i] >= '0' && out[1 + i] <= '9';
-        }
-        out[4] = '\0';
-        if (digits && reads_back(out)) return 0;
-    }
-    return -1;
-}
+static int new_request_token(char out[TOKEN_MAX_LEN + 1]) { return token_make(out, 'R', reads_back); }
 
 /* ---- request_access ------------------------------------------------------------------------------- */
 

@@ -284,3 +284,22 @@ void describe_intent(const struct intent *it, struct text *out)
     default: break;
     }
 }
+
+void describe_relative(int64_t t, int64_t now, struct text *out)
+{
+    int64_t d = t - now, a = d < 0 ? -d : d;
+    const char *unit = "minute";
+    int64_t n = a / 60;
+    if (a >= 2 * 86400) {
+        unit = "day";
+        n = a / 86400;
+    } else if (a >= 2 * 3600) {
+        unit = "hour";
+        n = a / 3600;
+    }
+    if (a < 60)
+        text_puts(out, "now");
+    else
+        text_printf(out, "%s%lld %s%s%s", d > 0 ? "in " : "", (long long)n, unit, n == 1 ? "" : "s",
+                    d > 0 ? "" : " ago");
+}

@@ -15,6 +15,10 @@ void describe_instant(int64_t t, char *buf, size_t size);
  * of" the day before (`the end of Thu 31 Dec 2026`). */
 void describe_until(int64_t t, char *buf, size_t size);
 
+/* How far t is from now, as the terminal and the web page say it: "now", "in 29 days", "3 hours
+ * ago" (whole units, rounded down: minutes, hours from 2 hours, days from 2 days). */
+void describe_relative(int64_t t, int64_t now, struct text *out);
+
 /* A length of time as a person says it, in words the grammar reads back as the same length:
  * "30 days", "1 month", "1 year and 6 months", "1 day, 12 hours and 30 minutes". */
 void describe_duration(const struct duration *d, struct text *out);

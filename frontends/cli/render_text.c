@@ -17,21 +17,9 @@
 static void relative(struct text *cell, int64_t t, int64_t now)
 {
     if (!now) return;
-    int64_t d = t - now, a = d < 0 ? -d : d;
-    const char *unit = "minute";
-    int64_t n = a / 60;
-    if (a >= 2 * 86400) {
-        unit = "day";
-        n = a / 86400;
-    } else if (a >= 2 * 3600) {
-        unit = "hour";
-        n = a / 3600;
-    }
-    if (a < 60)
-        text_puts(cell, " (now)");
-    else
-        text_printf(cell, " (%s%lld %s%s%s)", d > 0 ? "in " : "", (long long)n, unit, n == 1 ? "" : "s",
-                    d > 0 ? "" : " ago");
+    text_puts(cell, " (");
+    describe_relative(t, now, cell);
+    text_puts(cell, ")");
 }
 
 /* An instant of the result for a person: the one format, then how far from now. */

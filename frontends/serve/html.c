@@ -89,26 +89,14 @@ void html_form_begin(struct text *out, const char *action, const char *cls, cons
     html_hidden(out, "csrf", v && v->csrf ? v->csrf : "");
 }
 
-/* "(in 29 days)", "(3 hours ago)": the terminal's words (frontends/cli/render_text.c), so that
- * the page and the table say the same. */
+/* "(in 29 days)", "(3 hours ago)": the terminal's words (describe_relative), so that the page and
+ * the table say the same. */
 static void relative(struct text *out, int64_t t, int64_t now)
 {
     if (!now) return;
-    int64_t d = t - now, a = d < 0 ? -d : d;
-    const char *unit = "minute";
-    int64_t n = a / 60;
-    if (a >= 2 * 86400) {
-        unit = "day";
-        n = a / 86400;
-    } else if (a >= 2 * 3600) {
-        unit = "hour";
-        n = a / 3600;
-    }
-    if (a < 60)
-        text_puts(out, " <span class=\"rel\">(now)</span>");
-    else
-        text_printf(out, " <span class=\"rel\">(%s%lld %s%s%s)</span>", d > 0 ? "in " : "", (long long)n,
-                    unit, n == 1 ? "" : "s", d > 0 ? "" : " ago");
+    text_puts(out, " <span class=\"rel\">(");
+    describe_relative(t, now, out);
+    text_puts(out, ")</span>");
 }
 
 void html_instant(struct text *out, const char *rfc3339, int until, int64_t now, const char *fallback)
