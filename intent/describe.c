@@ -288,14 +288,15 @@ void describe_intent(const struct intent *it, struct text *out)
 void describe_relative(int64_t t, int64_t now, struct text *out)
 {
     int64_t d = t - now, a = d < 0 ? -d : d;
+    /* To the nearest unit: a 7-day grant looked at seconds after it was made ends "in 7 days". */
     const char *unit = "minute";
-    int64_t n = a / 60;
+    int64_t n = (a + 30) / 60;
     if (a >= 2 * 86400) {
         unit = "day";
-        n = a / 86400;
+        n = (a + 43200) / 86400;
     } else if (a >= 2 * 3600) {
         unit = "hour";
-        n = a / 3600;
+        n = (a + 1800) / 3600;
     }
     if (a < 60)
         text_puts(out, "now");

@@ -16,7 +16,7 @@ void describe_instant(int64_t t, char *buf, size_t size);
 void describe_until(int64_t t, char *buf, size_t size);
 
 /* How far t is from now, as the terminal and the web page say it: "now", "in 29 days", "3 hours
- * ago" (whole units, rounded down: minutes, hours from 2 hours, days from 2 days). */
+ * ago" (to the nearest whole unit: minutes, hours from 2 hours, days from 2 days). */
 void describe_relative(int64_t t, int64_t now, struct text *out);
 
 /* A length of time as a person says it, in words the grammar reads back as the same length:

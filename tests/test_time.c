@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "describe.h"
 #include "duration.h"
 #include "timecalc.h"
 #include "check.h"
@@ -531,6 +532,27 @@ static void test_range(void)
     }
 }
 
+/* How far an instant is, as people read it (describe_relative): to the nearest unit. */
+static void relative_is(int64_t d, const char *want)
+{
+    struct text t = TEXT_INIT;
+    describe_relative(1796176800 + d, 1796176800, &t);
+    CHECK_STR(t.s, want, "describe_relative");
+    text_free(&t);
+}
+
+static void test_relative(void)
+{
+    relative_is(0, "now");
+    relative_is(59, "now");
+    relative_is(90, "in 2 minutes");
+    relative_is(-3 * 3600, "3 hours ago");
+    relative_is(7 * 86400 - 10, "in 7 days"); /* a 7-day grant, seconds after it was made */
+    relative_is(29 * 86400 + 15 * 3600, "in 30 days");
+    relative_is(2 * 86400 - 1, "in 48 hours");
+    relative_is(-2 * 86400, "2 days ago");
+}
+
 int main(void)
 {
     test_civil();
@@ -540,5 +562,6 @@ int main(void)
     test_rfc3339();
     test_duration();
     test_range();
+    test_relative();
     return CHECK_SUMMARY();
 }
