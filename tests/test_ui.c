@@ -180,6 +180,18 @@ int main(int argc, char **argv)
           "@ann's token in @bob's session: 403, nothing changed");
     CHECK_INT(test_db_count(db, "SELECT count(*) FROM pending"), 0,
               "no change waits for a confirmation either");
+    /* A field too long for what it may hold refuses the form: a project dropped would have made a
+     * project's revoke a sandbox-wide one, a length dropped a request with no end. */
+    char longer[400];
+    memset(longer, 'p', 300);
+    longer[300] = '\0';
+    snprintf(body, sizeof body, "csrf=%s&action=revoke&principal=%%40carol&project=%s", ann.csrf, longer);
+    CHECK(post(&ann, "/ui/s/demo/act", body, r) == 400 && same_state(before),
+          "a revoke whose project is too long: 400, nothing asked, nothing changed");
+    snprintf(body, sizeof body, "csrf=%s&action=request&role=viewer&length=%s", bobs.csrf, longer);
+    CHECK(post(&bobs, "/ui/s/demo/act", body, r) == 400 && same_state(before),
+          "a request whose length is too long: 400, not a request with no end");
+    CHECK_INT(test_db_count(db, "SELECT count(*) FROM pending"), 0, "and nothing waits");
     free(before);
 
     /* ---- Markup in a value: escaped wherever it is shown ---------------------------------- */

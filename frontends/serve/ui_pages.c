@@ -339,17 +339,20 @@ static int phrase_of(const struct http_request *rq, char *phrase, size_t size)
     char action[32], p_raw[320],
         principal[PRINCIPAL_MAX_LEN + 1] = "", proj_raw[128], project[NAME_MAX_LEN + 1] = "", by[16],
                                       role[16], token[16], length[16], reason[4 * REQUEST_NOTE_BYTES];
-    field(rq, "action", action, sizeof action);
-    if (field(rq, "principal", p_raw, sizeof p_raw) > 0 &&
-        principal_canon(p_raw, principal, sizeof principal))
+    /* A field too long for what it may hold refuses the form whole, never read as absent (a
+     * project dropped would make a project's revoke a sandbox-wide one). */
+    long np;
+    if (field(rq, "action", action, sizeof action) < -1 || field(rq, "by", by, sizeof by) < -1 ||
+        field(rq, "role", role, sizeof role) < -1 || field(rq, "token", token, sizeof token) < -1 ||
+        field(rq, "length", length, sizeof length) < -1 || field(rq, "reason", reason, sizeof reason) < -1 ||
+        !is_reason(reason))
         return 1;
-    if (field(rq, "project", proj_raw, sizeof proj_raw) > 0 && name_canon(proj_raw, project, sizeof project))
+    if ((np = field(rq, "principal", p_raw, sizeof p_raw)) < -1 ||
+        (np > 0 && principal_canon(p_raw, principal, sizeof principal)))
         return 1;
-    field(rq, "by", by, sizeof by);
-    field(rq, "role", role, sizeof role);
-    field(rq, "token", token, sizeof token);
-    field(rq, "length", length, sizeof length);
-    if (field(rq, "reason", reason, sizeof reason) < -1 || !is_reason(reason)) return 1;
+    if ((np = field(rq, "project", proj_raw, sizeof proj_raw)) < -1 ||
+        (np > 0 && name_canon(proj_raw, project, sizeof project)))
+        return 1;
     char on[96] = "";
     if (project[0]) snprintf(on, sizeof on, " on the %s project", project);
     int want_principal =
