@@ -271,17 +271,19 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
     if (got == 1 && answer) posted(w, st, k, answer);
     free(answer);
     int attempts = k->n.attempts + 1;
-    char error[160];
+    /* What went wrong, whole (Slack's error is as long as Slack made it): kept for admin. */
+    struct text error = TEXT_INIT;
     if (slack_error)
-        snprintf(error, sizeof error, "Slack said %s", slack_error);
+        text_printf(&error, "Slack said %s", slack_error);
     else if (code)
-        snprintf(error, sizeof error, "HTTP %ld", code);
+        text_printf(&error, "HTTP %ld", code);
     else
-        snprintf(error, sizeof error, "no answer");
+        text_puts(&error, "no answer");
     free(slack_error);
     if (got == 1) {
         atomic_fetch_add(&m->notices_sent, 1);
         finish(st, k, "sent", attempts, now, now, "");
+        text_free(&error);
         return;
     }
     int give_up = got < 0 || now - k->n.created_at >= NOTICE_GIVE_UP;
@@ -290,8 +292,9 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
               slack ? "slack" : "webhook", attempts, code, give_up ? ",\"gave_up\":true" : "");
     if (give_up) {
         atomic_fetch_add(&m->notices_failed, 1);
-        if (got == 0) snprintf(error + strlen(error), sizeof error - strlen(error), "; tried for 24 hours");
-        finish(st, k, "failed", attempts, now, now, error);
+        if (got == 0) text_puts(&error, "; tried for 24 hours");
+        finish(st, k, "failed", attempts, now, now, text_failed(&error) ? "(out of memory)" : error.s);
+        text_free(&error);
         return;
     }
     atomic_fetch_add(&m->notices_retried, 1);
@@ -300,7 +303,8 @@ static void deliver(struct notifier *w, struct store *st, const struct claimed *
         wait *= 2;
     if (wait > NOTICE_RETRY_MAX) wait = NOTICE_RETRY_MAX;
     if (retry_after > 0) wait = retry_after; /* Slack's rate limits say how long */
-    finish(st, k, "pending", attempts, now + wait, now, error);
+    finish(st, k, "pending", attempts, now + wait, now, text_failed(&error) ? "(out of memory)" : error.s);
+    text_free(&error);
 }
 
 /* One turn: claims what is due and delivers it; 1 when a whole batch was due (more may be). */

@@ -12,6 +12,7 @@
 #include "../../actions/weblink.h"
 #include "../../grammar/canon.h"
 #include "../../intent/text.h"
+#include "html.h"
 #include "log.h"
 #include "routes.h"
 #include "serve.h"
@@ -21,7 +22,7 @@
 #include "render_html.h"
 
 /* A plain page: a title and one paragraph (text, no markup: every value here is concierge's
- * own words or a canonical name, and escaped all the same). */
+ * own words or a canonical name, and escaped all the same, by html.h's one escaper). */
 static void plain_page(struct http_response *rs, int status, const char *title, const char *para)
 {
     struct text t = TEXT_INIT;
@@ -30,14 +31,7 @@ static void plain_page(struct http_response *rs, int status, const char *title, 
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>%s</title></head><body><main><h1>%s</h1><p>",
                 title, title);
-    for (const char *c = para; *c; c++)
-        switch (*c) {
-        case '&': text_puts(&t, "&amp;"); break;
-        case '<': text_puts(&t, "&lt;"); break;
-        case '>': text_puts(&t, "&gt;"); break;
-        case '"': text_puts(&t, "&quot;"); break;
-        default: text_append(&t, c, 1);
-        }
+    html_escape(&t, para);
     text_puts(&t, "</p></main></body></html>\n");
     if (text_failed(&t))
         respond_text(rs, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
