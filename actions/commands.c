@@ -48,7 +48,7 @@ void commands_event(struct st_event *e, const struct exec_ctx *x, const struct i
     e->summary = summary;
 }
 
-static json_t *instant_json(int has, int64_t t)
+json_t *commands_instant_json(int has, int64_t t)
 {
     char b[32];
     if (!has) return json_null();
@@ -168,9 +168,9 @@ json_t *commands_grant_json(const struct st_grant *g)
     json_object_set_new(o, "principal", json_string(g->principal));
     json_object_set_new(o, "role", json_string(role_name(g->role)));
     json_object_set_new(o, "project", str_or_null(g->project));
-    json_object_set_new(o, "expires_at", instant_json(g->has_expiry, g->expires_at));
+    json_object_set_new(o, "expires_at", commands_instant_json(g->has_expiry, g->expires_at));
     json_object_set_new(o, "granted_by", json_string(g->granted_by));
-    json_object_set_new(o, "granted_at", instant_json(1, g->granted_at));
+    json_object_set_new(o, "granted_at", commands_instant_json(1, g->granted_at));
     return o;
 }
 
@@ -186,7 +186,7 @@ static void state_json(json_t *state, struct text *out)
 }
 static void before_json(json_t *before, struct audit_texts *au) { state_json(before, &au->before); }
 
-static int store_fail(struct exec_ctx *x, struct reply *r)
+int commands_store_fail(struct exec_ctx *x, struct reply *r)
 {
     reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
     return -1;
@@ -220,7 +220,7 @@ static int invite_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
         enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
-        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_ERROR) return commands_store_fail(x, r);
         if (st == STORE_OK && live(&g, x->now)) {
             char w[160];
             grant_words(&g, w, sizeof w);
@@ -238,7 +238,7 @@ static int grants_done(struct exec_ctx *x, struct reply *r, struct audit_texts *
     if (failed) {
         json_decref(before);
         json_decref(after);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     before_json(before, au);
     state_json(after, &au->after);
@@ -282,7 +282,7 @@ static int need_live_grants(struct exec_ctx *x, const struct st_sandbox *sb, con
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
         enum store_status st = store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g);
-        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_ERROR) return commands_store_fail(x, r);
         /* set_expiry may bring an expired grant back: it extends from the later of its
          * expiry and now (access.md). */
         if (st == STORE_NOT_FOUND || (it->kind != IK_SET_EXPIRY && !live(&g, x->now))) {
@@ -330,7 +330,7 @@ static int scope_to_project(struct exec_ctx *x, const struct st_sandbox *sb, str
     struct project_grants pg = {.now = x->now, .names = TEXT_INIT};
     if (store_grant_each(x->store, sb->id, it->principals[0].s, gather_project, &pg) != STORE_OK) {
         text_free(&pg.names);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     int rc = 0;
     if (!pg.sandbox_wide && pg.n == 1) {
@@ -358,7 +358,7 @@ static int rewrites_allowed(struct exec_ctx *x, const struct st_sandbox *sb, str
     for (int i = 0; i < it->n_principals; i++) {
         struct st_grant g;
         if (store_grant_find(x->store, sb->id, it->principals[i].s, it->project, &g) != STORE_OK)
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
         if (fn(x, it, &g)) {
             reply_fail(r, C_OUT_OF_RANGE,
                        "extending %s's access by that much would end it after 9999-12-31T23:59:59Z, the "
@@ -540,7 +540,7 @@ static int revoke_check(struct exec_ctx *x, const struct st_sandbox *sb, struct 
         ga.grants = json_array();
         if (!ga.grants || revoke_gather(x, sb, it->principals[i].s, it->project, &ga, &collab)) {
             rc = ga.oom || !ga.grants ? (reply_fail(r, C_OUT_OF_MEMORY, "out of memory"), -1)
-                                      : store_fail(x, r);
+                                      : commands_store_fail(x, r);
         } else if (ga.n == 0 && !collab) {
             reply_fail(r, C_MEMBER_NOT_FOUND, "%s has no access to %s%s%s", it->principals[i].s, sb->name,
                        it->project[0] ? " in project " : "", it->project);
@@ -600,7 +600,7 @@ fail:
         reply_fail(r, C_OUT_OF_MEMORY, "out of memory: nothing was changed");
         return -1;
     }
-    return store_fail(x, r);
+    return commands_store_fail(x, r);
 }
 
 /* ---- list_access ---------------------------------------------------------------------------- */
@@ -646,7 +646,7 @@ static int list_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
     }
     if (store_grant_each(x->store, sb->id, NULL, list_grant, &l) != STORE_OK) {
         json_decref(l.members);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     size_t n = json_array_size(l.members);
     reply_summary(r, "%zu with access to sandbox %s%s%s:", n, sb->name, it->project[0] ? ", project " : "",
@@ -691,7 +691,7 @@ static int check_access_run(struct exec_ctx *x, const struct st_sandbox *sb, str
             struct decision d;
             if (decide(x->store, sb, it->principals[i].s, (enum action)a, it->project, x->now, &d)) {
                 json_decref(decisions);
-                return store_fail(x, r);
+                return commands_store_fail(x, r);
             }
             json_array_append_new(decisions,
                                   json_pack("{s:s, s:s, s:s, s:s, s:s}", "principal", it->principals[i].s,
@@ -724,7 +724,7 @@ json_t *commands_event_json(const struct st_event *e)
 {
     json_t *subjects = json_loads(e->subjects && *e->subjects ? e->subjects : "[]", 0, NULL);
     return json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:s, s:o, s:o}", "event", (json_int_t)e->id, "at",
-                     instant_json(1, e->at), "actor", e->actor, "intent", e->intent, "subjects",
+                     commands_instant_json(1, e->at), "actor", e->actor, "intent", e->intent, "subjects",
                      subjects ? subjects : json_array(), "outcome", e->outcome, "summary",
                      e->summary ? e->summary : "", "before", state_of(e->before), "after",
                      state_of(e->after));
@@ -755,7 +755,7 @@ static int audit_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
     if (store_audit_each(x->store, sb->id, it->has_since ? it->since : 0, NULL, 0, audit_event, &w) !=
         STORE_OK) {
         json_decref(w.events);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     size_t n = json_array_size(w.events);
     reply_summary(r, "%zu event%s in the audit log of sandbox %s", n, n == 1 ? "" : "s", sb->name);
@@ -784,7 +784,7 @@ static int mode_check(struct exec_ctx *x, const struct st_sandbox *sb, struct in
      * that nobody is listed who would count for nothing (a key holder, a project grant). */
     for (int i = 0; i < it->n_principals; i++) {
         int backed = collaborator_backed(x->store, sb, it->principals[i].s, x->now);
-        if (backed < 0) return store_fail(x, r);
+        if (backed < 0) return commands_store_fail(x, r);
         if (!backed) {
             reply_fail(r, C_COLLABORATOR_NOT_BACKED,
                        "%s is neither a member of workspace %s nor holds a live sandbox-wide grant on %s",
@@ -801,10 +801,10 @@ static int mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct inte
 {
     text_printf(&au->before, "{\"mode\":\"%s\"}", mode_name(sb->mode));
     text_printf(&au->after, "{\"mode\":\"%s\"}", mode_name(it->mode));
-    if (store_sandbox_set_mode(x->store, sb->id, it->mode) != STORE_OK) return store_fail(x, r);
+    if (store_sandbox_set_mode(x->store, sb->id, it->mode) != STORE_OK) return commands_store_fail(x, r);
     for (int i = 0; i < it->n_principals; i++)
         if (store_collaborator_add(x->store, sb->id, it->principals[i].s) != STORE_OK)
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
     reply_summary(r, "Sandbox %s is now %s", sb->name, mode_name(it->mode));
     for (int i = 0; i < it->n_principals; i++)
         reply_append(r, "%s%s", i ? ", " : "; collaborators added: ", it->principals[i].s);
@@ -824,7 +824,7 @@ static int pending_row(void *ctx, const struct st_pending *p)
     if (o && intent_from_json(json_object_get(o, "intent"), &it) == 0) describe_intent(&it, &said);
     json_t *row = json_pack("{s:s, s:s, s:O, s:s, s:o}", "token", p->token, "sandbox", p->sandbox, "intent",
                             o ? json_object_get(o, "intent") : json_null(), "description",
-                            said.s ? said.s : "", "expires_at", instant_json(1, p->expires_at));
+                            said.s ? said.s : "", "expires_at", commands_instant_json(1, p->expires_at));
     text_free(&said);
     json_decref(o);
     return !row || json_array_append_new(ctx, row) ? -1 : 0;
@@ -842,7 +842,7 @@ static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, str
     if (!rows ||
         store_pending_each(x->store, x->actor, x->conversation, x->now, pending_row, rows) != STORE_OK) {
         json_decref(rows);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     size_t n = json_array_size(rows), k;
     json_t *row;
@@ -856,7 +856,7 @@ static int list_pending_run(struct exec_ctx *x, const struct st_sandbox *sb, str
                    json_string_value(json_object_get(row, "description")));
     r->result = json_pack("{s:o}", "pending", rows);
     /* And the access requests (lifecycle.md): those waiting for the actor as owner, their own. */
-    if (!r->result || requests_lists(x, sb, r->result)) return store_fail(x, r);
+    if (!r->result || requests_lists(x, sb, r->result)) return commands_store_fail(x, r);
     static const char *const lists[] = {"requests", "my_requests"};
     for (int l = 0; l < 2; l++) {
         json_t *reqs = json_object_get(r->result, lists[l]);
@@ -925,7 +925,7 @@ static int over_note(struct exec_ctx *x, const struct st_sandbox *sb, const stru
     if (!it->has_max_duration) return 0;
     if (add_duration_checked(x->now, &it->max_duration, 1, &latest)) latest = INSTANT_MAX;
     int64_t over = store_grants_over(x->store, sb->id, it->role, latest);
-    if (over < 0) return store_fail(x, r);
+    if (over < 0) return commands_store_fail(x, r);
     if (over)
         reply_append(r, " %lld current %s grant%s run%s longer, or with no expiry.", (long long)over,
                      role_name(it->role), over == 1 ? "" : "s", over == 1 ? "s" : "");
@@ -994,7 +994,7 @@ static int set_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, struc
                    role_name(it->role));
         return -1;
     }
-    if (st != STORE_OK) return store_fail(x, r);
+    if (st != STORE_OK) return commands_store_fail(x, r);
     policy_state(it->role, p.has_own, &p.own, &au->before);
     policy_state(it->role, it->has_max_duration, &it->max_duration, &au->after);
     describe(it, r);
@@ -1022,7 +1022,7 @@ static int show_policy_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
         over[k] = p[k].has ? store_grants_over(x->store, sb->id, roles[k], p[k].latest) : 0;
         if (over[k] < 0) {
             json_decref(policies);
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
         }
     }
     if (!p[0].has && !p[1].has)
@@ -1066,7 +1066,7 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
     json_t *collab = json_array();
     if (store_collaborator_each(x->store, sb->id, add_name, collab) != STORE_OK) {
         json_decref(collab);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     const char *secrets = sb->mode == MODE_PRIVATE        ? "all"
                           : sb->mode == MODE_COLLABORATED ? "listed"
@@ -1085,7 +1085,7 @@ static int show_mode_run(struct exec_ctx *x, const struct st_sandbox *sb, struct
 static int check_agent(struct exec_ctx *x, const struct st_sandbox *sb, const char *agent, struct reply *r)
 {
     int e = store_thing_exists(x->store, sb->id, "agent", agent);
-    if (e < 0) return store_fail(x, r);
+    if (e < 0) return commands_store_fail(x, r);
     if (!e) {
         reply_fail(r, C_AGENT_NOT_FOUND, "agent \"%s\" not found in sandbox %s", agent, sb->name);
         return -1;
@@ -1129,12 +1129,12 @@ static int share_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, stru
         if (store_agent_key_add(x->store, sb->id, it->agent, it->key, p, it->has_expires_at, it->expires_at,
                                 sha, x->actor, x->now) != STORE_OK) {
             json_decref(keys);
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
         }
-        json_array_append_new(keys,
-                              json_pack("{s:o, s:s, s:o, s:s}", "principal", str_or_null(p), "kind",
-                                        key_kind_name(it->key), "expires_at",
-                                        instant_json(it->has_expires_at, it->expires_at), "secret", secret));
+        json_array_append_new(keys, json_pack("{s:o, s:s, s:o, s:s}", "principal", str_or_null(p), "kind",
+                                              key_kind_name(it->key), "expires_at",
+                                              commands_instant_json(it->has_expires_at, it->expires_at),
+                                              "secret", secret));
     }
     /* The summary goes to the audit log: it never holds a secret, nor says where one is (each
      * front end says that beside the secret it shows: the audit log has none). */
@@ -1153,7 +1153,7 @@ static int unshare_agent_run(struct exec_ctx *x, const struct st_sandbox *sb, st
         int removed = 0;
         if (store_agent_key_remove(x->store, sb->id, it->agent, it->n_principals ? it->principals[i].s : NULL,
                                    &removed) != STORE_OK)
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
         total += removed;
     }
     if (total == 0) {
@@ -1180,7 +1180,7 @@ static int cross_source(struct exec_ctx *x, const struct st_sandbox *reader, con
     if (exec_find_sandbox(x, it->source, src, r)) return -1;
     /* The actor must own the source too: asked of the same rules as every intent. */
     struct decision d;
-    if (authorise_intent(x->store, src, x->actor, it, x->now, &d)) return store_fail(x, r);
+    if (authorise_intent(x->store, src, x->actor, it, x->now, &d)) return commands_store_fail(x, r);
     if (!d.allow) {
         reply_fail(r, C_DENIED, "denied: %s (rule %s)", d.reason, d.rule);
         snprintf(r->rule, sizeof r->rule, "%s", d.rule);
@@ -1201,7 +1201,7 @@ static int cross_check(struct exec_ctx *x, const struct st_sandbox *sb, struct i
     if (cross_source(x, sb, it, &src, r)) return -1;
     if (it->kind != IK_GRANT_CROSS) {
         enum store_status st = store_cross_find(x->store, sb->id, src.id, NULL);
-        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_ERROR) return commands_store_fail(x, r);
         if (st == STORE_NOT_FOUND) {
             reply_fail(r, C_CROSS_NOT_FOUND, "sandbox %s has no read access to %s", sb->name, src.name);
             return -1;
@@ -1258,7 +1258,7 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
 {
     struct st_sandbox src;
     char err[512];
-    if (store_sandbox_find(x->store, it->source, &src) != STORE_OK) return store_fail(x, r);
+    if (store_sandbox_find(x->store, it->source, &src) != STORE_OK) return commands_store_fail(x, r);
     text_printf(&au->subjects, "[\"%s\"]", src.name);
     struct staged_snapshot *ss = calloc(1, sizeof *ss);
     if (!ss) {
@@ -1277,7 +1277,7 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         }
         x->after = snapshot_after;
         x->after_arg = ss;
-        if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return store_fail(x, r);
+        if (store_cross_delete(x->store, sb->id, src.id) != STORE_OK) return commands_store_fail(x, r);
         reply_summary(r, "Revoked sandbox %s's read access to %s and removed its snapshot.", sb->name,
                       src.name);
     } else {
@@ -1291,12 +1291,13 @@ static int cross_run(struct exec_ctx *x, const struct st_sandbox *sb, struct int
         }
         x->after = snapshot_after;
         x->after_arg = ss;
-        if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK) return store_fail(x, r);
+        if (store_cross_put(x->store, sb->id, src.id, x->now, x->actor) != STORE_OK)
+            return commands_store_fail(x, r);
         reply_summary(r, "%s sandbox %s's read-only snapshot of %s at %s/.shared/%s.",
                       it->kind == IK_GRANT_CROSS ? "Made" : "Refreshed", sb->name, src.name, sb->source_dir,
                       src.name);
     }
-    return audit_on_source(x, &src, it, r) ? store_fail(x, r) : 0;
+    return audit_on_source(x, &src, it, r) ? commands_store_fail(x, r) : 0;
 }
 
 /* ---- help -------------------------------------------------------------------------------------------- */
@@ -1342,11 +1343,11 @@ static int sign_in_run(struct exec_ctx *x, const struct st_sandbox *sb, struct i
         reply_fail(r, C_NO_PUBLIC_URL, NULL);
         return -1;
     }
-    if (rc < 0) return store_fail(x, r);
+    if (rc < 0) return commands_store_fail(x, r);
     reply_summary(r, "Your sign-in link to the web page: it works once, for 10 minutes, and signs in as you. "
                      "Keep it to yourself.");
     r->result = json_pack("{s:s, s:s, s:o}", "link", link, "sandbox", sb->name, "expires_at",
-                          instant_json(1, expires));
+                          commands_instant_json(1, expires));
     OPENSSL_cleanse(link, sizeof link);
     return r->result ? 0 : -1;
 }

@@ -44,6 +44,12 @@ json_t *commands_grant_json(const struct st_grant *g);
 void commands_project_not_found(struct store *s, const struct st_sandbox *sb, const char *project,
                                 struct text *out);
 
+/* An instant as the results show it: RFC 3339, or null when there is none (has 0). */
+json_t *commands_instant_json(int has, int64_t t);
+
+/* r says the store failed (store_error, with the store's reason); -1, for a handler to return. */
+int commands_store_fail(struct exec_ctx *x, struct reply *r);
+
 /* The intent's principals as a JSON array, for the audit event. */
 void commands_subjects_json(const struct intent *it, struct text *out);
 

@@ -13,29 +13,15 @@
 #include "sweep.h"
 #include "token.h"
 
-static int store_fail(struct exec_ctx *x, struct reply *r)
-{
-    reply_fail(r, C_STORE_ERROR, "the access store failed: %s", store_errmsg(x->store));
-    return -1;
-}
-
-static json_t *instant_or_null(int has, int64_t t)
-{
-    char b[32];
-    if (!has) return json_null();
-    format_rfc3339(t, b);
-    return json_string(b);
-}
-
 json_t *requests_json(const struct st_request *q)
 {
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "token", q->token, "principal",
-                     q->principal, "role", role_name(q->role), "project",
-                     q->project[0] ? json_string(q->project) : json_null(), "expires_at",
-                     instant_or_null(q->has_expires_at, q->expires_at), "duration",
-                     q->duration[0] ? json_string(q->duration) : json_null(), "note",
-                     q->has_note ? json_string(q->note) : json_null(), "requested_at",
-                     instant_or_null(1, q->requested_at), "lapses_at", instant_or_null(1, q->lapses_at));
+    return json_pack(
+        "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "token", q->token, "principal", q->principal, "role",
+        role_name(q->role), "project", q->project[0] ? json_string(q->project) : json_null(), "expires_at",
+        commands_instant_json(q->has_expires_at, q->expires_at), "duration",
+        q->duration[0] ? json_string(q->duration) : json_null(), "note",
+        q->has_note ? json_string(q->note) : json_null(), "requested_at",
+        commands_instant_json(1, q->requested_at), "lapses_at", commands_instant_json(1, q->lapses_at));
 }
 
 /* ---- Tokens: R and three letters or digits, their own namespace ------------------------------- */
@@ -114,7 +100,7 @@ static int request_allowed(struct exec_ctx *x, const struct st_sandbox *sb, stru
     }
     if (it->project[0]) {
         int e = store_thing_exists(x->store, sb->id, "project", it->project);
-        if (e < 0) return store_fail(x, r);
+        if (e < 0) return commands_store_fail(x, r);
         if (!e) {
             struct text why = TEXT_INIT;
             commands_project_not_found(x->store, sb, it->project, &why);
@@ -156,16 +142,16 @@ int request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *
         }
         st = store_request_put(x->store, &q, replaced, sizeof replaced);
     }
-    if (st != STORE_OK) return store_fail(x, r);
+    if (st != STORE_OK) return commands_store_fail(x, r);
     /* What it replaces is what was there before (the audit event's, and the owner's Slack
      * message of it is updated to say so: notices.c). */
     if (replaced[0]) {
         struct st_request was;
-        if (store_request_find(x->store, replaced, &was) != STORE_OK) return store_fail(x, r);
+        if (store_request_find(x->store, replaced, &was) != STORE_OK) return commands_store_fail(x, r);
         json_t *w = requests_json(&was);
         char *before = w ? json_dumps(w, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(w);
-        if (!before) return store_fail(x, r);
+        if (!before) return commands_store_fail(x, r);
         text_puts(&au->before, before);
         free(before);
     }
@@ -173,7 +159,7 @@ int request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *
     json_t *subject = json_pack("[s]", x->actor);
     char *subjects = subject ? json_dumps(subject, JSON_COMPACT) : NULL;
     json_decref(subject);
-    if (!subjects) return store_fail(x, r);
+    if (!subjects) return commands_store_fail(x, r);
     text_puts(&au->subjects, subjects);
     free(subjects);
     json_t *o = requests_json(&q);
@@ -181,7 +167,7 @@ int request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *
     if (after) text_puts(&au->after, after);
     free(after);
     r->result = o ? json_pack("{s:o}", "request", o) : NULL;
-    if (!r->result) return store_fail(x, r);
+    if (!r->result) return commands_store_fail(x, r);
     reply_summary(r, "Asked %s, the owner of sandbox %s, for %s access", sb->owner, sb->name,
                   role_name(q.role));
     if (q.project[0]) reply_append(r, " to project %s", q.project);
@@ -223,7 +209,7 @@ static int resolve(struct exec_ctx *x, const struct st_sandbox *sb, const struct
 {
     if (it->token[0]) {
         enum store_status st = store_request_find(x->store, it->token, q);
-        if (st == STORE_ERROR) return store_fail(x, r);
+        if (st == STORE_ERROR) return commands_store_fail(x, r);
         if (st == STORE_NOT_FOUND || q->sandbox_id != sb->id || strcmp(q->state, "waiting") != 0 ||
             q->lapses_at <= x->now || (it->n_principals && strcmp(it->principals[0].s, q->principal) != 0)) {
             reply_fail(
@@ -238,7 +224,7 @@ static int resolve(struct exec_ctx *x, const struct st_sandbox *sb, const struct
     const char *who = it->n_principals ? it->principals[0].s : NULL;
     if (store_request_each(x->store, sb->id, who, x->now, one_waiting, &w) != STORE_OK) {
         text_free(&w.tokens);
-        return store_fail(x, r);
+        return commands_store_fail(x, r);
     }
     int rc = 0;
     if (w.n == 0) {
@@ -342,14 +328,14 @@ static int answer_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
                    q.token);
         return 0;
     }
-    if (st != STORE_OK) return store_fail(x, r);
+    if (st != STORE_OK) return commands_store_fail(x, r);
     json_t *req = requests_json(&q), *grants = json_array();
     if (approve) {
         st = store_grant_find(x->store, sb->id, q.principal, q.project, &before);
         if (st == STORE_ERROR || store_grant_put(x->store, sb->id, &g) != STORE_OK) {
             json_decref(req);
             json_decref(grants);
-            return store_fail(x, r);
+            return commands_store_fail(x, r);
         }
         if (st == STORE_OK) {
             json_t *b = commands_grant_json(&before);
@@ -371,7 +357,7 @@ static int answer_run(struct exec_ctx *x, const struct st_sandbox *sb, struct in
     }
     r->result = json_pack("{s:o, s:o, s:s*}", "request", req, "grants", grants, "reason",
                           it->note[0] ? it->note : NULL);
-    return r->result ? 0 : store_fail(x, r);
+    return r->result ? 0 : commands_store_fail(x, r);
 }
 
 int approve_request_run(struct exec_ctx *x, const struct st_sandbox *sb, struct intent *it, struct reply *r,
@@ -410,7 +396,7 @@ void requests_withdraw(struct exec_ctx *x, const char *token, struct reply *r)
 {
     struct st_request q;
     if (store_begin(x->store) != STORE_OK) {
-        store_fail(x, r);
+        commands_store_fail(x, r);
         return;
     }
     enum store_status st = store_request_find(x->store, token, &q);
@@ -429,7 +415,7 @@ void requests_withdraw(struct exec_ctx *x, const char *token, struct reply *r)
     if (st == STORE_NOT_FOUND) {
         reply_fail(r, C_REQUEST_NOT_FOUND, "no request %s of yours is waiting: nothing was changed", token);
     } else if (st != STORE_OK) {
-        store_fail(x, r);
+        commands_store_fail(x, r);
     } else {
         r->status = RS_DONE;
         reply_summary(r, "%s", summary);
